@@ -1,0 +1,91 @@
+"""Entry point: parse the subcommand, run it, map errors to exit codes.
+
+Exit codes: 0 nothing to report, 1 findings remain, 2 usage or input error, 130 interrupted.
+Each subcommand lives in its own module exposing `NAME`, `HELP`, `add_arguments(parser)` and
+`run(args) -> int`; modules are imported lazily so the default path stays light.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from qatfix import __version__
+from qatfix.errors import QatfixError
+
+#: subcommand name -> module under qatfix.cli (imported only when that command runs)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("qatfix.cli.check", "check configs and report findings (the default command)"),
+    "resolve": ("qatfix.cli.resolve", "print the effective config as ppdet would build it"),
+    "explain": ("qatfix.cli.explain", "explain a rule code"),
+    "registry": ("qatfix.cli.registry", "query or rebuild the official weights registry"),
+    "set": ("qatfix.cli.set", "set one key of a config file, leaving the rest untouched"),
+    "inspect": ("qatfix.cli.inspect", "summarise a .pdparams file (needs the [paddle] extra)"),
+    "review": ("qatfix.cli.review", "post findings on a GitHub pull request as suggestions"),
+}
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors share one path."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        from qatfix.errors import UsageError
+
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    import importlib.util
+
+    return {n: v for n, v in SUBCOMMANDS.items() if importlib.util.find_spec(v[0]) is not None}
+
+
+def _with_default_command(argv: list[str], names: Sequence[str]) -> list[str]:
+    """`qatfix CONFIG ...` and `qatfix -c CONFIG ...` mean `qatfix check ...`."""
+    if not argv:
+        return argv
+    first = argv[0]
+    if first in names or first in ("-h", "--help", "--version"):
+        return argv
+    return ["check", *argv]
+
+
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    parser = _Parser(prog="qatfix", description="Check PaddleDetection configs before QAT.")
+    parser.add_argument("--version", action="version", version=f"qatfix {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, help_text) in _available().items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module_name).add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        names = list(_available())
+        args_list = _with_default_command(args_list, names)
+        command = args_list[0] if args_list and args_list[0] in names else None
+        parser = build_parser(command)
+        if command is None:
+            parser.print_help()
+            return EXIT_ERROR if args_list else EXIT_OK
+        args = parser.parse_args(args_list)
+        module = importlib.import_module(SUBCOMMANDS[command][0])
+        return int(module.run(args))
+    except QatfixError as exc:
+        print(f"qatfix: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("qatfix: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

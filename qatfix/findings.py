@@ -1,0 +1,77 @@
+"""Records that flow from rules to reporters, the rewriter, the interactive review and the PR bot.
+
+A rule yields `Finding`s; a finding may carry `Fix`es made of whole-line `TextEdit`s, which map
+one-to-one onto a unified diff hunk and onto a GitHub "suggested change".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+Safety = Literal["safe", "unsafe"]
+
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file; line and column are 1-based (0 when unknown)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column or 1}"
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace lines `start_line..end_line` (1-based, inclusive) of `path`.
+
+    `old_text` is exactly the text of those lines (line endings included) and `new_text` what
+    replaces them. An insertion has `end_line == start_line - 1` and empty `old_text`.
+    """
+
+    path: str
+    start_line: int
+    end_line: int
+    old_text: str
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A proposed change. `safe` fixes may be applied without review (`--apply`)."""
+
+    title: str
+    safety: Safety
+    edits: tuple[TextEdit, ...]
+    #: what the fix sets, for choosing among alternatives (e.g. a weights URL)
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that is wrong (or worth knowing) about a checked config."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    #: other places involved: overridden definitions, the anchor an alias came from, ...
+    related: tuple[Location, ...] = ()
+    fix: Fix | None = None
+    #: other fixes a user may choose instead of `fix` (e.g. further candidate weights)
+    alternatives: tuple[Fix, ...] = ()
+    #: the config named on the command line that this finding belongs to
+    config: str = ""
+    #: machine-readable facts about the finding (weights name, sizes, counts, ...)
+    data: tuple[tuple[str, object], ...] = field(default=())
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        return ((self.fix,) if self.fix else ()) + self.alternatives
