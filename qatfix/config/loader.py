@@ -1,0 +1,345 @@
+"""Read one YAML file into a positioned node tree, and build fresh config data from it.
+
+Parsing goes through ruamel.yaml's event parser (its C parser when ruamel.yaml.clib is installed),
+and typing follows PyYAML's YAML 1.1 rules (see `yaml11`). The node tree is parsed once per file and
+cached; `Document.construct()` builds new data each time, because ppdet's merge mutates what it is
+given. Aliases become the *same* object, as in PyYAML, so merges into an aliased mapping show up at
+every alias, exactly as they do in ppdet.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from qatfix.config import yaml11
+from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
+from qatfix.errors import ConfigError
+
+#: files larger than this are refused rather than parsed for minutes
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: deeper nesting than this is refused (PyYAML would overflow the stack long before)
+MAX_DEPTH = 500
+
+_CORE = "tag:yaml.org,2002:"
+
+
+class Node:
+    """A parsed YAML node with its 1-based position. Internal: treat as immutable."""
+
+    __slots__ = ("kind", "value", "tag", "anchor", "line", "column", "end_line", "end_column",
+                 "style", "text")
+
+    def __init__(self, kind: str, value: Any, tag: str | None, anchor: str | None, line: int,
+                 column: int, style: str | None = None, text: str = "") -> None:
+        self.kind = kind  # "scalar" | "map" | "seq" | "alias"
+        self.value = value  # typed scalar | list[(Node, Node)] | list[Node] | target Node
+        self.tag = tag
+        self.anchor = anchor
+        self.line = line
+        self.column = column
+        self.end_line = line
+        self.end_column = column
+        self.style = style
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed file: its node tree plus facts ppdet would not tell (duplicates, anchors)."""
+
+    path: str
+    text: str
+    root: Node = field(repr=False)
+    duplicates: tuple[DuplicateKey, ...] = ()
+    anchors: tuple[AnchorRef, ...] = ()
+
+    def construct(self) -> Any:
+        """Fresh data for this document (ConfigMap/ConfigList/Tagged/scalars)."""
+        return _Constructor(self.path).build(self.root)
+
+
+def read_text(path: str) -> str:
+    """The file's text, decoded as ppdet's `open()` + PyYAML would (UTF-8, BOM dropped)."""
+    try:
+        size = os.path.getsize(path)
+        if os.path.isdir(path):
+            raise ConfigError("is a directory, not a YAML file", path=path)
+        if size > MAX_FILE_BYTES:
+            raise ConfigError(
+                f"file is {size} bytes; qatfix refuses YAML files over {MAX_FILE_BYTES} bytes",
+                path=path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise ConfigError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a YAML file", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if b"\0" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError("binary data, not a YAML file", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError("invalid UTF-8", path=path, line=line) from None
+
+
+def _events(text: str) -> Iterator[Any]:
+    try:
+        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+    except ImportError:  # pure-Python fallback
+        from ruamel.yaml import YAML
+
+        yield from YAML(typ="rt", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    while True:
+        event = parser.get_event()
+        if event is None:
+            return
+        yield event
+
+
+class _Composer:
+    """Events -> Node tree, recording anchors, duplicates and positions."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.anchors: dict[str, Node] = {}
+        self.anchor_refs: list[AnchorRef] = []
+        self.duplicates: list[DuplicateKey] = []
+
+    def compose(self, text: str) -> Node | None:
+        events = _events(text)
+        root: Node | None = None
+        documents = 0
+        for event in events:
+            name = type(event).__name__
+            if name == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise ConfigError("more than one YAML document; ppdet reads only one",
+                                      path=self.path, line=event.start_mark.line + 1)
+                self.anchors = {}
+            elif name in ("MappingStartEvent", "SequenceStartEvent", "ScalarEvent", "AliasEvent"):
+                root = self._node(event, events, (), 0)
+        return root
+
+    def _start(self, event: Any) -> tuple[int, int]:
+        return event.start_mark.line + 1, event.start_mark.column + 1
+
+    def _node(self, event: Any, events: Iterator[Any], key_path: KeyPath, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            raise ConfigError(f"nesting deeper than {MAX_DEPTH} levels", path=self.path,
+                              line=event.start_mark.line + 1)
+        name = type(event).__name__
+        line, column = self._start(event)
+        if name == "AliasEvent":
+            target = self.anchors.get(event.anchor)
+            if target is None:
+                raise ConfigError(f"alias *{event.anchor} names no anchor", path=self.path,
+                                  line=line, column=column)
+            return Node("alias", target, None, event.anchor, line, column)
+        tag = event.tag
+        if tag and tag.startswith((_CORE + "python/", "!!python/")):
+            raise ConfigError(f"refusing Python object tag {tag}; qatfix never constructs objects",
+                              path=self.path, line=line, column=column)
+        if name == "ScalarEvent":
+            node = Node("scalar", self._typed(event, tag, line, column), tag, event.anchor, line,
+                        column, event.style or None, event.value)
+        elif name == "MappingStartEvent":
+            node = Node("map", [], tag, event.anchor, line, column)
+            self._fill_map(node, events, key_path, depth)
+        elif name == "SequenceStartEvent":
+            node = Node("seq", [], tag, event.anchor, line, column)
+            for index, item in enumerate(self._items(events, "SequenceEndEvent", node)):
+                node.value.append(self._node(item, events, (*key_path, index), depth + 1))
+        else:
+            raise ConfigError(f"unexpected YAML event {name}", path=self.path, line=line)
+        if event.anchor:
+            self.anchors[event.anchor] = node
+            self.anchor_refs.append(AnchorRef(event.anchor, self.path, line, column, key_path))
+        return node
+
+    def _items(self, events: Iterator[Any], end: str, node: Node) -> Iterator[Any]:
+        for event in events:
+            if type(event).__name__ == end:
+                node.end_line, node.end_column = self._start(event)
+                return
+            yield event
+
+    def _fill_map(self, node: Node, events: Iterator[Any], key_path: KeyPath, depth: int) -> None:
+        seen: dict[Any, Node] = {}
+        items = self._items(events, "MappingEndEvent", node)
+        for key_event in items:
+            key = self._node(key_event, events, key_path, depth + 1)
+            value = self._node(next(events), events, (*key_path, _key_of(key)), depth + 1)
+            node.value.append((key, value))
+            if key.kind == "scalar" and not _is_merge_key(key):
+                try:
+                    earlier = seen.get(key.value)
+                except TypeError:
+                    continue
+                if earlier is not None:
+                    self.duplicates.append(DuplicateKey(
+                        self.path, (*key_path, key.value),
+                        Origin(self.path, earlier.line, earlier.column),
+                        Origin(self.path, key.line, key.column)))
+                seen[key.value] = key
+
+    def _typed(self, event: Any, tag: str | None, line: int, column: int) -> Any:
+        text = event.value
+        if tag is None or tag == "!":
+            if event.implicit[0] and tag is None:
+                kind = yaml11.implicit_kind(text)
+                return yaml11.construct(kind, text)
+            return text
+        if tag.startswith(_CORE):
+            kind = tag[len(_CORE):]
+            try:
+                if kind in ("str", "int", "float", "bool", "null", "timestamp"):
+                    return yaml11.construct(kind, text)
+            except (ValueError, KeyError, IndexError):
+                raise ConfigError(f"{text!r} is not a valid !!{kind}", path=self.path, line=line,
+                                  column=column) from None
+            if kind == "binary":
+                import base64
+
+                return base64.decodebytes(text.encode("ascii"))
+            raise ConfigError(f"unsupported tag !!{kind}", path=self.path, line=line, column=column)
+        return text
+
+
+def _key_of(node: Node) -> Any:
+    if node.kind == "alias":
+        node = node.value
+    return node.value if node.kind == "scalar" else "?"
+
+
+def _is_merge_key(node: Node) -> bool:
+    return (node.kind == "scalar" and node.tag is None and node.style is None
+            and node.text == "<<")
+
+
+class _Constructor:
+    """Node tree -> fresh data; anchored nodes are built once and shared by their aliases."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.built: dict[int, Any] = {}
+        self.anchor_at: dict[int, AnchorRef] = {}
+
+    def build(self, node: Node) -> Any:
+        target = node.value if node.kind == "alias" else node
+        done = self.built.get(id(target))
+        if done is not None or id(target) in self.built:
+            return done
+        if target.kind == "scalar":
+            value: Any = target.value
+        elif target.kind == "seq":
+            value = ConfigList()
+            if target.anchor:
+                self.built[id(target)] = value
+            for item in target.value:
+                value.add(self.build(item), self._origin(item, item))
+        else:
+            value = ConfigMap()
+            if target.anchor:
+                self.built[id(target)] = value
+            self._fill(value, target)
+        if target.tag and not target.tag.startswith(_CORE) and target.tag != "!":
+            value = Tagged(target.tag, value)
+        if target.anchor:
+            self.built[id(target)] = value
+        return value
+
+    def _fill(self, mapping: ConfigMap, node: Node) -> None:
+        for key_node, value_node in self._flattened(node):
+            key = self.build(key_node)
+            try:
+                hash(key)
+            except TypeError:
+                raise ConfigError("a mapping key must be a scalar", path=self.path,
+                                  line=key_node.line, column=key_node.column) from None
+            mapping.set(key, self.build(value_node), self._origin(key_node, value_node))
+
+    def _flattened(self, node: Node) -> list[tuple[Node, Node]]:
+        """PyYAML's `flatten_mapping`: `<<` merge keys first, own keys after (own keys win)."""
+        merged: list[tuple[Node, Node]] = []
+        own: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if not _is_merge_key(key_node):
+                own.append((key_node, value_node))
+                continue
+            source = value_node.value if value_node.kind == "alias" else value_node
+            if source.kind == "map":
+                merged.extend(self._flattened(source))
+            elif source.kind == "seq":
+                parts = []
+                for sub in source.value:
+                    sub = sub.value if sub.kind == "alias" else sub
+                    if sub.kind != "map":
+                        raise ConfigError("a << merge list may only hold mappings", path=self.path,
+                                          line=sub.line, column=sub.column)
+                    parts.append(self._flattened(sub))
+                for part in reversed(parts):
+                    merged.extend(part)
+            else:
+                raise ConfigError("a << merge key needs a mapping or a list of mappings",
+                                  path=self.path, line=value_node.line, column=value_node.column)
+        return merged + own
+
+    def _origin(self, key_node: Node, value_node: Node) -> Origin:
+        anchor = None
+        if value_node.kind == "alias":
+            target = value_node.value
+            anchor = AnchorRef(value_node.anchor or "", self.path, target.line, target.column)
+        return Origin(self.path, key_node.line, key_node.column, value_node.line,
+                      value_node.column, anchor)
+
+
+_CACHE: dict[str, tuple[tuple[int, int], Document]] = {}
+
+
+def parse_text(text: str, path: str) -> Document:
+    """Parse YAML text (already decoded) into a `Document`."""
+    from ruamel.yaml.error import YAMLError
+
+    composer = _Composer(path)
+    try:
+        root = composer.compose(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"YAML syntax error: {problem}" + (f" {context}" if context else "")
+        raise ConfigError(message, path=path, line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None) from None
+    except RecursionError:
+        raise ConfigError(f"nesting too deep (over {MAX_DEPTH} levels)", path=path) from None
+    if root is None:
+        root = Node("scalar", None, None, None, 1, 1)
+    anchors = tuple(composer.anchor_refs)
+    return Document(path, text, root, tuple(composer.duplicates), anchors)
+
+
+def load_document(path: str) -> Document:
+    """Parse a file once; later calls reuse the tree while the file is unchanged."""
+    try:
+        stat = os.stat(path)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (0, -1)
+    cached = _CACHE.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    document = parse_text(read_text(path), path)
+    _CACHE[path] = (stamp, document)
+    return document
+
+
+def load_file(path: str) -> Any:
+    """Fresh data for one file, without `_BASE_` processing."""
+    return load_document(path).construct()
