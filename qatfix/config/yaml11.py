@@ -173,9 +173,27 @@ def _format_float(value: float) -> str:
 def _quote(text: str) -> str:
     if "'" not in text and all(ch.isprintable() for ch in text):
         return f"'{text}'"
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\t", "\\t").replace("\r", "\\r"))
-    return f'"{escaped}"'
+    return _double_quote(text)
+
+
+def _double_quote(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch.isprintable() and ch not in "\x85\u2028\u2029\ufeff":
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def format_string(text: str, prefer: str = "") -> str:
@@ -186,8 +204,7 @@ def format_string(text: str, prefer: str = "") -> str:
     if prefer == "'" and "'" not in text and all(ch.isprintable() for ch in text):
         return f"'{text}'"
     if prefer == '"':
-        escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
+        return _double_quote(text)
     if (text and _SAFE_PLAIN.match(text) and text == text.strip() and implicit_kind(text) == STR
             and not text.startswith(("-", "~")) or _is_plain_url(text)):
         return text
