@@ -177,7 +177,8 @@ def test_cli_json_yaml_and_blame(tree: Path, capsys: pytest.CaptureFixture[str])
 
     text = capsys.readouterr().out
     class TagsAsData(yaml.Loader):
-        pass
+        yaml_constructors = {tag: make for tag, make in yaml.Loader.yaml_constructors.items()
+                             if not (tag or "").startswith("!")}
 
     TagsAsData.add_multi_constructor("!", lambda loader, suffix, node: {
         "__tag__": "!" + suffix, **loader.construct_mapping(node, deep=True)})
