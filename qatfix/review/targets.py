@@ -1,0 +1,54 @@
+"""Which (config, slim) combinations a pull request asks to be checked.
+
+Every changed config and every config inheriting from one is a target. When such a file takes
+part in a configured pair (as the model config, the slim config, or a base of either), the pair
+is checked instead of the lone file: a slim config means little without its model config.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qatfix.review.bases import bases_of, descendants, is_config_path
+from qatfix.review.pairs import Pair
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """One call of the rules engine (repository-relative paths)."""
+
+    config: str
+    slim: str | None = None
+
+    def __str__(self) -> str:
+        return self.config if self.slim is None else f"{self.config} + {self.slim}"
+
+
+def _chain(root: str, rel: str) -> set[str]:
+    """`rel` and every file its `_BASE_` list reaches."""
+    seen: set[str] = set()
+    todo = [rel]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(bases_of(root, current))
+    return seen
+
+
+def select_targets(root: str, changed: Iterable[str], pairs: Iterable[Pair] = (),
+                   candidates: Iterable[str] | None = None) -> tuple[Target, ...]:
+    """Targets for the changed files, sorted; `candidates` limits the repository scan (tests)."""
+    changed_configs = sorted({p for p in changed if is_config_path(p)})
+    affected = set(changed_configs) | set(descendants(root, changed_configs, candidates))
+    targets: set[Target] = set()
+    paired: set[str] = set()
+    for pair in pairs:
+        involved = _chain(root, pair.config) | _chain(root, pair.slim)
+        hit = affected & involved
+        if hit:
+            targets.add(Target(pair.config, pair.slim))
+            paired |= {pair.config, pair.slim}
+    for rel in affected - paired:
+        targets.add(Target(rel))
+    return tuple(sorted(targets, key=lambda t: (t.config, t.slim or "")))

@@ -1,0 +1,92 @@
+"""Which configs a pull request asks to be checked."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qatfix.errors import ConfigError
+from qatfix.review.bases import bases_of, descendants
+from qatfix.review.pairs import Pair, read_pairs
+from qatfix.review.targets import Target, select_targets
+from tests.conftest import tree
+from tests.review.conftest import BASE, MODEL, SLIM, write_tree
+
+
+def test_changed_slim_config_is_checked_with_its_model_config(repo: Path):
+    pairs = read_pairs(str(repo))
+    assert pairs == (Pair(MODEL, SLIM),)
+    assert select_targets(str(repo), [SLIM, "README.md"], pairs) == (Target(MODEL, SLIM),)
+
+
+def test_a_changed_base_reaches_the_pair_and_is_checked_itself(repo: Path):
+    assert select_targets(str(repo), [BASE], read_pairs(str(repo))) == (
+        Target(BASE), Target(MODEL, SLIM))
+
+
+def test_inheriting_configs_at_any_depth(tmp_path: Path):
+    root = write_tree(tmp_path, {
+        "configs/_base_/reader.yml": "TrainReader: {batch_size: 8}\n",
+        "configs/a.yml": "_BASE_: ['_base_/reader.yml']\nepoch: 1\n",
+        "configs/deep/b.yml": "_BASE_: [\n  '../a.yml',\n]\nepoch: 2\n",
+        "configs/c.yml": "_BASE_: ['deep/b.yml']\n",
+        "configs/mentions_only.yml": "# like reader.yml but not a base\nepoch: 3\n",
+        "configs/other.yml": "_BASE_: ['a_copy/reader.yml']\n",
+        "configs/sched.yml": "_BASE_: ['a.yml']\nLearningRate:\n  schedulers:\n"
+                             "  - !CosineDecay\n    max_epochs: 3\n",
+    })
+    assert descendants(str(root), ["configs/_base_/reader.yml"]) == (
+        "configs/a.yml", "configs/c.yml", "configs/deep/b.yml", "configs/sched.yml")
+    assert select_targets(str(root), ["configs/deep/b.yml"]) == (
+        Target("configs/c.yml"), Target("configs/deep/b.yml"))
+
+
+def test_bases_outside_the_repository_are_ignored(tmp_path: Path):
+    root = write_tree(tmp_path / "repo", {
+        "a.yml": "_BASE_: ['../outside.yml', '/etc/x.yml', '~/y.yml', 'in.yml']\n",
+        "in.yml": "epoch: 1\n"})
+    (tmp_path / "outside.yml").write_text("epoch: 2\n")
+    assert bases_of(str(root), "a.yml") == ("in.yml",)
+
+
+def test_symlinked_config_pointing_outside_is_not_read(tmp_path: Path):
+    (tmp_path / "secret.yml").write_text("_BASE_: ['b.yml']\n")
+    root = write_tree(tmp_path / "repo", {"b.yml": "epoch: 1\n"})
+    (root / "evil.yml").symlink_to(tmp_path / "secret.yml")
+    assert bases_of(str(root), "evil.yml") == ()
+    assert descendants(str(root), ["b.yml"]) == ()
+
+
+def test_pairs_from_pyproject(tmp_path: Path):
+    root = write_tree(tmp_path, {"pyproject.toml": f'[tool.qatfix]\npairs = [["{MODEL}", "{SLIM}"]]\n'})
+    assert read_pairs(str(root)) == (Pair(MODEL, SLIM),)
+    assert read_pairs(str(write_tree(tmp_path / "empty", {"x.txt": ""}))) == ()
+
+
+@pytest.mark.parametrize("text, message", [
+    ('pairs = [["a.yml"]]', "expected [config, slim]"),
+    ('pairs = [["../a.yml", "b.yml"]]', "outside the repository"),
+    ('pairs = [["/abs/a.yml", "b.yml"]]', "outside the repository"),
+    ('pairs = "a.yml"', "expected a list"),
+    ('pairs = [[', "invalid TOML"),
+])
+def test_invalid_project_file(tmp_path: Path, text: str, message: str):
+    root = write_tree(tmp_path, {".qatfix.toml": text + "\n"})
+    with pytest.raises(ConfigError, match=re.escape(message)) as info:
+        read_pairs(str(root))
+    assert info.value.path == ".qatfix.toml"
+
+
+@pytest.mark.corpus
+def test_descendants_in_the_paddledetection_tree():
+    root = tree("develop")
+    found = descendants(str(root), ["configs/picodet/_base_/picodet_v2.yml"])
+    assert "configs/picodet/picodet_s_320_coco_lcnet.yml" in found
+    assert all(p.startswith("configs/") and p.endswith((".yml", ".yaml")) for p in found)
+    # the model configs inheriting from the quant-targeted one are reached through it
+    assert select_targets(str(root), ["configs/slim/quant/picodet_s_quant.yml"], [
+        Pair("configs/picodet/picodet_s_320_coco_lcnet.yml",
+             "configs/slim/quant/picodet_s_quant.yml")]) == (
+        Target("configs/picodet/picodet_s_320_coco_lcnet.yml",
+               "configs/slim/quant/picodet_s_quant.yml"),)
