@@ -1,0 +1,150 @@
+"""Turn a rule's planned fix (semantic changes) into exact whole-line text edits.
+
+Where an edit goes is decided here, from provenance: the file that defines the effective value,
+unless that file is a base shared with other configs (or lies outside the config's tree) - then
+the override is added to the config named on the command line, and the fix title says so.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from typing import TYPE_CHECKING
+
+from qatfix.config import load_document
+from qatfix.config.nodes import KeyPath
+from qatfix.edit.base import set_base
+from qatfix.edit.change import Change as TextChange
+from qatfix.edit.primitives import set_value
+from qatfix.edit.source import Source
+from qatfix.errors import EditError
+from qatfix.findings import Fix, TextEdit
+
+if TYPE_CHECKING:
+    from qatfix.rules.base import Change, PlannedFix
+    from qatfix.rules.context import CheckContext
+
+
+def command_line_files(ctx: "CheckContext") -> tuple[str, ...]:
+    return tuple(os.path.normpath(p) for p in (ctx.config_path, ctx.slim_path) if p)
+
+
+def target_file(ctx: "CheckContext", change: "Change") -> tuple[str, str]:
+    """(file to edit, note for the title) for a `set` change without an explicit file."""
+    if change.path:
+        return change.path, ""
+    origin = ctx.origin(change.key_path)
+    own = command_line_files(ctx)
+    if origin is not None and origin.path.startswith("<"):
+        raise EditError(f"{'.'.join(map(str, change.key_path))} comes from -o on the command line; "
+                        "change it there")
+    if origin is not None and os.path.normpath(origin.path) in own:
+        return origin.path, ""
+    weights_keys = ("pretrain_weights", "weights", "slim")
+    override = ctx.slim_path if ctx.slim_path and change.key_path[0] in (
+        *weights_keys, "QAT", "PTQ") else ctx.config_path
+    if any(isinstance(k, int) for k in change.key_path):
+        raise EditError("cannot override a single list entry from another file; "
+                        "ppdet replaces whole lists")
+    where = os.path.basename(origin.path) if origin else "a base file"
+    return override, f" (as an override in {os.path.basename(override)}; {where} is shared)"
+
+
+def _text(path: str, texts: dict[str, str]) -> str:
+    if path not in texts:
+        texts[path] = load_document(path).text
+    return texts[path]
+
+
+def _rename(text: str, key_path: KeyPath, new_name: str) -> TextChange:
+    """Rename the key at `key_path`, keeping its quoting."""
+    from qatfix.edit.locate import locate
+    from qatfix.edit.splice import Splice
+
+    source = Source.of(text)
+    located = locate(source.tree, key_path)
+    if not located.found or located.steps[-1].key_node is None:
+        raise EditError(f"{'.'.join(map(str, key_path))} is not in the file")
+    key = located.steps[-1].key_node
+    old = source.body[key.start:key.end]
+    quote = old[0] if old[:1] in ("'", '"') else ""
+    from qatfix.config.yaml11 import format_string
+
+    new = format_string(new_name, quote) if quote else format_string(new_name)
+    return source.change([Splice(key.start, key.end, new)])
+
+
+def _delete_first(text: str, key_path: KeyPath) -> TextChange:
+    """Delete only the first definition of a key that is defined twice (block mappings)."""
+    from qatfix.edit.delete import _block_deletion  # the one-entry deletion of delete_key
+    from qatfix.edit.locate import find_pairs, locate
+    from qatfix.edit.tree import Mapping
+
+    source = Source.of(text)
+    located = locate(source.tree, key_path)
+    mapping = located.steps[-1].container if located.found else None
+    if not isinstance(mapping, Mapping) or mapping.flow:
+        raise EditError("only duplicate keys of block mappings can be deleted one at a time")
+    first_key = find_pairs(mapping, key_path[-1])[0][0]
+    index = next(i for i, (k, _) in enumerate(mapping.pairs) if k is first_key)
+    return source.change([_block_deletion(source, mapping, index)])
+
+
+def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
+                 ) -> tuple[str, str]:
+    """Apply one change to the in-memory `texts`; returns (file, note for the title)."""
+    if change.kind == "set":
+        path, note = target_file(ctx, change)
+        result = set_value(_text(path, texts), change.key_path, change.value)
+        shared = result.sharing_note()
+        note += f" ({shared})" if shared else ""
+    elif change.kind == "base":
+        path, note = change.path, ""
+        result = set_base(_text(path, texts), change.index, change.value)
+    elif change.kind == "rename":
+        path, note = change.path or target_file(ctx, change)[0], ""
+        result = _rename(_text(path, texts), change.key_path, change.value)
+    elif change.kind == "delete":
+        path, note = change.path, ""
+        if change.occurrence == 0:
+            result = _delete_first(_text(path, texts), change.key_path)
+        else:
+            from qatfix.edit.delete import delete_key
+
+            result = delete_key(_text(path, texts), change.key_path)
+    else:
+        raise EditError(f"unknown change {change.kind}")
+    texts[path] = result.new_text
+    return path, note
+
+
+def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
+    """Whole-line edits that turn `old` into `new`."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    edits = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        edits.append(TextEdit(path, i1 + 1, i2, "".join(old_lines[i1:i2]),
+                              "".join(new_lines[j1:j2])))
+    return tuple(edits)
+
+
+def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
+    """The exact edits of a planned fix, or None when it changes nothing."""
+    texts: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    notes = []
+    for change in planned.changes:
+        path = change.path or (target_file(ctx, change)[0] if change.kind == "set" else "")
+        if path and path not in originals:
+            originals[path] = _text(path, texts)
+        path, note = apply_change(ctx, change, texts)
+        originals.setdefault(path, load_document(path).text)
+        if note:
+            notes.append(note)
+    edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
+    if not edits:
+        return None
+    return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value)

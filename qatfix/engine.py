@@ -1,0 +1,146 @@
+"""Turn a ppdet command line into findings: resolve, pick the contexts, run rules, filter.
+
+Selection (`select`/`ignore`), inline suppression (`# qatfix: ignore[QF201]`), severity and ordering
+are decided here, once, so rules stay pure functions that only say what is wrong.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from qatfix.config import Resolved, load_document, resolve
+from qatfix.errors import QatfixError
+from qatfix.findings import SEVERITY_RANK, Finding, Fix
+from qatfix.rules import all_rules
+from qatfix.rules.base import Issue, PlannedFix, Rule
+from qatfix.rules.context import CheckContext, find_run_root
+
+DISTILL_MODES = ("Distill", "DistillPrune")
+_SUPPRESS = re.compile(r"#\s*qatfix:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.IGNORECASE)
+
+
+def slim_mode(slim: str | None, root: str | None = None) -> str:
+    """The `slim:` value of a slim config (its own bases included), or "train" without one."""
+    if not slim:
+        return "train"
+    value = resolve(slim, root=root).get("slim")
+    return str(value) if value else "train"
+
+
+def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
+             root: str | None = None, online: bool = False) -> list[CheckContext]:
+    """The configs to check for one run. For distillation the `-c` config is the student and the
+    slim config describes the teacher: each is checked against its own weights."""
+    mode = slim_mode(slim, root)
+    run_root = find_run_root(config)
+    if mode in DISTILL_MODES and slim:
+        student = resolve(config, None, options, root=root)
+        teacher = resolve(slim, None, (), root=root)
+        return [CheckContext(student, "train", "student", run_root, online),
+                CheckContext(teacher, "train", "teacher", run_root, online)]
+    resolved = resolve(config, slim, options, root=root)
+    return [CheckContext(resolved, mode, "model", run_root, online)]
+
+
+def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
+                   static_only: bool = False) -> list[Rule]:
+    """Rules chosen by code prefix (`QF1` selects QF101..QF199), minus the ignored ones."""
+    chosen_prefixes = tuple(s.strip().upper() for s in select if s.strip())
+    ignored = tuple(s.strip().upper() for s in ignore if s.strip())
+    rules = []
+    for code, rule in all_rules().items():
+        if chosen_prefixes and not code.startswith(chosen_prefixes):
+            continue
+        if code.startswith(ignored) if ignored else False:
+            continue
+        if static_only and rule.needs != "static":
+            continue
+        rules.append(rule)
+    return rules
+
+
+def _realise(fix: PlannedFix, ctx: CheckContext) -> Fix | None:
+    from qatfix.edit.plan import realise_fix
+
+    try:
+        return realise_fix(fix, ctx)
+    except QatfixError:
+        return None
+
+
+def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
+    fixes = [f for f in (_realise(p, ctx) for p in issue.fixes) if f is not None]
+    return Finding(
+        code=rule.code,
+        severity=issue.severity or rule.severity,
+        message=issue.message,
+        location=issue.location,
+        related=issue.related,
+        fix=fixes[0] if fixes else None,
+        alternatives=tuple(fixes[1:]),
+        config=ctx.config_path,
+        data=issue.data,
+    )
+
+
+def _suppressed(finding: Finding, ctx: CheckContext) -> bool:
+    path, line = finding.location.path, finding.location.line
+    if not line:
+        return False
+    document = ctx.resolved.documents.get(path)
+    if document is None:
+        try:
+            document = load_document(path)
+        except QatfixError:
+            return False
+    lines = document.text.splitlines()
+    if line > len(lines):
+        return False
+    match = _SUPPRESS.search(lines[line - 1])
+    if not match:
+        return False
+    codes = match.group("codes")
+    return codes is None or finding.code in {c.strip().upper() for c in codes.split(",")}
+
+
+def run_rules(ctx: CheckContext, rules: Sequence[Rule]) -> list[Finding]:
+    findings = []
+    for rule in rules:
+        for issue in rule.check(ctx):
+            finding = to_finding(rule, issue, ctx)
+            if not _suppressed(finding, ctx):
+                findings.append(finding)
+    return findings
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    unique: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.code, f.location, f.message), f)
+    return sorted(unique.values(), key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
+                                                  f.location.line, f.code))
+
+
+def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
+          root: str | None = None, static_only: bool = False, online: bool = False,
+          select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Finding]:
+    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`."""
+    rules = selected_rules(select, ignore, static_only)
+    findings: list[Finding] = []
+    for ctx in contexts(config, slim, options, root=root, online=online and not static_only):
+        findings.extend(run_rules(ctx, rules))
+    return sort_findings(findings)
+
+
+def check_resolved(ctx: CheckContext, select: Iterable[str] = (),
+                   ignore: Iterable[str] = ()) -> list[Finding]:
+    """Findings for one already-built context (used to verify fixes)."""
+    return sort_findings(run_rules(ctx, selected_rules(select, ignore)))
+
+
+def with_config(finding: Finding, config: str) -> Finding:
+    return replace(finding, config=config)
+
+
+__all__ = ["Resolved", "check", "check_resolved", "contexts", "selected_rules", "slim_mode"]

@@ -1,0 +1,46 @@
+"""The rule catalogue: one module per rule (family), each exposing `RULES`.
+
+Codes are part of qatfix's interface and never change meaning:
+QF1xx weights, QF2xx input sizes, QF3xx quantization settings, QF4xx YAML pitfalls,
+QF5xx expectations about QAT output, QF6xx exact load report (`--deep`).
+"""
+from __future__ import annotations
+
+import importlib
+
+from qatfix.rules.base import Rule
+
+RULE_MODULES = (
+    "qatfix.rules.weights_fit",
+    "qatfix.rules.weights_kind",
+    "qatfix.rules.weights_missing",
+    "qatfix.rules.input_size",
+    "qatfix.rules.reader_sizes",
+    "qatfix.rules.dead_override",
+    "qatfix.rules.quant_config",
+    "qatfix.rules.duplicate_keys",
+    "qatfix.rules.string_numbers",
+    "qatfix.rules.weights_key",
+    "qatfix.rules.qat_size",
+    "qatfix.rules.slim_alone",
+)
+
+_CATALOGUE: dict[str, Rule] | None = None
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every static rule by code, in catalogue order."""
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        rules: dict[str, Rule] = {}
+        for name in RULE_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            for rule in module.RULES:
+                rules[rule.code] = rule
+        _CATALOGUE = rules
+    return _CATALOGUE

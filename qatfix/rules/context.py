@@ -1,0 +1,102 @@
+"""Everything a rule may look at: the effective config, the run's mode, and where it runs."""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qatfix.config import Resolved
+from qatfix.config.nodes import KeyPath, Origin
+from qatfix.findings import Location
+
+#: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
+Mode = str
+Role = Literal["model", "student", "teacher"]
+
+#: slim modes whose model is built and then loaded from `pretrain_weights`
+LOADS_PRETRAIN = ("train", "QAT", "Pruner", "PrunerQAT", "UnstructuredPruner", "OFA")
+QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    resolved: Resolved
+    mode: Mode
+    role: Role
+    #: the folder tools/train.py would run from (holds `configs/`), for relative weight paths
+    run_root: str
+    online: bool = False
+
+    @property
+    def config_path(self) -> str:
+        return self.resolved.config_path
+
+    @property
+    def slim_path(self) -> str | None:
+        return self.resolved.slim_path
+
+    @property
+    def weights_key(self) -> str:
+        """The key ppdet loads weights from: PTQ loads `weights`, the rest `pretrain_weights`."""
+        return "weights" if self.mode == "PTQ" else "pretrain_weights"
+
+    @property
+    def is_quant(self) -> bool:
+        return self.mode in QUANT_MODES
+
+    def get(self, key_path: KeyPath | str, default: Any = None) -> Any:
+        return self.resolved.get(key_path, default)
+
+    def origin(self, key_path: KeyPath | str) -> Origin | None:
+        return self.resolved.origin(key_path)
+
+    def location(self, key_path: KeyPath | str) -> Location:
+        origin = self.resolved.origin(key_path)
+        if origin is None or not origin.line:
+            return Location(origin.path if origin else self.config_path, 0, 0)
+        return Location(origin.path, origin.line, origin.column)
+
+    @functools.cached_property
+    def registry(self) -> Any:
+        from qatfix.registry import load_registry
+
+        return load_registry()
+
+    @functools.cached_property
+    def identity(self) -> Any:
+        """The model this config builds (architecture, sections, sizes, classes)."""
+        from qatfix.model import identify
+
+        return identify(self.resolved.plain(), self.config_path)
+
+    @functools.cached_property
+    def weights_entry(self) -> Any:
+        """The registry entry of the weights this run loads, or None when unknown."""
+        value = self.get(self.weights_key)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        return self.registry.lookup(value.strip())
+
+    def run_path(self, path: str) -> str:
+        """A path from the config as train.py would open it (relative to the run folder)."""
+        path = os.path.expanduser(path)
+        return path if os.path.isabs(path) else os.path.join(self.run_root, path)
+
+
+def find_run_root(config_path: str) -> str:
+    """The PaddleDetection root: the folder above the `configs` folder holding the config.
+
+    Falls back to the current directory, where users run tools/train.py from.
+    """
+    parts = os.path.abspath(config_path).split(os.sep)
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index] == "configs":
+            return os.sep.join(parts[:index]) or os.sep
+    return os.getcwd()
+
+
+def loaded_weights(ctx: CheckContext) -> str | None:
+    """The weights reference the run loads (`pretrain_weights`, or `weights` for PTQ)."""
+    value = ctx.get(ctx.weights_key)
+    return value if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,46 @@
+"""QF201: the weights were trained at another input size than the readers use."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from qatfix.model import compare_models
+from qatfix.rules.base import Issue, Rule
+from qatfix.rules.context import CheckContext
+from qatfix.rules.reader_sizes import eval_size
+from qatfix.rules.weights_fit import candidate_fixes
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    entry = ctx.weights_entry
+    if entry is None or entry.kind == "backbone" or entry.input_size is None or entry.model is None:
+        return
+    if compare_models(entry.model, ctx.identity.model):
+        return  # another network altogether: QF101 says so
+    source = eval_size(ctx)
+    if source is None or tuple(source.size) == tuple(entry.input_size):
+        return
+    h, w = entry.input_size
+    yield Issue(
+        message=(f"{ctx.weights_key} {entry.name} was trained at {h}x{w}, but the readers use "
+                 f"{source.size[0]}x{source.size[1]} ({source.label}): "
+                 f"{'quantization ranges are calibrated' if ctx.is_quant else 'the model runs'} "
+                 "at a size the weights never saw"),
+        location=ctx.location((ctx.weights_key,)),
+        related=(ctx.location(source.key_path),),
+        fixes=candidate_fixes(ctx, require_size=True),
+        severity="error" if ctx.is_quant else "warning",
+    )
+
+
+RULES = (Rule(
+    code="QF201", name="weights-input-size", severity="warning",
+    summary="Weights trained at one input size, readers at another.",
+    explanation=(
+        "PicoDet, PP-YOLOE and friends are published per input size: `picodet_s_416_coco_lcnet` "
+        "and `picodet_s_320_coco_lcnet` are the same network trained at different sizes. Loading "
+        "the 416 weights into a config whose readers resize to 320 loads every layer, so ppdet "
+        "says nothing, but accuracy drops - and QAT calibrates its quantization ranges on "
+        "activations the float model never produced. It is an error for QAT/PTQ."),
+    fix_safety="safe: the proposed weights are the official ones of the same network at the "
+               "readers' size.",
+    check=check),)

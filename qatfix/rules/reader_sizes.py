@@ -1,0 +1,140 @@
+"""QF202: the readers disagree about the input size.
+
+Eval and test resize targets, the exported `TestReader.inputs_def.image_shape`, the top-level
+`eval_height`/`eval_width`, and the multi-scale training range should describe one input size.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from qatfix.config.nodes import KeyPath, Tagged
+from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.context import CheckContext
+
+
+@dataclass(frozen=True)
+class SizeSource:
+    """One place that states an input size [h, w]."""
+
+    label: str
+    key_path: KeyPath
+    size: tuple[int, int]
+
+
+def _hw(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value > 0:
+        return (value, value)
+    if isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
+        return (value[0], value[1])
+    return None
+
+
+def _transforms(ctx: CheckContext, reader: str, kind: str) -> Iterator[tuple[KeyPath, str, Any]]:
+    items = ctx.get((reader, kind))
+    if not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and len(item) == 1:
+            (name, args), = item.items()
+            if isinstance(args, Tagged):
+                args = args.value
+            yield (reader, kind, index, name), str(name), args
+
+
+def resize_size(ctx: CheckContext, reader: str) -> SizeSource | None:
+    """A fixed-shape Resize target in a reader's sample transforms ([h, w], keep_ratio off)."""
+    for path, name, args in _transforms(ctx, reader, "sample_transforms"):
+        if name == "Resize" and isinstance(args, dict) and not args.get("keep_ratio", True):
+            size = _hw(args.get("target_size"))
+            if size:
+                return SizeSource(f"{reader} Resize target_size", (*path, "target_size"), size)
+    return None
+
+
+def test_shape(ctx: CheckContext) -> SizeSource | None:
+    shape = ctx.get(("TestReader", "inputs_def", "image_shape"))
+    if isinstance(shape, list) and len(shape) >= 3:
+        size = _hw(list(shape[-2:]))
+        if size:
+            return SizeSource("TestReader inputs_def.image_shape", ("TestReader", "inputs_def",
+                                                                    "image_shape"), size)
+    return None
+
+
+def top_level(ctx: CheckContext) -> SizeSource | None:
+    size = _hw([ctx.get("eval_height"), ctx.get("eval_width")])
+    return SizeSource("eval_height/eval_width", ("eval_height",), size) if size else None
+
+
+def train_range(ctx: CheckContext) -> tuple[KeyPath, list[int]] | None:
+    for path, name, args in _transforms(ctx, "TrainReader", "batch_transforms"):
+        if name == "BatchRandomResize" and isinstance(args, dict):
+            sizes = args.get("target_size")
+            if isinstance(sizes, list) and sizes:
+                flat = [s if isinstance(s, int) else s[0] for s in sizes
+                        if isinstance(s, int) or (isinstance(s, list) and s)]
+                if flat and all(isinstance(v, int) for v in flat):
+                    return (*path, "target_size"), flat
+    return None
+
+
+def eval_size(ctx: CheckContext) -> SizeSource | None:
+    """The size the model is evaluated at: EvalReader's Resize, else eval_height/eval_width."""
+    return resize_size(ctx, "EvalReader") or top_level(ctx)
+
+
+def _fmt(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    reference = resize_size(ctx, "EvalReader")
+    if reference is None:
+        return
+    others = [s for s in (resize_size(ctx, "TestReader"), test_shape(ctx), top_level(ctx)) if s]
+    for other in others:
+        if other.size == reference.size:
+            continue
+        fixes: tuple[PlannedFix, ...] = ()
+        if other.key_path[-1] == "image_shape":
+            shape = ctx.get(other.key_path)
+            new = [*shape[:-2], reference.size[0], reference.size[1]]
+            fixes = (PlannedFix(f"Set {other.label} to {new}", "unsafe",
+                                (Change("set", other.key_path, new),)),)
+        yield Issue(
+            message=(f"{other.label} is {_fmt(other.size)} but {reference.label} is "
+                     f"{_fmt(reference.size)}: the model is evaluated at one size and "
+                     "exported/tested at another"),
+            location=ctx.location(other.key_path),
+            related=(ctx.location(reference.key_path),),
+            fixes=fixes,
+        )
+    train = train_range(ctx)
+    if train:
+        path, sizes = train
+        low, high = min(sizes), max(sizes)
+        if not low <= reference.size[0] <= high:
+            yield Issue(
+                message=(f"{reference.label} {_fmt(reference.size)} lies outside the multi-scale "
+                         f"training range {low}-{high} of TrainReader BatchRandomResize"),
+                location=ctx.location(reference.key_path),
+                related=(ctx.location(path),),
+            )
+
+
+RULES = (Rule(
+    code="QF202", name="reader-sizes-disagree", severity="warning",
+    summary="Eval, test, export and training input sizes disagree with each other.",
+    explanation=(
+        "A detector is trained on a range of input sizes and evaluated, tested and exported at "
+        "one. When EvalReader resizes to 320x320 but TestReader's `inputs_def.image_shape` says "
+        "416, the exported (and quantized) model is calibrated at a size it was never evaluated "
+        "at, and accuracy drops without an error. Example: a leaf config that changes EvalReader "
+        "but inherits TestReader from a base file of another size."),
+    fix_safety="unsafe: when a fix is offered it makes the exported shape follow EvalReader; "
+               "which size is right is yours to decide.",
+    check=check),)

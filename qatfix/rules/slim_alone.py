@@ -1,0 +1,48 @@
+"""QF001: a slim config given on its own; ppdet needs the model config with it."""
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+from qatfix.findings import Location
+from qatfix.rules.base import Issue, Rule
+from qatfix.rules.context import CheckContext
+
+
+def is_slim_only(data: dict) -> bool:  # type: ignore[type-arg]
+    return "slim" in data and "architecture" not in data
+
+
+def documented_models(ctx: CheckContext) -> list[str]:
+    """Model configs the READMEs pair with this slim config (from the registry)."""
+    from qatfix.registry import config_key
+
+    key = config_key(ctx.config_path)
+    return sorted({e.config for e in ctx.registry.get_config(key)
+                   if e.slim_config == key and e.config})
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    if ctx.slim_path or ctx.role != "model" or not is_slim_only(ctx.resolved.data):
+        return
+    models = documented_models(ctx)
+    pair = (f"; the model zoo pairs it with {', '.join(models)} (checked below when present)"
+            if models else "")
+    name = os.path.basename(ctx.config_path)
+    yield Issue(
+        message=(f"{name} is a slim config ({ctx.get('slim')}): ppdet needs the model config with "
+                 f"it, as tools/train.py -c MODEL.yml --slim_config {name}{pair}"),
+        location=ctx.location(("slim",)) if ctx.origin(("slim",)) else Location(ctx.config_path, 1, 1),
+    )
+
+
+RULES = (Rule(
+    code="QF001", name="slim-config-alone", severity="info",
+    summary="A slim config was given without the model config it applies to.",
+    explanation=(
+        "A slim config (QAT, PTQ, pruning, distillation) only adds to a model config: ppdet runs "
+        "`tools/train.py -c MODEL.yml --slim_config SLIM.yml`. Checked alone, qatfix can only "
+        "look at the slim file itself; when the model-zoo READMEs document which model config "
+        "it belongs to, qatfix checks that pair too."),
+    fix_safety="no fix: name the model config with -c.",
+    check=check),)

@@ -1,0 +1,43 @@
+"""QF403: the slim config sets the weights key that this kind of run does not load."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from qatfix.config import resolve
+from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.context import CheckContext
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    slim = ctx.slim_path
+    if not slim or ctx.role != "model" or ctx.mode == "train":
+        return
+    own = resolve(slim).data
+    wanted = ctx.weights_key
+    other = "pretrain_weights" if wanted == "weights" else "weights"
+    if other not in own or wanted in own:
+        return
+    origin = own.origins.get(other)
+    if origin is None or origin.path != slim:
+        return
+    loader = "PTQ (tools/post_quant.py)" if wanted == "weights" else f"{ctx.mode} training"
+    yield Issue(
+        message=(f"{loader} loads `{wanted}`, but the slim config sets `{other}` "
+                 f"({own[other]}); it is ignored and the run uses "
+                 f"{ctx.get(wanted)!r} instead"),
+        location=ctx.location((other,)) if ctx.origin((other,)) else ctx.location(()),
+        fixes=(PlannedFix(f"Rename `{other}` to `{wanted}` in the slim config", "safe",
+                          (Change("rename", (other,), wanted, path=slim),)),),
+    )
+
+
+RULES = (Rule(
+    code="QF403", name="weights-key-for-mode", severity="warning",
+    summary="`pretrain_weights` set where `weights` is loaded, or the reverse.",
+    explanation=(
+        "QAT and pruning build the model and load `pretrain_weights`; post-training quantization "
+        "(PTQ) loads `weights`. A slim config that sets the other key is ignored without a word, "
+        "and the run starts from whatever the model config says. Example: a PTQ config with "
+        "`pretrain_weights: output/model_final` quantizes the model config's `weights` instead."),
+    fix_safety="safe: only the key name changes, to the one this kind of run reads.",
+    check=check),)

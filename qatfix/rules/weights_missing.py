@@ -1,0 +1,108 @@
+"""QF103: the weights the run loads do not exist (or QAT would start from random weights)."""
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+from qatfix.findings import Location
+from qatfix.registry.urls import is_url
+from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.context import CheckContext
+
+#: suffixes ppdet's `_strip_postfix` accepts on a weights path
+ACCEPTED_SUFFIXES = ("", ".pdparams", ".pdopt", ".pdmodel")
+
+
+def strip_postfix(path: str) -> tuple[str, str]:
+    stem, ext = os.path.splitext(path)
+    return (stem, ext) if ext in ACCEPTED_SUFFIXES else (path, ext)
+
+
+def own_trained_models(ctx: CheckContext) -> list[str]:
+    """The run's own float model, as tools/train.py saves it (`<save_dir>/<stem>/model_final`)."""
+    save_dir = ctx.get("save_dir") or "output"
+    stem = os.path.splitext(os.path.basename(ctx.config_path))[0]
+    found = []
+    for name in ("model_final", "best_model"):
+        rel = f"{save_dir}/{stem}/{name}"
+        if os.path.isfile(ctx.run_path(rel) + ".pdparams"):
+            found.append(rel)
+    weights = ctx.get("weights")
+    if isinstance(weights, str) and not is_url(weights) and weights not in found:
+        stripped, _ = strip_postfix(weights)
+        if os.path.isfile(ctx.run_path(stripped) + ".pdparams"):
+            found.append(weights)
+    return found
+
+
+def local_problem(ctx: CheckContext, value: str) -> str | None:
+    """Why ppdet's `load_pretrain_weight` would fail on a local path, or None."""
+    stripped, ext = strip_postfix(value)
+    if ext not in ACCEPTED_SUFFIXES:
+        return f"ppdet only accepts .pdparams weights files, not {ext!r}"
+    target = ctx.run_path(stripped)
+    if os.path.isfile(target + ".pdparams"):
+        return None
+    if os.path.isdir(target):
+        return (f"{value!r} is a folder; ppdet loads the file {stripped}.pdparams, which does "
+                "not exist")
+    if len(value) > 2 and value[1] == ":" and os.sep == "/":
+        return f"{value!r} is a Windows path; it does not exist on this machine"
+    return f"{stripped}.pdparams does not exist (relative to {ctx.run_root})"
+
+
+def _candidate_fixes(ctx: CheckContext, key: str) -> tuple[PlannedFix, ...]:
+    return tuple(PlannedFix(f"Load your own trained model {path}", "unsafe",
+                            (Change("set", (key,), path),), value=path)
+                 for path in own_trained_models(ctx))
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    key = ctx.weights_key
+    if ctx.mode == "train" and ctx.role == "model" and key not in ctx.resolved.data:
+        return
+    value = ctx.get(key)
+    if not value:
+        if ctx.is_quant:
+            yield Issue(message=(f"no {key}: {ctx.mode} would quantize a randomly initialised "
+                                 "model; point it at the float model you trained"),
+                        location=ctx.location((key,)) if key in ctx.resolved.data
+                        else Location(ctx.slim_path or ctx.config_path, 1, 1),
+                        fixes=_candidate_fixes(ctx, key))
+        return
+    if not isinstance(value, str):
+        yield Issue(message=f"{key} must be a path or URL, not {value!r}",
+                    location=ctx.location((key,)))
+        return
+    if is_url(value):
+        yield from _check_url(ctx, key, value)
+        return
+    problem = local_problem(ctx, value)
+    if problem:
+        yield Issue(message=f"{key}: {problem}", location=ctx.location((key,)),
+                    fixes=_candidate_fixes(ctx, key))
+
+
+def _check_url(ctx: CheckContext, key: str, url: str) -> Iterator[Issue]:
+    if ctx.registry.lookup(url) is not None:
+        return
+    from qatfix.rules.url_check import url_status
+
+    status = url_status(url, online=ctx.online)
+    if status is not None and status.missing:
+        yield Issue(message=f"{key}: {url} is not an official weight and {status.reason}",
+                    location=ctx.location((key,)), fixes=_candidate_fixes(ctx, key))
+
+
+RULES = (Rule(
+    code="QF103", name="weights-missing", severity="error",
+    summary="The weights file to load does not exist, or a QAT/PTQ run has none.",
+    explanation=(
+        "ppdet strips `.pdparams` from the weights path, appends it again and loads that file "
+        "relative to the folder tools/train.py runs from; a URL is downloaded first. A folder, a "
+        "Windows path on Linux, or a typo fails only after the model and data are set up - and a "
+        "QAT config with no `pretrain_weights` quantizes random weights without any error. With "
+        "`--online` unknown URLs are checked with a HEAD request (results are cached)."),
+    fix_safety="unsafe: offered only when your own trained model exists "
+               "(`output/<config>/model_final`); check it is the float model of this config.",
+    check=check, needs="static"),)
