@@ -340,6 +340,11 @@ def parse_text(text: str, path: str) -> Document:
     return Document(path, text, root, tuple(composer.duplicates), anchors)
 
 
+def overlaid_text(path: str) -> str | None:
+    """The stand-in text for `path` while an `overlay` is active, else None."""
+    return _OVERLAY.get(os.path.normpath(path)) if _OVERLAY else None
+
+
 def load_document(path: str) -> Document:
     """Parse a file once; later calls reuse the tree while the file is unchanged."""
     if _OVERLAY and os.path.normpath(path) in _OVERLAY:

@@ -10,7 +10,6 @@ import difflib
 import os
 from typing import TYPE_CHECKING
 
-from qatfix.config import load_document
 from qatfix.config.nodes import KeyPath
 from qatfix.edit.base import set_base
 from qatfix.edit.change import Change as TextChange
@@ -49,9 +48,18 @@ def target_file(ctx: "CheckContext", change: "Change") -> tuple[str, str]:
     return override, f" (as an override in {os.path.basename(override)}; {where} is shared)"
 
 
+def current_text(path: str) -> str:
+    """The file's text as it will be edited (BOM kept; an overlaid text while verifying)."""
+    from qatfix.config.loader import overlaid_text
+    from qatfix.edit.apply import read_source
+
+    overlaid = overlaid_text(path)
+    return overlaid if overlaid is not None else read_source(path).text
+
+
 def _text(path: str, texts: dict[str, str]) -> str:
     if path not in texts:
-        texts[path] = load_document(path).text
+        texts[path] = current_text(path)
     return texts[path]
 
 
@@ -141,7 +149,7 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
         if path and path not in originals:
             originals[path] = _text(path, texts)
         path, note = apply_change(ctx, change, texts)
-        originals.setdefault(path, load_document(path).text)
+        originals.setdefault(path, current_text(path))
         if note:
             notes.append(note)
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))

@@ -71,7 +71,7 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
                  "trains the rest from scratch, printing nothing but INFO lines"),
         location=ctx.location((ctx.weights_key,)),
         fixes=candidate_fixes(ctx),
-        severity="error" if ctx.mode != "train" or entry.kind == "detector" else "warning",
+        severity="error" if ctx.mode != "train" else "warning",
         data=(("weights", entry.name), ("differences", [d.where for d in differences])),
     )
 

@@ -79,8 +79,11 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         return
     problem = local_problem(ctx, value)
     if problem:
+        if value.strip().lower() in ("none", "null"):
+            problem += f" ({value!r} is the string {value}; YAML's empty value is null or ~)"
         yield Issue(message=f"{key}: {problem}", location=ctx.location((key,)),
-                    fixes=_candidate_fixes(ctx, key))
+                    fixes=_candidate_fixes(ctx, key),
+                    severity="error" if ctx.mode != "train" else "warning")
 
 
 def _check_url(ctx: CheckContext, key: str, url: str) -> Iterator[Issue]:

@@ -1,0 +1,45 @@
+"""`qatfix explain CODE`: what a rule checks, why it matters, an example, and its fix's safety."""
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+
+from qatfix.errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", nargs="?", help="rule code, e.g. QF101 (omit to list all)")
+
+
+def catalogue() -> dict[str, tuple[str, str, str, str]]:
+    """code -> (severity, summary, explanation, fix safety), static and `--deep` rules alike."""
+    from qatfix.deep.explain import EXPLANATIONS, SEVERITIES, SUMMARIES
+    from qatfix.rules import all_rules
+
+    entries = {code: (r.severity, r.summary, r.explanation, r.fix_safety)
+               for code, r in all_rules().items()}
+    for code, text in EXPLANATIONS.items():
+        entries[code] = (SEVERITIES.get(code, "error"), SUMMARIES.get(code, ""), text,
+                         "no automatic fix from --deep itself; QF101/QF201 propose the weights.")
+    return dict(sorted(entries.items()))
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, width=88, initial_indent="  ", subsequent_indent="  "))
+
+
+def run(args: argparse.Namespace) -> int:
+    entries = catalogue()
+    if not args.code:
+        for code, (severity, summary, _, _) in entries.items():
+            print(f"{code}  {severity:<7}  {summary}")
+        return 0
+    code = args.code.strip().upper()
+    if code not in entries:
+        raise UsageError(f"unknown rule code {args.code!r}; `qatfix explain` lists them")
+    severity, summary, explanation, safety = entries[code]
+    sys.stdout.write(f"{code} ({severity}): {summary}\n\n"
+                     f"What it checks and why it matters:\n{_wrap(explanation)}\n\n"
+                     f"Fix safety:\n{_wrap(safety)}\n")
+    return 0

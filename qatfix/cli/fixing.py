@@ -1,0 +1,136 @@
+"""`--diff` and `--apply`: choose fixes, verify each in memory, then show or write them.
+
+A fix is kept only when, applied on top of the fixes kept before it, re-resolving and re-running
+the rules shows its finding gone and no new error. Writes are atomic and refused when a file
+changed since it was read. Exit codes as ruff: 0 when nothing remains, 1 when findings remain.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from typing import Sequence
+
+from qatfix.errors import QatfixError
+from qatfix.findings import SEVERITY_RANK, Finding, Fix
+
+
+@dataclass(frozen=True)
+class Verdict:
+    finding: Finding
+    fix: Fix
+    accepted: bool
+    reason: str = ""
+
+
+def chosen_fix(finding: Finding, unsafe: bool) -> Fix | None:
+    if finding.fix is None:
+        return None
+    return finding.fix if unsafe or finding.fix.safety == "safe" else None
+
+
+def _errors(findings: Sequence[Finding]) -> set[tuple[str, str]]:
+    return {(f.code, f.location.path) for f in findings if f.severity == "error"}
+
+
+def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str]
+            ) -> list[Finding]:
+    from qatfix.config.loader import overlay
+    from qatfix.engine import check
+
+    with overlay(texts):
+        return check(config, slim, options)
+
+
+def apply_in_memory(texts: dict[str, str], fix: Fix) -> dict[str, str]:
+    from qatfix.edit.apply import apply_text_edits
+    from qatfix.edit.plan import current_text
+
+    new = dict(texts)
+    by_path: dict[str, list] = {}
+    for edit in fix.edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    for path, edits in by_path.items():
+        new[path] = apply_text_edits(new.get(path) or current_text(path), edits)
+    return new
+
+
+def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
+           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
+    """Texts with every verified fix applied, and a verdict per fix tried."""
+    texts: dict[str, str] = {}
+    verdicts: list[Verdict] = []
+    ordered = sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
+                                              f.location.line))
+    for finding in ordered:
+        fix = chosen_fix(finding, unsafe)
+        if fix is None:
+            continue
+        try:
+            candidate = apply_in_memory(texts, fix)
+            before = recheck(finding.config, slim, options, texts)
+            after = recheck(finding.config, slim, options, candidate)
+        except QatfixError as exc:
+            verdicts.append(Verdict(finding, fix, False, str(exc)))
+            continue
+        still = [f for f in after if f.code == finding.code and f.location == finding.location
+                 and f.message == finding.message]
+        new_errors = _errors(after) - _errors(before)
+        if still:
+            verdicts.append(Verdict(finding, fix, False, "the finding remains after the fix"))
+        elif new_errors:
+            shown = ", ".join(f"{c} in {p}" for c, p in sorted(new_errors))
+            verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
+        else:
+            texts = candidate
+            verdicts.append(Verdict(finding, fix, True))
+    return texts, verdicts
+
+
+def _originals(paths: Sequence[str]) -> dict[str, "object"]:
+    from qatfix.edit.apply import read_source
+
+    return {path: read_source(path) for path in paths}
+
+
+def _report_rejections(verdicts: Sequence[Verdict]) -> None:
+    for v in verdicts:
+        if not v.accepted:
+            loc = v.finding.location
+            print(f"qatfix: not applied: {v.fix.title} ({v.finding.code} at {loc}): {v.reason}",
+                  file=sys.stderr)
+
+
+def apply_or_diff(args: argparse.Namespace, findings: Sequence[Finding], failures: int) -> int:
+    from qatfix.cli.check import _exit_code, display_path, report
+    from qatfix.edit.apply import write_all
+    from qatfix.edit.diff import unified_diff
+    from qatfix.report import want_color
+
+    sources = _originals(sorted({e.path for f in findings if (fx := chosen_fix(f, args.unsafe_fixes))
+                                 for e in fx.edits}))
+    texts, verdicts = verify(findings, args.slim_config, args.opt, args.unsafe_fixes)
+    _report_rejections(verdicts)
+    changed = {p: t for p, t in texts.items() if t != sources[p].text}  # type: ignore[attr-defined]
+    if args.diff:
+        color = want_color(sys.stdout)
+        for path, text in sorted(changed.items()):
+            sys.stdout.write(unified_diff(display_path(path),
+                                          sources[path].text, text, color=color))  # type: ignore[attr-defined]
+        if failures:
+            return 2
+        return 1 if changed or _exit_code(findings, args.fail_on) else 0
+    written = write_all(sources, changed)  # type: ignore[arg-type]
+    accepted = sum(1 for v in verdicts if v.accepted)
+    for path in written:
+        print(f"fixed {display_path(path)}", file=sys.stderr)
+    from qatfix.cli.check import collect
+
+    remaining, failures_after = collect(args)
+    if accepted:
+        print(f"applied {accepted} fix{'es' if accepted != 1 else ''}", file=sys.stderr)
+    if remaining:
+        sys.stdout.write(report(remaining, args.format))
+    if failures or failures_after:
+        return 2
+    return _exit_code(remaining, args.fail_on)
