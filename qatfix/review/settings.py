@@ -80,7 +80,10 @@ def settings_from(*, repo: str | None = None, pr: int | None = None,
         raise UsageError(f"--pr must be a positive number, got {pr}")
     if fail_on not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}")
-    root = os.path.abspath(root or os.getcwd())
+    try:
+        root = os.path.abspath(root or os.getcwd())
+    except OSError:
+        raise UsageError("the current directory is gone; give --root") from None
     if not os.path.isdir(root):
         raise UsageError(f"--root is not a directory: {root}")
     api = (api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
