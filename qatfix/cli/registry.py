@@ -1,0 +1,139 @@
+"""`qatfix registry`: look up official weights, rank them for a config, rebuild the registry.
+
+    qatfix registry show NAME|URL|FILE [--format json]
+    qatfix registry search WORDS... [--format json]
+    qatfix registry candidates CONFIG [--slim_config X] [-o K=V] [--limit N] [--format json]
+    qatfix registry build --paddledetection PATH [...] [--with-paddle] [--output FILE] [--check]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qatfix.cli.common import add_config_arguments, config_and_slim
+from qatfix.errors import UsageError
+
+EXIT_OK, EXIT_FOUND_NOTHING = 0, 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
+    actions.required = True
+
+    show = actions.add_parser("show", help="show the entry for a weights name, URL or local file")
+    show.add_argument("reference", metavar="NAME|URL|FILE")
+    _add_common(show)
+
+    search = actions.add_parser("search", help="find weights by words (e.g. picodet s 320)")
+    search.add_argument("words", nargs="+", metavar="WORD")
+    _add_common(search)
+
+    ranked = actions.add_parser("candidates", help="rank official weights for a config's model")
+    add_config_arguments(ranked)
+    ranked.add_argument("--limit", type=int, default=5, help="how many to list (default: 5)")
+    _add_common(ranked)
+
+    build = actions.add_parser("build", help="rebuild registry/weights.json from PaddleDetection trees")
+    build.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
+                       help="PaddleDetection root holding configs/ (repeat; the first wins)")
+    build.add_argument("--with-paddle", action="store_true",
+                       help="count parameters by building each model with ppdet (slow)")
+    build.add_argument("--output", type=Path, help="registry file to write (default: the repository's)")
+    build.add_argument("--report", type=Path, help="report file (default: build_report.txt beside --output)")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 when the registry file is not up to date")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--registry", type=Path, help="use this weights.json instead of the shipped one")
+
+
+def _registry(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from qatfix.registry import load_registry
+
+    return load_registry(args.registry)
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"show": _show, "search": _search, "candidates": _candidates, "build": _build}[args.action](args)
+
+
+def _show(args: argparse.Namespace) -> int:
+    from qatfix.registry import find_weights
+    from qatfix.registry.render import entries_json, entry_text
+
+    found = find_weights(args.reference, _registry(args))
+    if args.format == "json":
+        sys.stdout.write(entries_json(found))
+    elif found:
+        print("\n\n".join(entry_text(e) for e in found))
+    if not found:
+        print(f"qatfix: no official weights match {args.reference!r}", file=sys.stderr)
+        return EXIT_FOUND_NOTHING
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    from qatfix.registry import search
+    from qatfix.registry.render import entries_json, entry_line
+
+    found = search(args.words, _registry(args))
+    if args.format == "json":
+        sys.stdout.write(entries_json(found))
+    else:
+        for entry in found:
+            print(entry_line(entry))
+    return EXIT_OK if found else EXIT_FOUND_NOTHING
+
+
+def _candidates(args: argparse.Namespace) -> int:
+    from qatfix.config import resolve
+    from qatfix.model import identify
+    from qatfix.registry import candidates, config_key
+    from qatfix.registry.render import candidate_json, candidates_text
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    config, slim = config_and_slim(args)
+    identity = identify(resolve(config, slim, args.opt).plain(), config_key(config))
+    found = candidates(identity, _registry(args), limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([candidate_json(c) for c in found], indent=2, ensure_ascii=False))
+    elif found:
+        print(candidates_text(found))
+    else:
+        print(f"qatfix: no official {identity.architecture or 'model'} weights in the registry", file=sys.stderr)
+    return EXIT_OK if found else EXIT_FOUND_NOTHING
+
+
+def _default_output() -> Path:
+    from qatfix.registry.loader import default_registry_path
+
+    path = default_registry_path()
+    if path.parent.name == "_data":
+        raise UsageError("qatfix is installed from a wheel: name the file to write with --output")
+    return path
+
+
+def _build(args: argparse.Namespace) -> int:
+    from qatfix.registry.build.run import execute, plan_for
+
+    output = args.output or _default_output()
+    plan = plan_for(args.paddledetection, output, args.report, args.with_paddle, args.check)
+
+    def progress(done: int, total: int, text: str) -> None:
+        print(f"[{done}/{total}] {text}", file=sys.stderr)
+
+    outcome = execute(plan, progress)
+    counts = outcome.result.counts
+    sys.stdout.write(outcome.result.report)
+    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+    if plan.check:
+        state = "out of date" if outcome.changed else "up to date"
+        print(f"{output}: {state} ({summary})", file=sys.stderr)
+        return 1 if outcome.changed else EXIT_OK
+    print(f"wrote {', '.join(str(p) for p in outcome.written)} ({summary})", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,101 @@
+"""Say in words how the network of some weights differs from the network of a config.
+
+Used when weights do not fit a model: "backbone ESNet(scale 0.75) in weights, LCNet(scale 0.75) in
+model" tells a user more than a list of mismatched tensor shapes. Class counts are left out: a
+different `num_classes` is expected when fine-tuning.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from qatfix.model.backbone import IDENTITY_KEYS, describe_backbone
+from qatfix.model.sections import IGNORED_WHEN_COMPARING, canonical_json, without_keys
+
+_MISSING = object()
+_SLOT_ORDER = ("backbone", "neck", "head")
+SHARED_MULTIPLIERS = ("width_mult", "depth_mult")
+
+
+@dataclass(frozen=True)
+class SectionDifference:
+    """One difference: `where` is a slot ("backbone") or a key path ("PicoHeadV2.feat_in_chan")."""
+
+    where: str
+    in_weights: Any
+    in_model: Any
+    message: str
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "not set"
+    if isinstance(value, (dict, list)):
+        return canonical_json(value)
+    return str(value)
+
+
+def _slot_text(sections: Mapping[str, Any], slot: str, class_name: str) -> str:
+    if slot == "backbone":
+        backbone = describe_backbone(sections)
+        if backbone is not None and backbone.name == class_name:
+            return backbone.text
+    return class_name
+
+
+def _leaf_differences(prefix: str, a: Any, b: Any, out: list[tuple[str, Any, Any]]) -> None:
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        for key in sorted(set(a) | set(b), key=str):
+            _leaf_differences(f"{prefix}.{key}" if prefix else str(key), a.get(key, _MISSING),
+                              b.get(key, _MISSING), out)
+    elif a != b:
+        out.append((prefix, a, b))
+
+
+def compare_models(weights_model: Mapping[str, Any], model: Mapping[str, Any]) -> tuple[SectionDifference, ...]:
+    """Differences between two model-section dicts beyond `num_classes` (empty: same network)."""
+    weights_model = without_keys(dict(weights_model), IGNORED_WHEN_COMPARING)
+    model = without_keys(dict(model), IGNORED_WHEN_COMPARING)
+    result: list[SectionDifference] = []
+    arch_w, arch_m = weights_model.get("architecture"), model.get("architecture")
+    if arch_w != arch_m:
+        result.append(SectionDifference("architecture", arch_w, arch_m,
+                                        f"architecture {_show(arch_w)} in weights, {_show(arch_m)} in model"))
+        return tuple(result)
+    slots_w = weights_model.get(arch_w, {}) if isinstance(arch_w, str) else {}
+    slots_m = model.get(arch_m, {}) if isinstance(arch_m, str) else {}
+    explained: set[str] = set()
+    slot_names = sorted(
+        {k for k in set(slots_w) | set(slots_m)
+         if isinstance(slots_w.get(k), str) or isinstance(slots_m.get(k), str)},
+        key=lambda k: (_SLOT_ORDER.index(k) if k in _SLOT_ORDER else len(_SLOT_ORDER), k),
+    )
+    for slot in slot_names:
+        cls_w, cls_m = slots_w.get(slot, _MISSING), slots_m.get(slot, _MISSING)
+        if cls_w == cls_m:
+            if isinstance(cls_w, str):
+                text_w = _slot_text(weights_model, slot, cls_w)
+                text_m = _slot_text(model, slot, cls_m)
+                if text_w != text_m:
+                    result.append(SectionDifference(slot, text_w, text_m,
+                                                    f"{slot} {text_w} in weights, {text_m} in model"))
+                    if slot == "backbone":  # the description already names these settings
+                        explained.update(f"{cls_w}.{key}" for key in IDENTITY_KEYS)
+                        explained.update(SHARED_MULTIPLIERS)
+            continue
+        text_w = _slot_text(weights_model, slot, cls_w) if isinstance(cls_w, str) else _show(cls_w)
+        text_m = _slot_text(model, slot, cls_m) if isinstance(cls_m, str) else _show(cls_m)
+        result.append(SectionDifference(slot, text_w, text_m, f"{slot} {text_w} in weights, {text_m} in model"))
+        explained.update(c for c in (cls_w, cls_m) if isinstance(c, str))
+        explained.add(f"{arch_w}.{slot}")
+    leaves: list[tuple[str, Any, Any]] = []
+    for key in sorted(set(weights_model) | set(model), key=str):
+        if key == "architecture" or key in explained:
+            continue
+        _leaf_differences(key, weights_model.get(key, _MISSING), model.get(key, _MISSING), leaves)
+    for path, value_w, value_m in leaves:
+        if path in explained:
+            continue
+        result.append(SectionDifference(path, value_w, value_m,
+                                        f"{path} {_show(value_w)} in weights, {_show(value_m)} in model"))
+    return tuple(result)

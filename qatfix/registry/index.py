@@ -1,0 +1,93 @@
+"""The loaded registry and its lookup indexes, built on first use.
+
+Entries stay plain dicts until asked for, so loading costs little more than `json.loads`.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional, Sequence
+
+from qatfix.registry.records import WeightEntry
+from qatfix.registry.urls import canonical_url
+
+
+class Registry:
+    """Official weights, indexed by canonical URL, name and config."""
+
+    def __init__(self, raw_entries: Sequence[dict[str, Any]], sources: tuple[Any, ...] = (),
+                 origin: str = "<registry>") -> None:
+        self._raw = list(raw_entries)
+        self._entries: list[Optional[WeightEntry]] = [None] * len(self._raw)
+        self.sources = sources
+        self.origin = origin
+        self._by_url: Optional[dict[str, int]] = None
+        self._by_name: Optional[dict[str, list[int]]] = None
+        self._by_config: Optional[dict[str, list[int]]] = None
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self) -> Iterator[WeightEntry]:
+        return (self.entry(i) for i in range(len(self._raw)))
+
+    def entry(self, index: int) -> WeightEntry:
+        cached = self._entries[index]
+        if cached is None:
+            cached = self._entries[index] = WeightEntry.from_json(self._raw[index])
+        return cached
+
+    def _entries_at(self, indexes: Sequence[int]) -> tuple[WeightEntry, ...]:
+        return tuple(self.entry(i) for i in indexes)
+
+    def _url_index(self) -> dict[str, int]:
+        if self._by_url is None:
+            index: dict[str, int] = {}
+            for i, raw in enumerate(self._raw):
+                index.setdefault(raw["url"], i)
+            self._by_url = index
+        return self._by_url
+
+    def _name_index(self) -> dict[str, list[int]]:
+        if self._by_name is None:
+            index: dict[str, list[int]] = {}
+            for i, raw in enumerate(self._raw):
+                index.setdefault(raw["name"].lower(), []).append(i)
+            self._by_name = index
+        return self._by_name
+
+    def _config_index(self) -> dict[str, list[int]]:
+        if self._by_config is None:
+            index: dict[str, list[int]] = {}
+            for i, raw in enumerate(self._raw):
+                for key in ("config", "slim_config"):
+                    if raw.get(key):
+                        index.setdefault(raw[key], []).append(i)
+            self._by_config = index
+        return self._by_config
+
+    def get_url(self, url: str) -> Optional[WeightEntry]:
+        """The entry for a URL in any spelling (see `canonical_url`), or None."""
+        try:
+            key = canonical_url(url)
+        except ValueError:
+            return None
+        found = self._url_index().get(key)
+        return None if found is None else self.entry(found)
+
+    def get_name(self, name: str) -> tuple[WeightEntry, ...]:
+        """Entries whose URL stem is `name` (several files may share a stem)."""
+        return self._entries_at(self._name_index().get(name.lower(), ()))
+
+    def find(self, reference: str) -> tuple[WeightEntry, ...]:
+        """Entries a `pretrain_weights` value may mean (see `qatfix.registry.lookup.find_weights`)."""
+        from qatfix.registry.lookup import find_weights
+
+        return find_weights(reference, self)
+
+    def lookup(self, reference: str) -> Optional[WeightEntry]:
+        """The one entry a weights URL, name or local file stands for; None if unknown or ambiguous."""
+        found = self.find(reference)
+        return found[0] if len(found) == 1 else None
+
+    def get_config(self, config: str) -> tuple[WeightEntry, ...]:
+        """Entries trained with (or sliming) the config at this `configs/...` path."""
+        return self._entries_at(self._config_index().get(config, ()))

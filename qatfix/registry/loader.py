@@ -1,0 +1,71 @@
+"""Find and read registry/weights.json once per process.
+
+An installed wheel carries it as `qatfix/_data/weights.json`; an editable install reads the
+repository's `registry/weights.json`. Plain `json` only: validation against the schema is a test,
+not a runtime cost.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from qatfix.errors import RegistryError
+from qatfix.registry.index import Registry
+
+SCHEMA_VERSION = 1
+FILE_NAME = "weights.json"
+
+
+def default_registry_path() -> Path:
+    """The packaged copy if present, else the repository's registry/weights.json."""
+    package_root = Path(__file__).resolve().parent.parent
+    packaged = package_root / "_data" / FILE_NAME
+    if packaged.is_file():
+        return packaged
+    return package_root.parent / "registry" / FILE_NAME
+
+
+def parse_registry(text: Union[str, bytes], origin: str = "<registry>") -> Registry:
+    """A `Registry` from the JSON text of a weights file; RegistryError when it is not one."""
+    try:
+        data: Any = json.loads(text)
+    except ValueError as exc:
+        raise RegistryError(f"not valid JSON: {exc}", path=origin) from None
+    if not isinstance(data, dict) or not isinstance(data.get("weights"), list):
+        raise RegistryError("not a weights registry (no 'weights' list)", path=origin)
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise RegistryError(
+            f"schema_version {data.get('schema_version')!r} is not the supported {SCHEMA_VERSION}", path=origin)
+    for index, item in enumerate(data["weights"]):
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str) or not isinstance(item.get("name"), str):
+            raise RegistryError(f"entry {index} has no name/url", path=origin)
+    return Registry(data["weights"], tuple(data.get("sources") or ()), origin)
+
+
+def read_registry(path: Union[str, Path]) -> Registry:
+    """Read a registry file (no caching)."""
+    location = Path(path)
+    try:
+        text = location.read_bytes()
+    except OSError as exc:
+        raise RegistryError(f"cannot read weights registry: {exc.strerror or exc}", path=str(location)) from None
+    return parse_registry(text, str(location))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_registry() -> Registry:
+    return read_registry(default_registry_path())
+
+
+def load_registry(path: Optional[Union[str, Path]] = None) -> Registry:
+    """The registry at `path`, or the shipped one (read once per process and cached)."""
+    if path is None:
+        return _default_registry()
+    return read_registry(path)
+
+
+def clear_cache() -> None:
+    """Forget the cached default registry (after rebuilding it in-process)."""
+    _default_registry.cache_clear()
