@@ -1,0 +1,94 @@
+"""QF001, QF202, QF203, QF301, QF401-QF403, selection and suppression."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qatfix.engine import check
+from tests.rules.helpers import LCNET_320, QUANT, codes, picodet_tree, write
+
+
+def test_leaf_eval_height_over_base_anchor_is_qf203_with_base_fix(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path, leaf_extra="eval_height: 416\neval_width: 416\n")
+    found = [f for f in check(model, slim) if f.code == "QF203"]
+    assert {f.location.line for f in found} == {6, 7}
+    height = next(f for f in found if f.location.line == 6)
+    assert "still use 320" in height.message and "EvalReader" in height.message
+    assert height.fix is not None and height.fix.value == "_base_/reader_416.yml"
+    assert height.fix.safety == "unsafe"
+    (edit,) = height.fix.edits
+    assert edit.old_text == "  '_base_/reader_320.yml',\n"
+    assert edit.new_text == "  '_base_/reader_416.yml',\n"
+
+
+def test_reader_sizes_that_disagree_are_qf202(tmp_path: Path) -> None:
+    model, slim = picodet_tree(
+        tmp_path, leaf_extra="TestReader:\n  inputs_def:\n    image_shape: [1, 3, 416, 416]\n")
+    (finding,) = [f for f in check(model, slim) if f.code == "QF202"]
+    assert "416x416" in finding.message and "320x320" in finding.message
+    assert finding.fix is not None
+    assert finding.fix.edits[0].new_text == "    image_shape: [1, 3, 320, 320]\n"
+
+
+def test_invalid_quant_config_is_qf301(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path)
+    slim = write(tmp_path, "configs/slim/bad.yml", QUANT.format(weights=LCNET_320).replace(
+        "activation_quantize_type: moving_average_abs_max",
+        "activation_quantize_type: channel_wise_abs_max, weight_quantize_typ: abs_max").replace(
+        "weight_bits: 8", "weight_bits: 32"))
+    found = {f.message.split(" ")[0]: f for f in check(model, slim) if f.code == "QF301"}
+    assert set(found) == {"activation_quantize_type", "quant_config", "weight_bits"}
+    assert found["quant_config"].severity == "warning"
+    assert "did you mean 'weight_quantize_type'" in found["quant_config"].message
+    assert found["weight_bits"].severity == "error"
+
+
+def test_duplicate_key_is_qf401_and_its_fix_deletes_the_first(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path)
+    slim = write(tmp_path, "configs/slim/dup.yml",
+                 f"pretrain_weights: {LCNET_320}\nslim: QAT\nepoch: 10\nsnapshot_epoch: 1\nepoch: 20\n")
+    (finding,) = [f for f in check(model, slim) if f.code == "QF401"]
+    assert finding.location.line == 3 and finding.related[0].line == 5
+    assert finding.fix is not None and finding.fix.safety == "safe"
+    (edit,) = finding.fix.edits
+    assert (edit.start_line, edit.old_text, edit.new_text) == (3, "epoch: 10\n", "")
+
+
+def test_exponent_without_dot_is_qf402(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path, leaf_extra="LearningRate:\n  base_lr: 1e-4\n")
+    (finding,) = [f for f in check(model, slim) if f.code == "QF402"]
+    assert finding.fix is not None and finding.fix.edits[0].new_text == "  base_lr: 0.0001\n"
+    quoted, _ = picodet_tree(tmp_path / "q", leaf_extra="LearningRate:\n  base_lr: '1e-4'\n")
+    assert "QF402" not in codes(check(quoted))
+
+
+def test_ptq_config_with_pretrain_weights_is_qf403(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path)
+    slim = write(tmp_path, "configs/slim/ptq.yml",
+                 "pretrain_weights: output/model/model_final\nslim: PTQ\nPTQ:\n  ptq_config: {}\n")
+    (finding,) = [f for f in check(model, slim) if f.code == "QF403"]
+    assert finding.fix is not None
+    assert finding.fix.edits[0].new_text == "weights: output/model/model_final\n"
+
+
+def test_slim_config_alone_is_qf001(tmp_path: Path) -> None:
+    _, slim = picodet_tree(tmp_path)
+    assert "QF001" in codes(check(slim))
+
+
+def test_select_ignore_and_inline_suppression(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path, leaf_extra="LearningRate:\n  base_lr: 1e-4\n")
+    assert codes(check(model, slim, select=["QF4"])) == ["QF402"]
+    assert "QF402" not in codes(check(model, slim, ignore=["QF402"]))
+    text = Path(model).read_text().replace("base_lr: 1e-4", "base_lr: 1e-4  # qatfix: ignore[QF402]")
+    Path(model).write_text(text)
+    assert "QF402" not in codes(check(model, slim))
+
+
+def test_distill_checks_student_and_teacher_against_their_own_weights(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path, leaf_extra=f"pretrain_weights: {LCNET_320}\n")
+    teacher = write(tmp_path, "configs/slim/distill.yml",
+                    "_BASE_: ['../picodet/model.yml']\nslim: Distill\n"
+                    "pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_coco.pdparams\n")
+    found = check(model, teacher)
+    (qf101,) = [f for f in found if f.code == "QF101"]
+    assert qf101.location.path == teacher and qf101.severity == "warning"

@@ -1,0 +1,102 @@
+"""Rules on the real PaddleDetection trees: the seed case, documented pairs, official configs."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from qatfix.engine import check
+from qatfix.registry import load_registry
+from tests.conftest import model_configs, tree
+
+SEED_MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
+SEED_SLIM = "configs/slim/quant/picodet_s_quant.yml"
+LCNET_320 = "https://paddledet.bj.bcebos.com/models/picodet_s_320_coco_lcnet.pdparams"
+
+#: official configs that are themselves wrong, with the evidence (see README "Known problems")
+OFFICIAL_ERRORS: dict[str, str] = {}
+
+
+@pytest.fixture
+def in_develop(develop: Path) -> Iterator[Path]:
+    cwd = os.getcwd()
+    os.chdir(develop)
+    yield develop
+    os.chdir(cwd)
+
+
+def errors(findings: list) -> list:  # type: ignore[type-arg]
+    return [f for f in findings if f.severity == "error"]
+
+
+@pytest.mark.corpus
+def test_seed_pair_reports_the_esnet_weights_with_the_lcnet_fix(in_develop: Path) -> None:
+    findings = check(SEED_MODEL, SEED_SLIM)
+    qf101 = [f for f in findings if f.code == "QF101"]
+    assert len(qf101) == 1
+    finding = qf101[0]
+    assert (finding.location.path, finding.location.line) == (SEED_SLIM, 1)
+    assert "ESNet" in finding.message and "LCNet" in finding.message
+    assert finding.fix is not None and finding.fix.safety == "safe"
+    assert finding.fix.value == LCNET_320
+    (edit,) = finding.fix.edits
+    assert (edit.path, edit.start_line, edit.end_line) == (SEED_SLIM, 1, 1)
+    assert edit.new_text == f"pretrain_weights: {LCNET_320}\n"
+
+
+@pytest.mark.corpus
+def test_documented_416_pair_has_no_error(in_develop: Path) -> None:
+    assert errors(check("configs/picodet/picodet_s_416_coco_lcnet.yml",
+                        "configs/slim/quant/picodet_s_416_lcnet_quant.yml")) == []
+
+
+@pytest.mark.corpus
+def test_320_model_with_416_quant_config_is_an_input_size_error(in_develop: Path) -> None:
+    findings = check(SEED_MODEL, "configs/slim/quant/picodet_s_416_lcnet_quant.yml")
+    (qf201,) = [f for f in findings if f.code == "QF201"]
+    assert "416x416" in qf201.message and "320x320" in qf201.message
+    assert qf201.fix is not None and qf201.fix.value == LCNET_320
+    assert [f.code for f in errors(findings)] == ["QF201"]
+
+
+def _documented_pairs(tree_name: str) -> list[tuple[str, str]]:
+    return sorted({(e.config, e.slim_config) for e in load_registry()
+                   if e.kind == "slim" and e.tree == tree_name and e.config and e.slim_config})
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("tree_name", ["develop", "release-2.6"])
+def test_every_documented_slim_pair_has_no_error(tree_name: str) -> None:
+    root = tree(tree_name)
+    pairs = [(c, s) for c, s in _documented_pairs(tree_name)
+             if (root / c).is_file() and (root / s).is_file()]
+    if not pairs:
+        pytest.skip(f"the registry documents no slim pairs for {tree_name}")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        bad = [(c, s, f.code, str(f.location), f.message[:160])
+               for c, s in pairs for f in errors(check(c, s))]
+    finally:
+        os.chdir(cwd)
+    assert not bad, "\n".join(map(str, bad))
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("tree_name", ["develop", "release-2.6"])
+def test_official_configs_alone_have_no_error(tree_name: str) -> None:
+    root = tree(tree_name)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        bad = []
+        for path in model_configs(root):
+            rel = path.relative_to(root).as_posix()
+            for f in errors(check(rel)):
+                if rel not in OFFICIAL_ERRORS:
+                    bad.append(f"{rel}: {f.code} {f.location} {f.message[:160]}")
+    finally:
+        os.chdir(cwd)
+    assert not bad, f"{len(bad)} errors:\n" + "\n".join(bad[:30])

@@ -1,0 +1,88 @@
+"""QF101-QF104, QF201 and QF501 on trees written by the tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qatfix.engine import check
+from tests.rules.helpers import ESNET_320, LCNET_320, LCNET_416, codes, picodet_tree, write
+
+
+def test_right_weights_give_no_weights_finding(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path)
+    assert codes(check(model, slim)) == ["QF501"]
+
+
+def test_legacy_esnet_weights_are_qf101_with_safe_fix(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path, weights=ESNET_320)
+    (finding,) = [f for f in check(model, slim) if f.code == "QF101"]
+    assert finding.severity == "error" and finding.location.line == 1
+    assert "backbone ESNet(scale 0.75) in weights, LCNet(scale 0.75) in model" in finding.message
+    assert finding.fix is not None and finding.fix.safety == "safe"
+    assert finding.fix.edits[0].new_text == f"pretrain_weights: {LCNET_320}\n"
+    assert all(a.safety == "unsafe" for a in finding.alternatives)
+
+
+def test_wrong_variant_only_warns_in_plain_training(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path, leaf_extra=f"pretrain_weights: {ESNET_320}\n")
+    (finding,) = [f for f in check(model) if f.code == "QF101"]
+    assert finding.severity == "warning"
+
+
+def test_backbone_checkpoint_of_another_scale_cannot_load(tmp_path: Path) -> None:
+    other = ("https://paddle-imagenet-models-name.bj.bcebos.com/dygraph/legendary_models/"
+             "PPLCNet_x2_0_pretrained.pdparams")
+    model, _ = picodet_tree(tmp_path, leaf_extra=f"pretrain_weights: {other}\n")
+    (finding,) = [f for f in check(model) if f.code == "QF101"]
+    assert finding.severity == "error" and "cannot load" in finding.message
+
+
+def test_backbone_checkpoint_in_qat_is_qf102(tmp_path: Path) -> None:
+    backbone = ("https://paddle-imagenet-models-name.bj.bcebos.com/dygraph/legendary_models/"
+                "PPLCNet_x0_75_pretrained.pdparams")
+    model, slim = picodet_tree(tmp_path, weights=backbone)
+    write(tmp_path, "output/model/model_final.pdparams", "")
+    found = [f for f in check(model, slim) if f.code == "QF102"]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert found[0].fix is not None and found[0].fix.value == "output/model/model_final"
+
+
+def test_416_weights_on_320_readers_is_qf201(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path, weights=LCNET_416)
+    (finding,) = [f for f in check(model, slim) if f.code == "QF201"]
+    assert finding.severity == "error"
+    assert finding.fix is not None and finding.fix.value == LCNET_320
+    plain = [f for f in check(model, None, [f"pretrain_weights={LCNET_416}"]) if f.code == "QF201"]
+    assert plain and plain[0].severity == "warning"
+
+
+def test_class_count_difference_is_info_or_qat_warning(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path, leaf_extra="num_classes: 4\n")
+    train = [f for f in check(model, None, [f"pretrain_weights={LCNET_320}"]) if f.code == "QF104"]
+    assert [f.severity for f in train] == ["info"]
+    qat = [f for f in check(model, slim) if f.code == "QF104"]
+    assert [f.severity for f in qat] == ["warning"]
+    assert "QAT should start from the float model" in qat[0].message
+
+
+def test_missing_local_weights_and_windows_paths(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path)
+    slim = write(tmp_path, "configs/slim/local.yml",
+                 "pretrain_weights: D:/PaddleDetection/model20\nslim: QAT\n")
+    (finding,) = [f for f in check(model, slim) if f.code == "QF103"]
+    assert "Windows path" in finding.message and finding.severity == "error"
+    write(tmp_path, "output/mine.pdparams", "")
+    ok = write(tmp_path, "configs/slim/ok.yml", "pretrain_weights: output/mine\nslim: QAT\n")
+    assert "QF103" not in codes(check(model, ok))
+
+
+def test_qat_without_weights_is_qf103(tmp_path: Path) -> None:
+    model, _ = picodet_tree(tmp_path, leaf_extra="pretrain_weights: null\n")
+    slim = write(tmp_path, "configs/slim/none.yml", "slim: QAT\n")
+    (finding,) = [f for f in check(model, slim) if f.code == "QF103"]
+    assert "randomly initialised" in finding.message
+
+
+def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path)
+    (finding,) = [f for f in check(model, slim) if f.code == "QF501"]
+    assert finding.severity == "info" and "float32" in finding.message
