@@ -119,7 +119,7 @@ def _default_output() -> Path:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from qatfix.registry.build.run import execute, plan_for
+    from qatfix.registry.builder.run import execute, plan_for
 
     output = args.output or _default_output()
     plan = plan_for(args.paddledetection, output, args.report, args.with_paddle, args.check)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.registry.build.assemble import BuildResult, build_registry
+from qatfix.registry.builder.assemble import BuildResult, build_registry
 from qatfix.registry.index import Registry
 from qatfix.registry.loader import parse_registry
 

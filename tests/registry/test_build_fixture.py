@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from qatfix.registry.build.assemble import BuildResult, build_registry
-from qatfix.registry.build.report import SETTLED, UNSETTLED
+from qatfix.registry.builder.assemble import BuildResult, build_registry
+from qatfix.registry.builder.report import SETTLED, UNSETTLED
 from tests.registry.conftest import ROOTS, TREE_INFO
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.cli.main import main
-from qatfix.registry.build.assemble import BuildResult
+from qatfix.registry.builder.assemble import BuildResult
 from tests.registry.conftest import FIXTURES
 
 

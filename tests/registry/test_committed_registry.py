@@ -6,8 +6,8 @@ import json
 import pytest
 
 from qatfix.registry import load_registry
-from qatfix.registry.build.files import NUM_PARAMS_FILE, TREES_FILE, read_json_object, read_num_params
-from qatfix.registry.build.assemble import build_registry
+from qatfix.registry.builder.files import NUM_PARAMS_FILE, TREES_FILE, read_json_object, read_num_params
+from qatfix.registry.builder.assemble import build_registry
 from qatfix.registry.loader import default_registry_path
 from tests.conftest import REPO, tree
 

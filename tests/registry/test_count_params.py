@@ -35,7 +35,7 @@ def test_unbuildable_config_raises(tmp_path: Path) -> None:
 
 def test_count_entries_fills_by_url_and_skips_quantized(develop: Path) -> None:
     pytest.importorskip("ppdet")
-    from qatfix.registry.build.params import count_entries
+    from qatfix.registry.builder.params import count_entries
 
     registry = load_registry()
     float_entry = registry.lookup("ppdet://models/picodet_s_320_coco_lcnet.pdparams")

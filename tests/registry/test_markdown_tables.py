@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from qatfix.registry.build.config_links import config_path_from_link
-from qatfix.registry.build.markdown_tables import iter_table_rows, split_cells
+from qatfix.registry.builder.config_links import config_path_from_link
+from qatfix.registry.builder.markdown_tables import iter_table_rows, split_cells
 
 README = """\
 # Zoo
