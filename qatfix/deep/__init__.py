@@ -1,0 +1,41 @@
+"""The paddle-backed checks (`--deep`, `qatfix inspect`): the only place paddle is imported.
+
+Importing this package is cheap: paddle and ppdet are imported inside the functions that build
+models or read weights. `match_state_dict`, `model_sections` and `EXPLANATIONS` need no paddle.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from qatfix.deep.explain import EXPLANATIONS
+from qatfix.deep.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
+from qatfix.deep.sections import SHARED_KEYS, model_sections
+
+_LAZY = {
+    "run_deep_check": "qatfix.deep.check",
+    "DeepReport": "qatfix.deep.report",
+    "BuiltModel": "qatfix.deep.build",
+    "build_model": "qatfix.deep.build",
+    "signature_from_sections": "qatfix.deep.build",
+    "config_model_sections": "qatfix.deep.build",
+    "CheckpointSizes": "qatfix.deep.sizes",
+    "checkpoint_sizes": "qatfix.deep.sizes",
+    "Signature": "qatfix.deep.signature",
+    "WeightsSignature": "qatfix.deep.weights",
+    "weights_signature": "qatfix.deep.weights",
+    "read_signature": "qatfix.deep.weights",
+    "fetch": "qatfix.deep.download",
+    "inspect_weights": "qatfix.deep.inspect",
+}
+
+__all__ = ["EXPLANATIONS", "SHARED_KEYS", "Ambiguity", "MatchResult", "ShapeMismatch",
+           "match_state_dict", "model_sections", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qatfix.deep' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

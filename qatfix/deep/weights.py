@@ -1,0 +1,112 @@
+"""The key -> shape signature of the weights a config names, from whatever is at hand.
+
+In order: a local `.pdparams` (ppdet's suffix rules: with or without `.pdparams`), a URL already
+in the cache, the registry entry's `model` sections for that URL (built with ppdet: exact, no
+download), and finally a download into the cache (unless offline).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from qatfix.deep import download
+from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
+from qatfix.deep.signature import Signature, signature_of_state
+from qatfix.errors import DeepCheckError
+
+#: the suffixes ppdet's `_strip_postfix` accepts on a weights path
+PPDET_SUFFIXES = ("", ".pdparams", ".pdopt", ".pdmodel")
+
+
+@dataclass(frozen=True)
+class WeightsSignature:
+    """A weights file's signature and how it was obtained."""
+
+    value: str
+    signature: Signature
+    #: "local file", "cached download", "download", "registry sections" or "given sections"
+    via: str
+    #: the .pdparams read, when one was
+    path: str | None = None
+    #: the registry entry whose sections were built, when that was the source
+    entry: str | None = None
+
+    def describe(self) -> str:
+        if self.path:
+            return f"{self.via} {self.path}"
+        if self.entry:
+            return f"{self.via} of {self.entry} (built with ppdet, nothing downloaded)"
+        return f"{self.via} (built with ppdet, nothing downloaded)"
+
+
+def local_weights_path(value: str, base_dir: str | None = None) -> str:
+    """The `.pdparams` file ppdet's `load_pretrain_weight` reads for a local value."""
+    path = os.path.expanduser(value)
+    if base_dir and not os.path.isabs(path):
+        path = os.path.join(base_dir, path)
+    stem, suffix = os.path.splitext(path)
+    if suffix not in PPDET_SUFFIXES:
+        raise DeepCheckError(f"ppdet rejects the weights path {value!r}: unknown suffix "
+                             f"{suffix!r} (it accepts none or .pdparams)")
+    return stem + ".pdparams"
+
+
+def read_signature(path: str, *, runtime: PpdetRuntime | None = None) -> Signature:
+    """The signature of a `.pdparams` file, read with `paddle.load`."""
+    runtime = runtime or load_runtime()
+    try:
+        with quiet():
+            state = runtime.paddle.load(path, return_numpy=True)
+    except Exception as exc:
+        raise DeepCheckError(f"paddle cannot load the weights: {one_line(exc)}", path=path) from None
+    if not isinstance(state, Mapping):
+        raise DeepCheckError("not a parameter file (paddle.load gives no dict)", path=path)
+    return signature_of_state(state)
+
+
+def registry_entry(value: str) -> Any | None:
+    """The registry entry for a weights URL, or None (also when no registry is available)."""
+    try:
+        from qatfix.registry import find_by_url
+    except ImportError:
+        return None
+    from qatfix.errors import RegistryError
+
+    try:
+        return find_by_url(value)
+    except RegistryError:
+        return None
+
+
+def weights_signature(value: str, *, offline: bool = False, cache_dir: str | None = None,
+                      base_dir: str | None = None, sections: Mapping[str, Any] | None = None,
+                      runtime: PpdetRuntime | None = None) -> WeightsSignature:
+    """The signature of the weights `value` names (see module docstring for the order).
+
+    `sections` stands in for the registry's model sections of a URL the registry lacks.
+    """
+    from qatfix.deep.build import signature_from_sections
+
+    runtime = runtime or load_runtime()
+    if not download.is_url(value):
+        path = local_weights_path(value, base_dir)
+        if not os.path.isfile(path):
+            raise DeepCheckError(f"the weights file {path} does not exist; ppdet would stop "
+                                 "with 'Model pretrain path ... does not exists'")
+        return WeightsSignature(value, read_signature(path, runtime=runtime), "local file", path)
+
+    url = download.download_url(value)
+    cached = download.cache_path(url, cache_dir)
+    if cached.is_file():
+        return WeightsSignature(value, read_signature(str(cached), runtime=runtime),
+                                "cached download", str(cached))
+    if sections is not None:
+        return WeightsSignature(value, signature_from_sections(sections, runtime=runtime),
+                                "given model sections")
+    entry = registry_entry(value)
+    if entry is not None and entry.model:
+        return WeightsSignature(value, signature_from_sections(entry.model, runtime=runtime),
+                                "model sections", entry=f"registry entry {entry.name}")
+    path = download.fetch(url, cache_dir=cache_dir, offline=offline)
+    return WeightsSignature(value, read_signature(str(path), runtime=runtime), "download", str(path))

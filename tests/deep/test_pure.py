@@ -1,0 +1,47 @@
+"""Parts of the deep check that need no paddle: explanations, sections, lazy imports."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from qatfix.deep.explain import EXPLANATIONS, SEVERITIES, SUMMARIES
+from qatfix.deep.sections import model_sections
+
+
+def test_every_code_is_explained() -> None:
+    assert set(EXPLANATIONS) == set(SEVERITIES) == set(SUMMARIES) == {"QF601", "QF602"}
+    for text in EXPLANATIONS.values():
+        assert "\n" not in text and "Example" in text and "Fix" in text
+
+
+def test_importing_the_package_does_not_import_paddle() -> None:
+    code = ("import sys, qatfix.deep, qatfix.deep.explain, qatfix.deep.matching\n"
+            "from qatfix.deep import match_state_dict, model_sections, EXPLANATIONS\n"
+            "import qatfix.cli.inspect\n"
+            "print(sorted(m for m in ('paddle', 'ppdet', 'requests', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_model_sections_follow_references() -> None:
+    config = {
+        "architecture": "PicoDet",
+        "PicoDet": {"backbone": "LCNet", "neck": "LCPAN", "head": "PicoHeadV2"},
+        "LCNet": {"scale": 0.75},
+        "LCPAN": {"out_channels": 96},
+        "PicoHeadV2": {"conv_feat": {"name": "PicoFeat", "feat_in": 96},
+                       "loss_class": "VarifocalLoss"},
+        "VarifocalLoss": {"use_sigmoid": False},
+        "PicoFeat": {},
+        "TrainReader": {"batch_size": 8},
+        "LearningRate": {"base_lr": 0.1},
+        "num_classes": 4,
+        "width_mult": 0.5,
+        "pretrain_weights": "x.pdparams",
+    }
+    assert model_sections(config) == {
+        "architecture": "PicoDet",
+        "PicoDet": config["PicoDet"], "LCNet": {"scale": 0.75}, "LCPAN": {"out_channels": 96},
+        "PicoHeadV2": config["PicoHeadV2"], "VarifocalLoss": {"use_sigmoid": False},
+        "num_classes": 4, "width_mult": 0.5,
+    }
