@@ -93,7 +93,8 @@ def collect(args: argparse.Namespace) -> tuple[list[Finding], int]:
             if args.deep:
                 from qatfix.cli.deep_check import deep_findings
 
-                findings.extend(deep_findings(config, args.slim_config, args.opt, args.offline))
+                findings.extend(deep_findings(config, args.slim_config, args.opt, args.offline,
+                                              _codes(args.select), _codes(args.ignore)))
         except QatfixError as exc:
             if len(targets) == 1:
                 raise
