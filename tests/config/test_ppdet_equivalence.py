@@ -46,6 +46,7 @@ def ppdet_loader() -> Iterator[Any]:
     import ppdet.optimizer  # noqa: F401
     from ppdet.core.config.schema import SchemaDict
 
+    original = dict(workspace.global_config)
     registered = {k: v for k, v in workspace.global_config.items() if isinstance(v, SchemaDict)}
     saved_constructors = dict(yaml.Loader.yaml_constructors)
     saved_multi = dict(yaml.Loader.yaml_multi_constructors)
@@ -70,6 +71,8 @@ def ppdet_loader() -> Iterator[Any]:
                 if not (isinstance(v, SchemaDict) and not v and k in registered)}
 
     yield load
+    workspace.global_config.clear()
+    workspace.global_config.update(original)
     yaml.Loader.yaml_constructors.clear()
     yaml.Loader.yaml_constructors.update(saved_constructors)
     yaml.Loader.yaml_multi_constructors.clear()
