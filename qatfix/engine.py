@@ -40,7 +40,26 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
         return [CheckContext(student, "train", "student", run_root, online),
                 CheckContext(teacher, "train", "teacher", run_root, online)]
     resolved = resolve(config, slim, options, root=root)
-    return [CheckContext(resolved, mode, "model", run_root, online)]
+    found = [CheckContext(resolved, mode, "model", run_root, online)]
+    if slim is None:
+        found.extend(_documented_pair(found[0], options, root))
+    return found
+
+
+def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
+                     ) -> list[CheckContext]:
+    """A slim config given alone: also check it with the model config the READMEs pair it with."""
+    import os
+
+    from qatfix.rules.slim_alone import documented_models, is_slim_only
+
+    if not is_slim_only(ctx.resolved.data):
+        return []
+    for model in documented_models(ctx):
+        path = os.path.join(ctx.run_root, model)
+        if os.path.isfile(path):
+            return contexts(path, ctx.config_path, options, root=root, online=ctx.online)
+    return []
 
 
 def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),

@@ -100,3 +100,11 @@ def test_official_configs_alone_have_no_error(tree_name: str) -> None:
     finally:
         os.chdir(cwd)
     assert not bad, f"{len(bad)} errors:\n" + "\n".join(bad[:30])
+
+
+@pytest.mark.corpus
+def test_slim_config_alone_is_checked_with_its_documented_model(in_develop: Path) -> None:
+    findings = check("configs/slim/quant/picodet_s_416_lcnet_quant.yml")
+    assert [f.code for f in findings] == ["QF001", "QF501"]
+    assert "configs/picodet/picodet_s_416_coco_lcnet.yml" in findings[0].message
+    assert findings[1].config.endswith("configs/picodet/picodet_s_416_coco_lcnet.yml")
