@@ -39,8 +39,15 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
         teacher = resolve(slim, None, (), root=root)
         return [CheckContext(student, "train", "student", run_root, online),
                 CheckContext(teacher, "train", "teacher", run_root, online)]
-    resolved = resolve(config, slim, options, root=root)
-    found = [CheckContext(resolved, mode, "model", run_root, online)]
+    from qatfix.rules.context import LOADS_BEFORE_FINAL_OPTIONS
+
+    if slim and options and mode in LOADS_BEFORE_FINAL_OPTIONS:
+        at_load = resolve(config, slim, options, root=root, options_after_slim=False)
+        final = resolve(config, slim, options, root=root)
+        found = [CheckContext(at_load, mode, "model", run_root, online, final)]
+    else:
+        resolved = resolve(config, slim, options, root=root)
+        found = [CheckContext(resolved, mode, "model", run_root, online)]
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
     return found

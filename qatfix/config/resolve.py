@@ -196,10 +196,12 @@ def _inside(path: str, root: str) -> bool:
 
 
 def resolve(config: str, slim: str | None = None, options: Sequence[str] = (), *,
-            root: str | None = None) -> Resolved:
+            root: str | None = None, options_after_slim: bool = True) -> Resolved:
     """The effective config of `train.py -c config [--slim_config slim] [-o options]`.
 
     `root`, when given, is a folder that no file may lie outside of (review mode).
+    `options_after_slim=False` gives the config as ppdet's `build_slim_model` sees it when it
+    builds a QAT/PTQ/prune model and loads its weights: train.py merges `-o` again only later.
     """
     run = _Run(root)
     opts = parse_options(options)
@@ -208,7 +210,7 @@ def resolve(config: str, slim: str | None = None, options: Sequence[str] = (), *
         dict_merge(run.global_config, opts)
     if slim:
         run.load_config(slim)
-        if options:
+        if options and options_after_slim:
             dict_merge(run.global_config, opts)
     return Resolved(config, slim, tuple(options), run.global_config, tuple(run.files),
                     dict(run.documents), tuple(run.includes))

@@ -21,6 +21,7 @@ RULE_MODULES = (
     "qatfix.rules.duplicate_keys",
     "qatfix.rules.string_numbers",
     "qatfix.rules.weights_key",
+    "qatfix.rules.option_order",
     "qatfix.rules.qat_size",
     "qatfix.rules.slim_alone",
 )

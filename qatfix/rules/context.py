@@ -16,6 +16,8 @@ Role = Literal["model", "student", "teacher"]
 
 #: slim modes whose model is built and then loaded from `pretrain_weights`
 LOADS_PRETRAIN = ("train", "QAT", "Pruner", "PrunerQAT", "UnstructuredPruner", "OFA")
+#: slim modes whose model is built and loaded inside build_slim_model, before `-o` is merged again
+LOADS_BEFORE_FINAL_OPTIONS = ("QAT", "PrunerQAT", "Pruner", "OFA", "PTQ")
 QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
@@ -27,6 +29,9 @@ class CheckContext:
     #: the folder tools/train.py would run from (holds `configs/`), for relative weight paths
     run_root: str
     online: bool = False
+    #: for runs whose weights are loaded before train.py merges `-o` the second time (QAT, PTQ,
+    #: prune, OFA): the final config; `resolved` is then the config at load time
+    final: Resolved | None = None
 
     @property
     def config_path(self) -> str:

@@ -194,3 +194,9 @@ def test_cli_json_yaml_and_blame(tree: Path, capsys: pytest.CaptureFixture[str])
 
 def test_the_effective_config_is_a_config_map(tree: Path) -> None:
     assert isinstance(resolve(str(tree / "configs/m/model.yml")).data, ConfigMap)
+
+
+def test_options_before_the_slim_config_as_build_slim_model_sees_them(tree: Path) -> None:
+    model, slim = str(tree / "configs/m/model.yml"), str(tree / "configs/slim/quant.yml")
+    at_load = resolve(model, slim, ["epoch=7", "log_iter=3"], options_after_slim=False)
+    assert at_load.get("epoch") == 50 and at_load.get("log_iter") == 3

@@ -92,3 +92,17 @@ def test_distill_checks_student_and_teacher_against_their_own_weights(tmp_path: 
     found = check(model, teacher)
     (qf101,) = [f for f in found if f.code == "QF101"]
     assert qf101.location.path == teacher and qf101.severity == "warning"
+
+
+def test_option_overruled_by_the_slim_config_at_load_time_is_qf404(tmp_path: Path) -> None:
+    model, slim = picodet_tree(tmp_path)
+    found = check(model, slim, ["pretrain_weights=output/mine/model_final"])
+    (finding,) = [f for f in found if f.code == "QF404"]
+    assert finding.location.path == "<-o>" and finding.severity == "error"
+    assert "has no effect" in finding.message
+    # the weights rules judge what is really loaded: the slim config's value
+    assert "QF103" not in codes(found)
+    # an option the slim config does not set is loaded as given
+    plain = check(model, write(tmp_path, "configs/slim/q2.yml", "slim: QAT\n"),
+                  ["pretrain_weights=output/mine/model_final"])
+    assert "QF404" not in codes(plain) and "QF103" in codes(plain)
