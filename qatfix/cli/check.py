@@ -88,13 +88,16 @@ def collect(args: argparse.Namespace) -> tuple[list[Finding], int]:
     for index, config in enumerate(targets, start=1):
         _progress(index, len(targets), config)
         try:
-            findings.extend(check(config, args.slim_config, args.opt, online=args.online,
-                                  select=_codes(args.select), ignore=_codes(args.ignore)))
+            found = check(config, args.slim_config, args.opt, online=args.online,
+                          select=_codes(args.select), ignore=_codes(args.ignore))
             if args.deep:
                 from qatfix.cli.deep_check import deep_findings
 
-                findings.extend(deep_findings(config, args.slim_config, args.opt, args.offline,
-                                              _codes(args.select), _codes(args.ignore)))
+                exact = deep_findings(config, args.slim_config, args.opt, args.offline,
+                                      _codes(args.select), _codes(args.ignore))
+                replaced = {f.code for f in exact if f.code == "QF501"}
+                found = [f for f in found if f.code not in replaced] + exact
+            findings.extend(found)
         except QatfixError as exc:
             if len(targets) == 1:
                 raise
@@ -103,7 +106,9 @@ def collect(args: argparse.Namespace) -> tuple[list[Finding], int]:
                   file=sys.stderr)
     if len(targets) > 1 and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    return findings, failures
+    from qatfix.engine import sort_findings
+
+    return sort_findings(findings), failures
 
 
 def _exit_code(findings: Sequence[Finding], fail_on: str) -> int:

@@ -12,8 +12,28 @@ def deep_findings(config: str, slim: str | None, options: Sequence[str], offline
     from qatfix.deep import run_deep_check
 
     report = run_deep_check(config, slim, options, offline=offline, cache_dir=None)
+    findings = list(report.findings()) + exact_size_findings(report, config, slim)
     chosen = tuple(s.upper() for s in select)
     ignored = tuple(s.upper() for s in ignore)
-    return [f for f in report.findings()
+    return [f for f in findings
             if (not chosen or f.code.startswith(chosen))
             and not (ignored and f.code.startswith(ignored))]
+
+
+def exact_size_findings(report: object, config: str, slim: str | None) -> list[Finding]:
+    """QF501 with the built model's exact float32 and int8 sizes (QAT runs only)."""
+    from qatfix.config import resolve
+    from qatfix.engine import slim_mode
+    from qatfix.findings import Location
+    from qatfix.rules.qat_size import size_message
+
+    if slim is None or slim_mode(slim) not in ("QAT", "PrunerQAT"):
+        return []
+    sizes = report.sizes()  # type: ignore[attr-defined]
+    origin = resolve(slim).origin(("slim",))
+    where = Location(origin.path, origin.line, origin.column) if origin else Location(slim)
+    note = (f" ({sizes.elements:,} parameters: {sizes.float32_bytes / 1e6:.1f} MB as float32 in "
+            f"model_final.pdparams, {sizes.int8_bytes / 1e6:.1f} MB once exported as int8)")
+    return [Finding("QF501", "info", size_message(note), where, config=config,
+                    data=(("float32_bytes", sizes.float32_bytes),
+                          ("int8_bytes", sizes.int8_bytes)))]

@@ -30,6 +30,13 @@ def megabytes(count: int, bytes_per_param: int) -> str:
     return f"{count * bytes_per_param / 1e6:.1f} MB"
 
 
+def size_message(sizes: str = "") -> str:
+    """The QF501 message; `sizes` is a parenthesised note on the expected sizes, or empty."""
+    return ("QAT checkpoints stay float32: fake-quant training keeps float weights, so the "
+            f"saved model will not be smaller{sizes}. int8 storage comes from "
+            "tools/export_model.py followed by Paddle Lite's opt or PaddleSlim auto-compression")
+
+
 def check(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.mode not in ("QAT", "PrunerQAT"):
         return
@@ -37,10 +44,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     sizes = (f" ({count:,} parameters: about {megabytes(count, 4)} as float32 in model_final."
              f"pdparams, about {megabytes(count, 1)} once stored as int8)") if count else ""
     yield Issue(
-        message=("QAT checkpoints stay float32: fake-quant training keeps float weights, so the "
-                 f"saved model will not be smaller{sizes}. int8 storage comes from "
-                 "tools/export_model.py followed by Paddle Lite's opt or PaddleSlim "
-                 "auto-compression"),
+        message=size_message(sizes),
         location=ctx.location(("slim",)),
         data=(("num_params", count),) if count else (),
     )
