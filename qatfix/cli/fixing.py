@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from qatfix.errors import QatfixError
-from qatfix.findings import SEVERITY_RANK, Finding, Fix
+from qatfix.findings import SEVERITY_RANK, Finding, Fix, TextEdit
 
 
 @dataclass(frozen=True)
@@ -42,32 +42,38 @@ def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[s
         return check(config, slim, options)
 
 
-def apply_in_memory(texts: dict[str, str], fix: Fix) -> dict[str, str]:
+def texts_with_edits(edits: Sequence[TextEdit], originals: dict[str, str]) -> dict[str, str]:
+    """Every touched file with all `edits` applied to its original text.
+
+    Each fix's edits are numbered against the file as read, so they are applied together to
+    that text rather than one after another (an earlier fix may add or remove lines).
+    `originals` caches the texts as read.
+    """
     from qatfix.edit.apply import apply_text_edits
     from qatfix.edit.plan import current_text
 
-    new = dict(texts)
-    by_path: dict[str, list] = {}
-    for edit in fix.edits:
+    by_path: dict[str, list[TextEdit]] = {}
+    for edit in edits:
         by_path.setdefault(edit.path, []).append(edit)
-    for path, edits in by_path.items():
-        new[path] = apply_text_edits(new.get(path) or current_text(path), edits)
+    new = {}
+    for path, file_edits in by_path.items():
+        if path not in originals:
+            originals[path] = current_text(path)
+        new[path] = apply_text_edits(originals[path], file_edits)
     return new
 
 
-def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
-           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
-    """Texts with every verified fix applied, and a verdict per fix tried."""
+def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str]
+                 ) -> tuple[dict[str, str], list[Verdict]]:
+    """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
+    verified fix applied, and a verdict per fix tried."""
     texts: dict[str, str] = {}
+    kept: list[TextEdit] = []
+    originals: dict[str, str] = {}
     verdicts: list[Verdict] = []
-    ordered = sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
-                                              f.location.line))
-    for finding in ordered:
-        fix = chosen_fix(finding, unsafe)
-        if fix is None:
-            continue
+    for finding, fix in pairs:
         try:
-            candidate = apply_in_memory(texts, fix)
+            candidate = texts_with_edits([*kept, *fix.edits], originals)
             before = recheck(finding.config, slim, options, texts)
             after = recheck(finding.config, slim, options, candidate)
         except QatfixError as exc:
@@ -83,8 +89,18 @@ def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str]
             verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
         else:
             texts = candidate
+            kept.extend(fix.edits)
             verdicts.append(Verdict(finding, fix, True))
     return texts, verdicts
+
+
+def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
+           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
+    """Texts with every verified fix applied, and a verdict per fix tried."""
+    ordered = sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
+                                              f.location.line))
+    pairs = [(f, fix) for f in ordered if (fix := chosen_fix(f, unsafe)) is not None]
+    return verify_fixes(pairs, slim, options)
 
 
 def _originals(paths: Sequence[str]) -> dict[str, "object"]:

@@ -1,0 +1,157 @@
+"""`qatfix CONFIG --interactive`: review each fixable finding in a terminal, then write once.
+
+Findings are checked, each fixable one is shown with its diff and decided by the user (see
+`flow`), and only at the end are the chosen fixes verified and written (see `finish`).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
+
+from qatfix.errors import QatfixError, UsageError
+from qatfix.findings import Finding, Fix
+from qatfix.interactive import menus, prompts
+from qatfix.interactive.flow import Action, Choose, Item, Review, step
+from qatfix.rules.context import CheckContext
+
+if TYPE_CHECKING:
+    from qatfix.edit.apply import SourceFile
+
+NOT_A_TERMINAL = ("--interactive needs a terminal on stdin; use --apply to apply the safe fixes "
+                  "(or --diff to see them)")
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def targets(args: argparse.Namespace) -> list[str]:
+    """The model configs named on the command line, folders expanded."""
+    from qatfix.cli.check import expand
+
+    return expand(([args.config] if args.config else []) + list(args.paths or []))
+
+
+def context_lookup(configs: Sequence[str], slim: str | None, options: Sequence[str]
+                   ) -> Callable[[Finding], Optional[CheckContext]]:
+    """The check context a finding belongs to, built on first need (one per config)."""
+    from qatfix.engine import contexts
+
+    known: dict[str, CheckContext] = {}
+    pending = list(configs)
+
+    def context_of(finding: Finding) -> Optional[CheckContext]:
+        while finding.config not in known and pending:
+            for ctx in contexts(pending.pop(0), slim, options):
+                known.setdefault(ctx.config_path, ctx)
+        return known.get(finding.config)
+
+    return context_of
+
+
+class Session:
+    """One review: the items, the files as read, and how to show and ask."""
+
+    def __init__(self, items: tuple[Item, ...],
+                 context_of: Callable[[Finding], Optional[CheckContext]], color: bool) -> None:
+        from qatfix.cli.check import display_path
+        from qatfix.edit.apply import read_source
+
+        self.items = items
+        self.context_of = context_of
+        self.color = color
+        self.show_path = display_path
+        paths = sorted({e.path for item in items for fix in item.choices for e in fix.edits})
+        #: every file a fix may edit, as read before the first question
+        self.sources: dict[str, SourceFile] = {path: read_source(path) for path in paths}
+
+    def originals(self) -> dict[str, str]:
+        return {path: source.text for path, source in self.sources.items()}
+
+    def remember(self, fix: Fix) -> None:
+        """Read the files a new fix edits, so the write can tell if they changed meanwhile."""
+        from qatfix.edit.apply import read_source
+
+        for edit in fix.edits:
+            if edit.path not in self.sources:
+                self.sources[edit.path] = read_source(edit.path)
+
+    def why(self, finding: Finding) -> str | None:
+        from qatfix.rules import all_rules
+
+        rule = all_rules().get(finding.code)
+        return rule.summary if rule else None
+
+    def show(self, review: Review) -> None:
+        from qatfix.interactive.display import item_text
+
+        item = review.current
+        assert item is not None
+        sys.stdout.write(item_text(review, self.originals(), self.why(item.finding),
+                                   self.show_path, color=self.color))
+        sys.stdout.flush()
+
+    def decide(self, review: Review) -> Action:
+        """Ask until the user settles on a flow action for the current item."""
+        item = review.current
+        assert item is not None
+        message, entries = menus.action_menu(item, review.proposal)
+        while True:
+            answer = prompts.select(message, entries)
+            if answer != "choose":
+                return answer
+            chosen = self.choose(item, review.proposal)
+            if chosen is not None:
+                return Choose(chosen)
+
+    def choose(self, item: Item, proposal: Fix | None) -> Fix | None:
+        """Another fix for the item, or None to go back."""
+        from qatfix.interactive.options import custom_fix, custom_problem, fix_label
+
+        ctx = self.context_of(item.finding)
+        message, entries = menus.choice_menu(item, proposal, lambda fix: fix_label(fix, ctx))
+        picked = prompts.select(message, entries)
+        if picked == "back":
+            return None
+        if picked != "custom":
+            return picked  # type: ignore[return-value]
+        assert ctx is not None
+        value = prompts.text(menus.CUSTOM_QUESTION, lambda text: custom_problem(ctx, text))
+        try:
+            fix = custom_fix(ctx, value)
+            self.remember(fix)
+        except QatfixError as exc:
+            print(f"qatfix: cannot use {value.strip()}: {exc}", file=sys.stderr)
+            return None
+        return fix
+
+    def run(self) -> Review:
+        review = Review.start(self.items)
+        while not review.done:
+            self.show(review)
+            review = step(review, self.decide(review))
+        return review
+
+
+def run_interactive(args: argparse.Namespace) -> int:
+    if not stdin_is_terminal():
+        raise UsageError(NOT_A_TERMINAL)
+    from qatfix.cli.check import _exit_code, collect, report
+    from qatfix.interactive.finish import finish
+    from qatfix.interactive.options import review_items
+    from qatfix.report import want_color
+
+    findings, failures = collect(args)
+    context_of = context_lookup(targets(args), args.slim_config, args.opt)
+    items = review_items(findings, context_of)
+    if not items:
+        sys.stdout.write(report(findings, "text"))
+        print("nothing to fix")
+        return 2 if failures else _exit_code(findings, args.fail_on)
+    session = Session(items, context_of, want_color(sys.stdout))
+    review = session.run()
+    return finish(args, review, session.sources, findings, failures)

@@ -1,0 +1,187 @@
+"""What each finding can be fixed with, what the menus offer, and what a review shows (no prompts)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qatfix.engine import check, contexts
+from qatfix.errors import EditError
+from qatfix.findings import Finding
+from qatfix.interactive import menus
+from qatfix.interactive.display import decision_lines, item_text
+from qatfix.interactive.flow import Choose, Item, Review, step
+from qatfix.interactive.options import (
+    about_weights, custom_fix, custom_problem, fix_label, review_items,
+)
+from qatfix.rules.context import CheckContext
+from tests.interactive.conftest import LCNET, LEGACY, MODEL, PEDESTRIAN, SLIM
+
+
+def _context(root: Path, monkeypatch: pytest.MonkeyPatch) -> CheckContext:
+    monkeypatch.chdir(root)
+    return contexts(MODEL, SLIM)[0]
+
+
+def _items(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[Item, ...], CheckContext]:
+    ctx = _context(root, monkeypatch)
+    findings = check(MODEL, SLIM)
+    return review_items(findings, lambda f: ctx if f.config == ctx.config_path else None), ctx
+
+
+def _values(item: Item) -> list[str | None]:
+    return [fix.value for fix in item.choices]
+
+
+def test_example_has_one_weights_finding_with_its_candidates(picodet: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    items, ctx = _items(picodet, monkeypatch)
+    assert [item.finding.code for item in items] == ["QF101"]  # QF501 has nothing to fix
+    (item,) = items
+    assert item.custom
+    assert _values(item) == [LCNET, PEDESTRIAN,
+                             "https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams"]
+    assert item.default is not None and item.default.safety == "safe"
+    assert about_weights(item.finding, ctx)
+
+
+def test_the_runs_own_trained_model_is_offered_when_it_exists(picodet: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    saved = picodet / "output" / "picodet_s_320_coco_lcnet"
+    saved.mkdir(parents=True)
+    (saved / "model_final.pdparams").write_bytes(b"")
+    (item,), _ = _items(picodet, monkeypatch)
+    assert _values(item)[-1] == "output/picodet_s_320_coco_lcnet/model_final"
+    own = item.choices[-1]
+    assert own.safety == "unsafe"
+    assert [(e.start_line, e.new_text) for e in own.edits] == [
+        (1, "pretrain_weights: output/picodet_s_320_coco_lcnet/model_final\n")]
+
+
+def test_pitfalls_are_reviewed_most_severe_first(pitfalls: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    items, ctx = _items(pitfalls, monkeypatch)
+    assert [(i.finding.code, i.finding.location.line) for i in items] == [
+        ("QF101", 1), ("QF401", 3), ("QF402", 15)]
+    assert [i.custom for i in items] == [True, False, False]
+    assert not about_weights(items[2].finding, ctx)
+
+
+def test_custom_values_are_checked_as_ppdet_would_load_them(picodet: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = _context(picodet, monkeypatch)
+    assert custom_problem(ctx, "  ") == "enter a path or a URL"
+    assert "URL must look like" in (custom_problem(ctx, "ftp://host/w.pdparams") or "")
+    assert "URL must look like" in (custom_problem(ctx, "https://") or "")
+    assert custom_problem(ctx, "https://example.com/w.pdparams") is None
+    assert custom_problem(ctx, "ppdet://models/picodet_s_320_coco_lcnet.pdparams") is None
+    assert "output/x/model_final.pdparams does not exist" in (
+        custom_problem(ctx, "output/x/model_final") or "")
+    (picodet / "output" / "x").mkdir(parents=True)
+    (picodet / "output" / "x" / "model_final.pdparams").write_bytes(b"")
+    assert custom_problem(ctx, "output/x/model_final") is None
+    assert custom_problem(ctx, " output/x/model_final.pdparams ") is None
+    assert "is a folder" in (custom_problem(ctx, "output/x") or "")
+    assert ".pdparams" in (custom_problem(ctx, "output/x/model_final.pth") or "")
+
+
+def test_a_custom_value_becomes_an_unsafe_fix_of_the_weights_key(picodet: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    ctx = _context(picodet, monkeypatch)
+    fix = custom_fix(ctx, " output/x/model_final ")
+    assert (fix.title, fix.safety, fix.value) == ("Use output/x/model_final", "unsafe",
+                                                  "output/x/model_final")
+    assert [(e.path, e.start_line, e.old_text, e.new_text) for e in fix.edits] == [
+        (SLIM, 1, f"pretrain_weights: {LEGACY}\n", "pretrain_weights: output/x/model_final\n")]
+    with pytest.raises(EditError):
+        custom_fix(ctx, LEGACY)  # already the value
+
+
+def test_labels_say_how_candidate_weights_fit_the_model(picodet: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (item,), ctx = _items(picodet, monkeypatch)
+    labels = [fix_label(fix, ctx) for fix in item.choices]
+    assert labels[0] == "picodet_s_320_coco_lcnet (picodet s, 320x320, coco, same network as your model)"
+    assert labels[1] == ("picodet_s_320_lcnet_pedestrian (picodet s, 320x320, "
+                         "aic_coco_train_cocoformat, 1 class, your model 80, same network as your model)")
+    assert "416x416" in labels[2]
+    legacy = custom_fix(ctx, "ppdet://models/picodet_s_320_coco.pdparams")
+    assert fix_label(legacy, ctx).endswith("NOT the network of your model)")
+    assert fix_label(custom_fix(ctx, "https://example.com/w.pdparams"), ctx) == \
+        "Use https://example.com/w.pdparams"
+
+
+def test_menus_offer_what_the_item_allows(pitfalls: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    items, ctx = _items(pitfalls, monkeypatch)
+    weights, duplicate = items[0], items[1]
+    question, entries = menus.action_menu(weights, weights.default)
+    assert question == menus.ACTION_QUESTION
+    assert [value for _, value in entries] == ["apply", "skip", "all", "choose", "quit"]
+    assert entries[0][0] == "apply (safe)"
+    assert entries[3][0] == "choose other weights (2 more)..."
+    assert [value for _, value in menus.action_menu(duplicate, duplicate.default)[1]] == [
+        "apply", "skip", "all", "quit"]
+    no_fix = Item(weights.finding, (), custom=True)
+    question, entries = menus.action_menu(no_fix, None)
+    assert question == menus.NO_FIX_QUESTION
+    assert [value for _, value in entries] == ["choose", "skip", "quit"]
+
+    chosen = weights.choices[1]
+    question, options = menus.choice_menu(weights, chosen, lambda fix: fix.value or "")
+    assert question == menus.WEIGHTS_QUESTION
+    assert [label for label, _ in options] == [
+        f"{LCNET} [safe, proposed]", f"{PEDESTRIAN} [unsafe, current]",
+        "https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams [unsafe]",
+        "enter a path or URL...", "back"]
+    assert [value for _, value in options][-2:] == ["custom", "back"]
+
+
+def test_the_item_shows_finding_reason_and_diff(picodet: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    items, ctx = _items(picodet, monkeypatch)
+    originals = {SLIM: (picodet / SLIM).read_text()}
+    review = Review.start(items)
+    shown = item_text(review, originals, "Why it matters.", str, color=False)
+    lines = shown.splitlines()
+    assert lines[1].startswith(f"[1/1] {SLIM}:1:1: error QF101 pretrain_weights picodet_s_320_coco")
+    assert "    fix (safe): Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), 320x320, coco)" in lines
+    assert "    alternative" not in shown
+    assert "    why: Why it matters." in lines
+    assert f"-pretrain_weights: {LEGACY}" in lines
+    assert f"+pretrain_weights: {LCNET}" in lines
+    assert f"--- a/{SLIM}" in lines
+    review = step(review, Choose(items[0].choices[1]))
+    assert f"+pretrain_weights: {PEDESTRIAN}" in item_text(review, originals, None, str,
+                                                          color=False).splitlines()
+    coloured = item_text(review, originals, None, str, color=True)
+    assert f"\x1b[32m+pretrain_weights: {PEDESTRIAN}\x1b[0m" in coloured
+
+
+def test_the_summary_says_what_became_of_each_finding(pitfalls: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    items, _ = _items(pitfalls, monkeypatch)
+    review = step(step(Review.start(items), "apply"), "quit")
+    assert decision_lines(review.decisions, {}, str) == [
+        f"applied      QF101 {SLIM}:1: Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), 320x320, coco)",
+        f"not reviewed QF401 {SLIM}:3",
+        f"not reviewed QF402 {SLIM}:15",
+    ]
+    review = step(step(step(Review.start(items), "skip"), "apply"), "apply")
+    assert decision_lines(review.decisions, {2: "it would create QF999"}, str)[1:] == [
+        f"applied      QF401 {SLIM}:3: Delete the ignored first definition of epoch",
+        f"not applied  QF402 {SLIM}:15: Write LearningRate.base_lr as the float 0.0001 "
+        "(it would create QF999)",
+    ]
+
+
+def test_findings_of_other_configs_get_no_context(picodet: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(picodet)
+    findings: list[Finding] = check(MODEL, SLIM)
+    items = review_items(findings, lambda f: None)
+    (item,) = items
+    assert not item.custom  # without its context a finding keeps only its own fixes
+    assert len(item.choices) == 3
