@@ -29,8 +29,10 @@ def chosen_fix(finding: Finding, unsafe: bool) -> Fix | None:
     return finding.fix if unsafe or finding.fix.safety == "safe" else None
 
 
-def _errors(findings: Sequence[Finding]) -> set[tuple[str, str]]:
-    return {(f.code, f.location.path) for f in findings if f.severity == "error"}
+def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
+    """Errors by code, file and message: a fix that swaps one wrong value for another creates
+    a new error even though the code and file stay the same."""
+    return {(f.code, f.location.path, f.message) for f in findings if f.severity == "error"}
 
 
 def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str]
@@ -85,7 +87,7 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
         if still:
             verdicts.append(Verdict(finding, fix, False, "the finding remains after the fix"))
         elif new_errors:
-            shown = ", ".join(f"{c} in {p}" for c, p in sorted(new_errors))
+            shown = ", ".join(sorted({f"{c} in {p}" for c, p, _ in new_errors}))
             verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
         else:
             texts = candidate
