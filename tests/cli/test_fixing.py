@@ -1,0 +1,51 @@
+"""Fix verification: what --apply and --interactive refuse to write."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qatfix.cli.fixing import verify_fixes
+from qatfix.edit.plan import realise_fix
+from qatfix.engine import check, contexts
+from qatfix.rules.base import Change, PlannedFix
+from tests.conftest import REPO
+
+MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
+SLIM = "configs/slim/quant/picodet_s_quant.yml"
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(REPO / "examples" / "picodet", tmp_path / "ex")
+    monkeypatch.chdir(tmp_path / "ex")
+    return tmp_path / "ex"
+
+
+def _with_weights(url: str) -> tuple:  # type: ignore[type-arg]
+    (finding,) = [f for f in check(MODEL, SLIM) if f.code == "QF101"]
+    ctx = contexts(MODEL, SLIM)[0]
+    fix = realise_fix(PlannedFix("use other weights", "unsafe",
+                                 (Change("set", ("pretrain_weights",), url),)), ctx)
+    assert fix is not None
+    return verify_fixes([(finding, fix)], SLIM, ())
+
+
+def test_the_right_weights_are_accepted(example: Path) -> None:
+    texts, (verdict,) = _with_weights(
+        "https://paddledet.bj.bcebos.com/models/picodet_s_320_coco_lcnet.pdparams")
+    assert verdict.accepted
+    assert texts[SLIM].splitlines()[0].endswith("picodet_s_320_coco_lcnet.pdparams")
+
+
+def test_swapping_one_wrong_network_for_another_is_refused(example: Path) -> None:
+    _, (verdict,) = _with_weights(
+        "https://paddledet.bj.bcebos.com/models/picodet_m_416_coco_lcnet.pdparams")
+    assert not verdict.accepted and "QF101" in verdict.reason
+
+
+def test_weights_of_another_size_are_refused_for_qat(example: Path) -> None:
+    _, (verdict,) = _with_weights(
+        "https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams")
+    assert not verdict.accepted and "QF201" in verdict.reason
