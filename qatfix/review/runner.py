@@ -27,7 +27,7 @@ from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
-CONFIG_ERROR_CODE = "config-error"
+CONFIG_ERROR_CODE = "QF000"
 
 
 class FindingSource(Protocol):

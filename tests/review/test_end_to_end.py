@@ -184,7 +184,7 @@ def test_a_base_leaving_the_repository_is_reported_not_read(tree, github, action
     assert review("--fail-on", "error") == 1
 
     (posted,) = github.posted()
-    assert "config-error" in posted["body"] and "leaves the repository" in posted["body"]
+    assert "QF000" in posted["body"] and "leaves the repository" in posted["body"]
     assert "secret" not in posted["body"]
 
 
