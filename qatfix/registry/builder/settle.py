@@ -158,7 +158,7 @@ class Settler:
             return None
         first = linked[0]
         verdicts = [self.same_network(first, other) for other in linked[1:]]
-        sources = tuple(s for c in linked for s in linked_sources[c])
+        sources = tuple(dict.fromkeys(s for c in linked for s in linked_sources[c]))
         if all(verdicts):
             items.append(ReportItem(INFO, name, "rows link " + ", ".join(linked) +
                                     f", which build the same network; using {first}", sources))
