@@ -52,22 +52,60 @@ def _leaf_differences(prefix: str, a: Any, b: Any, out: list[tuple[str, Any, Any
         out.append((prefix, a, b))
 
 
+#: settings that change how a network trains or post-processes, never its parameters' names or
+#: shapes (so weights load the same either way); matched against every part of a key path
+NON_PARAMETER_KEYS: frozenset[str] = frozenset({
+    "nms", "post_process", "drop_block", "block_size", "keep_prob", "cpu", "for_distill",
+    "min_box_area", "vertical_ratio", "prior_prob", "grid_cell_scale", "cell_offset",
+    "iou_weighted", "use_sigmoid", "size_range", "input_size", "eval_size",
+    "cross_attn_sampling_method", "data_format", "freeze_at", "freeze_norm", "norm_decay",
+    "lr_mult_list", "return_idx_weights", "l1_epoch", "use_random", "tracker", "conf_thres",
+    "low_conf_thres", "match_thres", "det_thresh", "use_byte", "metric_type", "iou_aware_factor",
+})
+
+
+def _non_parameter(part: str) -> bool:
+    lowered = part.lower()
+    return (part in NON_PARAMETER_KEYS or "loss" in lowered or "assigner" in lowered
+            or lowered.endswith(("_epoch", "_thres", "_thresh", "_threshold", "_weight",
+                                 "_weights", "_top_k", "_ratio_thr"))
+            or lowered.startswith(("nms_", "score_", "train_", "test_")))
+
+
+def affects_parameters(path: str) -> bool:
+    """Whether a setting at this dotted key path can change the parameters a network has."""
+    return not any(_non_parameter(part) for part in path.split("."))
+
+
+def _structural_slots(sections: Mapping[str, Any], arch: Any) -> dict[str, Any]:
+    slots = sections.get(arch, {}) if isinstance(arch, str) else {}
+    return {k: v for k, v in slots.items() if isinstance(v, str) and affects_parameters(k)}
+
+
 def compare_models(weights_model: Mapping[str, Any], model: Mapping[str, Any]) -> tuple[SectionDifference, ...]:
-    """Differences between two model-section dicts beyond `num_classes` (empty: same network)."""
+    """Differences that change the parameters, between two model-section dicts, beyond
+    `num_classes` (empty: same network). An architecture class that only wraps the same
+    backbone, neck and head under the same names (YOLOv3 and PPYOLOE for PP-YOLOE) loads the
+    same weights and is not a difference."""
     weights_model = without_keys(dict(weights_model), IGNORED_WHEN_COMPARING)
     model = without_keys(dict(model), IGNORED_WHEN_COMPARING)
     result: list[SectionDifference] = []
     arch_w, arch_m = weights_model.get("architecture"), model.get("architecture")
+    explained: set[str] = set()
     if arch_w != arch_m:
-        result.append(SectionDifference("architecture", arch_w, arch_m,
-                                        f"architecture {_show(arch_w)} in weights, {_show(arch_m)} in model"))
-        return tuple(result)
+        slots_w, slots_m = _structural_slots(weights_model, arch_w), _structural_slots(model, arch_m)
+        if not slots_w or slots_w != slots_m:
+            result.append(SectionDifference(
+                "architecture", arch_w, arch_m,
+                f"architecture {_show(arch_w)} in weights, {_show(arch_m)} in model"))
+            return tuple(result)
+        explained.update(a for a in (arch_w, arch_m) if isinstance(a, str))
     slots_w = weights_model.get(arch_w, {}) if isinstance(arch_w, str) else {}
     slots_m = model.get(arch_m, {}) if isinstance(arch_m, str) else {}
-    explained: set[str] = set()
     slot_names = sorted(
         {k for k in set(slots_w) | set(slots_m)
-         if isinstance(slots_w.get(k), str) or isinstance(slots_m.get(k), str)},
+         if (isinstance(slots_w.get(k), str) or isinstance(slots_m.get(k), str))
+         and affects_parameters(k)},
         key=lambda k: (_SLOT_ORDER.index(k) if k in _SLOT_ORDER else len(_SLOT_ORDER), k),
     )
     for slot in slot_names:
@@ -94,7 +132,7 @@ def compare_models(weights_model: Mapping[str, Any], model: Mapping[str, Any]) -
             continue
         _leaf_differences(key, weights_model.get(key, _MISSING), model.get(key, _MISSING), leaves)
     for path, value_w, value_m in leaves:
-        if path in explained:
+        if path in explained or not affects_parameters(path):
             continue
         result.append(SectionDifference(path, value_w, value_m,
                                         f"{path} {_show(value_w)} in weights, {_show(value_m)} in model"))

@@ -49,7 +49,8 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
     for entry in source:
         if entry.architecture != identity.architecture or not entry.is_float_model or entry.model_json is None:
             continue
-        same_network = entry.network_key == wanted_key
+        # exact sections, or sections that differ only in settings without parameters
+        same_network = entry.network_key == wanted_key or not compare_models(entry.model or {}, model)
         found.append(Candidate(
             entry=entry,
             same_network=same_network,

@@ -15,7 +15,7 @@ def _label(entry: Any) -> str:
     return f"{entry.name} ({', '.join(parts)})"
 
 
-def candidate_fixes(ctx: CheckContext, *, limit: int = 5, require_size: bool = False
+def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = False
                     ) -> tuple[PlannedFix, ...]:
     """Official weights of exactly this network, best first; the first one is safe when it also
     matches the input size and the class count."""
@@ -36,9 +36,30 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 5, require_size: bool = F
     return tuple(fixes)
 
 
+def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:
+    """`LCNet(scale 0.75)` -> ("LCNet", {"scale": "0.75"})."""
+    name, _, rest = text.partition("(")
+    settings = {}
+    for part in rest.rstrip(")").split(","):
+        key, _, value = part.strip().partition(" ")
+        if key:
+            settings[key] = value
+    return name.strip(), settings
+
+
+def backbones_differ(in_weights: str, in_model: str) -> bool:
+    """Different backbone class, or a setting both name (scale, depth, ...) that differs."""
+    name_w, settings_w = _parse_backbone(in_weights)
+    name_m, settings_m = _parse_backbone(in_model)
+    if name_w != name_m:
+        return True
+    return any(settings_w[k] != settings_m[k] for k in settings_w.keys() & settings_m.keys())
+
+
 def _backbone_issue(ctx: CheckContext, entry: Any) -> Iterator[Issue]:
     model_backbone = ctx.identity.backbone
-    if not entry.backbone or not model_backbone or entry.backbone == model_backbone:
+    if not entry.backbone or not model_backbone or not backbones_differ(entry.backbone,
+                                                                         model_backbone):
         return
     yield Issue(
         message=(f"{ctx.weights_key} {entry.name} is an ImageNet {entry.backbone} checkpoint, but "
