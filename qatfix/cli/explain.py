@@ -50,7 +50,20 @@ def run(args: argparse.Namespace) -> int:
     if code not in entries:
         raise UsageError(f"unknown rule code {args.code!r}; `qatfix explain` lists them")
     severity, summary, explanation, safety = entries[code]
-    sys.stdout.write(f"{code} ({severity}): {summary}\n\n"
-                     f"What it checks and why it matters:\n{_wrap(explanation)}\n\n"
-                     f"Fix safety:\n{_wrap(safety)}\n")
+    why, example = split_example(explanation)
+    sections = [("What it checks", summary), ("Why it matters", why)]
+    if example:
+        sections.append(("Example", example))
+    sections.append(("Fix safety", safety))
+    body = "\n\n".join(f"{title}:\n{_wrap(text)}" for title, text in sections)
+    sys.stdout.write(f"{code} ({severity})\n\n{body}\n")
     return 0
+
+
+def split_example(explanation: str) -> tuple[str, str]:
+    """The explanation before its "Example:" sentence, and the example itself."""
+    before, marker, after = explanation.partition("Example:")
+    if not marker:
+        return explanation, ""
+    example, _, rest = after.strip().partition("\n")
+    return (before.strip() + (" " + rest.strip() if rest.strip() else "")).strip(), example.strip()
