@@ -27,10 +27,13 @@ def insert_key_in(source: Source, path: Path, value: Any) -> Change:
     missing = located.missing
     parent_path = path[: len(path) - len(missing)]
     parent = located.node
-    if isinstance(missing[0], int):
-        if isinstance(parent, Sequence) and len(missing) == 1:
+    if isinstance(parent, Sequence):
+        if isinstance(missing[0], int) and len(missing) == 1:
             return insert_item_in(source, parent_path, missing[0], value)
         raise EditError(f"{format_path((*parent_path, missing[0]))}: no such list entry")
+    # new keys are strings, as ppdet's `-o a.1=x` makes them
+    missing = tuple(str(k) if isinstance(k, int) else k for k in missing)
+    path = (*parent_path, *missing)
     key, nested = missing[0], layout.nest(missing[1:], value)
     if isinstance(parent, Mapping):
         if has_merge(parent) and len(missing) > 1:

@@ -22,10 +22,8 @@ class Nested(dict):  # type: ignore[type-arg]
 
 
 def nest(keys: tuple[Any, ...], value: Any) -> Any:
-    """`("a", "b"), v` -> Nested(a=Nested(b=v)); keys must all be mapping keys."""
+    """`("a", "b"), v` -> Nested(a=Nested(b=v)): the mappings created on the way to a new key."""
     for key in reversed(keys):
-        if isinstance(key, int):
-            raise EditError(f"cannot create list entry {key}: only mapping keys are created")
         value = Nested({key: value})
     return value
 

@@ -116,8 +116,16 @@ def test_existing_key_and_merge_keys_are_refused() -> None:
         insert_key(READER, ("EvalReader", "batch_size"), 1)
     with pytest.raises(EditError, match="merges keys with <<"):
         insert_key("a: &a {x: {y: 1}}\nb:\n  <<: *a\n", ("b", "x", "z"), 1)
-    with pytest.raises(EditError, match="only mapping keys are created"):
-        insert_key(READER, ("New", 0, "x"), 1)
+    with pytest.raises(EditError, match="sample_transforms is a list; use a number"):
+        insert_key(READER, ("TrainReader", "sample_transforms", "x"), 1)
+    with pytest.raises(EditError, match="sample_transforms.2: no such list entry"):
+        insert_key(READER, ("TrainReader", "sample_transforms", 2, "Flip"), {})
+
+
+def test_numeric_components_of_new_keys_are_strings_like_ppdet_options() -> None:
+    change = insert_key(READER, ("New", 0, "x"), 1)
+    assert change.new_text.endswith("New:\n  '0':\n    x: 1\n")
+    assert rereads(change)["New"] == {"0": {"x": 1}}
 
 
 def test_merge_key_can_be_overridden_by_a_new_own_key() -> None:
