@@ -39,4 +39,9 @@ ReferenceLoader.add_multi_constructor("!", _tagged)
 
 
 def pyyaml_load(text: str) -> Any:
+    # ppdet, once imported by other tests, registers constructors for its tags on yaml.Loader;
+    # the reference must keep every custom tag as data, so it drops those each time
+    ReferenceLoader.yaml_constructors = {
+        tag: make for tag, make in yaml.Loader.yaml_constructors.items()
+        if not (tag or "").startswith("!")}
     return yaml.load(text, Loader=ReferenceLoader)
