@@ -106,3 +106,15 @@ def test_option_overruled_by_the_slim_config_at_load_time_is_qf404(tmp_path: Pat
     plain = check(model, write(tmp_path, "configs/slim/q2.yml", "slim: QAT\n"),
                   ["pretrain_weights=output/mine/model_final"])
     assert "QF404" not in codes(plain) and "QF103" in codes(plain)
+
+
+def test_a_fix_for_a_shared_base_becomes_an_override_in_the_named_config(tmp_path: Path) -> None:
+    write(tmp_path, "configs/picodet/_base_/optimizer.yml", "LearningRate:\n  base_lr: 1e-4\n")
+    model, slim = picodet_tree(tmp_path)
+    text = Path(model).read_text().replace("'_base_/model.yml',", "'_base_/model.yml',\n  '_base_/optimizer.yml',")
+    Path(model).write_text(text)
+    (finding,) = [f for f in check(model, slim) if f.code == "QF402"]
+    assert finding.location.path.endswith("_base_/optimizer.yml")
+    assert finding.fix is not None and "as an override in model.yml" in finding.fix.title
+    (edit,) = finding.fix.edits
+    assert edit.path == model and edit.new_text.endswith("LearningRate:\n  base_lr: 0.0001\n")
