@@ -64,8 +64,23 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerate_undecodable_output() -> None:
+    """File names and values that are not UTF-8 reach Python as lone surrogates; write them back
+    as the bytes they were rather than fail on them in a strict stdout."""
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or getattr(stream, "errors", None) != "strict":
+        return
+    utf8 = (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+    try:
+        reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
+    except (ValueError, OSError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _tolerate_undecodable_output()
     try:
         names = list(_available())
         args_list = _with_default_command(args_list, names)

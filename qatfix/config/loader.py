@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from qatfix.config import yaml11
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
-from qatfix.errors import ConfigError
+from qatfix.errors import ConfigError, QatfixError
 
 #: files larger than this are refused rather than parsed for minutes
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: deeper nesting than this is refused (PyYAML would overflow the stack long before)
 MAX_DEPTH = 500
+#: a document holding more values than this, aliases counted at their full size, is refused:
+#: it keeps "billion laughs" alias bombs from being expanded and dense files from being parsed
+#: for long (the largest PaddleDetection config holds about 600)
+MAX_VALUES = 100_000
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -60,24 +65,40 @@ class Document:
         return _Constructor(self.path).build(self.root)
 
 
+def check_readable(path: str, error: type[QatfixError] = ConfigError) -> int:
+    """The size of `path`, refusing (with `error`) what cannot be a config: missing, a folder,
+    a device or FIFO (reading would block or never end), or over `MAX_FILE_BYTES`."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error("no such file", path=path) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise error(f"cannot read: {reason}", path=path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error("is a directory, not a YAML file", path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise error("not a regular file (a device, FIFO or socket); refusing to read it",
+                    path=path)
+    if info.st_size > MAX_FILE_BYTES:
+        raise error(_too_big(info.st_size), path=path)
+    return info.st_size
+
+
+def _too_big(size: int) -> str:
+    return f"file is {size:,} bytes; qatfix refuses YAML files over {MAX_FILE_BYTES:,} bytes"
+
+
 def read_text(path: str) -> str:
     """The file's text, decoded as ppdet's `open()` + PyYAML would (UTF-8, BOM dropped)."""
+    check_readable(path)
     try:
-        size = os.path.getsize(path)
-        if os.path.isdir(path):
-            raise ConfigError("is a directory, not a YAML file", path=path)
-        if size > MAX_FILE_BYTES:
-            raise ConfigError(
-                f"file is {size} bytes; qatfix refuses YAML files over {MAX_FILE_BYTES} bytes",
-                path=path)
         with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise ConfigError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise ConfigError("is a directory, not a YAML file", path=path) from None
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if len(data) > MAX_FILE_BYTES:  # it grew since it was measured
+        raise ConfigError(_too_big(len(data)), path=path)
     if b"\0" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ConfigError("binary data, not a YAML file", path=path)
     try:
@@ -111,6 +132,9 @@ class _Composer:
         self.anchors: dict[str, Node] = {}
         self.anchor_refs: list[AnchorRef] = []
         self.duplicates: list[DuplicateKey] = []
+        #: values so far, aliases counted at the size of what they name
+        self.values = 0
+        self.anchored_size: dict[int, int] = {}
 
     def compose(self, text: str) -> Node | None:
         events = _events(text)
@@ -128,6 +152,13 @@ class _Composer:
                 root = self._node(event, events, (), 0)
         return root
 
+    def _count(self, values: int, line: int, column: int, *, aliased: bool = False) -> None:
+        self.values += values
+        if self.values > MAX_VALUES:
+            why = "through aliases (an alias bomb)" if aliased else "in this file"
+            raise ConfigError(f"more than {MAX_VALUES:,} values {why}; refusing to read it",
+                              path=self.path, line=line, column=column)
+
     def _start(self, event: Any) -> tuple[int, int]:
         return event.start_mark.line + 1, event.start_mark.column + 1
 
@@ -137,12 +168,15 @@ class _Composer:
                               line=event.start_mark.line + 1)
         name = type(event).__name__
         line, column = self._start(event)
+        values_before = self.values
         if name == "AliasEvent":
             target = self.anchors.get(event.anchor)
             if target is None:
                 raise ConfigError(f"alias *{event.anchor} names no anchor", path=self.path,
                                   line=line, column=column)
+            self._count(self.anchored_size.get(id(target), 1), line, column, aliased=True)
             return Node("alias", target, None, event.anchor, line, column)
+        self._count(1, line, column)
         tag = event.tag
         if tag and tag.startswith((_CORE + "python/", "!!python/")):
             raise ConfigError(f"refusing Python object tag {tag}; qatfix never constructs objects",
@@ -161,6 +195,7 @@ class _Composer:
             raise ConfigError(f"unexpected YAML event {name}", path=self.path, line=line)
         if event.anchor:
             self.anchors[event.anchor] = node
+            self.anchored_size[id(node)] = self.values - values_before
             self.anchor_refs.append(AnchorRef(event.anchor, self.path, line, column, key_path))
         return node
 
@@ -203,14 +238,24 @@ class _Composer:
                 if kind in ("str", "int", "float", "bool", "null", "timestamp"):
                     return yaml11.construct(kind, text)
             except (ValueError, KeyError, IndexError):
-                raise ConfigError(f"{text!r} is not a valid !!{kind}", path=self.path, line=line,
-                                  column=column) from None
+                raise ConfigError(f"{_short(text)} is not a valid !!{kind}", path=self.path,
+                                  line=line, column=column) from None
             if kind == "binary":
                 import base64
+                import binascii
 
-                return base64.decodebytes(text.encode("ascii"))
+                try:
+                    return base64.decodebytes(text.encode("ascii"))
+                except (binascii.Error, UnicodeEncodeError):
+                    raise ConfigError(f"{_short(text)} is not valid base64 for !!binary",
+                                      path=self.path, line=line, column=column) from None
             raise ConfigError(f"unsupported tag !!{kind}", path=self.path, line=line, column=column)
         return text
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """`text` quoted for a one-line message, cut when long."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _key_of(node: Node) -> Any:
@@ -310,7 +355,7 @@ _OVERLAY: dict[str, str] = {}
 def overlay(texts: Mapping[str, str]) -> Iterator[None]:
     """Read `texts` instead of the files at those paths, inside the `with` block."""
     saved = dict(_OVERLAY)
-    _OVERLAY.update({os.path.normpath(p): t for p, t in texts.items()})
+    _OVERLAY.update({_same_file_key(p): t for p, t in texts.items()})
     try:
         yield
     finally:
@@ -322,6 +367,7 @@ def parse_text(text: str, path: str) -> Document:
     """Parse YAML text (already decoded) into a `Document`."""
     from ruamel.yaml.error import YAMLError
 
+    _refuse_undecodable(text, path)
     composer = _Composer(path)
     try:
         root = composer.compose(text)
@@ -340,25 +386,57 @@ def parse_text(text: str, path: str) -> Document:
     return Document(path, text, root, tuple(composer.duplicates), anchors)
 
 
+def _refuse_undecodable(text: str, path: str) -> None:
+    """Text from the command line keeps bytes that are not UTF-8 as lone surrogates; the parser
+    cannot encode them, so they are refused here with the line they are on."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ConfigError("invalid UTF-8", path=path,
+                          line=text.count("\n", 0, exc.start) + 1) from None
+
+
 def overlaid_text(path: str) -> str | None:
     """The stand-in text for `path` while an `overlay` is active, else None."""
-    return _OVERLAY.get(os.path.normpath(path)) if _OVERLAY else None
+    return _OVERLAY.get(_same_file_key(path)) if _OVERLAY else None
+
+
+def _same_file_key(path: str) -> str:
+    """One key for every spelling of a path (relative, absolute, with `..`) in this folder."""
+    return os.path.abspath(path)
+
+
+def _respelled(document: Document, path: str) -> Document:
+    """A cached parse, reached through another spelling of its path, under that spelling."""
+    if document.path == path:
+        return document
+    from dataclasses import replace
+
+    return replace(
+        document, path=path,
+        duplicates=tuple(replace(d, path=path, first=replace(d.first, path=path),
+                                 last=replace(d.last, path=path)) for d in document.duplicates),
+        anchors=tuple(replace(a, path=path) for a in document.anchors))
 
 
 def load_document(path: str) -> Document:
-    """Parse a file once; later calls reuse the tree while the file is unchanged."""
-    if _OVERLAY and os.path.normpath(path) in _OVERLAY:
-        return parse_text(_OVERLAY[os.path.normpath(path)].lstrip("\ufeff"), path)
+    """Parse a file once; later calls reuse the tree while the file is unchanged, whichever
+    spelling of its path they use."""
+    key = _same_file_key(path)
+    if _OVERLAY and key in _OVERLAY:
+        return parse_text(_OVERLAY[key].lstrip("\ufeff"), path)
     try:
-        stat = os.stat(path)
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        info = os.stat(path)
+        stamp = (info.st_mtime_ns, info.st_size)
     except OSError:
         stamp = (0, -1)
-    cached = _CACHE.get(path)
+    cached = _CACHE.get(key)
     if cached is not None and cached[0] == stamp:
-        return cached[1]
+        return _respelled(cached[1], path)
     document = parse_text(read_text(path), path)
-    _CACHE[path] = (stamp, document)
+    _CACHE[key] = (stamp, document)
     return document
 
 

@@ -160,10 +160,7 @@ class _Run:
         document = self._document(path, chain)
         data = document.construct()
         if not isinstance(data, ConfigMap):
-            kind = "empty" if data is None else f"a {type(data).__name__}"
-            if isinstance(data, Tagged):
-                kind = f"tagged {data.tag}"
-            raise ConfigError(f"a config must be a YAML mapping, this document is {kind}",
+            raise ConfigError(f"a config must be a YAML mapping, this document is {_kind(data)}",
                               path=path)
         if BASE_KEY not in data:
             self.files.append(path)
@@ -180,7 +177,7 @@ class _Run:
             line = origins[index].line if index < len(origins) else 0
             self.includes.append(Include(path, target, line))
             if not os.path.isfile(target):
-                what = "is a directory" if os.path.isdir(target) else "not found"
+                what = _not_a_file(target)
                 chain_text = " <- ".join(reversed((*chain, path)))
                 raise ConfigError(f"base file {entry!r} {what} (resolved to {target}; "
                                   f"included from {chain_text})", path=path, line=line or None)
@@ -188,6 +185,28 @@ class _Run:
         del data[BASE_KEY]
         self.files.append(path)
         return self._merge(data, all_base)
+
+
+def _not_a_file(path: str) -> str:
+    """Why a `_BASE_` entry that is not a regular file cannot be read."""
+    if os.path.isdir(path):
+        return "is a directory"
+    if os.path.islink(path) and not os.path.exists(path):
+        return "is a symbolic link to nothing (broken, or a loop)"
+    if os.path.exists(path):
+        return "is not a regular file"
+    return "not found"
+
+
+def _kind(data: Any) -> str:
+    """What a document that is not a mapping holds, for the error message."""
+    if data is None:
+        return "empty"
+    if isinstance(data, Tagged):
+        return f"tagged {data.tag}"
+    if isinstance(data, list):
+        return "a list"
+    return f"a single value ({type(data).__name__})"
 
 
 def _inside(path: str, root: str) -> bool:

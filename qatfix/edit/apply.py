@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from qatfix.config.loader import check_readable
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
@@ -45,6 +46,7 @@ def _read_bytes(path: str) -> bytes:
 
 
 def read_source(path: str) -> SourceFile:
+    check_readable(path, EditError)  # no FIFO/device (would block), nothing over the size limit
     data = _read_bytes(path)
     try:
         text = data.decode("utf-8")

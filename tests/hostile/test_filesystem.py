@@ -1,0 +1,186 @@
+"""Files that cannot be read or written, special files, and files that change under qatfix."""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import qatfix.cli.fixing
+import qatfix.edit
+from tests.hostile.helpers import (
+    EXAMPLE, EXAMPLE_CONFIG, EXAMPLE_SLIM, assert_unchanged, commands, error_line, run_cli,
+    snapshot, write,
+)
+
+ALL = ["check", "resolve", "apply", "set"]
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled example (its slim config has a safe fix), as the current folder."""
+    tree = tmp_path / "example"
+    shutil.copytree(EXAMPLE, tree)
+    monkeypatch.chdir(tree)
+    return tree
+
+
+def _apply(capsys: pytest.CaptureFixture[str]) -> Any:
+    return run_cli(capsys, "check", "-c", EXAMPLE_CONFIG, "--slim_config", EXAMPLE_SLIM,
+                   "--apply")
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_a_config_without_read_permission(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          command: str) -> None:
+    path = write(tmp_path / "secret.yml", "epoch: 1\n")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as root: permission bits do not stop reading "
+                        "(test_a_config_whose_folder_is_a_file covers unreadable paths)")
+        run = run_cli(capsys, *commands(str(path))[command])
+        error_line(run, path, None, "Permission denied")
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_a_config_whose_folder_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         command: str) -> None:
+    """Unreadable even for root: a path through a regular file."""
+    write(tmp_path / "configs", "not a folder\n")
+    path = tmp_path / "configs" / "model.yml"
+    before = snapshot(tmp_path)
+    run = run_cli(capsys, *commands(str(path))[command])
+    error_line(run, path, None, "Not a directory")
+    assert_unchanged(before, tmp_path)
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_a_missing_config(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                          command: str) -> None:
+    path = tmp_path / "nope.yml"
+    run = run_cli(capsys, *commands(str(path))[command])
+    error_line(run, path, None, "no such file")
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_a_folder_given_as_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  command: str) -> None:
+    folder = tmp_path / "model.yml"
+    folder.mkdir()
+    run = run_cli(capsys, *commands(str(folder))[command])
+    if command in ("check", "apply"):  # check reads a folder as "every config in it"
+        assert run.code == 0 and run.err == ""
+        return
+    error_line(run, folder, None, "is a directory")
+
+
+@pytest.mark.parametrize("special", ["fifo", "dev_zero", "dev_null"])
+@pytest.mark.parametrize("command", ALL)
+def test_special_files_are_not_opened(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      special: str, command: str) -> None:
+    """A FIFO would block the read forever and /dev/zero would never end."""
+    path = tmp_path / "model.yml"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        os.symlink("/dev/zero" if special == "dev_zero" else "/dev/null", path)
+    run = run_cli(capsys, *commands(str(path))[command])
+    error_line(run, path, None, "not a regular file")
+
+
+def test_apply_to_a_read_only_file_writes_nothing(example: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    slim = example / EXAMPLE_SLIM
+    slim.chmod(0o444)
+    before = snapshot(example)
+    run = _apply(capsys)
+    error_line(run, EXAMPLE_SLIM, None, "not writable; nothing written")
+    assert_unchanged(before, example)
+    assert stat.S_IMODE(slim.stat().st_mode) == 0o444
+
+
+def test_set_on_a_read_only_file_writes_nothing(example: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    slim = example / EXAMPLE_SLIM
+    slim.chmod(0o444)
+    before = snapshot(example)
+    run = run_cli(capsys, "set", EXAMPLE_SLIM, "epoch", "3")
+    error_line(run, EXAMPLE_SLIM, None, "not writable")
+    assert_unchanged(before, example)
+
+
+def test_apply_in_a_read_only_folder_writes_nothing(example: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = (example / EXAMPLE_SLIM).parent
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: permission bits do not stop writing into a folder "
+                        "(the read-only file tests cover refusals)")
+        before = snapshot(example)
+        run = _apply(capsys)
+        error_line(run, EXAMPLE_SLIM, None, "not writable")
+        assert_unchanged(before, example)
+    finally:
+        folder.chmod(0o755)
+
+
+def _after(real: Callable[..., Any], action: Callable[[], None]) -> Callable[..., Any]:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        action()
+        return result
+
+    return wrapped
+
+
+def test_apply_refuses_a_file_changed_after_the_check(
+        example: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    slim = example / EXAMPLE_SLIM
+    edited = slim.read_bytes().replace(b"epoch: 50", b"epoch: 60")
+
+    def someone_edits() -> None:
+        slim.write_bytes(edited)
+
+    monkeypatch.setattr(qatfix.cli.fixing, "verify",
+                        _after(qatfix.cli.fixing.verify, someone_edits))
+    before = snapshot(example)
+    run = _apply(capsys)
+    error_line(run, EXAMPLE_SLIM, None, "changed since it was read; nothing written")
+    assert slim.read_bytes() == edited  # their edit survives, qatfix's is not written over it
+    after = snapshot(example)
+    assert set(after) == set(before)  # no temporary file left behind
+    assert {p for p in after if after[p] != before[p]} == {str(slim)}
+
+
+def test_apply_refuses_a_file_deleted_after_the_check(
+        example: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    slim = example / EXAMPLE_SLIM
+    monkeypatch.setattr(qatfix.cli.fixing, "verify", _after(qatfix.cli.fixing.verify, slim.unlink))
+    run = _apply(capsys)
+    error_line(run, EXAMPLE_SLIM, None, "no such file")
+    assert not slim.exists()
+
+
+def test_set_refuses_a_file_changed_after_it_was_read(
+        example: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    slim = example / EXAMPLE_SLIM
+    edited = slim.read_bytes() + b"snapshot_epoch: 5\n"
+
+    def someone_edits() -> None:
+        slim.write_bytes(edited)
+
+    monkeypatch.setattr(qatfix.edit, "set_value", _after(qatfix.edit.set_value, someone_edits))
+    run = run_cli(capsys, "set", EXAMPLE_SLIM, "epoch", "3")
+    error_line(run, EXAMPLE_SLIM, None, "changed since it was read")
+    assert slim.read_bytes() == edited
