@@ -1,0 +1,128 @@
+"""`qatfix check` of the seed pair, cold, side by side with ppdet's own way to find out.
+
+    python benchmarks/bench_check.py [--runs 15]
+
+qatfix: a fresh `python -m qatfix check -c picodet_s_320_coco_lcnet.yml --slim_config
+picodet_s_quant.yml` in the PaddleDetection develop tree. ppdet: a fresh process that does what
+tools/train.py does before its first step: import ppdet, `load_config` both files, `create` the
+model and `load_pretrain_weight` a local copy of the weights the slim config names (made once,
+with paddle, from the ESNet config they were trained with, and kept in a temp folder). Both report
+the same thing: 8 of the weights do not fit and 432 are left unused. Targets: <= 100 ms and
+<= 40 MB peak for qatfix, and at least 50x faster than ppdet's way.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import SEED_CONFIG, SEED_SLIM, need_tree  # noqa: E402
+from benchmarks._measure import (  # noqa: E402
+    Row, Sample, median_peak_mb, median_seconds, repeat, run_child, table,
+)
+
+LEGACY = "configs/picodet/legacy_model/picodet_s_320_coco.yml"
+WEIGHTS_DIR = Path(tempfile.gettempdir()) / "qatfix-bench-weights"
+TARGET_MS, TARGET_MB, TARGET_SPEEDUP = 100.0, 40.0, 50.0
+
+MAKE_WEIGHTS = """
+import sys
+import paddle
+import ppdet.core.workspace as workspace
+cfg = workspace.load_config(sys.argv[1])
+model = workspace.create(cfg.architecture)
+paddle.save(model.state_dict(), sys.argv[2])
+"""
+
+PPDET_WAY = """
+import sys
+import ppdet.core.workspace as workspace
+from ppdet.utils.checkpoint import load_pretrain_weight
+config, slim, weights = sys.argv[1:4]
+cfg = workspace.load_config(config)
+workspace.load_config(slim)
+model = workspace.create(cfg.architecture)
+load_pretrain_weight(model, weights)
+print(len(model.state_dict()))
+"""
+
+
+def legacy_weights(root: Path) -> Path:
+    """picodet_s_320_coco.pdparams as ppdet builds it from its ESNet config (made once)."""
+    path = WEIGHTS_DIR / "picodet_s_320_coco.pdparams"
+    if not path.is_file():
+        WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
+        made = run_child([sys.executable, "-c", MAKE_WEIGHTS, LEGACY, str(path)], root)
+        if made.code != 0 or not path.is_file():
+            sys.exit("could not build the legacy PicoDet weights with paddle and ppdet "
+                     "(pip install -e '.[paddle]')")
+    return path
+
+
+def qatfix_seed(root: Path, runs: int) -> list[Sample]:
+    argv = [sys.executable, "-m", "qatfix", "check", "-c", SEED_CONFIG, "--slim_config", SEED_SLIM]
+    samples = repeat(argv, runs, root)
+    if samples[0].code != 1:
+        sys.exit(f"qatfix check of the seed pair exited {samples[0].code}, expected 1 (a finding)")
+    return samples
+
+
+def ppdet_seed(root: Path, runs: int) -> list[Sample] | None:
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("ppdet") is None:
+            return None
+    except ImportError:
+        return None
+    weights = legacy_weights(root)
+    argv = [sys.executable, "-c", PPDET_WAY, SEED_CONFIG, SEED_SLIM, str(weights)]
+    return repeat(argv, runs, root)
+
+
+def python_floor(root: Path, runs: int) -> list[Sample]:
+    """A bare interpreter, for scale: nothing can start faster than this."""
+    return repeat([sys.executable, "-c", "pass"], runs, root)
+
+
+def rows(runs: int = 15) -> list[Row]:
+    root = need_tree()
+    ours = qatfix_seed(root, runs)
+    floor = python_floor(root, runs)
+    theirs = ppdet_seed(root, max(3, runs // 5))
+    ms = median_seconds(ours) * 1000
+    floor_ms = median_seconds(floor) * 1000
+    if theirs is None:
+        return [
+            Row("cold `qatfix check` of the seed pair", ms, "ms", TARGET_MS,
+                versus=f"bare `python -c pass`: {floor_ms:.0f} ms (ppdet not installed)"),
+            Row("peak memory of that run", median_peak_mb(ours), "MB", TARGET_MB,
+                versus=f"bare interpreter: {median_peak_mb(floor):.0f} MB"),
+        ]
+    their_ms = median_seconds(theirs) * 1000
+    return [
+        Row("cold `qatfix check` of the seed pair", ms, "ms", TARGET_MS,
+            versus=f"ppdet load_config + create + load_pretrain_weight: {their_ms / 1000:.2f} s"),
+        Row("peak memory of that run", median_peak_mb(ours), "MB", TARGET_MB,
+            versus=f"ppdet: {median_peak_mb(theirs):.0f} MB "
+                   f"({median_peak_mb(theirs) / median_peak_mb(ours):.0f}x more)"),
+        Row("speed-up over ppdet's way", their_ms / ms, "x", TARGET_SPEEDUP, at_least=True,
+            versus=f"a bare `python -c pass` ({floor_ms:.0f} ms) would be "
+                   f"{their_ms / floor_ms:.0f}x"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    sys.stdout.write(table(rows(args.runs)))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("NO_COLOR", "1")
+    main()
