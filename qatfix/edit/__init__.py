@@ -10,15 +10,25 @@ back as intended (`verify`), and return a `Change` whose `new_text` is the edite
 """
 from __future__ import annotations
 
-from qatfix.edit.apply import SourceFile, apply_text_edits, apply_to_texts, read_source, write_all
-from qatfix.edit.base import BASE_KEY, insert_base, set_base
-from qatfix.edit.change import Change
-from qatfix.edit.delete import delete_key
-from qatfix.edit.diff import unified_diff
-from qatfix.edit.insert import insert_item, insert_key
-from qatfix.edit.keypath import format_path, parse_dotted
-from qatfix.edit.primitives import set_value
-from qatfix.edit.replace import replace_value
+import importlib
+from typing import Any
+
+#: public name -> module; imported on first use, so reading a config pulls in no writer code
+_EXPORTS = {
+    "SourceFile": "apply", "apply_text_edits": "apply", "apply_to_texts": "apply",
+    "read_source": "apply", "write_all": "apply", "BASE_KEY": "base", "insert_base": "base",
+    "set_base": "base", "Change": "change", "delete_key": "delete", "unified_diff": "diff",
+    "insert_item": "insert", "insert_key": "insert", "format_path": "keypath",
+    "parse_dotted": "keypath", "set_value": "primitives", "replace_value": "replace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qatfix.edit' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"qatfix.edit.{module}"), name)
+
 
 __all__ = [
     "BASE_KEY", "Change", "SourceFile", "apply_text_edits", "apply_to_texts", "delete_key",

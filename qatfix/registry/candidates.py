@@ -46,11 +46,19 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
     wanted_key = identity.network_key
     model = identity.model
     found: list[Candidate] = []
+    known: dict[str, tuple[SectionDifference, ...]] = {}
     for entry in source:
         if entry.architecture != identity.architecture or not entry.is_float_model or entry.model_json is None:
             continue
-        # exact sections, or sections that differ only in settings without parameters
-        same_network = entry.network_key == wanted_key or not compare_models(entry.model or {}, model)
+        # exact sections, or sections that differ only in settings without parameters; another
+        # backbone description settles it without comparing the sections
+        if entry.backbone and identity.backbone and entry.backbone != identity.backbone:
+            same_network = False
+        elif entry.network_key == wanted_key:
+            same_network = True
+        else:
+            known[entry.url] = compare_models(entry.model or {}, model)
+            same_network = not known[entry.url]
         found.append(Candidate(
             entry=entry,
             same_network=same_network,
@@ -65,6 +73,7 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
     return tuple(
         c if c.same_network else Candidate(c.entry, c.same_network, c.same_input_size, c.same_dataset,
                                            c.same_backbone, c.same_num_classes,
+                                           known.get(c.entry.url) or
                                            compare_models(c.entry.model or {}, model))
         for c in found
     )
