@@ -12,9 +12,10 @@ import contextlib
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NoReturn
 
 from qatfix.config import yaml11
+from qatfix.config.events import document_root, events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
 from qatfix.errors import ConfigError, QatfixError
 
@@ -108,22 +109,6 @@ def read_text(path: str) -> str:
         raise ConfigError("invalid UTF-8", path=path, line=line) from None
 
 
-def _events(text: str) -> Iterator[Any]:
-    try:
-        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
-    except ImportError:  # pure-Python fallback
-        from ruamel.yaml import YAML
-
-        yield from YAML(typ="rt", pure=True).parse(text)
-        return
-    parser = CParser(text)
-    while True:
-        event = parser.get_event()
-        if event is None:
-            return
-        yield event
-
-
 class _Composer:
     """Events -> Node tree, recording anchors, duplicates and positions."""
 
@@ -137,20 +122,15 @@ class _Composer:
         self.anchored_size: dict[int, int] = {}
 
     def compose(self, text: str) -> Node | None:
-        events = _events(text)
-        root: Node | None = None
-        documents = 0
-        for event in events:
-            name = type(event).__name__
-            if name == "DocumentStartEvent":
-                documents += 1
-                if documents > 1:
-                    raise ConfigError("more than one YAML document; ppdet reads only one",
-                                      path=self.path, line=event.start_mark.line + 1)
-                self.anchors = {}
-            elif name in ("MappingStartEvent", "SequenceStartEvent", "ScalarEvent", "AliasEvent"):
-                root = self._node(event, events, (), 0)
-        return root
+        def second(line: int) -> NoReturn:
+            raise ConfigError("more than one YAML document; ppdet reads only one",
+                              path=self.path, line=line)
+
+        def reset_anchors() -> None:
+            self.anchors = {}
+
+        return document_root(events(text), lambda event, stream: self._node(event, stream, (), 0),
+                             second, reset_anchors)
 
     def _count(self, values: int, line: int, column: int, *, aliased: bool = False) -> None:
         self.values += values
@@ -372,12 +352,8 @@ def parse_text(text: str, path: str) -> Document:
     try:
         root = composer.compose(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        message = f"YAML syntax error: {problem}" + (f" {context}" if context else "")
-        raise ConfigError(message, path=path, line=mark.line + 1 if mark else None,
-                          column=mark.column + 1 if mark else None) from None
+        message, line, column = syntax_error(exc)
+        raise ConfigError(message, path=path, line=line, column=column) from None
     except RecursionError:
         raise ConfigError(f"nesting too deep (over {MAX_DEPTH} levels)", path=path) from None
     if root is None:

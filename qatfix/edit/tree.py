@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, NoReturn, Union
 
+from qatfix.config.events import document_root, events, pure_events, syntax_error
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 
@@ -88,29 +89,6 @@ class Tree:
     aliases: tuple[Alias, ...] = ()
 
 
-def events(text: str) -> Iterator[Any]:
-    """Parser events with marks, from the C parser when available."""
-    try:
-        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
-    except ImportError:
-        yield from pure_events(text)
-        return
-    parser = CParser(text)
-    while True:
-        event = parser.get_event()
-        if event is None:
-            return
-        yield event
-        if type(event).__name__ == "StreamEndEvent":
-            return
-
-
-def pure_events(text: str) -> Iterator[Any]:
-    from ruamel.yaml import YAML
-
-    yield from YAML(typ="rt", pure=True).parse(text)
-
-
 def parse(body: str, *, pure: bool = False) -> Tree:
     """Build the `Tree` of `body` (text without BOM). Syntax errors raise `EditError`."""
     from ruamel.yaml.error import YAMLError
@@ -119,10 +97,8 @@ def parse(body: str, *, pure: bool = False) -> Tree:
     try:
         root = builder.document(pure_events(body) if pure else events(body))
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise EditError(f"YAML syntax error: {problem}", line=mark.line + 1 if mark else None,
-                        column=mark.column + 1 if mark else None) from None
+        message, line, column = syntax_error(exc)
+        raise EditError(message, line=line, column=column) from None
     except RecursionError:
         raise EditError(f"nesting deeper than {MAX_DEPTH} levels") from None
     return Tree(body, root, tuple(builder.aliases))
@@ -135,18 +111,12 @@ class _Builder:
         self.aliases: list[Alias] = []
 
     def document(self, stream: Iterator[Any]) -> Node | None:
-        root: Node | None = None
-        documents = 0
-        for event in stream:
-            name = type(event).__name__
-            if name == "DocumentStartEvent":
-                documents += 1
-                if documents > 1:
-                    raise EditError("more than one YAML document; only single documents are edited",
-                                    line=event.start_mark.line + 1)
-            elif name in ("MappingStartEvent", "SequenceStartEvent", "ScalarEvent", "AliasEvent"):
-                root = self.node(event, stream, flow=False, depth=0)
-        return root
+        def second(line: int) -> NoReturn:
+            raise EditError("more than one YAML document; only single documents are edited",
+                            line=line)
+
+        return document_root(stream, lambda event, rest: self.node(event, rest, flow=False, depth=0),
+                             second)
 
     def node(self, event: Any, stream: Iterator[Any], *, flow: bool, depth: int) -> Node:
         if depth > MAX_DEPTH:
