@@ -7,10 +7,12 @@ given value under the same rules (quoted when a plain scalar would be typed diff
 """
 from __future__ import annotations
 
-import datetime
 import math
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import datetime
 
 BOOL_VALUES = {
     "yes": True, "no": False, "true": True, "false": False, "on": True, "off": False,
@@ -111,6 +113,8 @@ def construct_float(text: str) -> float:
 
 
 def construct_timestamp(text: str) -> datetime.date | datetime.datetime:
+    import datetime
+
     m = _TIMESTAMP_PARTS.match(text)
     if m is None:
         raise ValueError(f"not a timestamp: {text!r}")
@@ -228,7 +232,7 @@ def format_scalar(value: object, prefer: str = "") -> str:
         return str(value)
     if isinstance(value, float):
         return _format_float(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if hasattr(value, "isoformat"):  # datetime.date and datetime.datetime
         return value.isoformat()
     if isinstance(value, str):
         return format_string(value, prefer)

@@ -7,7 +7,6 @@ that are already in the text changes nothing; edits whose lines no longer match 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import tempfile
@@ -30,6 +29,8 @@ class SourceFile:
 
 
 def _digest(data: bytes) -> str:
+    import hashlib  # only writes need it; reading a config for a check does not
+
     return hashlib.sha256(data).hexdigest()
 
 
