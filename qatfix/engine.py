@@ -6,10 +6,10 @@ are decided here, once, so rules stay pure functions that only say what is wrong
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Iterable, Sequence
 
 from qatfix.config import Resolved, load_document, resolve
+from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
 from qatfix.errors import QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding, Fix
 from qatfix.rules import all_rules
@@ -20,11 +20,9 @@ DISTILL_MODES = ("Distill", "DistillPrune")
 _SUPPRESS = re.compile(r"#\s*qatfix:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.IGNORECASE)
 
 
-def slim_mode(slim: str | None, root: str | None = None) -> str:
-    """The `slim:` value of a slim config (its own bases included), or "train" without one."""
-    if not slim:
-        return "train"
-    value = resolve(slim, root=root).get("slim")
+def slim_mode(slim_own: Resolved | None) -> str:
+    """The `slim:` value of a slim config resolved on its own, or "train" without one."""
+    value = slim_own.get("slim") if slim_own is not None else None
     return str(value) if value else "train"
 
 
@@ -32,22 +30,20 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
              root: str | None = None, online: bool = False) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights."""
-    mode = slim_mode(slim, root)
+    slim_own = resolve(slim, root=root) if slim else None
+    mode = slim_mode(slim_own)
     run_root = find_run_root(config)
-    if mode in DISTILL_MODES and slim:
+    if mode in DISTILL_MODES and slim_own is not None:
         student = resolve(config, None, options, root=root)
-        teacher = resolve(slim, None, (), root=root)
         return [CheckContext(student, "train", "student", run_root, online),
-                CheckContext(teacher, "train", "teacher", run_root, online)]
-    from qatfix.rules.context import LOADS_BEFORE_FINAL_OPTIONS
-
-    if slim and options and mode in LOADS_BEFORE_FINAL_OPTIONS:
+                CheckContext(slim_own, "train", "teacher", run_root, online)]
+    if slim and options and mode in LOADED_BEFORE_FINAL_OPTIONS:
         at_load = resolve(config, slim, options, root=root, options_after_slim=False)
         final = resolve(config, slim, options, root=root)
-        found = [CheckContext(at_load, mode, "model", run_root, online, final)]
+        found = [CheckContext(at_load, mode, "model", run_root, online, final, slim_own)]
     else:
         resolved = resolve(config, slim, options, root=root)
-        found = [CheckContext(resolved, mode, "model", run_root, online)]
+        found = [CheckContext(resolved, mode, "model", run_root, online, None, slim_own)]
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
     return found
@@ -159,14 +155,4 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
     return sort_findings(findings)
 
 
-def check_resolved(ctx: CheckContext, select: Iterable[str] = (),
-                   ignore: Iterable[str] = ()) -> list[Finding]:
-    """Findings for one already-built context (used to verify fixes)."""
-    return sort_findings(run_rules(ctx, selected_rules(select, ignore)))
-
-
-def with_config(finding: Finding, config: str) -> Finding:
-    return replace(finding, config=config)
-
-
-__all__ = ["Resolved", "check", "check_resolved", "contexts", "selected_rules", "slim_mode"]
+__all__ = ["check", "contexts", "selected_rules", "slim_mode", "sort_findings"]

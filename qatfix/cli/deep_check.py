@@ -23,11 +23,10 @@ def deep_findings(config: str, slim: str | None, options: Sequence[str], offline
 def exact_size_findings(report: object, config: str, slim: str | None) -> list[Finding]:
     """QF501 with the built model's exact float32 and int8 sizes (QAT runs only)."""
     from qatfix.config import resolve
-    from qatfix.engine import slim_mode
     from qatfix.findings import Location
     from qatfix.rules.qat_size import size_message
 
-    if slim is None or slim_mode(slim) not in ("QAT", "PrunerQAT"):
+    if slim is None or report.model.slim_type not in ("QAT", "PrunerQAT"):  # type: ignore[attr-defined]
         return []
     sizes = report.sizes()  # type: ignore[attr-defined]
     origin = resolve(slim).origin(("slim",))

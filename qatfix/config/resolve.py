@@ -20,6 +20,14 @@ from qatfix.errors import ConfigError
 
 BASE_KEY = "_BASE_"
 YAML_SUFFIXES = (".yml", ".yaml")
+#: slim types whose model ppdet's build_slim_model builds and loads before train.py merges `-o`
+#: the second time: their weights are read from `resolve(..., options_after_slim=False)`
+LOADED_BEFORE_FINAL_OPTIONS = ("QAT", "PrunerQAT", "Pruner", "OFA", "PTQ")
+
+
+def weights_key(slim_type: str | None) -> str:
+    """The key ppdet loads weights from: `weights` for PTQ and OFA, else `pretrain_weights`."""
+    return "weights" if slim_type in ("PTQ", "OFA") else "pretrain_weights"
 
 
 @dataclass(frozen=True)

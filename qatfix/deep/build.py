@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from qatfix.config.resolve import weights_key as weights_key_for
 from qatfix.deep.runtime import PpdetRuntime, PpdetSource, load_runtime, one_line
 from qatfix.deep.sections import model_sections
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
@@ -42,7 +43,6 @@ class BuiltModel:
     #: the value ppdet loads, None when the key is unset or empty
     weights_value: str | None
     #: where the weights key may come from, lowest priority first: ("file", path) or ("options", "")
-    weights_precedence: tuple[tuple[str, str], ...]
     source: PpdetSource
 
     @property
@@ -98,7 +98,7 @@ def build_model(config: str, slim: str | None = None, options: Sequence[str] = (
                 raise DeepCheckError(f"slim type {slim_type} builds teacher and student models; "
                                      "the deep check covers QAT, PTQ, pruning and plain training",
                                      path=slim)
-            weights_key = "weights" if slim_type in ("PTQ", "OFA") else "pretrain_weights"
+            weights_key = weights_key_for(slim_type)
             if slim and slim_type != "PTQ":
                 workspace.load_config(slim)
             if slim_type == "UnstructuredPruner":
@@ -118,18 +118,11 @@ def build_model(config: str, slim: str | None = None, options: Sequence[str] = (
             raise DeepCheckError(f"ppdet cannot build the model of {what}: "
                                  f"{one_line(exc)}") from None
 
-    precedence: list[tuple[str, str]] = [("file", config)]
-    if slim_type == "UnstructuredPruner":
-        precedence += [("file", slim), ("options", "")]
-    elif slim:
-        precedence += [("options", ""), ("file", slim)]
-    else:
-        precedence += [("options", "")]
     return BuiltModel(
         config=config, slim=slim, options=tuple(options), slim_type=slim_type,
         architecture=architecture, signature=signature, modules=modules,
         weights_key=weights_key, weights_value=str(value) if value else None,
-        weights_precedence=tuple(precedence), source=runtime.source,
+        source=runtime.source,
     )
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from qatfix.deep.build import build_model
-from qatfix.deep.locate import locate_key
 from qatfix.deep.matching import match_state_dict
 from qatfix.deep.report import DeepReport
 from qatfix.deep.runtime import load_runtime
 from qatfix.deep.weights import weights_signature
-from qatfix.errors import DeepCheckError
+from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.findings import Location
 
 
 def run_deep_check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
@@ -25,7 +25,7 @@ def run_deep_check(config: str, slim: str | None = None, options: Sequence[str] 
     """
     runtime = load_runtime(config)
     model = build_model(config, slim, options, runtime=runtime)
-    location = locate_key(model.weights_key, model.weights_precedence, options)
+    location = weights_location(config, slim, options, model.weights_key, model.slim_type)
     style = runtime.shape_style()
     if model.weights_value is None:
         if model.slim_type is not None:
@@ -37,3 +37,21 @@ def run_deep_check(config: str, slim: str | None = None, options: Sequence[str] 
                                 base_dir=cwd, sections=weights_sections, runtime=runtime)
     match = match_state_dict(model.signature.shapes, weights.signature.shapes)
     return DeepReport(model, weights, match, location, style)
+
+
+def weights_location(config: str, slim: str | None, options: Sequence[str], key: str,
+                     slim_type: str | None) -> Location | None:
+    """Where the weights key is set, from the resolver's provenance, in the merge state ppdet
+    loads the weights from (before the second `-o` merge for QAT/PTQ/prune)."""
+    from qatfix.config import resolve
+    from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
+
+    try:
+        resolved = resolve(config, slim, options,
+                           options_after_slim=slim_type not in LOADED_BEFORE_FINAL_OPTIONS)
+    except QatfixError:
+        return None
+    origin = resolved.origin((key,))
+    if origin is None:
+        return None
+    return Location(origin.path, origin.line, origin.column)

@@ -8,8 +8,9 @@ stores. Pure data handling: no paddle here.
 """
 from __future__ import annotations
 
-import copy
 from typing import Any, Mapping
+
+from qatfix.model.sections import model_sections as sections_of
 
 #: every `__shared__` name of the modules registered by paddledet 2.6 (tests compare with ppdet)
 SHARED_KEYS: tuple[str, ...] = (
@@ -21,40 +22,13 @@ SHARED_KEYS: tuple[str, ...] = (
 )
 
 
-def _referenced_names(value: Any, sections: Mapping[str, Any]) -> list[str]:
-    """Top-level section names a config value points at, in order of appearance."""
-    found: list[str] = []
-    if isinstance(value, str):
-        if value in sections and isinstance(sections[value], Mapping):
-            found.append(value)
-    elif isinstance(value, Mapping):
-        name = value.get("name")
-        if isinstance(name, str) and name in sections and isinstance(sections[name], Mapping):
-            found.append(name)
-        for item in value.values():
-            found.extend(_referenced_names(item, sections))
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            found.extend(_referenced_names(item, sections))
-    return found
-
-
 def model_sections(config: Mapping[str, Any]) -> dict[str, Any]:
-    """`architecture`, the sections it reaches, and the shared top-level keys that are set.
+    """`architecture`, the sections it reaches, and every `__shared__` top-level key that is set
+    (runtime flags such as `eval_size` included: building the model needs them).
 
     `config` is an effective config as plain data (e.g. `resolve(...).plain()`). Raises KeyError
     when it has no `architecture`.
     """
-    architecture = config["architecture"]
-    result: dict[str, Any] = {"architecture": architecture}
-    pending = [architecture] if isinstance(architecture, str) else []
-    while pending:
-        name = pending.pop(0)
-        if name in result or not isinstance(config.get(name), Mapping) or not config[name]:
-            continue
-        result[name] = copy.deepcopy(dict(config[name]))
-        pending.extend(_referenced_names(config[name], config))
-    for key in SHARED_KEYS:
-        if key in config and not isinstance(config[key], Mapping):
-            result[key] = copy.deepcopy(config[key])
-    return result
+    if not isinstance(config.get("architecture"), str):
+        raise KeyError("architecture")
+    return sections_of(config, SHARED_KEYS, keep_empty=False)

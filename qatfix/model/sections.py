@@ -49,8 +49,13 @@ def _referenced_names(value: Any, sections: Mapping[str, Any]) -> list[str]:
     return found
 
 
-def model_sections(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The network-defining subset of a plain effective config (empty without `architecture`)."""
+def model_sections(config: Mapping[str, Any], shared_keys: tuple[str, ...] = SHARED_MODEL_KEYS,
+                   *, keep_empty: bool = True) -> dict[str, Any]:
+    """The network-defining subset of a plain effective config (empty without `architecture`).
+
+    `shared_keys` are the top-level values copied along (the `__shared__` names that matter);
+    `keep_empty=False` leaves out empty sections (ppdet's global config has one per class).
+    """
     architecture = config.get("architecture")
     if not isinstance(architecture, str):
         return {}
@@ -58,12 +63,13 @@ def model_sections(config: Mapping[str, Any]) -> dict[str, Any]:
     pending = [architecture]
     while pending:
         name = pending.pop(0)
-        if name in result or not isinstance(config.get(name), Mapping):
+        if name in result or not isinstance(config.get(name), Mapping) or not (
+                keep_empty or config[name]):
             continue
         result[name] = config[name]
         pending.extend(_referenced_names(config[name], config))
-    for key in SHARED_MODEL_KEYS:
-        if key in config and not isinstance(config[key], (Mapping, list)):
+    for key in shared_keys:
+        if key in config and not isinstance(config[key], Mapping):
             result[key] = config[key]
     return json.loads(canonical_json(result))
 

@@ -15,7 +15,7 @@ from qatfix.findings import Location, Safety, Severity
 if TYPE_CHECKING:
     from qatfix.rules.context import CheckContext
 
-ChangeKind = Literal["set", "delete", "base", "rename", "lines"]
+ChangeKind = Literal["set", "delete", "base", "rename"]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from qatfix.config import Resolved
+from qatfix.config.resolve import weights_key
 from qatfix.config.nodes import KeyPath, Origin
 from qatfix.findings import Location
 
@@ -15,9 +16,6 @@ Mode = str
 Role = Literal["model", "student", "teacher"]
 
 #: slim modes whose model is built and then loaded from `pretrain_weights`
-LOADS_PRETRAIN = ("train", "QAT", "Pruner", "PrunerQAT", "UnstructuredPruner", "OFA")
-#: slim modes whose model is built and loaded inside build_slim_model, before `-o` is merged again
-LOADS_BEFORE_FINAL_OPTIONS = ("QAT", "PrunerQAT", "Pruner", "OFA", "PTQ")
 QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
@@ -32,6 +30,8 @@ class CheckContext:
     #: for runs whose weights are loaded before train.py merges `-o` the second time (QAT, PTQ,
     #: prune, OFA): the final config; `resolved` is then the config at load time
     final: Resolved | None = None
+    #: the slim config resolved on its own (what its file and bases say, before any merge)
+    slim_own: Resolved | None = None
 
     @property
     def config_path(self) -> str:
@@ -43,8 +43,8 @@ class CheckContext:
 
     @property
     def weights_key(self) -> str:
-        """The key ppdet loads weights from: PTQ loads `weights`, the rest `pretrain_weights`."""
-        return "weights" if self.mode == "PTQ" else "pretrain_weights"
+        """The key ppdet loads weights from (`weights` for PTQ and OFA)."""
+        return weights_key(self.mode)
 
     @property
     def is_quant(self) -> bool:
@@ -100,8 +100,3 @@ def find_run_root(config_path: str) -> str:
             return os.sep.join(parts[:index]) or os.sep
     return os.getcwd()
 
-
-def loaded_weights(ctx: CheckContext) -> str | None:
-    """The weights reference the run loads (`pretrain_weights`, or `weights` for PTQ)."""
-    value = ctx.get(ctx.weights_key)
-    return value if isinstance(value, str) and value.strip() else None

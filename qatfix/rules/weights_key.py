@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from qatfix.config import resolve
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
     slim = ctx.slim_path
-    if not slim or ctx.role != "model" or ctx.mode == "train":
+    if not slim or ctx.slim_own is None or ctx.role != "model" or ctx.mode == "train":
         return
-    own = resolve(slim).data
+    own = ctx.slim_own.data
     wanted = ctx.weights_key
     other = "pretrain_weights" if wanted == "weights" else "weights"
     if other not in own or wanted in own:
