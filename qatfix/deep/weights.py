@@ -14,10 +14,7 @@ from qatfix.deep import download
 from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
 from qatfix.deep.signature import Signature, signature_of_state
 from qatfix.errors import DeepCheckError
-
-#: the suffixes ppdet's `_strip_postfix` accepts on a weights path
-PPDET_SUFFIXES = ("", ".pdparams", ".pdopt", ".pdmodel")
-
+from qatfix.registry.urls import PPDET_SUFFIXES, split_weights_suffix
 
 @dataclass(frozen=True)
 class WeightsSignature:
@@ -45,7 +42,7 @@ def local_weights_path(value: str, base_dir: str | None = None) -> str:
     path = os.path.expanduser(value)
     if base_dir and not os.path.isabs(path):
         path = os.path.join(base_dir, path)
-    stem, suffix = os.path.splitext(path)
+    stem, suffix = split_weights_suffix(path)
     if suffix not in PPDET_SUFFIXES:
         raise DeepCheckError(f"ppdet rejects the weights path {value!r}: unknown suffix "
                              f"{suffix!r} (it accepts none or .pdparams)")

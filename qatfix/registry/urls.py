@@ -54,3 +54,16 @@ def weights_stem(value: str) -> str:
     text = value.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
     base = re.split(r"[\\/]", text)[-1]
     return base[: -len(SUFFIX)] if base.endswith(SUFFIX) else base
+
+
+#: suffixes ppdet's `_strip_postfix` accepts on a local weights path
+PPDET_SUFFIXES = ("", ".pdparams", ".pdopt", ".pdmodel")
+
+
+def split_weights_suffix(path: str) -> tuple[str, str]:
+    """(path without its suffix, suffix) as ppdet's `_strip_postfix` splits a local weights path;
+    ppdet then loads `<stem>.pdparams`. A suffix not in `PPDET_SUFFIXES` is one ppdet rejects."""
+    import os
+
+    stem, suffix = os.path.splitext(path)
+    return (stem, suffix) if suffix in PPDET_SUFFIXES else (path, suffix)

@@ -5,18 +5,9 @@ import os
 from typing import Iterator
 
 from qatfix.findings import Location
-from qatfix.registry.urls import is_url
+from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-
-#: suffixes ppdet's `_strip_postfix` accepts on a weights path
-ACCEPTED_SUFFIXES = ("", ".pdparams", ".pdopt", ".pdmodel")
-
-
-def strip_postfix(path: str) -> tuple[str, str]:
-    stem, ext = os.path.splitext(path)
-    return (stem, ext) if ext in ACCEPTED_SUFFIXES else (path, ext)
-
 
 def own_trained_models(ctx: CheckContext) -> list[str]:
     """The run's own float model, as tools/train.py saves it (`<save_dir>/<stem>/model_final`)."""
@@ -29,7 +20,7 @@ def own_trained_models(ctx: CheckContext) -> list[str]:
             found.append(rel)
     weights = ctx.get("weights")
     if isinstance(weights, str) and not is_url(weights) and weights not in found:
-        stripped, _ = strip_postfix(weights)
+        stripped, _ = split_weights_suffix(weights)
         if os.path.isfile(ctx.run_path(stripped) + ".pdparams"):
             found.append(weights)
     return found
@@ -37,8 +28,8 @@ def own_trained_models(ctx: CheckContext) -> list[str]:
 
 def local_problem(ctx: CheckContext, value: str) -> str | None:
     """Why ppdet's `load_pretrain_weight` would fail on a local path, or None."""
-    stripped, ext = strip_postfix(value)
-    if ext not in ACCEPTED_SUFFIXES:
+    stripped, ext = split_weights_suffix(value)
+    if ext not in PPDET_SUFFIXES:
         return f"ppdet only accepts .pdparams weights files, not {ext!r}"
     target = ctx.run_path(stripped)
     if os.path.isfile(target + ".pdparams"):
