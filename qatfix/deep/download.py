@@ -19,18 +19,11 @@ from typing import IO
 from urllib.parse import unquote, urlsplit
 
 from qatfix.errors import NetworkError
+from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
 
-PPDET_PREFIX = "ppdet://"
-#: where ppdet's `ppdet://` URLs point (ppdet.utils.download.PPDET_WEIGHTS_DOWNLOAD_URL_PREFIX)
-PPDET_BASE = "https://paddledet.bj.bcebos.com/"
 CACHE_ENV = "QATFIX_CACHE_DIR"
 DEFAULT_TIMEOUT = 30.0
 _CHUNK = 1 << 16
-
-
-def is_url(value: str) -> bool:
-    """The remote forms ppdet downloads itself."""
-    return value.startswith(("http://", "https://", PPDET_PREFIX))
 
 
 def download_url(value: str) -> str:

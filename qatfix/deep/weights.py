@@ -14,7 +14,7 @@ from qatfix.deep import download
 from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
 from qatfix.deep.signature import Signature, signature_of_state
 from qatfix.errors import DeepCheckError
-from qatfix.registry.urls import PPDET_SUFFIXES, split_weights_suffix
+from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 
 @dataclass(frozen=True)
 class WeightsSignature:
@@ -86,7 +86,7 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
     from qatfix.deep.build import signature_from_sections
 
     runtime = runtime or load_runtime()
-    if not download.is_url(value):
+    if not is_url(value):
         path = local_weights_path(value, base_dir)
         if not os.path.isfile(path):
             raise DeepCheckError(f"the weights file {path} does not exist; ppdet would stop "
