@@ -102,8 +102,9 @@ def collect(args: argparse.Namespace) -> tuple[list[Finding], int]:
             if len(targets) == 1:
                 raise
             failures += 1
-            print(f"\nqatfix: error: {exc}" if sys.stderr.isatty() else f"qatfix: error: {exc}",
-                  file=sys.stderr)
+            if sys.stderr.isatty():
+                sys.stderr.write("\r\033[K")  # clear the progress line
+            print(f"qatfix: error: {exc}", file=sys.stderr)
     if len(targets) > 1 and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     from qatfix.engine import sort_findings

@@ -63,7 +63,7 @@ def eval_input_size(config: Mapping[str, Any]) -> Optional[Size]:
     return None
 
 
-def _size_list(value: Any) -> tuple[Size, ...]:
+def size_list(value: Any) -> tuple[Size, ...]:
     """A multi-scale `target_size`: a list of ints or of [h, w] pairs (a scalar is one size)."""
     if not isinstance(value, list):
         size = as_size(value)
@@ -76,10 +76,10 @@ def train_sizes(config: Mapping[str, Any]) -> tuple[Size, ...]:
     reader = config.get("TrainReader")
     for name, settings in _transforms(reader, "batch_transforms"):
         if name == "BatchRandomResize":
-            return _size_list(settings.get("target_size"))
+            return size_list(settings.get("target_size"))
     for name, settings in _transforms(reader, "sample_transforms"):
         if name == "RandomResize":
-            return _size_list(settings.get("target_size"))
+            return size_list(settings.get("target_size"))
     for name, settings in _transforms(reader, "sample_transforms"):
         if name in _RESIZE_OPS:
             size = as_size(settings.get("target_size"))

@@ -83,6 +83,17 @@ class CheckContext:
             return None
         return self.registry.lookup(value.strip())
 
+    @functools.cached_property
+    def weights_differences(self) -> tuple[Any, ...] | None:
+        """How the loaded weights' network differs from this model's (empty: the same network);
+        None when the registry has no model sections for them."""
+        entry = self.weights_entry
+        if entry is None or entry.model is None:
+            return None
+        from qatfix.model import compare_models
+
+        return compare_models(entry.model, self.identity.model)
+
     def run_path(self, path: str) -> str:
         """A path from the config as train.py would open it (relative to the run folder)."""
         path = os.path.expanduser(path)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from qatfix.model import compare_models
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.reader_sizes import eval_size
@@ -14,19 +13,21 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     entry = ctx.weights_entry
     if entry is None or entry.kind == "backbone" or entry.input_size is None or entry.model is None:
         return
-    if compare_models(entry.model, ctx.identity.model):
+    if ctx.weights_differences:
         return  # another network altogether: QF101 says so
-    source = eval_size(ctx)
-    if source is None or tuple(source.size) == tuple(entry.input_size):
+    size = ctx.identity.input_size  # read as the registry read the weights' own config
+    if size is None or tuple(size) == tuple(entry.input_size):
         return
+    source = eval_size(ctx)  # where the readers say it, for the report
     h, w = entry.input_size
+    label = f" ({source.label})" if source else ""
     yield Issue(
         message=(f"{ctx.weights_key} {entry.name} was trained at {h}x{w}, but the readers use "
-                 f"{source.size[0]}x{source.size[1]} ({source.label}): "
+                 f"{size[0]}x{size[1]}{label}: "
                  f"{'quantization ranges are calibrated' if ctx.is_quant else 'the model runs'} "
                  "at a size the weights never saw"),
         location=ctx.location((ctx.weights_key,)),
-        related=(ctx.location(source.key_path),),
+        related=(ctx.location(source.key_path),) if source else (),
         fixes=candidate_fixes(ctx, require_size=True),
         severity="error" if ctx.is_quant else "warning",
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from qatfix.config.nodes import KeyPath, Tagged
+from qatfix.model.sizes import as_size, size_list
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
@@ -20,17 +21,6 @@ class SizeSource:
     label: str
     key_path: KeyPath
     size: tuple[int, int]
-
-
-def _hw(value: Any) -> tuple[int, int] | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and value > 0:
-        return (value, value)
-    if isinstance(value, list) and len(value) == 2 and all(
-            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
-        return (value[0], value[1])
-    return None
 
 
 def _transforms(ctx: CheckContext, reader: str, kind: str) -> Iterator[tuple[KeyPath, str, Any]]:
@@ -49,7 +39,7 @@ def resize_size(ctx: CheckContext, reader: str) -> SizeSource | None:
     """A fixed-shape Resize target in a reader's sample transforms ([h, w], keep_ratio off)."""
     for path, name, args in _transforms(ctx, reader, "sample_transforms"):
         if name == "Resize" and isinstance(args, dict) and not args.get("keep_ratio", True):
-            size = _hw(args.get("target_size"))
+            size = as_size(args.get("target_size"))
             if size:
                 return SizeSource(f"{reader} Resize target_size", (*path, "target_size"), size)
     return None
@@ -58,7 +48,7 @@ def resize_size(ctx: CheckContext, reader: str) -> SizeSource | None:
 def test_shape(ctx: CheckContext) -> SizeSource | None:
     shape = ctx.get(("TestReader", "inputs_def", "image_shape"))
     if isinstance(shape, list) and len(shape) >= 3:
-        size = _hw(list(shape[-2:]))
+        size = as_size(list(shape[-2:]))
         if size:
             return SizeSource("TestReader inputs_def.image_shape", ("TestReader", "inputs_def",
                                                                     "image_shape"), size)
@@ -66,19 +56,17 @@ def test_shape(ctx: CheckContext) -> SizeSource | None:
 
 
 def top_level(ctx: CheckContext) -> SizeSource | None:
-    size = _hw([ctx.get("eval_height"), ctx.get("eval_width")])
+    size = as_size([ctx.get("eval_height"), ctx.get("eval_width")])
     return SizeSource("eval_height/eval_width", ("eval_height",), size) if size else None
 
 
 def train_range(ctx: CheckContext) -> tuple[KeyPath, list[int]] | None:
+    """The multi-scale training heights of TrainReader's BatchRandomResize, with its key path."""
     for path, name, args in _transforms(ctx, "TrainReader", "batch_transforms"):
         if name == "BatchRandomResize" and isinstance(args, dict):
-            sizes = args.get("target_size")
-            if isinstance(sizes, list) and sizes:
-                flat = [s if isinstance(s, int) else s[0] for s in sizes
-                        if isinstance(s, int) or (isinstance(s, list) and s)]
-                if flat and all(isinstance(v, int) for v in flat):
-                    return (*path, "target_size"), flat
+            heights = [h for h, _ in size_list(args.get("target_size"))]
+            if heights:
+                return (*path, "target_size"), heights
     return None
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from qatfix.model import compare_models
 from qatfix.registry import candidates
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
@@ -78,7 +77,7 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
         return
     if entry.model is None or not entry.is_float_model and entry.kind != "pretrained":
         return
-    differences = compare_models(entry.model, ctx.identity.model)
+    differences = ctx.weights_differences
     if not differences:
         return
     what = "; ".join(d.message for d in differences[:3])
@@ -104,7 +103,7 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
         return
     if entry.num_classes is None or identity.num_classes is None:
         return
-    if entry.num_classes == identity.num_classes or compare_models(entry.model, identity.model):
+    if entry.num_classes == identity.num_classes or ctx.weights_differences:
         return
     quant = ctx.is_quant
     advice = ("QAT should start from the float model you trained on this dataset"
