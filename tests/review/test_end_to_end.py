@@ -23,105 +23,10 @@ pytest.importorskip("qatfix.engine")
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
 
-TREE = {
-    "configs/datasets/coco_detection.yml": """\
-metric: COCO
-num_classes: 80
-""",
-    "configs/picodet/_base_/picodet_v2.yml": """\
-architecture: PicoDet
-
-PicoDet:
-  backbone: LCNet
-  neck: LCPAN
-  head: PicoHeadV2
-
-LCNet:
-  scale: 1.5
-  feature_maps: [3, 4, 5]
-
-LCPAN:
-  out_channels: 128
-  use_depthwise: True
-  num_features: 4
-
-PicoHeadV2:
-  conv_feat:
-    name: PicoFeat
-    feat_in: 128
-    feat_out: 128
-    num_convs: 4
-    num_fpn_stride: 4
-    norm_type: bn
-    share_cls_reg: True
-    use_se: True
-  fpn_stride: [8, 16, 32, 64]
-  feat_in_chan: 128
-  prior_prob: 0.01
-  reg_max: 7
-  cell_offset: 0.5
-  grid_cell_scale: 5.0
-  static_assigner_epoch: 100
-  use_align_head: True
-  static_assigner: {name: ATSSAssigner, topk: 9, force_gt_matching: False}
-  assigner: {name: TaskAlignedAssigner, topk: 13, alpha: 1.0, beta: 6.0}
-  loss_class: {name: VarifocalLoss, use_sigmoid: False, iou_weighted: True, loss_weight: 1.0}
-  loss_dfl: {name: DistributionFocalLoss, loss_weight: 0.5}
-  loss_bbox: {name: GIoULoss, loss_weight: 2.5}
-  nms: {name: MultiClassNMS, nms_top_k: 1000, keep_top_k: 100, score_threshold: 0.025, nms_threshold: 0.6}
-""",
-    "configs/picodet/_base_/picodet_320_reader.yml": """\
-eval_size: &eval_size [320, 320]
-
-EvalReader:
-  sample_transforms:
-  - Decode: {}
-  - Resize: {interp: 2, target_size: *eval_size, keep_ratio: False}
-  batch_size: 8
-""",
-    "configs/picodet/picodet_s_320_coco_lcnet.yml": """\
-_BASE_: [
-  '../datasets/coco_detection.yml',
-  '_base_/picodet_v2.yml',
-  '_base_/picodet_320_reader.yml',
-]
-
-pretrain_weights: https://paddle-imagenet-models-name.bj.bcebos.com/dygraph/legendary_models/PPLCNet_x0_75_pretrained.pdparams
-epoch: 300
-
-LCNet:
-  scale: 0.75
-  feature_maps: [3, 4, 5]
-
-LCPAN:
-  out_channels: 96
-
-PicoHeadV2:
-  conv_feat:
-    name: PicoFeat
-    feat_in: 96
-    feat_out: 96
-    num_convs: 2
-    num_fpn_stride: 4
-    norm_type: bn
-    share_cls_reg: True
-    use_se: True
-  feat_in_chan: 96
-""",
-    "configs/slim/quant/picodet_s_quant.yml": """\
-pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_coco.pdparams
-slim: QAT
-
-QAT:
-  quant_config: {
-    'weight_quantize_type': 'channel_wise_abs_max', 'activation_quantize_type': 'moving_average_abs_max',
-    'weight_bits': 8, 'activation_bits': 8, 'quantizable_layer_type': ['Conv2D', 'Linear']}
-  print_model: False
-
-epoch: 50
-""",
-    ".qatfix.toml": f'pairs = [["{MODEL}", "{SLIM}"]]\n',
-}
+#: the bundled example tree (PicoDet-S-320 LCNet quantized from the legacy ESNet weights)
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "picodet"
+TREE = {path.relative_to(EXAMPLE).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(EXAMPLE.rglob("*.yml"))}
 
 
 @pytest.fixture
