@@ -27,6 +27,7 @@ SLIM = "configs/slim/quant/picodet_s_quant.yml"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "picodet"
 TREE = {path.relative_to(EXAMPLE).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(EXAMPLE.rglob("*.yml"))}
+TREE[".qatfix.toml"] = f'pairs = [["{MODEL}", "{SLIM}"]]\n'
 
 
 @pytest.fixture
