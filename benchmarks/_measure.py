@@ -61,6 +61,17 @@ def last_json(sample: Sample) -> Any:
     return json.loads(sample.out.strip().splitlines()[-1])
 
 
+def expect(argv: Sequence[str], cwd: Path, *, code: int, needle: str, what: str) -> None:
+    """Run `argv` once and stop the benchmark unless it exits `code` and prints `needle`.
+
+    An exit code alone proves little: a broken install exits 1 as fast as a real finding does.
+    """
+    sample = run_child(argv, cwd, capture=True)
+    if sample.code != code or needle not in sample.out:
+        sys.exit(f"{what} exited {sample.code} without printing {needle!r}, expected exit "
+                 f"{code}: is qatfix installed (pip install -e .)?")
+
+
 def repeat(argv: Sequence[str], runs: int, cwd: Path, *, warmup: int = 1) -> list[Sample]:
     for _ in range(warmup):
         run_child(argv, cwd)

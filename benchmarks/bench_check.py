@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import SEED_CONFIG, SEED_SLIM, need_tree  # noqa: E402
 from benchmarks._measure import (  # noqa: E402
-    Row, Sample, median_peak_mb, median_seconds, repeat, run_child, table,
+    Row, Sample, expect, median_peak_mb, median_seconds, repeat, run_child, table,
 )
 
 LEGACY = "configs/picodet/legacy_model/picodet_s_320_coco.yml"
@@ -65,10 +65,8 @@ def legacy_weights(root: Path) -> Path:
 
 def qatfix_seed(root: Path, runs: int) -> list[Sample]:
     argv = [sys.executable, "-m", "qatfix", "check", "-c", SEED_CONFIG, "--slim_config", SEED_SLIM]
-    samples = repeat(argv, runs, root)
-    if samples[0].code != 1:
-        sys.exit(f"qatfix check of the seed pair exited {samples[0].code}, expected 1 (a finding)")
-    return samples
+    expect(argv, root, code=1, needle="QF101", what="qatfix check of the seed pair")
+    return repeat(argv, runs, root)
 
 
 def ppdet_seed(root: Path, runs: int) -> list[Sample] | None:

@@ -5,8 +5,10 @@ one-to-one onto a unified diff hunk and onto a GitHub "suggested change".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from qatfix.record import record
 
 Severity = Literal["error", "warning", "info"]
 Safety = Literal["safe", "unsafe"]
@@ -14,7 +16,7 @@ Safety = Literal["safe", "unsafe"]
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     """A place in a file; line and column are 1-based (0 when unknown)."""
 
@@ -28,7 +30,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column or 1}"
 
 
-@dataclass(frozen=True)
+@record
 class TextEdit:
     """Replace lines `start_line..end_line` (1-based, inclusive) of `path`.
 
@@ -43,7 +45,7 @@ class TextEdit:
     new_text: str
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     """A proposed change. `safe` fixes may be applied without review (`--apply`)."""
 
@@ -54,7 +56,7 @@ class Fix:
     value: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One thing that is wrong (or worth knowing) about a checked config."""
 

@@ -61,11 +61,11 @@ def _targets(args: argparse.Namespace) -> list[str]:
 
 def expand(paths: Sequence[str]) -> list[str]:
     """Folders become the configs in them that are not only bases."""
-    from qatfix.discover import configs_in
-
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
+            from qatfix.discover import configs_in
+
             found.extend(configs_in(path))
         else:
             found.append(path)

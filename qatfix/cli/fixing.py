@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from typing import Sequence
 
 from qatfix.errors import QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding, Fix, TextEdit
+from qatfix.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     finding: Finding
     fix: Fix

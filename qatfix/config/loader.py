@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterator, Mapping, NoReturn
 
 from qatfix.config import yaml11
 from qatfix.config.events import document_root, events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
 from qatfix.errors import ConfigError, QatfixError
+from qatfix.record import record
 
 #: files larger than this are refused rather than parsed for minutes
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -51,7 +52,7 @@ class Node:
         self.text = text
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """One parsed file: its node tree plus facts ppdet would not tell (duplicates, anchors)."""
 

@@ -6,14 +6,16 @@ mirror ppdet's `dict_merge` exactly, including its in-place mutation of shared (
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Iterator, Union
+
+from qatfix.record import record
 
 Key = Union[str, int]
 KeyPath = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record
 class AnchorRef:
     """Where an alias's anchor was defined (`&name`), and under which key path."""
 
@@ -24,7 +26,7 @@ class AnchorRef:
     key_path: KeyPath = ()
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
     """Where a value was defined: the key (or list item) position, 1-based.
 
@@ -53,7 +55,7 @@ class Origin:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@record
 class Tagged:
     """A value with a custom tag (`!CosineDecay`), kept as data: qatfix never constructs objects."""
 
@@ -64,7 +66,7 @@ class Tagged:
         return f"Tagged({self.tag!r}, {self.value!r})"
 
 
-@dataclass(frozen=True)
+@record
 class DuplicateKey:
     """A key defined twice in one mapping; PyYAML silently keeps the last value."""
 

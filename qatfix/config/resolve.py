@@ -9,7 +9,7 @@ positioned data, so every effective value knows where it was defined and what it
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterator, Mapping, Sequence
 
 from qatfix.config.loader import Document, load_document
@@ -17,6 +17,7 @@ from qatfix.config.merge import dict_merge
 from qatfix.config.nodes import ConfigList, ConfigMap, KeyPath, Origin, Tagged, child, origin_of, walk
 from qatfix.config.options import parse_options
 from qatfix.errors import ConfigError
+from qatfix.record import record
 
 BASE_KEY = "_BASE_"
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -30,7 +31,7 @@ def weights_key(slim_type: str | None) -> str:
     return "weights" if slim_type in ("PTQ", "OFA") else "pretrain_weights"
 
 
-@dataclass(frozen=True)
+@record
 class Include:
     """`parent` lists `base` in its `_BASE_` at `line`."""
 
@@ -39,7 +40,7 @@ class Include:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Resolved:
     """The effective config of one run, with the provenance of every value."""
 

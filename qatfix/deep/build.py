@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from qatfix.config.resolve import weights_key as weights_key_for
@@ -18,6 +17,7 @@ from qatfix.deep.runtime import PpdetRuntime, PpdetSource, load_runtime, one_lin
 from qatfix.deep.sections import model_sections
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
 from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.record import record
 
 #: slim types that train a fake-quant model from float weights
 QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
@@ -25,7 +25,7 @@ QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
 UNSUPPORTED_SLIM_TYPES = frozenset({"Distill", "DistillPrune"})
 
 
-@dataclass(frozen=True)
+@record
 class BuiltModel:
     """What ppdet built and what it would load into it."""
 

@@ -7,13 +7,13 @@ key and shape by shape, which is the only proof that two files hold the same mod
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from qatfix.deep.runtime import PpdetRuntime, load_runtime
 from qatfix.deep.signature import Signature
 from qatfix.deep.weights import read_signature
 from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.record import record
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
@@ -22,7 +22,7 @@ _ITEM_SIZES = {"bfloat16": 2, "float8_e4m3fn": 1, "float8_e5m2": 1}
 How = Literal["signature", "parameter count", "file name", "file name, other signature"]
 
 
-@dataclass(frozen=True)
+@record
 class RegistryMatch:
     """A registry entry the file corresponds to, and how strongly."""
 
@@ -31,7 +31,7 @@ class RegistryMatch:
     how: How
 
 
-@dataclass(frozen=True)
+@record
 class WeightsInspection:
     """Counts and sizes of one weights file, and its registry matches."""
 

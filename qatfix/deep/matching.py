@@ -11,10 +11,10 @@ reported without the [paddle] extra. `ppdet_lines` reproduces the text ppdet log
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Literal, Mapping, Sequence
 
 from qatfix.errors import DeepCheckError
+from qatfix.record import record
 
 Shape = tuple[int, ...]
 #: how the weight shape appears in ppdet's log line: paddle>=3 tensors print `paddle.Size([..])`,
@@ -25,7 +25,7 @@ _RES5_PREFIX = "backbone.res5"
 _BACKBONE_PREFIX_LEN = len("backbone.")
 
 
-@dataclass(frozen=True)
+@record
 class ShapeMismatch:
     """A model key whose best weight key has another shape: ppdet skips it and logs a line."""
 
@@ -39,7 +39,7 @@ class ShapeMismatch:
                 f"vs model {list(self.model_shape)}")
 
 
-@dataclass(frozen=True)
+@record
 class Ambiguity:
     """One weight key loading into two model keys: ppdet raises on the first of these."""
 
@@ -54,7 +54,7 @@ class Ambiguity:
                 f"{self.model_key} and {self.first_model_key} in the model")
 
 
-@dataclass(frozen=True)
+@record
 class MatchResult:
     """What ppdet's loader does with one model and one weights file."""
 

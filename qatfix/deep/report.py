@@ -1,7 +1,6 @@
 """The deep check's result: counts, per-part summary, ppdet's own lines, and findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from qatfix.deep.build import BuiltModel
@@ -10,9 +9,10 @@ from qatfix.deep.matching import MatchResult, ShapeStyle
 from qatfix.deep.sizes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature
 from qatfix.findings import Finding, Location
+from qatfix.record import record
 
 
-@dataclass(frozen=True)
+@record
 class DeepReport:
     """What ppdet would build and load for one config (and slim config, and -o options)."""
 

@@ -17,17 +17,17 @@ import logging
 import os
 import sys
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any, Iterator, Literal
 
 from qatfix.errors import DeepCheckError
+from qatfix.record import record
 
 INSTALL_HINT = "pip install 'qatfix[paddle]'"
 
 
-@dataclass(frozen=True)
+@record
 class PpdetSource:
     """Where the ppdet used for a build comes from."""
 

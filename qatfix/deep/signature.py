@@ -1,16 +1,17 @@
 """Key -> shape signatures: all the loader compares, for models and weights files alike."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping, Sequence
 
 from qatfix.deep.matching import Shape
+from qatfix.record import record
 
 #: layer types PaddleSlim quantizes by default (`quantizable_layer_type` in the QAT configs)
 QUANTIZABLE_LAYER_TYPES: tuple[str, ...] = ("Conv2D", "Linear")
 
 
-@dataclass(frozen=True)
+@record
 class Signature:
     """State-dict keys with shapes and dtypes, in the order the state dict lists them."""
 

@@ -7,16 +7,17 @@ download), and finally a download into the cache (unless offline).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from qatfix.deep import download
 from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
 from qatfix.deep.signature import Signature, signature_of_state
 from qatfix.errors import DeepCheckError
+from qatfix.record import record
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 
-@dataclass(frozen=True)
+
+@record
 class WeightsSignature:
     """A weights file's signature and how it was obtained."""
 

@@ -1,7 +1,7 @@
 """Apply whole-line `TextEdit`s to texts in memory, and write the results back atomically.
 
-A file is read once (`read_source`), remembering a hash of its bytes; it is written only if it
-still has those bytes, through a temporary file in the same folder that is fsynced and then
+A file is read once (`read_source`), keeping its bytes; it is written only if it still has
+exactly those bytes, through a temporary file in the same folder that is fsynced and then
 renamed over the original (mode bits kept), so a reader never sees half a file. Applying edits
 that are already in the text changes nothing; edits whose lines no longer match are refused.
 """
@@ -9,29 +9,24 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import field
 
 from qatfix.config.loader import check_readable
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
+from qatfix.record import record
 
 
-@dataclass(frozen=True)
+@record
 class SourceFile:
-    """A file as read: its text (BOM and line breaks as they are) and the hash of its bytes."""
+    """A file as read: its text (BOM and line breaks as they are) and its bytes, to tell whether
+    it changed before writing (configs are small; comparing bytes needs no hashing)."""
 
     path: str
     text: str
-    digest: str
-
-
-def _digest(data: bytes) -> str:
-    import hashlib  # only writes need it; reading a config for a check does not
-
-    return hashlib.sha256(data).hexdigest()
+    data: bytes = field(repr=False)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -54,7 +49,7 @@ def read_source(path: str) -> SourceFile:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise EditError("not UTF-8 text; refusing to edit", path=path, line=line) from None
-    return SourceFile(path, text, _digest(data))
+    return SourceFile(path, text, data)
 
 
 # --- in memory ---------------------------------------------------------------------------------
@@ -161,12 +156,14 @@ def _check_writable(path: str) -> os.stat_result:
 
 
 def _check_unchanged(source: SourceFile) -> None:
-    if _digest(_read_bytes(source.path)) != source.digest:
+    if _read_bytes(source.path) != source.data:
         raise EditError("file changed since it was read; nothing written, re-run qatfix",
                         path=source.path)
 
 
 def _replace_atomically(source: SourceFile, data: bytes, info: os.stat_result) -> None:
+    import tempfile  # only writes need it
+
     real = os.path.realpath(source.path)
     folder = os.path.dirname(real) or "."
     try:

@@ -7,13 +7,13 @@ told which lines share the value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Union
 
 from qatfix.config import yaml11
 from qatfix.edit.keypath import format_path
 from qatfix.edit.tree import Alias, Mapping, Node, Scalar, Sequence, Tree, is_merge_key
 from qatfix.errors import EditError
+from qatfix.record import record
 
 Key = Union[str, int]
 Path = tuple[Key, ...]
@@ -21,7 +21,7 @@ Path = tuple[Key, ...]
 _CORE = "tag:yaml.org,2002:"
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One step down: `container[key]` is `node`; `key_node` is the mapping key (None in a list)."""
 
@@ -31,7 +31,7 @@ class Step:
     node: Node
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """How far a path resolves: `steps` for the part that exists, `missing` for the rest."""
 

@@ -6,7 +6,6 @@ the override is added to the config named on the command line, and the fix title
 """
 from __future__ import annotations
 
-import difflib
 import os
 from typing import TYPE_CHECKING
 
@@ -126,9 +125,28 @@ def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
 
 
 def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
-    """Whole-line edits that turn `old` into `new`."""
+    """Whole-line edits that turn `old` into `new`.
+
+    One changed region (lines before and after it equal, none shared inside it) is one edit with
+    no diffing; anything else goes to difflib, which finds each region on its own.
+    """
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
+    shortest = min(len(old_lines), len(new_lines))
+    head = 0
+    while head < shortest and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and old_lines[-1 - tail] == new_lines[-1 - tail]:
+        tail += 1
+    old_mid = old_lines[head:len(old_lines) - tail]
+    new_mid = new_lines[head:len(new_lines) - tail]
+    if not old_mid and not new_mid:
+        return ()
+    if set(old_mid).isdisjoint(new_mid):
+        return (TextEdit(path, head + 1, head + len(old_mid), "".join(old_mid), "".join(new_mid)),)
+    import difflib
+
     edits = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

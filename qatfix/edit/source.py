@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable
 
@@ -11,11 +10,12 @@ from qatfix.edit.change import Change
 from qatfix.edit.locate import Located
 from qatfix.edit.splice import Splice
 from qatfix.edit.tree import Mapping, Node, Sequence, Tree, parse
+from qatfix.record import record
 
 DEFAULT_INDENT = 2
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     text: str
     bom: str

@@ -7,14 +7,14 @@ hunk or a GitHub suggestion shows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
+from qatfix.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Splice:
     start: int
     end: int

@@ -11,17 +11,18 @@ visible exactly as written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, NoReturn, Union
 
 from qatfix.config.events import document_root, events, pure_events, syntax_error
 from qatfix.edit import lexical
 from qatfix.errors import EditError
+from qatfix.record import record
 
 MAX_DEPTH = 500
 
 
-@dataclass(frozen=True)
+@record
 class Scalar:
     """A scalar; `start` includes its properties, `end` is just past its last character."""
 
@@ -40,7 +41,7 @@ class Scalar:
         return self.style == "" and self.value == "" and self.tag is None and self.anchor is None
 
 
-@dataclass(frozen=True)
+@record
 class Alias:
     start: int
     end: int
@@ -51,7 +52,7 @@ class Alias:
     tag: None = None
 
 
-@dataclass(frozen=True)
+@record
 class Mapping:
     """`end` is past the closing brace (flow) or past the last character of the last value."""
 
@@ -65,7 +66,7 @@ class Mapping:
     pairs: tuple[tuple[Node, Node], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Sequence:
     start: int
     end: int
@@ -80,7 +81,7 @@ class Sequence:
 Node = Union[Scalar, Alias, Mapping, Sequence]
 
 
-@dataclass(frozen=True)
+@record
 class Tree:
     """One parsed document. `body` is the text without BOM; offsets index into it."""
 

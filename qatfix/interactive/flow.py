@@ -8,15 +8,16 @@ own: a finding whose proposal is unsafe (or which has none) is still asked about
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal, Union
 
 from qatfix.findings import Finding, Fix
+from qatfix.record import record
 
 Outcome = Literal["applied", "applied-with-rest", "skipped", "not-reviewed"]
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     """A finding to review and the fixes it can take, the proposed one first."""
 
@@ -30,7 +31,7 @@ class Item:
         return self.choices[0] if self.choices else None
 
 
-@dataclass(frozen=True)
+@record
 class Choose:
     """Make `fix` the proposal for the current finding (an alternative or the user's own)."""
 
@@ -41,14 +42,14 @@ class Choose:
 Action = Union[Literal["apply", "skip", "all", "quit"], Choose]
 
 
-@dataclass(frozen=True)
+@record
 class Decision:
     finding: Finding
     fix: Fix | None
     outcome: Outcome
 
 
-@dataclass(frozen=True)
+@record
 class Review:
     items: tuple[Item, ...]
     position: int = 0

@@ -6,18 +6,19 @@ different `num_classes` is expected when fine-tuning.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from qatfix.model.backbone import IDENTITY_KEYS, describe_backbone
 from qatfix.model.sections import IGNORED_WHEN_COMPARING, canonical_json, without_keys
+from qatfix.record import record
 
 _MISSING = object()
 _SLOT_ORDER = ("backbone", "neck", "head")
 SHARED_MULTIPLIERS = ("width_mult", "depth_mult")
 
 
-@dataclass(frozen=True)
+@record
 class SectionDifference:
     """One difference: `where` is a slot ("backbone") or a key path ("PicoHeadV2.feat_in_chan")."""
 
@@ -82,13 +83,22 @@ def _structural_slots(sections: Mapping[str, Any], arch: Any) -> dict[str, Any]:
     return {k: v for k, v in slots.items() if isinstance(v, str) and affects_parameters(k)}
 
 
+def comparable(sections: Mapping[str, Any]) -> dict[str, Any]:
+    """Model sections as they are compared: `num_classes` dropped, 1.0 written as 1."""
+    return without_keys(dict(sections), IGNORED_WHEN_COMPARING)
+
+
 def compare_models(weights_model: Mapping[str, Any], model: Mapping[str, Any]) -> tuple[SectionDifference, ...]:
     """Differences that change the parameters, between two model-section dicts, beyond
     `num_classes` (empty: same network). An architecture class that only wraps the same
     backbone, neck and head under the same names (YOLOv3 and PPYOLOE for PP-YOLOE) loads the
     same weights and is not a difference."""
-    weights_model = without_keys(dict(weights_model), IGNORED_WHEN_COMPARING)
-    model = without_keys(dict(model), IGNORED_WHEN_COMPARING)
+    return compare_comparable(comparable(weights_model), comparable(model))
+
+
+def compare_comparable(weights_model: Mapping[str, Any], model: Mapping[str, Any]
+                       ) -> tuple[SectionDifference, ...]:
+    """`compare_models` of sections already made `comparable` (one model against many)."""
     result: list[SectionDifference] = []
     arch_w, arch_m = weights_model.get("architecture"), model.get("architecture")
     explained: set[str] = set()

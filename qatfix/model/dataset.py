@@ -6,7 +6,8 @@ annotation file instead; a config without datasets falls back to the lower-cased
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 _DATASET_SECTIONS = ("TrainDataset", "EvalDataset", "TestDataset")
 _GENERIC_FOLDERS = frozenset({"", ".", "dataset", "datasets", "data"})

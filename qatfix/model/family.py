@@ -8,8 +8,9 @@ the file-name prefix, then to the architecture.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import PurePath
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from qatfix.model.backbone import BackboneDescription
 

@@ -6,17 +6,19 @@ paddle, and its result compares with registry entries field by field.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from dataclasses import field
+from typing import Any, Optional
 
 from qatfix.model.backbone import describe_backbone
 from qatfix.model.dataset import dataset_name, metric_name
 from qatfix.model.family import family_of, variant_of
 from qatfix.model.sections import canonical_json, model_sections, network_key
 from qatfix.model.sizes import Size, eval_input_size, train_sizes
+from qatfix.record import record
 
 
-@dataclass(frozen=True)
+@record
 class ModelIdentity:
     """The model of one config. `model_json` is the canonical JSON of its model sections."""
 

@@ -8,7 +8,8 @@ top-level values ppdet shares into model classes (`__shared__`), such as `num_cl
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 #: top-level keys ppdet (2.6 and develop) injects into model classes through `__shared__` and that
 #: change the network; export/runtime flags (`trt`, `export_onnx`, `eval_size`, ...) are left out

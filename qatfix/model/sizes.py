@@ -6,7 +6,8 @@ multi-scale list), else RandomResize, else a plain TrainReader Resize.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Iterator, Optional
 
 Size = tuple[int, int]
 

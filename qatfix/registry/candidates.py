@@ -7,17 +7,17 @@ same network, and quantized or pruned weights are not one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
-from qatfix.model.compare import SectionDifference, compare_models
+from qatfix.model.compare import SectionDifference, comparable, compare_comparable
 from qatfix.model.identity import ModelIdentity
+from qatfix.record import record
 from qatfix.registry.index import Registry
 from qatfix.registry.loader import load_registry
 from qatfix.registry.records import WeightEntry
 
 
-@dataclass(frozen=True)
+@record
 class Candidate:
     """A weights entry with the evidence for its rank."""
 
@@ -44,11 +44,17 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
     if identity.architecture is None:
         return ()
     wanted_key = identity.network_key
-    model = identity.model
+    model = comparable(identity.model)
     found: list[Candidate] = []
     known: dict[str, tuple[SectionDifference, ...]] = {}
-    for entry in source:
-        if entry.architecture != identity.architecture or not entry.is_float_model or entry.model_json is None:
+
+    def differences(entry: WeightEntry) -> tuple[SectionDifference, ...]:
+        if entry.url not in known:
+            known[entry.url] = compare_comparable(comparable(entry.model or {}), model)
+        return known[entry.url]
+
+    for entry in source.of_architecture(identity.architecture):
+        if not entry.is_float_model or entry.model_json is None:
             continue
         # exact sections, or sections that differ only in settings without parameters; another
         # backbone description settles it without comparing the sections
@@ -57,8 +63,7 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
         elif entry.network_key == wanted_key:
             same_network = True
         else:
-            known[entry.url] = compare_models(entry.model or {}, model)
-            same_network = not known[entry.url]
+            same_network = not differences(entry)
         found.append(Candidate(
             entry=entry,
             same_network=same_network,
@@ -72,8 +77,6 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
         found = found[:limit]
     return tuple(
         c if c.same_network else Candidate(c.entry, c.same_network, c.same_input_size, c.same_dataset,
-                                           c.same_backbone, c.same_num_classes,
-                                           known.get(c.entry.url) or
-                                           compare_models(c.entry.model or {}, model))
+                                           c.same_backbone, c.same_num_classes, differences(c.entry))
         for c in found
     )

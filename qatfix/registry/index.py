@@ -22,6 +22,7 @@ class Registry:
         self._by_url: Optional[dict[str, int]] = None
         self._by_name: Optional[dict[str, list[int]]] = None
         self._by_config: Optional[dict[str, list[int]]] = None
+        self._by_architecture: Optional[dict[str, list[int]]] = None
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -63,6 +64,20 @@ class Registry:
                         index.setdefault(raw[key], []).append(i)
             self._by_config = index
         return self._by_config
+
+    def _architecture_index(self) -> dict[str, list[int]]:
+        if self._by_architecture is None:
+            index: dict[str, list[int]] = {}
+            for i, raw in enumerate(self._raw):
+                if isinstance(raw.get("architecture"), str):
+                    index.setdefault(raw["architecture"], []).append(i)
+            self._by_architecture = index
+        return self._by_architecture
+
+    def of_architecture(self, architecture: str) -> tuple[WeightEntry, ...]:
+        """Entries whose model has this architecture class, in file order (the others are
+        never turned into records: candidate ranking reads only these)."""
+        return self._entries_at(self._architecture_index().get(architecture, ()))
 
     def get_url(self, url: str) -> Optional[WeightEntry]:
         """The entry for a URL in any spelling (see `canonical_url`), or None."""

@@ -7,12 +7,13 @@ url)` tuple (shorter tuples allowed) or a plain title string.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from qatfix.record import record
 
 _FIELDS = ("title", "explanation", "url")
 
 
-@dataclass(frozen=True)
+@record
 class RuleMeta:
     """What a report can say about a rule code."""
 

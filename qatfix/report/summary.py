@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from qatfix.findings import SEVERITY_RANK, Finding
+from qatfix.record import record
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
@@ -16,7 +16,7 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Summary:
     """Counts shown at the end of the text report and under `summary` in JSON."""
 

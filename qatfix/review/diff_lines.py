@@ -7,12 +7,13 @@ multi-line comment must start and end in the same hunk.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from qatfix.record import record
 
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
-@dataclass(frozen=True)
+@record
 class Hunk:
     """The new-file lines `first..last` (inclusive) shown by one hunk."""
 
@@ -23,7 +24,7 @@ class Hunk:
         return self.first <= start <= end <= self.last
 
 
-@dataclass(frozen=True)
+@record
 class FileDiff:
     """The commentable (RIGHT-side) lines of one changed file."""
 

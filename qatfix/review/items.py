@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from qatfix.findings import SEVERITY_RANK, Finding, Location
+from qatfix.record import record
 from qatfix.review.dedupe import fingerprint
 from qatfix.review.diff_lines import FileDiff
 from qatfix.review.paths import repo_relative
 from qatfix.review.suggestion import Suggestion, suggest
 
 
-@dataclass(frozen=True)
+@record
 class ReviewItem:
     """A finding placed in the repository (`path` is repository-relative when possible)."""
 

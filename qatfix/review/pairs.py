@@ -11,16 +11,16 @@ particular model config.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from qatfix.errors import ConfigError
+from qatfix.record import record
 from qatfix.review.paths import inside_root
 
 PROJECT_FILE = ".qatfix.toml"
 
 
-@dataclass(frozen=True)
+@record
 class Pair:
     """A model config and the slim config trained on top of it (repository-relative paths)."""
 

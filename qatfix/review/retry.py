@@ -8,11 +8,12 @@ Any other 403 is a real refusal (for example a read-only token on a fork) and is
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from qatfix.record import record
 
-@dataclass(frozen=True)
+
+@record
 class RetryPolicy:
     """Bounds on retrying: attempts per request and seconds slept per request in total."""
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
 from qatfix.errors import ConfigError
 from qatfix.findings import SEVERITY_RANK, Finding, Location
+from qatfix.record import record
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
 from qatfix.review.diff_lines import FileDiff, parse_patch
@@ -35,7 +35,7 @@ class FindingSource(Protocol):
                  root: str | None = None, static_only: bool = False) -> list[Finding]: ...
 
 
-@dataclass(frozen=True)
+@record
 class ReviewOutcome:
     """What happened; `state` is one of: posted, posted-body-only, nothing-to-say,
     nothing-new, not-permitted, dry-run."""

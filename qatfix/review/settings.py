@@ -10,17 +10,18 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from qatfix.errors import UsageError
+from qatfix.record import record
 from qatfix.review.github_api import DEFAULT_API_URL, Secret
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 FAIL_ON = ("never", "error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@record
 class ReviewSettings:
     repo: str
     pr: int

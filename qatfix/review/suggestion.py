@@ -8,13 +8,13 @@ the suggestion repeats, because GitHub has no "insert here" comment.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from qatfix.findings import TextEdit
+from qatfix.record import record
 from qatfix.review.diff_lines import FileDiff
 
 
-@dataclass(frozen=True)
+@record
 class Suggestion:
     """Replace new-file lines `start_line..end_line` of `path` with `replacement`."""
 

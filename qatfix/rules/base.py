@@ -6,11 +6,11 @@ them into exact text edits with the rewriter, so rules never deal with text posi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
 from qatfix.config.nodes import KeyPath
 from qatfix.findings import Location, Safety, Severity
+from qatfix.record import record
 
 if TYPE_CHECKING:
     from qatfix.rules.context import CheckContext
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ChangeKind = Literal["set", "delete", "base", "rename"]
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One semantic edit.
 
@@ -36,7 +36,7 @@ class Change:
     occurrence: int = -1
 
 
-@dataclass(frozen=True)
+@record
 class PlannedFix:
     title: str
     safety: Safety
@@ -45,7 +45,7 @@ class PlannedFix:
     value: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Issue:
     """What a rule reports; the engine adds the code, severity and realised fixes."""
 
@@ -57,7 +57,7 @@ class Issue:
     data: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """A rule: a stable code, what it checks, why it matters, and the check itself."""
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from qatfix.config import Resolved
-from qatfix.config.resolve import weights_key
 from qatfix.config.nodes import KeyPath, Origin
+from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
+from qatfix.record import record
 
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
 Mode = str
@@ -19,7 +19,7 @@ Role = Literal["model", "student", "teacher"]
 QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
-@dataclass(frozen=True)
+@record
 class CheckContext:
     resolved: Resolved
     mode: Mode

@@ -1,7 +1,6 @@
 """QF301: `QAT.quant_config` that PaddleSlim rejects, or silently ignores in part."""
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator
 
 from qatfix.config.nodes import Tagged
@@ -33,6 +32,8 @@ def _choices(key: str) -> tuple[Any, ...]:
 
 def _closest(word: str, options: tuple[Any, ...]) -> str | None:
     texts = [o for o in options if isinstance(o, str)]
+    import difflib  # only a misspelt name needs it
+
     found = difflib.get_close_matches(word, texts, n=1, cutoff=0.6)
     return found[0] if found else None
 

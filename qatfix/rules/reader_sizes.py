@@ -5,16 +5,16 @@ Eval and test resize targets, the exported `TestReader.inputs_def.image_shape`, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from qatfix.config.nodes import KeyPath, Tagged
 from qatfix.model.sizes import as_size, size_list
+from qatfix.record import record
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
 
-@dataclass(frozen=True)
+@record
 class SizeSource:
     """One place that states an input size [h, w]."""
 

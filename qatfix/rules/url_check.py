@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
+
+from qatfix.record import record
 
 CACHE_SECONDS = 7 * 24 * 3600
 
 
-@dataclass(frozen=True)
+@record
 class UrlStatus:
     missing: bool
     reason: str

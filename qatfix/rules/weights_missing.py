@@ -9,6 +9,7 @@ from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
+
 def own_trained_models(ctx: CheckContext) -> list[str]:
     """The run's own float model, as tools/train.py saves it (`<save_dir>/<stem>/model_final`)."""
     save_dir = ctx.get("save_dir") or "output"

@@ -6,17 +6,21 @@ as sources, and files only they list are kept as legacy names users still have i
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from qatfix.errors import RegistryError
 from qatfix.model.identity import ModelIdentity
+from qatfix.record import record
 from qatfix.registry.builder.backbones import backbone_values
 from qatfix.registry.builder.drafts import Draft, collect_drafts
 from qatfix.registry.builder.identities import IdentityCache
 from qatfix.registry.builder.kinds import (
-    is_slim_url, looks_like_backbone, looks_pretrained, slim_method_from_name, slim_method_from_value,
+    is_slim_url,
+    looks_like_backbone,
+    looks_pretrained,
+    slim_method_from_name,
+    slim_method_from_value,
 )
 from qatfix.registry.builder.legacy import mark_legacy
 from qatfix.registry.builder.report import INFO, UNSETTLED, ReportItem, format_report
@@ -28,7 +32,7 @@ from qatfix.registry.records import WeightEntry
 from qatfix.registry.urls import weights_stem
 
 
-@dataclass(frozen=True)
+@record
 class BuildResult:
     """The entries, the registry text to write, and what the build noticed."""
 

@@ -6,15 +6,15 @@ lists but every training run downloads. A line scan is enough: the key is always
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from qatfix.record import record
 from qatfix.registry.builder.trees import ZooTree
 from qatfix.registry.urls import canonical_url, is_url
 
 _PRETRAIN_LINE = re.compile(r"^\s*pretrain_weights\s*:\s*(?P<value>.+?)\s*$")
 
 
-@dataclass(frozen=True)
+@record
 class ConfigRef:
     tree: str
     config: str

@@ -7,15 +7,16 @@ but they do not say which config a weight belongs to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
+
+from qatfix.record import record
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _LINK = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """A markdown link inside a cell."""
 
@@ -23,14 +24,14 @@ class Link:
     target: str
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     header: str
     text: str
     links: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
+@record
 class TableRow:
     """One body row of a table; `line` is 1-based in the README."""
 

@@ -1,18 +1,23 @@
 """`qatfix registry build`: rebuild, optionally count parameters, write registry and report."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from qatfix.record import record
 from qatfix.registry.builder.assemble import BuildResult, build_registry
 from qatfix.registry.builder.files import (
-    NUM_PARAMS_FILE, TREES_FILE, format_num_params, read_json_object, read_num_params, write_atomically,
+    NUM_PARAMS_FILE,
+    TREES_FILE,
+    format_num_params,
+    read_json_object,
+    read_num_params,
+    write_atomically,
 )
 from qatfix.registry.builder.trees import open_tree
 
 
-@dataclass(frozen=True)
+@record
 class BuildPlan:
     roots: tuple[Path, ...]
     output: Path
@@ -23,7 +28,7 @@ class BuildPlan:
     check: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class BuildOutcome:
     result: BuildResult
     changed: bool

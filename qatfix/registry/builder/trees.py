@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from qatfix.errors import RegistryError
+from qatfix.record import record
 
 
-@dataclass(frozen=True)
+@record
 class ZooTree:
     """A PaddleDetection root (the folder holding `configs/`), labelled by its folder name."""
 

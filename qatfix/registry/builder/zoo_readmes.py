@@ -8,8 +8,8 @@ labelled "slim" are taken as slim configs here; the settler checks that against 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from qatfix.record import record
 from qatfix.registry.builder.config_links import config_path_from_link, is_config_link
 from qatfix.registry.builder.markdown_tables import TableRow, iter_table_rows
 from qatfix.registry.builder.trees import ZooTree
@@ -19,7 +19,7 @@ _WEIGHTS_URL = re.compile(r"(?:https?|ppdet)://[^\s)\"'<>|\]]+?\.pdparams\b")
 _TEMPLATE = re.compile(r"\$\{|\{\w+\}")
 
 
-@dataclass(frozen=True)
+@record
 class Listing:
     """One weights link in one README table row."""
 
@@ -36,7 +36,7 @@ class Listing:
         return f"{self.tree}:{self.readme}:{self.line}"
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     """A weights URL in a README outside any table (commands, prose)."""
 
@@ -91,7 +91,7 @@ def _row_listings(tree: ZooTree, readme: str, row: TableRow) -> tuple[list[Listi
     return listings, templates
 
 
-@dataclass(frozen=True)
+@record
 class ReadmeScan:
     listings: tuple[Listing, ...]
     mentions: tuple[Mention, ...]

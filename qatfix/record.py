@@ -1,0 +1,75 @@
+"""`@record`: a frozen dataclass that is cheaper to define.
+
+On Python 3.11, `@dataclass(frozen=True)` compiles six generated methods per class with `exec`,
+about 0.4 ms a class; a cold `qatfix check` defines some forty record classes before it reads a
+file. A record is still a real frozen dataclass (`fields`, `replace`, `asdict`, `is_dataclass`
+and `FrozenInstanceError` behave the same) whose `__init__`, `__setattr__` and `__delattr__` are
+generated as usual, but whose `__eq__`, `__hash__` and `__repr__` are three shared functions that
+follow each field's `compare`, `hash` and `repr` flags exactly as the generated ones would. That
+halves the cost of defining a class; comparing or printing one costs about a microsecond more.
+"""
+from __future__ import annotations
+
+import _thread
+import dataclasses
+from operator import attrgetter
+from typing import Any, Callable, TypeVar, dataclass_transform
+
+T = TypeVar("T")
+
+_repr_running: set[tuple[int, int]] = set()
+
+
+def _values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    if not names:
+        return lambda obj: ()
+    return attrgetter(*names)  # a tuple for two names or more
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    key = self.__class__.__record_compare__
+    return key(self) == key(other)
+
+
+def _hash(self: Any) -> int:
+    return hash(self.__class__.__record_hash__(self))
+
+
+def _repr(self: Any) -> str:
+    # guards against a record that contains itself, as dataclass's generated __repr__ does
+    guard = (id(self), _thread.get_ident())
+    if guard in _repr_running:
+        return "..."
+    _repr_running.add(guard)
+    try:
+        names = self.__class__.__record_repr__
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{self.__class__.__qualname__}({shown})"
+    finally:
+        _repr_running.discard(guard)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
+def record(cls: type[T]) -> type[T]:
+    """Make `cls` a frozen dataclass (see the module docstring)."""
+    own = cls.__dict__
+    for name, method in (("__eq__", _eq), ("__repr__", _repr)):
+        if name not in own:
+            setattr(cls, name, method)
+    # as dataclass decides: a class body that defines __eq__ gets __hash__ = None from Python,
+    # which does not count as defining __hash__
+    explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
+    if not explicit_hash:
+        cls.__hash__ = _hash  # type: ignore[method-assign]
+    made = dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
+    fields = dataclasses.fields(made)
+    made.__record_compare__ = _values(tuple(f.name for f in fields if f.compare))  # type: ignore[attr-defined]
+    made.__record_hash__ = _values(tuple(  # type: ignore[attr-defined]
+        f.name for f in fields if (f.compare if f.hash is None else f.hash)))
+    made.__record_repr__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
+    return made
