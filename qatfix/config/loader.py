@@ -46,10 +46,12 @@ class Node:
         self.anchor = anchor
         self.line = line
         self.column = column
+        #: just past the node: the character after a scalar, the end token of a collection
         self.end_line = line
         self.end_column = column
+        #: a scalar's quoting (None when plain); "flow" or None for a collection
         self.style = style
-        self.text = text
+        self.text = text  # a scalar's string before typing (quotes and escapes resolved)
 
 
 @record
@@ -143,6 +145,9 @@ class _Composer:
     def _start(self, event: Any) -> tuple[int, int]:
         return event.start_mark.line + 1, event.start_mark.column + 1
 
+    def _start_of_end(self, event: Any) -> tuple[int, int]:
+        return event.end_mark.line + 1, event.end_mark.column + 1
+
     def _node(self, event: Any, events: Iterator[Any], key_path: KeyPath, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise ConfigError(f"nesting deeper than {MAX_DEPTH} levels", path=self.path,
@@ -165,11 +170,12 @@ class _Composer:
         if name == "ScalarEvent":
             node = Node("scalar", self._typed(event, tag, line, column), tag, event.anchor, line,
                         column, event.style or None, event.value)
+            node.end_line, node.end_column = self._start_of_end(event)
         elif name == "MappingStartEvent":
-            node = Node("map", [], tag, event.anchor, line, column)
+            node = Node("map", [], tag, event.anchor, line, column, _flow(event))
             self._fill_map(node, events, key_path, depth)
         elif name == "SequenceStartEvent":
-            node = Node("seq", [], tag, event.anchor, line, column)
+            node = Node("seq", [], tag, event.anchor, line, column, _flow(event))
             for index, item in enumerate(self._items(events, "SequenceEndEvent", node)):
                 node.value.append(self._node(item, events, (*key_path, index), depth + 1))
         else:
@@ -232,6 +238,11 @@ class _Composer:
                                       path=self.path, line=line, column=column) from None
             raise ConfigError(f"unsupported tag !!{kind}", path=self.path, line=line, column=column)
         return text
+
+
+def _flow(event: Any) -> str | None:
+    """"flow" for a collection written in `{...}`/`[...]`, None for a block one."""
+    return "flow" if event.flow_style else None
 
 
 def _short(text: str, limit: int = 40) -> str:

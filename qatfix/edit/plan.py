@@ -3,6 +3,8 @@
 Where an edit goes is decided here, from provenance: the file that defines the effective value,
 unless that file is a base shared with other configs (or lies outside the config's tree) - then
 the override is added to the config named on the command line, and the fix title says so.
+A scalar that the loader found in a plain spot is replaced in place (`in_place`); everything else
+goes through the full rewriter, imported only then.
 """
 from __future__ import annotations
 
@@ -10,14 +12,11 @@ import os
 from typing import TYPE_CHECKING
 
 from qatfix.config.nodes import KeyPath
-from qatfix.edit.base import set_base
-from qatfix.edit.change import Change as TextChange
-from qatfix.edit.primitives import set_value
-from qatfix.edit.source import Source
-from qatfix.errors import EditError
+from qatfix.errors import EditError, QatfixError
 from qatfix.findings import Fix, TextEdit
 
 if TYPE_CHECKING:
+    from qatfix.edit.change import Change as TextChange
     from qatfix.rules.base import Change, PlannedFix
     from qatfix.rules.context import CheckContext
 
@@ -62,9 +61,10 @@ def _text(path: str, texts: dict[str, str]) -> str:
     return texts[path]
 
 
-def _rename(text: str, key_path: KeyPath, new_name: str) -> TextChange:
+def _rename(text: str, key_path: KeyPath, new_name: str) -> "TextChange":
     """Rename the key at `key_path`, keeping its quoting."""
     from qatfix.edit.locate import locate
+    from qatfix.edit.source import Source
     from qatfix.edit.splice import Splice
 
     source = Source.of(text)
@@ -80,10 +80,11 @@ def _rename(text: str, key_path: KeyPath, new_name: str) -> TextChange:
     return source.change([Splice(key.start, key.end, new)])
 
 
-def _delete_first(text: str, key_path: KeyPath) -> TextChange:
+def _delete_first(text: str, key_path: KeyPath) -> "TextChange":
     """Delete only the first definition of a key that is defined twice (block mappings)."""
     from qatfix.edit.delete import _block_deletion  # the one-entry deletion of delete_key
     from qatfix.edit.locate import find_pairs, locate
+    from qatfix.edit.source import Source
     from qatfix.edit.tree import Mapping
 
     source = Source.of(text)
@@ -96,15 +97,35 @@ def _delete_first(text: str, key_path: KeyPath) -> TextChange:
     return source.change([_block_deletion(source, mapping, index)])
 
 
+def _set_in_place(path: str, text: str, change: "Change") -> str | None:
+    """The text with the change made where the loader found the value, or None (see in_place)."""
+    from qatfix.config.loader import load_document
+    from qatfix.edit.in_place import replace_scalar
+
+    try:
+        document = load_document(path)
+    except QatfixError:
+        return None
+    return replace_scalar(text, document, change.key_path, change.value)
+
+
 def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
                  ) -> tuple[str, str]:
     """Apply one change to the in-memory `texts`; returns (file, note for the title)."""
     if change.kind == "set":
         path, note = target_file(ctx, change)
+        quick = _set_in_place(path, _text(path, texts), change)
+        if quick is not None:
+            texts[path] = quick
+            return path, note
+        from qatfix.edit.primitives import set_value
+
         result = set_value(_text(path, texts), change.key_path, change.value)
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
     elif change.kind == "base":
+        from qatfix.edit.base import set_base
+
         path, note = change.path, ""
         result = set_base(_text(path, texts), change.index, change.value)
     elif change.kind == "rename":

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from qatfix.config import Tagged, yaml11
-from qatfix.edit.tree import Scalar
 from qatfix.errors import EditError
+
+
+class Written(Protocol):
+    """What rendering needs to know of the scalar being replaced (`tree.Scalar` is one)."""
+
+    @property
+    def style(self) -> str: ...  # "" plain, "'", '"', "|", ">"
+    @property
+    def value(self) -> str: ...  # the text before typing
+    @property
+    def tag(self) -> str | None: ...
+    @property
+    def flow(self) -> bool: ...
 
 #: plain scalars that YAML 1.2's core schema types as bool, null, int or float
 _YAML12_TYPED = re.compile(
@@ -24,7 +36,7 @@ _YAML12_TYPED = re.compile(
 _BOOL_SPELLINGS = (("true", "false"), ("yes", "no"), ("on", "off"))
 
 
-def render(value: Any, like: Scalar | None = None, *, flow: bool = False) -> str:
+def render(value: Any, like: Written | None = None, *, flow: bool = False) -> str:
     """One-line YAML for `value`; `like` is the scalar it replaces (its style is kept if possible).
 
     `flow` says the text goes inside `[...]`/`{...}`, where a plain `:` confuses libyaml.
@@ -51,14 +63,14 @@ def render(value: Any, like: Scalar | None = None, *, flow: bool = False) -> str
     raise EditError(f"cannot write a {type(value).__name__} value into YAML")
 
 
-def render_key(key: Any, like: Scalar | None = None, *, flow: bool = False) -> str:
+def render_key(key: Any, like: Written | None = None, *, flow: bool = False) -> str:
     """A mapping key, in the quoting style of `like` (a neighbouring key) when possible."""
     if isinstance(key, (dict, list, tuple, Tagged)):
         raise EditError("mapping keys must be scalars")
     return render(key, like, flow=flow)
 
 
-def _bool(value: bool, like: Scalar | None) -> str:
+def _bool(value: bool, like: Written | None) -> str:
     if like is None or like.style != "" or like.tag is not None:
         return "true" if value else "false"
     old = like.value
