@@ -58,3 +58,13 @@ def test_seed_case_on_the_real_tree(develop: Path) -> None:
     legacy = [c for c in candidates(identity) if c.entry.name == "picodet_s_320_coco"]
     assert legacy and not legacy[0].same_network
     assert legacy[0].entry.superseded_by == "picodet_s_320_coco_lcnet"
+
+
+def test_of_architecture_lists_exactly_that_architecture() -> None:
+    from qatfix.registry.loader import load_registry
+
+    registry = load_registry()
+    picodet = registry.of_architecture("PicoDet")
+    assert picodet and all(e.architecture == "PicoDet" for e in picodet)
+    assert len(picodet) == sum(1 for e in registry if e.architecture == "PicoDet")
+    assert registry.of_architecture("NoSuchArchitecture") == ()
