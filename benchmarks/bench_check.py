@@ -82,9 +82,18 @@ def ppdet_seed(root: Path, runs: int) -> list[Sample] | None:
     return repeat(argv, runs, root)
 
 
+#: what any run of qatfix imports before it reads a file: its YAML parser, its records, its CLI
+LIBRARIES = "import argparse, dataclasses, json, ruamel.yaml"
+
+
 def python_floor(root: Path, runs: int) -> list[Sample]:
     """A bare interpreter, for scale: nothing can start faster than this."""
     return repeat([sys.executable, "-c", "pass"], runs, root)
+
+
+def library_floor(root: Path, runs: int) -> list[Sample]:
+    """An interpreter that only imports the libraries qatfix is built on, doing nothing else."""
+    return repeat([sys.executable, "-c", LIBRARIES], runs, root)
 
 
 def rows(runs: int = 15) -> list[Row]:
@@ -102,6 +111,7 @@ def rows(runs: int = 15) -> list[Row]:
                 versus=f"bare interpreter: {median_peak_mb(floor):.0f} MB"),
         ]
     their_ms = median_seconds(theirs) * 1000
+    libraries_ms = median_seconds(library_floor(root, runs)) * 1000
     return [
         Row("cold `qatfix check` of the seed pair", ms, "ms", TARGET_MS,
             versus=f"ppdet load_config + create + load_pretrain_weight: {their_ms / 1000:.2f} s"),
@@ -110,7 +120,9 @@ def rows(runs: int = 15) -> list[Row]:
                    f"({median_peak_mb(theirs) / median_peak_mb(ours):.0f}x more)"),
         Row("speed-up over ppdet's way", their_ms / ms, "x", TARGET_SPEEDUP, at_least=True,
             versus=f"a bare `python -c pass` ({floor_ms:.0f} ms) would be "
-                   f"{their_ms / floor_ms:.0f}x"),
+                   f"{their_ms / floor_ms:.0f}x; importing ruamel.yaml, argparse, dataclasses "
+                   f"and json and nothing else ({libraries_ms:.0f} ms) "
+                   f"{their_ms / libraries_ms:.0f}x"),
     ]
 
 

@@ -31,7 +31,8 @@ import qatfix.config.loader as loader
 parses = collections.Counter()
 parse_text = loader.parse_text
 def counted(text, path):
-    parses[os.path.realpath(path)] += 1
+    if not path.startswith("<"):  # "<edit>": a fix's text read back, not a file
+        parses[os.path.realpath(path)] += 1
     return parse_text(text, path)
 loader.parse_text = counted
 from qatfix.discover import configs_in
