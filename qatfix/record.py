@@ -6,7 +6,8 @@ file. A record is still a real frozen dataclass (`fields`, `replace`, `asdict`, 
 and `FrozenInstanceError` behave the same) whose `__init__`, `__setattr__` and `__delattr__` are
 generated as usual, but whose `__eq__`, `__hash__` and `__repr__` are three shared functions that
 follow each field's `compare`, `hash` and `repr` flags exactly as the generated ones would. That
-halves the cost of defining a class; comparing or printing one costs about a microsecond more.
+takes about 40% off the cost of defining a class; comparing or hashing a record costs about
+0.1 µs more, printing one about 0.5 µs.
 """
 from __future__ import annotations
 
