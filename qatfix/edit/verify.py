@@ -61,8 +61,8 @@ def _parent(data: Any, path: Path, *, create: bool) -> Any:
                 raise EditError(f"{format_path(path)}: no such key")
             node[key] = {}
             actual = key
-        elif create and node[actual] is None and isinstance(node, dict):
-            node[actual] = {}
+        elif create and node[actual] is None and isinstance(node, (dict, list)):
+            node[actual] = {}  # an empty value (`key:` or a bare `-`) becomes the new mapping
         node = _inner(node[actual])
     return node
 

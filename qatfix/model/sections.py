@@ -77,7 +77,29 @@ def model_sections(config: Mapping[str, Any], shared_keys: tuple[str, ...] = SHA
 
 def canonical_json(value: Any) -> str:
     """Sorted, compact JSON: equal data gives equal text."""
+    try:
+        return _dumps(value)
+    except TypeError:  # keys json cannot sort (a null key beside strings) or cannot write (dates)
+        return _dumps(_string_keys(value))
+
+
+def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _string_keys(value: Any) -> Any:
+    """`value` with every mapping key spelt as JSON spells it (None -> "null", 1 -> "1")."""
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else _key_text(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_string_keys(v) for v in value]
+    return value
+
+
+def _key_text(key: Any) -> str:
+    if key is None or isinstance(key, (bool, int, float)):
+        return json.dumps(key)
+    return str(key)
 
 
 def without_keys(value: Any, keys: frozenset[str] = IGNORED_WHEN_COMPARING) -> Any:

@@ -255,3 +255,14 @@ def test_mutants_reach_the_interesting_paths() -> None:
     sample()
     assert "resolved" in outcomes
     assert len(outcomes) >= 5, outcomes
+
+
+def test_inputs_the_long_run_once_failed_on() -> None:
+    """Replayed on every run: a key set under a bare `-` item, and a section with a null key
+    (`&feature_maps: [3, 4, 5]` anchors an empty key) whose canonical JSON could not be sorted."""
+    rewriter_property(b"-", (0, "epoch"), None)
+    assert set_value("-", (0, "epoch"), 5).new_text == "-\n  epoch: 5"
+    config = (EXAMPLE / EXAMPLE_CONFIG).read_bytes()
+    assert b"  feature_maps:" in config
+    engine_property(str(Path(EXAMPLE_CONFIG).parent),
+                    config.replace(b"  feature_maps:", b"  &feature_maps:"))

@@ -39,3 +39,12 @@ def test_network_key_ignores_class_count_and_integral_floats() -> None:
     assert network_key(model_sections(other)) == network_key(model_sections(CONFIG))
     wider = dict(CONFIG, LCNet={"scale": 1.0})
     assert network_key(model_sections(wider)) != network_key(model_sections(CONFIG))
+
+
+def test_canonical_json_of_keys_json_cannot_sort_or_write() -> None:
+    import datetime
+
+    assert canonical_json({"a": 1, None: 2, 3: [{True: 1, "x": 2}]}) == \
+        '{"3":[{"true":1,"x":2}],"a":1,"null":2}'
+    assert canonical_json({datetime.date(2020, 1, 1): 1}) == '{"2020-01-01":1}'
+    assert canonical_json({10: "a", 2: "b"}) == '{"2":"b","10":"a"}'  # as before: sorted as ints
