@@ -102,8 +102,13 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
+_LEAVES = frozenset({str, int, bool, type(None)})
+
+
 def without_keys(value: Any, keys: frozenset[str] = IGNORED_WHEN_COMPARING) -> Any:
     """`value` with `keys` removed at every depth and 1.0 written as 1 (ppdet treats them alike)."""
+    if type(value) in _LEAVES:  # most values: no Mapping check (an ABC check is slow)
+        return value
     if isinstance(value, Mapping):
         return {k: without_keys(v, keys) for k, v in value.items() if k not in keys}
     if isinstance(value, list):

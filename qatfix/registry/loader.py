@@ -1,4 +1,4 @@
-"""Find and read registry/weights.json once per process.
+"""Find and read registry/weights.json once per process, its parse kept between processes.
 
 An installed wheel carries it as `qatfix/_data/weights.json`; an editable install reads the
 repository's `registry/weights.json`. Plain `json` only: validation against the schema is a test,
@@ -29,10 +29,17 @@ def default_registry_path() -> Path:
 
 def parse_registry(text: Union[str, bytes], origin: str = "<registry>") -> Registry:
     """A `Registry` from the JSON text of a weights file; RegistryError when it is not one."""
+    return _registry_from(_json(text, origin), origin)
+
+
+def _json(text: Union[str, bytes], origin: str) -> Any:
     try:
-        data: Any = json.loads(text)
+        return json.loads(text)
     except ValueError as exc:
         raise RegistryError(f"not valid JSON: {exc}", path=origin) from None
+
+
+def _registry_from(data: Any, origin: str) -> Registry:
     if not isinstance(data, dict) or not isinstance(data.get("weights"), list):
         raise RegistryError("not a weights registry (no 'weights' list)", path=origin)
     if data.get("schema_version") != SCHEMA_VERSION:
@@ -47,16 +54,31 @@ def parse_registry(text: Union[str, bytes], origin: str = "<registry>") -> Regis
 def read_registry(path: Union[str, Path]) -> Registry:
     """Read a registry file (no caching)."""
     location = Path(path)
+    return parse_registry(_read(location), str(location))
+
+
+def _read(location: Path) -> bytes:
     try:
-        text = location.read_bytes()
+        return location.read_bytes()
     except OSError as exc:
         raise RegistryError(f"cannot read weights registry: {exc.strerror or exc}", path=str(location)) from None
-    return parse_registry(text, str(location))
 
 
 @functools.lru_cache(maxsize=1)
 def _default_registry() -> Registry:
-    return read_registry(default_registry_path())
+    """The shipped registry, its parse kept beside it between processes (see parse_cache)."""
+    from qatfix.registry import parse_cache
+
+    path = default_registry_path()
+    try:
+        info = path.stat()
+    except OSError:
+        return read_registry(path)  # reports the error
+    data = parse_cache.load(path, info)
+    if data is None:
+        data = _json(_read(path), str(path))
+        parse_cache.store(path, info, data)
+    return _registry_from(data, str(path))
 
 
 def load_registry(path: Optional[Union[str, Path]] = None) -> Registry:
