@@ -188,7 +188,8 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
         if path and path not in originals:
             originals[path] = _text(path, texts)
         path, note = apply_change(ctx, change, texts)
-        originals.setdefault(path, current_text(path))
+        if path not in originals:
+            originals[path] = current_text(path)
         if note:
             notes.append(note)
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
