@@ -78,6 +78,23 @@ def repeat(argv: Sequence[str], runs: int, cwd: Path, *, warmup: int = 1) -> lis
     return [run_child(argv, cwd) for _ in range(runs)]
 
 
+def instructions(argv: Sequence[str], cwd: Path) -> float | None:
+    """Millions of instructions one run executes (valgrind's callgrind), None without valgrind.
+
+    Unlike wall time this does not move with the machine's load: use it to compare commits.
+    """
+    import re
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        return None
+    argv = [os.path.realpath(sys.executable) if a == sys.executable else a for a in argv]
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *argv], cwd=cwd, env=child_env(), capture_output=True, text=True)
+    found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+    return int(found.group(1)) / 1e6 if found else None
+
+
 def median_seconds(samples: Sequence[Sample]) -> float:
     return statistics.median(s.seconds for s in samples)
 

@@ -8,7 +8,9 @@ tools/train.py does before its first step: import ppdet, `load_config` both file
 model and `load_pretrain_weight` a local copy of the weights the slim config names (made once,
 with paddle, from the ESNet config they were trained with, and kept in a temp folder). Both report
 the same thing: 8 of the weights do not fit and 432 are left unused. Targets: <= 100 ms and
-<= 40 MB peak for qatfix, and at least 50x faster than ppdet's way.
+<= 40 MB peak for qatfix, and at least 50x faster than ppdet's way. Where valgrind is installed,
+the instructions of one run are counted too (beside a bare interpreter's): a figure that does not
+move with the machine's load, for comparing commits.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import SEED_CONFIG, SEED_SLIM, need_tree  # noqa: E402
 from benchmarks._measure import (  # noqa: E402
-    Row, Sample, expect, median_peak_mb, median_seconds, repeat, run_child, table,
+    Row, Sample, expect, instructions, median_peak_mb, median_seconds, repeat, run_child, table,
 )
 
 LEGACY = "configs/picodet/legacy_model/picodet_s_320_coco.yml"
@@ -63,8 +65,11 @@ def legacy_weights(root: Path) -> Path:
     return path
 
 
+SEED_ARGV = [sys.executable, "-m", "qatfix", "check", "-c", SEED_CONFIG, "--slim_config", SEED_SLIM]
+
+
 def qatfix_seed(root: Path, runs: int) -> list[Sample]:
-    argv = [sys.executable, "-m", "qatfix", "check", "-c", SEED_CONFIG, "--slim_config", SEED_SLIM]
+    argv = SEED_ARGV
     expect(argv, root, code=1, needle="QF101", what="qatfix check of the seed pair")
     return repeat(argv, runs, root)
 
@@ -96,6 +101,15 @@ def library_floor(root: Path, runs: int) -> list[Sample]:
     return repeat([sys.executable, "-c", LIBRARIES], runs, root)
 
 
+def instruction_rows(root: Path) -> list[Row]:
+    ours = instructions(SEED_ARGV, root)
+    bare = instructions([sys.executable, "-c", "pass"], root)
+    if ours is None or bare is None:
+        return []
+    return [Row("instructions of one seed check (valgrind)", ours, "M",
+                versus=f"a bare `python -c pass`: {bare:.0f} M")]
+
+
 def rows(runs: int = 15) -> list[Row]:
     root = need_tree()
     ours = qatfix_seed(root, runs)
@@ -103,12 +117,14 @@ def rows(runs: int = 15) -> list[Row]:
     theirs = ppdet_seed(root, max(3, runs // 5))
     ms = median_seconds(ours) * 1000
     floor_ms = median_seconds(floor) * 1000
+    counted = instruction_rows(root)
     if theirs is None:
         return [
             Row("cold `qatfix check` of the seed pair", ms, "ms", TARGET_MS,
                 versus=f"bare `python -c pass`: {floor_ms:.0f} ms (ppdet not installed)"),
             Row("peak memory of that run", median_peak_mb(ours), "MB", TARGET_MB,
                 versus=f"bare interpreter: {median_peak_mb(floor):.0f} MB"),
+            *counted,
         ]
     their_ms = median_seconds(theirs) * 1000
     libraries_ms = median_seconds(library_floor(root, runs)) * 1000
@@ -123,6 +139,7 @@ def rows(runs: int = 15) -> list[Row]:
                    f"{their_ms / floor_ms:.0f}x; importing ruamel.yaml, argparse, dataclasses "
                    f"and json and nothing else ({libraries_ms:.0f} ms) "
                    f"{their_ms / libraries_ms:.0f}x"),
+        *counted,
     ]
 
 
