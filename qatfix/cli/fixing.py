@@ -17,6 +17,8 @@ from qatfix.record import record
 
 @record
 class Verdict:
+    """Whether a fix survived verification, and why not when it did not."""
+
     finding: Finding
     fix: Fix
     accepted: bool

@@ -17,6 +17,8 @@ DEFAULT_INDENT = 2
 
 @record
 class Source:
+    """A text about to be edited: BOM and newline style set aside, parsed once."""
+
     text: str
     bom: str
     body: str

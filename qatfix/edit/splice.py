@@ -16,6 +16,8 @@ from qatfix.record import record
 
 @record
 class Splice:
+    """Replace characters `start:end` of a text with `text` (an insertion when they are equal)."""
+
     start: int
     end: int
     text: str

@@ -43,6 +43,8 @@ class Scalar:
 
 @record
 class Alias:
+    """An alias (`*name`); `target` is the node its anchor names."""
+
     start: int
     end: int
     line: int
@@ -68,6 +70,8 @@ class Mapping:
 
 @record
 class Sequence:
+    """A list; `end` is past `]` (flow) or past the last character of the last item."""
+
     start: int
     end: int
     line: int

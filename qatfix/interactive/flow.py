@@ -44,6 +44,8 @@ Action = Union[Literal["apply", "skip", "all", "quit"], Choose]
 
 @record
 class Decision:
+    """What the user chose for one finding."""
+
     finding: Finding
     fix: Fix | None
     outcome: Outcome
@@ -51,6 +53,8 @@ class Decision:
 
 @record
 class Review:
+    """Where an interactive review stands: the items, the current one, the choices so far."""
+
     items: tuple[Item, ...]
     position: int = 0
     #: the fix that "apply" would apply to the current item

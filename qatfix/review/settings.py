@@ -23,6 +23,8 @@ FAIL_ON = ("never", "error", "warning", "info")
 
 @record
 class ReviewSettings:
+    """Everything one review run needs to know, read from the command line and the environment."""
+
     repo: str
     pr: int
     api_url: str

@@ -38,6 +38,8 @@ class Change:
 
 @record
 class PlannedFix:
+    """A fix as a rule plans it: semantic changes, made into text edits by the engine."""
+
     title: str
     safety: Safety
     changes: tuple[Change, ...]

@@ -21,6 +21,8 @@ QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 @record
 class CheckContext:
+    """One config as the rules see it: resolved, with the run's slim mode and role."""
+
     resolved: Resolved
     mode: Mode
     role: Role

@@ -12,6 +12,8 @@ CACHE_SECONDS = 7 * 24 * 3600
 
 @record
 class UrlStatus:
+    """Whether a weights URL answered as missing, and why."""
+
     missing: bool
     reason: str
 

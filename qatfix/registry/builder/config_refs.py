@@ -16,6 +16,8 @@ _PRETRAIN_LINE = re.compile(r"^\s*pretrain_weights\s*:\s*(?P<value>.+?)\s*$")
 
 @record
 class ConfigRef:
+    """A weights URL named inside a config file of a tree."""
+
     tree: str
     config: str
     line: int

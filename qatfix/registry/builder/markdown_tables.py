@@ -26,6 +26,8 @@ class Link:
 
 @record
 class Cell:
+    """One table cell: its column header, text and links."""
+
     header: str
     text: str
     links: tuple[Link, ...]

@@ -19,6 +19,8 @@ from qatfix.registry.builder.trees import open_tree
 
 @record
 class BuildPlan:
+    """What one `qatfix registry build` reads and writes."""
+
     roots: tuple[Path, ...]
     output: Path
     report: Path
@@ -30,6 +32,8 @@ class BuildPlan:
 
 @record
 class BuildOutcome:
+    """What a build made, and whether the written files changed."""
+
     result: BuildResult
     changed: bool
     written: tuple[Path, ...]

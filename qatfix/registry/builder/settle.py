@@ -24,6 +24,8 @@ from qatfix.registry.urls import weights_stem
 
 @record
 class Settlement:
+    """Which config (and slim config) a weights file was settled to, and how."""
+
     config: Optional[str]
     slim_config: Optional[str]
     notes: tuple[str, ...]

@@ -93,6 +93,8 @@ def _row_listings(tree: ZooTree, readme: str, row: TableRow) -> tuple[list[Listi
 
 @record
 class ReadmeScan:
+    """Everything the model-zoo READMEs of one tree say about weights."""
+
     listings: tuple[Listing, ...]
     mentions: tuple[Mention, ...]
     templates: tuple[str, ...]
