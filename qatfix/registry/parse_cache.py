@@ -1,8 +1,9 @@
 """Keep the shipped registry's parsed JSON beside it, the way Python keeps bytecode.
 
 Parsing the 0.8 MB `weights.json` is the largest single cost of a check once Python has started
-(about 5 ms in a fresh process); reading back a `marshal` copy of the parsed data takes about a third. The
-copy lives in a `__pycache__` folder next to the JSON (or under `PYTHONPYCACHEPREFIX`), is named
+(about 5 ms in a fresh process); reading back a `marshal` copy of the parsed data takes about a
+third of that. The copy lives in a `__pycache__` folder next to the JSON (or under
+`PYTHONPYCACHEPREFIX`), is named
 for the interpreter (marshal's format is per Python version), and records the JSON's size and
 modification time: any difference, or any problem reading it, means the JSON is parsed again.
 It is written, atomically and only where Python itself would write bytecode
