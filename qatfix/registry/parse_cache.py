@@ -3,12 +3,12 @@
 Parsing the 0.8 MB `weights.json` is the largest single cost of a check once Python has started
 (about 5 ms in a fresh process); reading back a `marshal` copy of the parsed data takes about a
 third of that. The copy lives in a `__pycache__` folder next to the JSON (or under
-`PYTHONPYCACHEPREFIX`), is named
-for the interpreter (marshal's format is per Python version), and records the JSON's size and
-modification time: any difference, or any problem reading it, means the JSON is parsed again.
-It is written, atomically and only where Python itself would write bytecode
-(`PYTHONDONTWRITEBYTECODE` and `-B` turn it off), after a parse; failing to write is not an error.
-Only data that `json.loads` returned goes in, so the copy holds nothing JSON could not.
+`PYTHONPYCACHEPREFIX`), is named for the interpreter (marshal's format is per Python version),
+and records the JSON's size and modification time: any difference, or any problem reading it,
+means the JSON is parsed again. It is written after a parse, atomically and only where Python
+itself would write bytecode (`PYTHONDONTWRITEBYTECODE` and `-B` turn it off); failing to write
+is not an error. Only data that `json.loads` returned goes in, so the copy holds nothing JSON
+could not.
 """
 from __future__ import annotations
 
