@@ -27,8 +27,9 @@ class Candidate:
     same_dataset: bool
     same_backbone: bool
     same_num_classes: bool
-    #: how the entry's network differs from the model (empty when `same_network`)
-    differences: tuple[SectionDifference, ...] = ()
+    #: how the entry's network differs from the model (empty when `same_network`); None when the
+    #: ranking was asked for without explanations
+    differences: tuple[SectionDifference, ...] | None = ()
 
     @property
     def rank_key(self) -> tuple[object, ...]:
@@ -38,8 +39,11 @@ class Candidate:
 
 
 def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
-               limit: Optional[int] = None) -> tuple[Candidate, ...]:
-    """Float weights of the same architecture as `identity`, best first (see module docstring)."""
+               limit: Optional[int] = None, explain: bool = True) -> tuple[Candidate, ...]:
+    """Float weights of the same architecture as `identity`, best first (see module docstring).
+
+    `explain=False` leaves `differences` None for other networks: rules that only pick weights
+    skip comparing the sections of every entry whose backbone already tells it apart."""
     source = registry if registry is not None else load_registry()
     if identity.architecture is None:
         return ()
@@ -77,6 +81,7 @@ def candidates(identity: ModelIdentity, registry: Optional[Registry] = None, *,
         found = found[:limit]
     return tuple(
         c if c.same_network else Candidate(c.entry, c.same_network, c.same_input_size, c.same_dataset,
-                                           c.same_backbone, c.same_num_classes, differences(c.entry))
+                                           c.same_backbone, c.same_num_classes,
+                                           differences(c.entry) if explain else None)
         for c in found
     )

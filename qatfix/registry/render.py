@@ -58,7 +58,7 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
         "same_backbone": candidate.same_backbone,
         "same_num_classes": candidate.same_num_classes,
         "legacy": candidate.entry.legacy,
-        "differences": [d.message for d in candidate.differences],
+        "differences": [d.message for d in candidate.differences or ()],
     }
 
 
@@ -72,5 +72,5 @@ def candidates_text(found: Sequence[Candidate]) -> str:
         lines.append(f"    {candidate.entry.url}")
         if marks:
             lines.append("    " + ", ".join(marks))
-        lines += [f"    differs: {d.message}" for d in candidate.differences[:3]]
+        lines += [f"    differs: {d.message}" for d in (candidate.differences or ())[:3]]
     return "\n".join(lines)

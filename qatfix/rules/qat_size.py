@@ -20,7 +20,7 @@ def parameter_count(ctx: CheckContext) -> int | None:
     if entry is not None and entry.num_params and entry.model is not None and \
             entry.network_key == ctx.identity.network_key:
         return int(entry.num_params)
-    for candidate in candidates(ctx.identity, ctx.registry, limit=5):
+    for candidate in candidates(ctx.identity, ctx.registry, limit=5, explain=False):
         if candidate.same_network and candidate.entry.num_params:
             return int(candidate.entry.num_params)
     return None

@@ -20,7 +20,7 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
     matches the input size and the class count."""
     key = ctx.weights_key
     fixes = []
-    for candidate in candidates(ctx.identity, ctx.registry, limit=40):
+    for candidate in candidates(ctx.identity, ctx.registry, limit=40, explain=False):
         if not candidate.same_network or candidate.entry.legacy:
             continue
         if require_size and not candidate.same_input_size:

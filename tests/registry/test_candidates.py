@@ -68,3 +68,14 @@ def test_of_architecture_lists_exactly_that_architecture() -> None:
     assert picodet and all(e.architecture == "PicoDet" for e in picodet)
     assert len(picodet) == sum(1 for e in registry if e.architecture == "PicoDet")
     assert registry.of_architecture("NoSuchArchitecture") == ()
+
+
+def test_ranking_without_explanations_is_the_same_ranking(fixture_registry: Registry) -> None:
+    identity = _identity(FIXTURES / "new", "configs/picodet/picodet_s_320_coco_lcnet.yml",
+                         "configs/slim/quant/picodet_s_quant.yml")
+    explained = candidates(identity, fixture_registry)
+    quick = candidates(identity, fixture_registry, explain=False)
+    assert [c.entry.url for c in quick] == [c.entry.url for c in explained]
+    assert [c.same_network for c in quick] == [c.same_network for c in explained]
+    assert all(q.differences == (() if q.same_network else None) for q in quick)
+    assert any(c.differences for c in explained)
