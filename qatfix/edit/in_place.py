@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from qatfix.config.loader import Document, Node, parse_text
+from qatfix.config.loader import Document, Node
 from qatfix.config.nodes import KeyPath
+from qatfix.edit import verify
 from qatfix.edit.scalar import render, same_value
-from qatfix.errors import QatfixError
+from qatfix.errors import EditError
 
 _BOM = "\ufeff"
 #: characters Python's splitlines() breaks at and YAML does not (line numbers would disagree)
@@ -52,7 +53,13 @@ def replace_scalar(text: str, document: Document, key_path: KeyPath, value: Any)
     rendered = render(value, _Written(node.style or "", node.text))
     lines[node.line - 1] = line[:node.column - 1] + rendered + line[node.end_column - 1:]
     new_body = "".join(lines)
-    return bom + new_body if _reads_back(document, new_body, key_path, value) else None
+    expected = document.construct()
+    verify.set_in(expected, key_path, value)
+    try:  # read back exactly as the rewriter's edits are
+        verify.check(new_body, key_path, expected)
+    except EditError:
+        return None
+    return bom + new_body
 
 
 def _value_node(root: Node, key_path: KeyPath) -> Node | None:
@@ -78,17 +85,3 @@ def _value_node(root: Node, key_path: KeyPath) -> Node | None:
             or node.end_line != node.line or (node.style is None and node.text == "")):
         return None
     return node
-
-
-def _reads_back(document: Document, new_body: str, key_path: KeyPath, value: Any) -> bool:
-    """Whether `new_body` reads as the old data with only `key_path` set to `value`."""
-    expected = document.construct()
-    parent = expected
-    for key in key_path[:-1]:
-        parent = parent[key]
-    parent[key_path[-1]] = value
-    try:
-        actual = parse_text(new_body, "<edit>").construct()
-    except QatfixError:
-        return False
-    return same_value(actual, expected)

@@ -1,11 +1,14 @@
-"""Dotted key paths as users type them (`TrainReader.batch_size`, `_BASE_.2`) and back."""
+"""Key paths: their parts, how a typed YAML key answers to one, and the dotted form users type
+(`TrainReader.batch_size`, `_BASE_.2`)."""
 from __future__ import annotations
 
-from typing import Union
+from typing import Any, Union
 
 from qatfix.errors import UsageError
 
 Key = Union[str, int]
+#: str components are mapping keys, int ones list indexes (they also match "1" keys)
+Path = tuple[Key, ...]
 
 
 def parse_dotted(text: str) -> tuple[Key, ...]:
@@ -21,3 +24,12 @@ def parse_dotted(text: str) -> tuple[Key, ...]:
 def format_path(path: tuple[Key, ...]) -> str:
     """The dotted form of a path, as `parse_dotted` reads it."""
     return ".".join(str(part) for part in path)
+
+
+def key_matches(actual: Any, wanted: Key) -> bool:
+    """True when a typed mapping key answers to a path component (ints also match "1" keys)."""
+    if isinstance(actual, bool) or isinstance(wanted, bool):
+        return actual is wanted
+    if actual == wanted and type(actual) is type(wanted):
+        return True
+    return isinstance(wanted, int) and actual == str(wanted)

@@ -7,16 +7,13 @@ told which lines share the value.
 """
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 from qatfix.config import yaml11
-from qatfix.edit.keypath import format_path
+from qatfix.edit.keypath import Key, Path, format_path, key_matches
 from qatfix.edit.tree import Alias, Mapping, Node, Scalar, Sequence, Tree, is_merge_key
 from qatfix.errors import EditError
 from qatfix.record import record
-
-Key = Union[str, int]
-Path = tuple[Key, ...]
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -78,15 +75,6 @@ def key_value(node: Node) -> Any:
         except (ValueError, KeyError, IndexError):
             return node.value
     return node.value
-
-
-def key_matches(actual: Any, wanted: Key) -> bool:
-    """True when a typed mapping key answers to a path component (ints also match "1" keys)."""
-    if isinstance(actual, bool) or isinstance(wanted, bool):
-        return actual is wanted
-    if actual == wanted and type(actual) is type(wanted):
-        return True
-    return isinstance(wanted, int) and actual == str(wanted)
 
 
 def find_pairs(mapping: Mapping, key: Key) -> list[tuple[Node, Node]]:

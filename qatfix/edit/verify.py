@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from qatfix.config import Tagged, parse_text
-from qatfix.edit.keypath import format_path
-from qatfix.edit.locate import Path, key_matches
+from qatfix.edit.keypath import Path, format_path, key_matches
 from qatfix.edit.scalar import same_value
 from qatfix.errors import EditError, QatfixError
 
