@@ -5,12 +5,7 @@ from qatfix.registry.candidates import Candidate, candidates
 from qatfix.registry.index import Registry
 from qatfix.registry.loader import clear_cache, default_registry_path, load_registry, read_registry
 from qatfix.registry.lookup import (
-    config_key,
-    find_by_config,
-    find_by_local_path,
-    find_by_name,
-    find_by_url,
-    find_weights,
+    config_key, find_by_config, find_by_local_path, find_by_name, find_by_url, find_weights,
 )
 from qatfix.registry.records import WeightEntry
 from qatfix.registry.search import search

@@ -16,11 +16,7 @@ from qatfix.registry.builder.backbones import backbone_values
 from qatfix.registry.builder.drafts import Draft, collect_drafts
 from qatfix.registry.builder.identities import IdentityCache
 from qatfix.registry.builder.kinds import (
-    is_slim_url,
-    looks_like_backbone,
-    looks_pretrained,
-    slim_method_from_name,
-    slim_method_from_value,
+    is_slim_url, looks_like_backbone, looks_pretrained, slim_method_from_name, slim_method_from_value,
 )
 from qatfix.registry.builder.legacy import mark_legacy
 from qatfix.registry.builder.report import INFO, UNSETTLED, ReportItem, format_report

@@ -7,12 +7,7 @@ from typing import Callable, Optional, Sequence
 from qatfix.record import record
 from qatfix.registry.builder.assemble import BuildResult, build_registry
 from qatfix.registry.builder.files import (
-    NUM_PARAMS_FILE,
-    TREES_FILE,
-    format_num_params,
-    read_json_object,
-    read_num_params,
-    write_atomically,
+    NUM_PARAMS_FILE, TREES_FILE, format_num_params, read_json_object, read_num_params, write_atomically,
 )
 from qatfix.registry.builder.trees import open_tree
 
