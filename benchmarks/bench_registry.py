@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qatfix.registry import load_registry, parse_cache  # noqa: E402
 from qatfix.registry.index import Registry  # noqa: E402
-from qatfix.registry.loader import _registry_from, default_registry_path, read_registry  # noqa: E402
+from qatfix.registry.loader import default_registry_path, read_registry, registry_from_data  # noqa: E402
 
 TARGET_SECONDS = 0.010
 RUNS = 50
@@ -55,7 +55,7 @@ def measure(path: Path) -> tuple[float, float]:
                 data = parse_cache.load(path, info)
                 if data is None:
                     raise SystemExit("the kept parse could not be read back")
-                _look_up(_registry_from(data, str(path)), path)
+                _look_up(registry_from_data(data, str(path)), path)
 
             from_kept = _median_seconds(kept)
         finally:

@@ -53,9 +53,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     parser = _Parser(prog="qatfix", description="Check PaddleDetection configs before QAT.")
     parser.add_argument("--version", action="version", version=f"qatfix {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (module_name, help_text) in SUBCOMMANDS.items():
-        if command is None or name == command:
-            p = sub.add_parser(name, help=help_text, description=help_text)
+    chosen = SUBCOMMANDS if command is None else {command: SUBCOMMANDS[command]}
+    for name, (module_name, help_text) in chosen.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
         if name == command:
             importlib.import_module(module_name).add_arguments(p)
     return parser

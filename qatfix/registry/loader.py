@@ -29,7 +29,7 @@ def default_registry_path() -> Path:
 
 def parse_registry(text: Union[str, bytes], origin: str = "<registry>") -> Registry:
     """A `Registry` from the JSON text of a weights file; RegistryError when it is not one."""
-    return _registry_from(_json(text, origin), origin)
+    return registry_from_data(_json(text, origin), origin)
 
 
 def _json(text: Union[str, bytes], origin: str) -> Any:
@@ -39,7 +39,8 @@ def _json(text: Union[str, bytes], origin: str) -> Any:
         raise RegistryError(f"not valid JSON: {exc}", path=origin) from None
 
 
-def _registry_from(data: Any, origin: str) -> Registry:
+def registry_from_data(data: Any, origin: str) -> Registry:
+    """A `Registry` from what `json.loads` made of a weights file (or its kept parse)."""
     if not isinstance(data, dict) or not isinstance(data.get("weights"), list):
         raise RegistryError("not a weights registry (no 'weights' list)", path=origin)
     if data.get("schema_version") != SCHEMA_VERSION:
@@ -78,7 +79,7 @@ def _default_registry() -> Registry:
     if data is None:
         data = _json(_read(path), str(path))
         parse_cache.store(path, info, data)
-    return _registry_from(data, str(path))
+    return registry_from_data(data, str(path))
 
 
 def load_registry(path: Optional[Union[str, Path]] = None) -> Registry:
