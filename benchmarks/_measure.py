@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,9 +85,6 @@ def instructions(argv: Sequence[str], cwd: Path) -> float | None:
 
     Unlike wall time this does not move with the machine's load: use it to compare commits.
     """
-    import re
-    import shutil
-
     if shutil.which("valgrind") is None:
         return None
     argv = [os.path.realpath(sys.executable) if a == sys.executable else a for a in argv]

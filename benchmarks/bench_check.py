@@ -69,9 +69,8 @@ SEED_ARGV = [sys.executable, "-m", "qatfix", "check", "-c", SEED_CONFIG, "--slim
 
 
 def qatfix_seed(root: Path, runs: int) -> list[Sample]:
-    argv = SEED_ARGV
-    expect(argv, root, code=1, needle="QF101", what="qatfix check of the seed pair")
-    return repeat(argv, runs, root)
+    expect(SEED_ARGV, root, code=1, needle="QF101", what="qatfix check of the seed pair")
+    return repeat(SEED_ARGV, runs, root)
 
 
 def ppdet_seed(root: Path, runs: int) -> list[Sample] | None:
