@@ -4,6 +4,7 @@
     qatfix registry search WORDS... [--format json]
     qatfix registry candidates CONFIG [--slim_config X] [-o K=V] [--limit N] [--format json]
     qatfix registry build --paddledetection PATH [...] [--with-paddle] [--output FILE] [--check]
+    qatfix registry signatures --paddledetection PATH [...] [--output DIR] [--work DIR]
 """
 from __future__ import annotations
 
@@ -45,6 +46,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     build.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 when the registry file is not up to date")
 
+    store = actions.add_parser("signatures",
+                               help="rebuild registry/signatures: every config built with ppdet (slow)")
+    store.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
+                       help="PaddleDetection root holding configs/ (repeat for several trees)")
+    store.add_argument("--output", type=Path, help="folder to write (default: the repository's)")
+    store.add_argument("--work", type=Path,
+                       help="keep the build results here; a rerun resumes from them")
+    store.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                       help="give up on a config whose model takes longer (default: 300)")
+    store.add_argument("--only", action="append", default=[], metavar="CONFIG",
+                       help="build only this config, relative to each tree root (repeat)")
+
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -58,7 +71,8 @@ def _registry(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"show": _show, "search": _search, "candidates": _candidates, "build": _build}[args.action](args)
+    return {"show": _show, "search": _search, "candidates": _candidates, "build": _build,
+            "signatures": _signatures}[args.action](args)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -136,4 +150,32 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{output}: {state} ({summary})", file=sys.stderr)
         return 1 if outcome.changed else EXIT_OK
     print(f"wrote {', '.join(str(p) for p in outcome.written)} ({summary})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _signatures(args: argparse.Namespace) -> int:
+    from qatfix.deep.zoo_signatures import build_store
+    from qatfix.registry.signatures import default_signatures_dir
+
+    output = args.output
+    if output is None:
+        output = default_signatures_dir()
+        if output.parent.name == "_data":
+            raise UsageError("qatfix is installed from a wheel: name the folder to write with --output")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    summary = build_store([Path(p) for p in args.paddledetection], output, work=args.work,
+                          timeout=args.timeout, progress=progress if sys.stderr.isatty() else None,
+                          configs=args.only)
+    for tree, counts in summary.counts.items():
+        built = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
+        print(f"{tree}: {built}")
+        for kind, n in sorted(summary.failures.get(tree, {}).items(), key=lambda kv: -kv[1]):
+            print(f"  failed {n}: {kind}")
+    print(f"wrote {output}: {summary.signatures} distinct signatures, {summary.store_bytes:,} bytes, "
+          f"{summary.seconds:.0f} s")
     return EXIT_OK

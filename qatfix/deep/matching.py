@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Iterable, Literal, Mapping, Sequence
 
 from qatfix.errors import DeepCheckError
+from qatfix.model.signature import Shape
 from qatfix.record import record
 
-Shape = tuple[int, ...]
 #: how the weight shape appears in ppdet's log line: paddle>=3 tensors print `paddle.Size([..])`,
 #: paddle 2 tensors print a list, numpy arrays a tuple
 ShapeStyle = Literal["paddle", "list", "numpy"]

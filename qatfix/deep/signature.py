@@ -1,37 +1,12 @@
-"""Key -> shape signatures: all the loader compares, for models and weights files alike."""
+"""Signatures of built paddle models and loaded state dicts (the record lives in qatfix.model)."""
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any, Mapping, Sequence
 
-from qatfix.deep.matching import Shape
-from qatfix.record import record
+from qatfix.model.signature import QUANTIZABLE_LAYER_TYPES, Shape, Signature
 
-#: layer types PaddleSlim quantizes by default (`quantizable_layer_type` in the QAT configs)
-QUANTIZABLE_LAYER_TYPES: tuple[str, ...] = ("Conv2D", "Linear")
-
-
-@record
-class Signature:
-    """State-dict keys with shapes and dtypes, in the order the state dict lists them."""
-
-    shapes: Mapping[str, Shape]
-    dtypes: Mapping[str, str] = field(default_factory=dict)
-    #: keys of weights a QAT run quantizes (Conv2D/Linear weights), with their layer type
-    quantizable: Mapping[str, str] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.shapes)
-
-    @property
-    def elements(self) -> int:
-        total = 0
-        for shape in self.shapes.values():
-            count = 1
-            for dim in shape:
-                count *= dim
-            total += count
-        return total
+__all__ = ["QUANTIZABLE_LAYER_TYPES", "Shape", "Signature", "dtype_name", "signature_of_layer",
+           "signature_of_state", "parameter_elements"]
 
 
 def dtype_name(dtype: Any) -> str:
@@ -43,9 +18,34 @@ def dtype_name(dtype: Any) -> str:
     return text.lower()
 
 
+#: batch-norm running statistics: paddle creates them as parameters that never train
+_STATISTICS = ("_mean", "_variance")
+
+
+def _statistics_of(model: Any) -> set[int]:
+    """`id`s of the running-statistic tensors of every batch-norm layer in `model`."""
+    import paddle.nn
+
+    norm_types = tuple(t for t in (getattr(paddle.nn, "BatchNorm", None),
+                                   getattr(paddle.nn.layer.norm, "_BatchNormBase", None))
+                       if isinstance(t, type))
+    found: set[int] = set()
+    for _, layer in model.named_sublayers(include_self=True):
+        if isinstance(layer, norm_types):
+            for name in _STATISTICS:
+                value = getattr(layer, name, None)
+                if value is not None:
+                    found.add(id(value))
+    return found
+
+
 def signature_of_layer(model: Any,
                        quantizable_types: Sequence[str] = QUANTIZABLE_LAYER_TYPES) -> Signature:
-    """The signature of a built paddle Layer, with the weights of quantizable layers marked."""
+    """The signature of a built paddle Layer: quantizable weights marked, buffers named.
+
+    A key is a buffer when its tensor is not among `model.parameters()` (compared by identity)
+    or is a batch-norm running statistic.
+    """
     import paddle.nn
 
     layer_types = {name: getattr(paddle.nn, name) for name in quantizable_types
@@ -53,13 +53,21 @@ def signature_of_layer(model: Any,
     state = model.state_dict()
     shapes = {key: tuple(int(d) for d in value.shape) for key, value in state.items()}
     dtypes = {key: dtype_name(value.dtype) for key, value in state.items()}
+    parameters = {id(p) for p in model.parameters()} - _statistics_of(model)
+    buffers = frozenset(key for key, value in state.items() if id(value) not in parameters)
     quantizable: dict[str, str] = {}
     for name, layer in model.named_sublayers():
         key = f"{name}.weight"
         for kind, layer_type in layer_types.items():
             if isinstance(layer, layer_type) and key in shapes:
                 quantizable[key] = kind
-    return Signature(shapes, dtypes, quantizable)
+    return Signature(shapes, dtypes, quantizable, buffers)
+
+
+def parameter_elements(model: Any) -> int:
+    """Scalar values in `model.parameters()`: each shared tensor once, batch-norm statistics
+    included (paddle makes them parameters). The registry's `num_params` counts this."""
+    return int(sum(int(p.numel()) for p in model.parameters()))
 
 
 def signature_of_state(state: Mapping[str, Any]) -> Signature:

@@ -1,0 +1,162 @@
+"""The state-dict signature of every official config, as ppdet built it: read without paddle.
+
+`qatfix registry signatures` builds each config of the PaddleDetection trees with that tree's
+ppdet and stores, beside the registry:
+
+- `signatures/index.json`: for each `TREE:configs/...yml`, the signature id with its tensor
+  count, `parameters` (scalar values in `model.parameters()`: every shared tensor once, batch-norm
+  statistics included, the registry's `num_params`) and `elements` (scalar values in the whole
+  state dict, what a checkpoint holds); or the one-line reason ppdet could not build it.
+- `signatures/<id>.json`: the keys in state-dict order with shape and kind ("p" trainable
+  parameter, "b" buffer: batch-norm statistics and registered tensors) and the keys a QAT run
+  quantizes. The id is the first 16 hex digits of the sha256 of the file's canonical JSON, so
+  identical networks share one file.
+
+Nothing is read until a caller asks; the index is read once per process, each signature file
+once per id.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
+
+from qatfix.errors import RegistryError
+from qatfix.model.signature import Signature
+from qatfix.record import record
+
+SCHEMA_VERSION = 1
+FOLDER = "signatures"
+INDEX = "index.json"
+#: the layer type of a quantizable weight, from its rank (Conv2D kernels are 4-D, Linear 2-D)
+_LAYER_BY_RANK = {4: "Conv2D", 2: "Linear"}
+
+
+def default_signatures_dir() -> Path:
+    """The packaged copy if present, else the repository's registry/signatures."""
+    package_root = Path(__file__).resolve().parent.parent
+    packaged = package_root / "_data" / FOLDER
+    if packaged.is_dir():
+        return packaged
+    return package_root.parent / "registry" / FOLDER
+
+
+@record
+class SignatureIndex:
+    """index.json as read: which ppdet built each tree, and one entry per config."""
+
+    folder: Path
+    #: tree name -> {"ppdet": where the ppdet came from, "paddle": version}
+    trees: Mapping[str, Mapping[str, str]]
+    #: "TREE:configs/...yml" -> {"signature", "tensors", "parameters", "elements"} or {"error"}
+    configs: Mapping[str, Mapping[str, Any]]
+
+    def entry(self, tree: str, config: str) -> Mapping[str, Any] | None:
+        return self.configs.get(config_key(tree, config))
+
+
+def config_key(tree: str, config: str) -> str:
+    """The index key of `config` (relative to the tree root) in `tree`."""
+    return f"{tree}:{PurePosixPath(config.replace(chr(92), '/')).as_posix().removeprefix('./')}"
+
+
+def canonical_json(data: Mapping[str, Any]) -> str:
+    """The text a signature id is computed from."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def signature_id(data: Mapping[str, Any]) -> str:
+    """Content address of a signature file's data."""
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:16]
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except OSError as exc:
+        raise RegistryError(f"cannot read the signature store: {exc.strerror or exc}",
+                            path=str(path)) from None
+    except ValueError as exc:
+        raise RegistryError(f"not valid JSON: {exc}", path=str(path)) from None
+
+
+def read_index(folder: Path) -> SignatureIndex:
+    """The index of the store in `folder` (no caching)."""
+    path = folder / INDEX
+    data = _read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("configs"), dict):
+        raise RegistryError("not a signature index (no 'configs')", path=str(path))
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise RegistryError(f"schema_version {data.get('schema_version')!r} is not the supported "
+                            f"{SCHEMA_VERSION}", path=str(path))
+    return SignatureIndex(folder, data.get("trees") or {}, data["configs"])
+
+
+@functools.lru_cache(maxsize=1)
+def signature_index() -> SignatureIndex:
+    """The shipped store's index, read once per process."""
+    return read_index(default_signatures_dir())
+
+
+def signature_from_data(data: Any, origin: str = "<signature>") -> Signature:
+    """A `Signature` (with buffers and quantizable weights) from a signature file's data."""
+    try:
+        shapes = {str(key): tuple(int(d) for d in shape) for key, shape, _ in data["keys"]}
+        buffers = frozenset(str(key) for key, _, kind in data["keys"] if kind == "b")
+        quantizable = {str(key): _LAYER_BY_RANK.get(len(shapes[key]), "Conv2D")
+                       for key in data["quantizable"]}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RegistryError(f"not a signature file ({type(exc).__name__}: {exc})",
+                            path=origin) from None
+    return Signature(shapes, {}, quantizable, buffers)
+
+
+@functools.lru_cache(maxsize=256)
+def _signature_file(folder: Path, ident: str) -> Signature:
+    path = folder / f"{ident}.json"
+    return signature_from_data(_read_json(path), str(path))
+
+
+def signature_of(tree: str, config: str) -> Signature | None:
+    """The signature ppdet built for `config` of `tree`; None when it is not in the store or
+    its build failed."""
+    index = signature_index()
+    entry = index.entry(tree, config)
+    if not entry or "signature" not in entry:
+        return None
+    return _signature_file(index.folder, str(entry["signature"]))
+
+
+def build_error(tree: str, config: str) -> str | None:
+    """Why ppdet could not build `config` of `tree`, None when it could (or it is unknown)."""
+    entry = signature_index().entry(tree, config)
+    error = entry.get("error") if entry else None
+    return str(error) if error else None
+
+
+def configs_with_signature() -> list[tuple[str, str]]:
+    """(tree, config) of every config with a signature, sorted."""
+    found = []
+    for key, entry in signature_index().configs.items():
+        if "signature" in entry:
+            tree, _, config = key.partition(":")
+            found.append((tree, config))
+    return sorted(found)
+
+
+def configs_by_signature() -> dict[str, list[tuple[str, str]]]:
+    """signature id -> the (tree, config) pairs that build it, for matching checkpoints by content."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for tree, config in configs_with_signature():
+        entry = signature_index().entry(tree, config)
+        assert entry is not None
+        found.setdefault(str(entry["signature"]), []).append((tree, config))
+    return found
+
+
+def clear_cache() -> None:
+    """Forget what was read (after rebuilding the store in-process)."""
+    signature_index.cache_clear()
+    _signature_file.cache_clear()
