@@ -5,6 +5,7 @@
     qatfix registry candidates CONFIG [--slim_config X] [-o K=V] [--limit N] [--format json]
     qatfix registry build --paddledetection PATH [...] [--with-paddle] [--output FILE] [--check]
     qatfix registry signatures --paddledetection PATH [...] [--output DIR] [--work DIR]
+    qatfix registry networks --paddledetection PATH [...] [--check]
 """
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="build only this config, relative to each tree root (repeat)")
 
 
+    networks = actions.add_parser(
+        "networks", help="rederive registry/signatures/networks.json from the trees (no paddle)")
+    networks.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
+                          help="PaddleDetection root holding configs/ (repeat for several trees)")
+    networks.add_argument("--check", action="store_true",
+                          help="write nothing; exit 1 when the committed file is not up to date")
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--registry", type=Path, help="use this weights.json instead of the shipped one")
@@ -72,7 +81,7 @@ def _registry(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     return {"show": _show, "search": _search, "candidates": _candidates, "build": _build,
-            "signatures": _signatures}[args.action](args)
+            "signatures": _signatures, "networks": _networks}[args.action](args)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -178,4 +187,21 @@ def _signatures(args: argparse.Namespace) -> int:
             print(f"  failed {n}: {kind}")
     print(f"wrote {output}: {summary.signatures} distinct signatures, {summary.store_bytes:,} bytes, "
           f"{summary.seconds:.0f} s")
+    return EXIT_OK
+
+
+def _networks(args: argparse.Namespace) -> int:
+    from qatfix.registry.builder.networks import rederive_networks
+
+    roots = {Path(p).name: Path(p) for p in args.paddledetection}
+    if len(roots) != len(args.paddledetection):
+        raise UsageError("two trees share a folder name")
+    missing = [str(p) for p in roots.values() if not (p / "configs").is_dir()]
+    if missing:
+        raise UsageError(f"not a PaddleDetection root (no configs/): {missing[0]}")
+    changed = rederive_networks(roots, write=not args.check)
+    if args.check:
+        print("networks.json is out of date" if changed else "networks.json is up to date")
+        return EXIT_FOUND_NOTHING if changed else EXIT_OK
+    print("wrote networks.json" if changed else "networks.json was up to date")
     return EXIT_OK

@@ -158,6 +158,26 @@ def best_weight_key(model_key: str, by_suffix: Mapping[str, Sequence[str]]) -> s
     return best
 
 
+def _shape(value: Sequence[int]) -> Shape:
+    if type(value) is tuple:  # signatures hold int tuples already: no copy
+        return value
+    return tuple(int(d) for d in value)
+
+
+def _longest_suffix(model_key: str, by_suffix: Mapping[str, Sequence[str]]) -> str | None:
+    """`best_weight_key` when every weight key is compared as itself (no `backbone.res5` key):
+    the score is then the suffix's own length, so the first suffix found, longest first, wins."""
+    if model_key and model_key in by_suffix:
+        return model_key
+    start = model_key.find(".")
+    while start != -1:
+        suffix = model_key[start + 1:]
+        if suffix in by_suffix:
+            return suffix or None
+        start = model_key.find(".", start + 1)
+    return None
+
+
 def match_state_dict(model: Mapping[str, Sequence[int]],
                      weights: Mapping[str, Sequence[int]]) -> MatchResult:
     """Match model key -> shape against weight key -> shape exactly as ppdet does.
@@ -173,7 +193,10 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
     for weight_key in weight_keys:
         by_suffix.setdefault(_compared_as(weight_key), []).append(weight_key)
 
-    picks = {model_key: best_weight_key(model_key, by_suffix) for model_key in model_keys}
+    if any(w.startswith(_RES5_PREFIX) for w in weight_keys):
+        picks = {model_key: best_weight_key(model_key, by_suffix) for model_key in model_keys}
+    else:
+        picks = {model_key: _longest_suffix(model_key, by_suffix) for model_key in model_keys}
     picked = {w for w in picks.values() if w is not None}
 
     loaded: list[tuple[str, str]] = []
@@ -186,8 +209,8 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
         if weight_key is None:
             not_matched.append(model_key)
             continue
-        model_shape = tuple(int(d) for d in model[model_key])
-        weight_shape = tuple(int(d) for d in weights[weight_key])
+        model_shape = _shape(model[model_key])
+        weight_shape = _shape(weights[weight_key])
         if model_shape != weight_shape:
             mismatches.append(ShapeMismatch(model_key, weight_key, model_shape, weight_shape))
             continue

@@ -18,7 +18,6 @@ once per id.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
@@ -69,6 +68,8 @@ def canonical_json(data: Mapping[str, Any]) -> str:
 
 def signature_id(data: Mapping[str, Any]) -> str:
     """Content address of a signature file's data."""
+    import hashlib  # only building the store needs it; OpenSSL's import costs a check 3 ms
+
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:16]
 
 
@@ -146,6 +147,7 @@ def configs_with_signature() -> list[tuple[str, str]]:
     return sorted(found)
 
 
+@functools.lru_cache(maxsize=1)
 def configs_by_signature() -> dict[str, list[tuple[str, str]]]:
     """signature id -> the (tree, config) pairs that build it, for matching checkpoints by content."""
     found: dict[str, list[tuple[str, str]]] = {}
@@ -160,3 +162,4 @@ def clear_cache() -> None:
     """Forget what was read (after rebuilding the store in-process)."""
     signature_index.cache_clear()
     _signature_file.cache_clear()
+    configs_by_signature.cache_clear()

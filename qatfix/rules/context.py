@@ -87,14 +87,28 @@ class CheckContext:
 
     @functools.cached_property
     def weights_differences(self) -> tuple[Any, ...] | None:
-        """How the loaded weights' network differs from this model's (empty: the same network);
-        None when the registry has no model sections for them."""
+        """How the loaded weights' network differs from this model's (empty: the same network),
+        leaving out settings the ppdet builds show to change no tensor; None when the registry
+        has no model sections for them."""
         entry = self.weights_entry
         if entry is None or entry.model is None:
             return None
         from qatfix.model import compare_models
+        from qatfix.registry.networks import setting_effect
 
-        return compare_models(entry.model, self.identity.model)
+        return tuple(d for d in compare_models(entry.model, self.identity.model)
+                     if setting_effect(d.where) != "neutral")
+
+    @functools.cached_property
+    def official_loading(self) -> Any:
+        """What ppdet loads of the weights into this model, from committed ppdet-built
+        signatures (an `OfficialLoading`); None when either side has no signature."""
+        entry = self.weights_entry
+        if entry is None or self.identity.architecture is None:
+            return None
+        from qatfix.registry.loading import official_loading
+
+        return official_loading(self.identity, entry)
 
     def run_path(self, path: str) -> str:
         """A path from the config as train.py would open it (relative to the run folder)."""

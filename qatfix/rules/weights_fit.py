@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from qatfix.model.load_forecast import describe_keys
 from qatfix.registry import candidates
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
@@ -68,6 +69,65 @@ def _backbone_issue(ctx: CheckContext, entry: Any) -> Iterator[Issue]:
     )
 
 
+def _trained_with(entry: Any) -> str:
+    return f" with {entry.config}" if entry.config else ""
+
+
+def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
+    """Whether an official config of exactly this network starts its training from `entry`:
+    then the tensors that do not load are how that recipe is meant to begin."""
+    from qatfix.registry.loading import recipe_start_weights
+    from qatfix.registry.urls import canonical_url
+
+    return canonical_url(entry.url) in recipe_start_weights(ctx.identity)
+
+
+def _section_text(differences: Any) -> str:
+    what = "; ".join(d.message for d in differences[:3])
+    more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
+    return what + more
+
+
+def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+    differences = ctx.weights_differences or ()
+    network = f" ({_section_text(differences)})" if differences else ""
+    legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
+        if entry.superseded_by else ""
+    return Issue(
+        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as another "
+                 f"network{network}: {loading.summary()}{legacy}. ppdet prints only INFO lines "
+                 "about it"),
+        location=ctx.location((ctx.weights_key,)),
+        fixes=candidate_fixes(ctx),
+        severity="error" if ctx.mode != "train" else "warning",
+        data=(("weights", entry.name), ("differences", [d.where for d in differences]),
+              ("loaded", loading.loaded), ("tensors", loading.total),
+              ("at_defaults", loading.at_defaults), ("signature", loading.model_source)),
+    )
+
+
+def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
+    legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
+        if entry.superseded_by else ""
+    return Issue(
+        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as another "
+                 f"network: {_section_text(differences)}{legacy}. ppdet loads only the tensors "
+                 "whose names and shapes match, printing nothing but INFO lines; no official "
+                 "config builds this exact model, so run `qatfix --deep` to count them"),
+        location=ctx.location((ctx.weights_key,)),
+        fixes=candidate_fixes(ctx),
+        severity="error" if ctx.mode != "train" else "warning",
+        data=(("weights", entry.name), ("differences", [d.where for d in differences])),
+    )
+
+
+def _loadable_detector(ctx: CheckContext, entry: Any) -> bool:
+    if entry.model is None or not entry.is_float_model and entry.kind != "pretrained":
+        return False
+    # a pre-training checkpoint in QAT/PTQ is QF102's error, whatever loads of it
+    return not (entry.kind == "pretrained" and ctx.is_quant)
+
+
 def check_fit(ctx: CheckContext) -> Iterator[Issue]:
     entry = ctx.weights_entry
     if entry is None or ctx.identity.architecture is None:
@@ -75,25 +135,23 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
     if entry.kind == "backbone":
         yield from _backbone_issue(ctx, entry)
         return
-    if entry.model is None or not entry.is_float_model and entry.kind != "pretrained":
+    if not _loadable_detector(ctx, entry):
+        return
+    loading = ctx.official_loading
+    if loading is not None:
+        if loading.verdict != "other" or not ctx.is_quant and _recipe_start(ctx, entry):
+            return
+        yield _exact_fit_issue(ctx, entry, loading)
         return
     differences = ctx.weights_differences
-    if not differences:
-        return
-    what = "; ".join(d.message for d in differences[:3])
-    more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
-    trained = f" with {entry.config}" if entry.config else ""
-    legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
-        if entry.superseded_by else ""
-    yield Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained{trained} as another network: "
-                 f"{what}{more}{legacy}. ppdet loads only the layers that happen to match and "
-                 "trains the rest from scratch, printing nothing but INFO lines"),
-        location=ctx.location((ctx.weights_key,)),
-        fixes=candidate_fixes(ctx),
-        severity="error" if ctx.mode != "train" else "warning",
-        data=(("weights", entry.name), ("differences", [d.where for d in differences])),
-    )
+    if differences:
+        yield _section_fit_issue(ctx, entry, differences)
+
+
+def _class_advice(ctx: CheckContext) -> str:
+    if ctx.is_quant:
+        return "QAT should start from the float model you trained on this dataset"
+    return "the class-dependent head layers train from scratch, as intended for fine-tuning"
 
 
 def check_classes(ctx: CheckContext) -> Iterator[Issue]:
@@ -103,18 +161,48 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
         return
     if entry.num_classes is None or identity.num_classes is None:
         return
-    if entry.num_classes == identity.num_classes or ctx.weights_differences:
+    loading = ctx.official_loading
+    if loading is not None:
+        if loading.verdict != "classes":
+            return
+        what = f": {loading.summary()}"
+    elif entry.num_classes == identity.num_classes or ctx.weights_differences:
         return
+    else:
+        what = ""
     quant = ctx.is_quant
-    advice = ("QAT should start from the float model you trained on this dataset"
-              if quant else "the class-dependent head layers train from scratch, as intended "
-                            "for fine-tuning")
     yield Issue(
         message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} classes, the "
-                 f"model has num_classes: {identity.num_classes}: {advice}"),
+                 f"model has num_classes: {identity.num_classes}{what}; {_class_advice(ctx)}"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
+    )
+
+
+def check_sibling(ctx: CheckContext) -> Iterator[Issue]:
+    """Every tensor loads, but from a bigger network: its extra layers are left over."""
+    entry = ctx.weights_entry
+    if entry is None or entry.kind == "backbone" or not _loadable_detector(ctx, entry):
+        return
+    loading = ctx.official_loading
+    if loading is None or loading.verdict == "other" or not ctx.weights_differences:
+        return
+    left_over = len(loading.left_over)
+    if not left_over:
+        return
+    yield Issue(
+        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as a bigger "
+                 f"network ({_section_text(ctx.weights_differences)}): all {loading.total} "
+                 f"state-dict tensors of the model load, but {left_over} tensors of the same "
+                 f"parts are left over ({describe_keys(loading.left_over)}): the layers that "
+                 "load were trained in a network with more layers or settings than this one"
+                 + ("; QAT should start from the float model of this network" if ctx.is_quant
+                    else "")),
+        location=ctx.location((ctx.weights_key,)),
+        fixes=candidate_fixes(ctx, require_size=True) if ctx.is_quant else (),
+        severity="warning" if ctx.is_quant else "info",
+        data=(("weights", entry.name), ("left_over", left_over)),
     )
 
 
@@ -122,13 +210,20 @@ RULES = (
     Rule(code="QF101", name="weights-do-not-fit", severity="error",
          summary="The weights were trained as a different network than the config builds.",
          explanation=(
-             "The registry knows what network each official weights file was trained as (its "
-             "architecture, backbone with scale, neck and head sections). When those differ from "
-             "the effective config beyond the class count, ppdet's loader matches layers by name "
-             "and shape, loads the few that agree, and trains the rest from random values, "
-             "printing only INFO lines. Example: PicoDet-S-320 with the LCNet backbone quantized "
-             "from the legacy ESNet `picodet_s_320_coco.pdparams` loads 140 of 463 parameters. "
-             "An ImageNet backbone checkpoint of another backbone or scale cannot load at all."),
+             "Every official config was built with the real ppdet and its state-dict signature "
+             "(tensor names and shapes) committed beside the registry. When the weights' "
+             "signature against the model's leaves tensors unloaded beyond the class layers, "
+             "those tensors keep their initial values: ppdet's `match_state_dict` pairs tensors "
+             "by name suffix and shape and says so only in INFO lines. The message gives ppdet's "
+             "exact figure. Example: PicoDet-S-320 with the LCNet backbone quantized from the "
+             "legacy ESNet `picodet_s_320_coco.pdparams` loads 140 of 463 tensors. Settings "
+             "without tensors (anchors, NMS, losses, activations, tracker wrappers) never count. "
+             "When no official config builds the user's exact model, the config sections are "
+             "compared and `--deep` gives the count. An official recipe's own starting point "
+             "(an Objects365 checkpoint whose `alpha` scalars the recipe adds) is no finding in "
+             "training, but an error for QAT and PTQ, which must start from the trained float "
+             "model. An ImageNet backbone checkpoint of another backbone or scale cannot load "
+             "at all."),
          fix_safety="safe when the proposed official weights are of exactly the same network, "
                     "input size and class count; other candidates are offered as unsafe.",
          check=check_fit),
@@ -142,4 +237,16 @@ RULES = (
              "on your own dataset, not from the COCO model."),
          fix_safety="no automatic fix: the right weights are your own trained model.",
          check=check_classes),
+    Rule(code="QF105", name="weights-of-a-bigger-sibling", severity="info",
+         summary="Every tensor loads, but from a bigger network of the same family.",
+         explanation=(
+             "ResNet-18 weights taken from a ResNet-34 detector: every tensor of the model finds "
+             "a tensor of the same name and shape, so ppdet reports nothing, but the weights have "
+             "more layers in the same parts (here 3 of 4 blocks per stage are left over) and the "
+             "layers that load were trained at another depth. For training this is a start "
+             "better than ImageNet (information); QAT should start from the float model of this "
+             "very network (a warning)."),
+         fix_safety="for QAT, official weights of exactly this network and input size are offered "
+                    "as in QF101; none in training.",
+         check=check_sibling),
 )

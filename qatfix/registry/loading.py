@@ -1,0 +1,144 @@
+"""What official weights load into a model, from the committed signatures, without paddle.
+
+The weights' side is the signature of the config that trained them (as the registry records it);
+the model's side is the signature of an official config that builds the same network. When that
+official config has another class count than the user's model, the verdict is still exact: the
+class count changes the class layers and nothing else.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from qatfix.model.load_forecast import LoadForecast, Verdict, forecast
+from qatfix.record import record
+from qatfix.registry.networks import official_config, official_networks
+from qatfix.registry.signatures import configs_by_signature, signature_index, signature_of
+
+if TYPE_CHECKING:
+    from qatfix.model.identity import ModelIdentity
+    from qatfix.model.signature import Signature
+    from qatfix.registry.records import WeightEntry
+
+#: entry kinds whose checkpoint is the state dict of the detector its config builds
+_DETECTOR_CHECKPOINTS = ("detector", "pretrained")
+
+
+@record
+class OfficialLoading:
+    """What loading one weights entry into one model does, and the signatures it stands on."""
+
+    #: the official model's signature against the weights', at the official model's class count
+    forecast: LoadForecast
+    #: the user's class count (None: not known)
+    model_classes: Optional[int]
+    #: class layers that do not load for the user's class count; None: some, number unknown
+    class_layers: Optional[int]
+    #: the official config whose signature stands for the model ("develop:configs/...")
+    model_source: str
+    #: the config whose signature stands for the weights
+    weights_source: str
+
+    @property
+    def total(self) -> int:
+        return self.forecast.total
+
+    @property
+    def at_defaults(self) -> int:
+        return len(self.forecast.at_defaults)
+
+    @property
+    def loaded(self) -> Optional[int]:
+        if self.class_layers is None:
+            return None
+        return self.total - self.at_defaults - self.class_layers
+
+    @property
+    def verdict(self) -> Verdict:
+        """`fits`: every tensor loads; `classes`: all but the class layers; `other`: more."""
+        if self.forecast.result.ambiguities or self.at_defaults:
+            return "other"
+        return "fits" if self.class_layers == 0 else "classes"
+
+    @property
+    def left_over(self) -> tuple[str, ...]:
+        """Weight tensors left over in parts the model has (a deeper backbone's extra blocks)."""
+        parts = {_part(key) for key in self.forecast.result.model_keys}
+        return tuple(key for key in self.forecast.result.unused_weights if _part(key) in parts)
+
+    def summary(self) -> str:
+        """`747 of 771 state-dict tensors load; 18 start at their initial values (backbone
+        alpha (18)); 6 class layers train from scratch for 80 classes`."""
+        if self.forecast.result.ambiguities:
+            return f"ppdet stops loading with: {self.forecast.result.error}"
+        loaded = self.loaded
+        if loaded is None:
+            parts = [f"all but the class layers of {self.total} state-dict tensors load"
+                     if not self.at_defaults else
+                     f"at most {self.total - self.at_defaults} of {self.total} state-dict "
+                     "tensors load"]
+        else:
+            parts = [f"{loaded} of {self.total} state-dict tensors load"]
+        if self.at_defaults:
+            parts.append(f"{self.at_defaults} start at their initial values "
+                         f"({self.forecast.defaults_text()})")
+        if self.class_layers:
+            parts.append(f"{self.class_layers} class layers train from scratch"
+                         + (f" for {self.model_classes} classes" if self.model_classes else ""))
+        elif self.class_layers is None:
+            parts.append("the class layers train from scratch"
+                         + (f" for {self.model_classes} classes" if self.model_classes else ""))
+        return "; ".join(parts)
+
+
+def _part(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+def recipe_start_weights(identity: "ModelIdentity") -> frozenset[str]:
+    """The `pretrain_weights` official configs of this network start from (canonical URLs): of
+    every official config that builds the same state dict as one with the model's sections."""
+    index = signature_index()
+    same = configs_by_signature()
+    starts = set()
+    for network in official_networks(identity.model_json):
+        entry = index.entry(network.tree, network.config)
+        for tree, config in same.get(str(entry.get("signature")), ()) if entry else ():
+            facts = official_config(tree, config)
+            if facts is not None and facts.pretrain_weights:
+                starts.add(facts.pretrain_weights)
+    return frozenset(starts)
+
+
+def weights_signature(entry: "WeightEntry") -> Optional["Signature"]:
+    """The state-dict signature of an official float checkpoint, from the config it was
+    trained with."""
+    if entry.kind not in _DETECTOR_CHECKPOINTS or not entry.tree or not entry.config:
+        return None
+    if entry.kind == "detector" and not entry.is_float_model:
+        return None
+    return signature_of(entry.tree, entry.config)
+
+
+def official_loading(identity: "ModelIdentity", entry: "WeightEntry") -> Optional[OfficialLoading]:
+    """The exact loading forecast, or None when no committed signature stands for a side."""
+    weights = weights_signature(entry)
+    if weights is None:
+        return None
+    for network in official_networks(identity.model_json, prefer_tree=entry.tree):
+        model = signature_of(network.tree, network.config)
+        facts = official_config(network.tree, network.config)
+        if model is None or facts is None:
+            continue
+        official_classes = facts.classes
+        result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
+                          weights_classes=entry.num_classes)
+        user_classes = identity.num_classes
+        if user_classes == entry.num_classes:
+            class_layers: Optional[int] = 0
+        elif official_classes != entry.num_classes:
+            class_layers = len(result.class_layers)
+        else:  # the official model loads its class layers; the user's will not
+            class_layers = None
+        return OfficialLoading(result, user_classes, class_layers,
+                               f"{network.tree}:{network.config}", f"{entry.tree}:{entry.config}")
+    return None

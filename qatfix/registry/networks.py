@@ -1,0 +1,166 @@
+"""Which official configs build a given network, so a user's model finds its real signature.
+
+Two configs whose model sections (`qatfix.model.sections`) are equal build the same state dict in
+the same ppdet. `registry/signatures/networks.json` maps a digest of those sections to the
+official configs that have them (with and without the class count), and records each such
+config's class count and the `pretrain_weights` it starts from. It is derived by resolving every
+config that has a signature with qatfix's own resolver; no paddle is needed to rebuild it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional
+
+from qatfix.errors import RegistryError
+from qatfix.model.sections import canonical_json, network_key
+
+if TYPE_CHECKING:
+    from qatfix.registry.builder.networks import ConfigFacts
+
+try:  # the OpenSSL-backed hashlib costs 3 ms to import; blake2 is built in
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b
+
+SCHEMA_VERSION = 1
+FILE_NAME = "networks.json"
+
+
+def digest(text: str) -> str:
+    """A short stable digest of canonical section text."""
+    return blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+
+
+def sections_digest(model_json: str) -> str:
+    """Digest of the model sections with their class count."""
+    return digest(model_json)
+
+
+def network_digest(sections: Mapping[str, Any]) -> str:
+    """Digest of the model sections without their class count."""
+    return digest(network_key(sections))
+
+
+class OfficialConfig(NamedTuple):
+    """What the networks index records of one official config."""
+
+    architecture: str
+    classes: Optional[int]
+    #: its effective `pretrain_weights` (canonical URL or path as written), None when unset
+    pretrain_weights: Optional[str]
+
+
+class OfficialNetwork(NamedTuple):
+    """An official config that builds a given network."""
+
+    tree: str
+    config: str
+    #: True when its class count equals the one asked for, so its signature is exact
+    same_classes: bool
+
+
+def networks_path() -> Path:
+    from qatfix.registry.signatures import default_signatures_dir
+
+    return default_signatures_dir() / FILE_NAME
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, Any]:
+    from qatfix.registry import parse_cache
+
+    path = networks_path()
+    try:
+        data = parse_cache.read_json(path)
+    except FileNotFoundError:
+        return {"configs": {}, "networks": {}, "without_classes": {}, "settings": {}}
+    except ValueError as exc:
+        raise RegistryError(f"not valid JSON: {exc}", path=str(path)) from None
+    except OSError as exc:
+        raise RegistryError(f"cannot read the networks index: {exc.strerror or exc}",
+                            path=str(path)) from None
+    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+        raise RegistryError("not a networks index of a supported version", path=str(path))
+    return data
+
+
+def _split(reference: str) -> tuple[str, str]:
+    tree, _, config = reference.partition(":")
+    return tree, config
+
+
+def _ordered(references: Iterable[str], prefer_tree: Optional[str]) -> list[tuple[str, str]]:
+    pairs = [_split(r) for r in references]
+    return sorted(pairs, key=lambda pair: (pair[0] != prefer_tree, pair))
+
+
+def official_networks(model_json: str, prefer_tree: Optional[str] = None
+                      ) -> tuple[OfficialNetwork, ...]:
+    """Official configs that build the network of `model_json` (canonical model sections):
+    those with the same class count first, then those that differ only in it; the preferred
+    tree first within each."""
+    index = _index()
+    exact = _ordered(index["networks"].get(sections_digest(model_json), ()), prefer_tree)
+    sections = json.loads(model_json)
+    loose = _ordered(index["without_classes"].get(network_digest(sections), ()), prefer_tree)
+    found = [OfficialNetwork(t, c, True) for t, c in exact]
+    found += [OfficialNetwork(t, c, False) for t, c in loose if (t, c) not in exact]
+    return tuple(found)
+
+
+def setting_effect(path: str) -> Optional[str]:
+    """`neutral` or `changes` when the builds show whether a setting (`YOLOv3Head.anchors`)
+    changes the state dict; None when they do not tell."""
+    return _index().get("settings", {}).get(path)
+
+
+def clear_cache() -> None:
+    """Forget the index read (after rebuilding it in-process)."""
+    _index.cache_clear()
+
+
+def official_configs() -> list[tuple[str, str]]:
+    """(tree, config) of every official config in the index, sorted."""
+    return sorted(_split(reference) for reference in _index()["configs"])
+
+
+def official_config(tree: str, config: str) -> Optional[OfficialConfig]:
+    """The recorded facts of one official config, None when it is not in the index."""
+    facts = _index()["configs"].get(f"{tree}:{config}")
+    if facts is None:
+        return None
+    return OfficialConfig(facts.get("architecture") or "", facts.get("classes"),
+                          facts.get("pretrain_weights"))
+
+
+def build_networks(facts_by_config: Mapping[tuple[str, str], "ConfigFacts"]) -> dict[str, Any]:
+    """The networks index from (tree, config) -> the facts of that config."""
+    configs: dict[str, dict[str, Any]] = {}
+    networks: dict[str, list[str]] = {}
+    without_classes: dict[str, list[str]] = {}
+    for (tree, config), facts in sorted(facts_by_config.items()):
+        reference = f"{tree}:{config}"
+        configs[reference] = {"architecture": facts.architecture, "classes": facts.classes,
+                              "pretrain_weights": facts.pretrain_weights}
+        networks.setdefault(sections_digest(facts.model_json), []).append(reference)
+        without_classes.setdefault(network_digest(json.loads(facts.model_json)),
+                                   []).append(reference)
+    return {"schema_version": SCHEMA_VERSION, "configs": configs,
+            "networks": dict(sorted(networks.items())),
+            "without_classes": dict(sorted(without_classes.items()))}
+
+
+def dump_networks(index: Mapping[str, Any]) -> str:
+    """The index as committed: one digest per line, so diffs stay readable."""
+    lines = ["{", f' "schema_version": {index["schema_version"]},']
+    for part in ("configs", "networks", "without_classes", "settings"):
+        items = list(index[part].items())
+        lines.append(f' "{part}": {{')
+        for number, (key, value) in enumerate(items):
+            comma = "," if number < len(items) - 1 else ""
+            lines.append(f"  {json.dumps(key)}: {canonical_json(value)}{comma}")
+        lines.append(" }" if part == "settings" else " },")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

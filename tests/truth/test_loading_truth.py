@@ -1,0 +1,88 @@
+"""qatfix's static weights verdicts agree with what ppdet's loader does, on the official zoo.
+
+Every config with a committed ppdet-built signature is paired with official float checkpoints of
+its architecture trained by other configs (those official recipes of its network start from all;
+the rest a fixed sample in the regular run, all of them with QATFIX_TRUTH=all), in training and in
+QAT. Required: everything loads -> no QF101/QF104; only class layers fail -> QF104 and no QF101;
+anything else -> QF101 (in QAT an error). An official recipe's own start weights are no warning
+in training; a pre-training checkpoint (Objects365) in QAT is QF102's error instead.
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TREES
+from tests.truth import oracle
+
+SAMPLE = None if os.environ.get("QATFIX_TRUTH") == "all" else 1500
+
+#: pairs where ppdet's loader and qatfix's verdict differ on purpose, with the reason
+EXCEPTIONS: dict[tuple[str, str, str], str] = {}
+
+
+def _roots() -> dict[str, Path]:
+    roots = {name: root for name, root in TREES.items() if (root / "configs").is_dir()}
+    if not roots:
+        pytest.skip("the shared PaddleDetection trees are not available")
+    return roots
+
+
+@pytest.fixture(scope="module")
+def roots() -> dict[str, Path]:
+    return _roots()
+
+
+@pytest.fixture(scope="module")
+def all_pairs(roots: dict[str, Path]) -> list[oracle.Pair]:
+    found = oracle.pairs(roots, SAMPLE)
+    assert len(found) > 500, f"only {len(found)} pairs: the signature store lost data"
+    return found
+
+
+def _run(pairs: list[oracle.Pair], roots: dict[str, Path], mode: str, scratch: Path
+         ) -> tuple[Counter[str], list[str]]:
+    tally: Counter[str] = Counter()
+    wrong: list[str] = []
+    for pair in pairs:
+        codes = oracle.verdict_codes(pair, roots[pair.tree], mode, scratch)
+        expected = oracle.truth(pair, oracle.model_classes(pair))
+        tally[expected] += 1
+        problem = _problem(pair, mode, expected, codes)
+        if problem and (mode, f"{pair.tree}:{pair.config}", pair.weights.name) not in EXCEPTIONS:
+            wrong.append(f"{mode} {pair.tree}:{pair.config} <- {pair.weights.name}: ppdet "
+                         f"{expected}; qatfix {problem} {sorted(codes.items())}")
+    return tally, wrong
+
+
+def _problem(pair: oracle.Pair, mode: str, expected: str, codes: dict[str, str]) -> str:
+    if pair.own_start and mode == "train":
+        loud = {c: s for c, s in codes.items() if s != "info"}
+        return "warns about the recipe's own start" if loud else ""
+    if mode == "qat" and pair.weights.kind == "pretrained":
+        return "" if codes.get("QF102") == "error" and "QF101" not in codes else \
+            "misses QF102 for a pre-training checkpoint in QAT"
+    claimed = oracle.category(codes)
+    if claimed != expected:
+        return f"says {claimed}"
+    if mode == "qat" and expected == "other" and codes.get("QF101") != "error":
+        return "QF101 is not an error in QAT"
+    return ""
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("mode", ["train", "qat"])
+def test_static_verdicts_match_ppdets_loader(mode: str, all_pairs: list[oracle.Pair],
+                                             roots: dict[str, Path], tmp_path: Path) -> None:
+    tally, wrong = _run(all_pairs, roots, mode, tmp_path)
+    print(f"{mode}: {len(all_pairs)} pairs, ppdet says {dict(tally)}; {len(wrong)} disagree")
+    assert not wrong, "\n".join(wrong[:40])
+
+
+@pytest.mark.corpus
+def test_every_kind_of_outcome_is_covered(all_pairs: list[oracle.Pair]) -> None:
+    outcomes = Counter(oracle.truth(p, oracle.model_classes(p)) for p in all_pairs)
+    assert outcomes["fits"] > 20 and outcomes["classes"] > 20 and outcomes["other"] > 20, outcomes
