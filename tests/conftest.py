@@ -1,8 +1,12 @@
-"""Shared test helpers: where the real PaddleDetection trees are, and fixture trees."""
+"""Shared test helpers: where the real PaddleDetection trees are, fixture trees, required
+dependencies, and `QATFIX_REVERSE=1` to run the collected tests in reverse order."""
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +22,39 @@ def tree(name: str) -> Path:
     if not (root / "configs").is_dir():
         pytest.skip(f"shared PaddleDetection tree {name} is not available")
     return root
+
+
+def in_ci() -> bool:
+    """`CI=true` (or 1/yes): a missing dependency is then a broken install, not a reason to skip."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _missing(what: str) -> None:
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: required dependencies must be installed)", pytrace=False)
+    raise pytest.skip.Exception(what, allow_module_level=True)
+
+
+def require(module: str) -> ModuleType:
+    """Import a dependency the suite needs (paddle, ppdet, yaml, pexpect, jsonschema): skip the
+    test without it, but fail under CI. Never use it for qatfix's own modules."""
+    if module == "qatfix" or module.startswith("qatfix."):
+        raise ValueError("the code under test is imported, never skipped")
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        _missing(f"{module} cannot be imported ({exc})")
+        raise
+
+
+def require_executable(name: str) -> str:
+    """The path of an executable on PATH (e.g. the `qatfix` console script): skip without it,
+    fail under CI."""
+    found = shutil.which(name)
+    if found is None:
+        _missing(f"the {name!r} executable is not on PATH")
+    assert found is not None
+    return found
 
 
 @pytest.fixture
@@ -44,6 +81,19 @@ def model_configs(root: Path) -> list[Path]:
 @pytest.fixture(autouse=True)
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`QATFIX_REVERSE=1`: run the tests in exactly the reverse of the collected order (after
+    any shuffling plugin), to find tests that depend on what ran before them."""
+    if os.environ.get("QATFIX_REVERSE") == "1":
+        items.reverse()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return "test order: reversed (QATFIX_REVERSE=1)" if os.environ.get("QATFIX_REVERSE") == "1" \
+        else None
 
 
 os.environ.setdefault("QATFIX_TESTING", "1")

@@ -14,9 +14,9 @@ from typing import Any, Iterator
 import pytest
 
 from qatfix.config import resolve, to_plain
-from tests.conftest import model_configs, tree
+from tests.conftest import model_configs, require, tree
 
-yaml = pytest.importorskip("yaml")
+yaml = require("yaml")
 
 
 class _TaggedObject:
@@ -39,7 +39,7 @@ def _tagged_constructor(loader: Any, suffix: str, node: Any) -> _TaggedObject:
 @pytest.fixture(scope="module")
 def ppdet_loader() -> Iterator[Any]:
     """ppdet's workspace with tag constructors swapped for data-keeping ones (restored after)."""
-    pytest.importorskip("ppdet", reason="paddledet is not installed")
+    require("ppdet")
     import ppdet.core.workspace as workspace
     import ppdet.data  # noqa: F401  (registers the dataset and transform classes)
     import ppdet.modeling  # noqa: F401

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from qatfix.edit import Change, apply_text_edits, delete_key, insert_item, lexical, set_value
 from qatfix.errors import EditError
+from tests.conftest import require
 from tests.edit.reference import ReferenceLoader, TaggedValue, pyyaml_load, yaml
 from tests.edit.yamlgen import KEYS, TRICKY, documents
 
@@ -199,4 +200,4 @@ def test_generator_makes_varied_documents() -> None:
     seen = "".join(documents().example() for _ in range(60))
     for feature in ("\r\n", "&n", "*n", "!Tag", "!!str", "# ", "{", "[", "- ", "'", '"'):
         assert feature in seen, feature
-    pytest.importorskip("yaml")
+    require("yaml")
