@@ -1,10 +1,17 @@
-"""Shared test helpers: where the real PaddleDetection trees are, and fixture trees."""
+"""Shared test helpers: where the real PaddleDetection trees are, fixture trees, required
+dependencies, and `QATFIX_REVERSE=1` to run the collected tests in reverse order."""
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
+import socket
 from pathlib import Path
+from types import ModuleType
+from typing import Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "paddledetection"
@@ -18,6 +25,54 @@ def tree(name: str) -> Path:
     if not (root / "configs").is_dir():
         pytest.skip(f"shared PaddleDetection tree {name} is not available")
     return root
+
+
+def in_ci() -> bool:
+    """`CI=true` (or 1/yes): a missing dependency is then a broken install, not a reason to skip."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _missing(what: str) -> None:
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: required dependencies must be installed)", pytrace=False)
+    raise pytest.skip.Exception(what, allow_module_level=True)
+
+
+def require(module: str) -> ModuleType:
+    """Import a dependency the suite needs (paddle, ppdet, yaml, pexpect, jsonschema): skip the
+    test without it, but fail under CI. Never use it for qatfix's own modules."""
+    if module == "qatfix" or module.startswith("qatfix."):
+        raise ValueError("the code under test is imported, never skipped")
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        _missing(f"{module} cannot be imported ({exc})")
+        raise
+
+
+def require_executable(name: str) -> str:
+    """The path of an executable on PATH (e.g. the `qatfix` console script): skip without it,
+    fail under CI."""
+    found = shutil.which(name)
+    if found is None:
+        _missing(f"the {name!r} executable is not on PATH")
+    assert found is not None
+    return found
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver listens on 127.0.0.1 (any free port), never on another interface."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """An http URL on 127.0.0.1 whose port this test holds bound but never listens on, so every
+    connection is refused (a port that was merely closed could be taken by another process)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}"
 
 
 @pytest.fixture
@@ -45,5 +100,32 @@ def model_configs(root: Path) -> list[Path]:
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
 
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test starts with an empty qatfix cache (URL answers, downloads) of its own, never the
+    user's `~/.cache/qatfix` nor what an earlier test left."""
+    monkeypatch.setenv("QATFIX_CACHE_DIR", str(tmp_path_factory.mktemp("qatfix-cache")))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`QATFIX_REVERSE=1`: run the tests in exactly the reverse of the collected order (after
+    any shuffling plugin), to find tests that depend on what ran before them."""
+    if os.environ.get("QATFIX_REVERSE") == "1":
+        items.reverse()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return "test order: reversed (QATFIX_REVERSE=1)" if os.environ.get("QATFIX_REVERSE") == "1" \
+        else None
+
+
+# Property tests draw the same examples on every run and machine (a seed derived from each test),
+# so a failure in CI reproduces locally and a pass is not luck. `HYPOTHESIS_PROFILE=explore`
+# draws fresh random examples (and keeps failures in .hypothesis/) to search for new bugs.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 os.environ.setdefault("QATFIX_TESTING", "1")

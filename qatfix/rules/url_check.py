@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from typing import Callable
 
 from qatfix.record import record
 
@@ -48,32 +49,47 @@ def _write_cache(cache: dict[str, dict[str, object]]) -> None:
         pass  # a cache that cannot be written only costs a later request
 
 
-def head_status(url: str, timeout: float = 10.0) -> UrlStatus | None:
-    """HEAD the URL (following redirects); None when the network gives no answer."""
+#: HEADs a URL (following redirects) and returns the final HTTP status; raises OSError when the
+#: network gives no answer (refused, timed out, no route)
+Opener = Callable[[str, float], int]
+
+
+def requests_head(url: str, timeout: float) -> int:
+    """The default opener: `requests.head` with redirects followed."""
     import requests
 
-    from qatfix.registry.urls import canonical_url
-
     try:
-        response = requests.head(canonical_url(url), allow_redirects=True, timeout=timeout)
-    except requests.RequestException:
+        return requests.head(url, allow_redirects=True, timeout=timeout).status_code
+    except requests.RequestException as exc:
+        raise OSError(str(exc)) from exc
+
+
+def head_status(url: str, timeout: float = 10.0, *, opener: Opener | None = None) -> UrlStatus | None:
+    """HEAD the URL ppdet would download (following redirects); None when the network gives no
+    answer."""
+    from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
+
+    target = url.strip().replace(PPDET_PREFIX, PPDET_BASE, 1)
+    try:
+        code = (opener or requests_head)(target, timeout)
+    except OSError:
         return None
-    if response.status_code < 400:
-        return UrlStatus(False, f"answers HTTP {response.status_code}")
-    return UrlStatus(True, f"answers HTTP {response.status_code}")
+    return UrlStatus(code >= 400, f"answers HTTP {code}")
 
 
-def url_status(url: str, *, online: bool) -> UrlStatus | None:
-    """The cached answer for `url`, refreshed with a HEAD request when `online`."""
+def url_status(url: str, *, online: bool, clock: Callable[[], float] = time.time,
+               opener: Opener | None = None, timeout: float = 10.0) -> UrlStatus | None:
+    """The cached answer for `url`, refreshed with a HEAD request when `online` and the cached
+    one is older than `CACHE_SECONDS` (by `clock`)."""
     cache = _read_cache()
     entry = cache.get(url)
-    fresh = entry is not None and time.time() - float(entry.get("time", 0)) < CACHE_SECONDS
+    fresh = entry is not None and clock() - float(entry.get("time", 0)) < CACHE_SECONDS
     if entry is not None and (fresh or not online):
         return UrlStatus(bool(entry["missing"]), str(entry["reason"]))
     if not online:
         return None
-    status = head_status(url)
+    status = head_status(url, timeout, opener=opener)
     if status is not None:
-        cache[url] = {"missing": status.missing, "reason": status.reason, "time": time.time()}
+        cache[url] = {"missing": status.missing, "reason": status.reason, "time": clock()}
         _write_cache(cache)
     return status

@@ -34,8 +34,13 @@ def test_text_report_and_exit_code(example: Path, capsys: pytest.CaptureFixture[
     assert out.rstrip().endswith("1 error, 0 warnings, 1 info; 1 fixable with --apply")
 
 
-def test_default_command_accepts_the_train_py_spelling(example: Path) -> None:
-    assert main(["check", MODEL, "--slim-config", SLIM]) == main([MODEL, "--slim_config", SLIM])
+def test_default_command_accepts_the_train_py_spelling(example: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", MODEL, "--slim-config", SLIM]) == 1
+    spelled_as_command = capsys.readouterr().out
+    assert main([MODEL, "--slim_config", SLIM]) == 1
+    assert capsys.readouterr().out == spelled_as_command
+    assert spelled_as_command.startswith(f"{SLIM}:1:1: error QF101 ")
 
 
 def test_json_sarif_github_formats(example: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from qatfix.cli.main import main
-from tests.conftest import REPO
+from tests.conftest import REPO, require
 
-pytest.importorskip("paddle")
-pytest.importorskip("ppdet")
+require("paddle")
+require("ppdet")
 
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"

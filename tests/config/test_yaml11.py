@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qatfix.config import yaml11
+from tests.conftest import require
 
-yaml = pytest.importorskip("yaml")
+yaml = require("yaml")
 
 CASES = [
     "True", "true", "yes", "Yes", "on", "OFF", "no", "y", "n", "0.", "1e-4", "1.0e-4", "1.0e-04",

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Iterator, Mapping
 
 import pytest
+
+from tests.conftest import require
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LCNET = FIXTURES / "picodet_s_lcnet.yml"
@@ -16,13 +20,41 @@ QAT = FIXTURES / "quant_qat.yml"
 PTQ = FIXTURES / "quant_ptq.yml"
 
 
-@pytest.fixture(scope="session")
-def runtime() -> Any:
-    pytest.importorskip("paddle")
-    pytest.importorskip("ppdet")
+def installed_runtime() -> Any:
+    """The runtime of the installed paddledet, imported again when a test switched `ppdet` in
+    `sys.modules` to a checkout's own copy (as a config inside a checkout does)."""
+    require("paddle")
+    require("ppdet")
     from qatfix.deep.runtime import load_runtime
 
-    return load_runtime()
+    runtime = load_runtime()
+    assert runtime.source.checkout is None, runtime.source
+    return runtime
+
+
+def checkout_runtime(root: Path) -> Any:
+    """The runtime of a PaddleDetection checkout's own ppdet, as `tools/train.py` there uses it."""
+    require("paddle")
+    from qatfix.deep.runtime import load_runtime
+
+    runtime = load_runtime(root / "configs" / "runtime.yml")
+    assert runtime.source.checkout == str(root), runtime.source
+    return runtime
+
+
+def ppdet_module(runtime: Any, name: str) -> ModuleType:
+    """`ppdet.<...>` as imported now, checked to be the one `runtime` was built from (so an oracle
+    call never silently uses another tree's ppdet)."""
+    module = importlib.import_module(name)
+    package = Path(runtime.source.package_dir)
+    assert package in Path(module.__file__).resolve().parents, (module.__file__, package)
+    return module
+
+
+@pytest.fixture
+def runtime() -> Any:
+    """The installed paddledet's runtime, with `sys.modules` holding that ppdet for this test."""
+    return installed_runtime()
 
 
 @dataclass
@@ -54,13 +86,13 @@ def weights_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def lcnet(runtime: Any, weights_dir: Path) -> SavedModel:
-    return _build_and_save(runtime, LCNET, weights_dir / "picodet_s_lcnet.pdparams")
+def lcnet(weights_dir: Path) -> SavedModel:
+    return _build_and_save(installed_runtime(), LCNET, weights_dir / "picodet_s_lcnet.pdparams")
 
 
 @pytest.fixture(scope="session")
-def esnet(runtime: Any, weights_dir: Path) -> SavedModel:
-    return _build_and_save(runtime, ESNET, weights_dir / "picodet_s_esnet.pdparams")
+def esnet(weights_dir: Path) -> SavedModel:
+    return _build_and_save(installed_runtime(), ESNET, weights_dir / "picodet_s_esnet.pdparams")
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import pytest
 
 from qatfix.errors import DeepCheckError, NetworkError
 from qatfix.findings import Location
-from tests.deep.conftest import ESNET, LCNET, PTQ, QAT, ppdet_state
+from tests.deep.conftest import ESNET, LCNET, PTQ, QAT, ppdet_module, ppdet_state
 from tests.deep.weights_server import Served, WeightsServer
 
 pytestmark = [pytest.mark.paddle, pytest.mark.filterwarnings("ignore:Skip loading for")]
@@ -25,7 +25,7 @@ def server() -> Iterator[WeightsServer]:
 
 def _ppdet_loads(runtime: Any, model: Any, path: Path, log: list[str]) -> list[str]:
     """ppdet's load_pretrain_weight on the real model: returns its log lines."""
-    from ppdet.utils.checkpoint import load_pretrain_weight
+    load_pretrain_weight = ppdet_module(runtime, "ppdet.utils.checkpoint").load_pretrain_weight
 
     del log[:]
     with ppdet_state(runtime):
@@ -35,8 +35,7 @@ def _ppdet_loads(runtime: Any, model: Any, path: Path, log: list[str]) -> list[s
 
 
 def _ppdet_loaded_keys(runtime: Any, model: Any, path: Path) -> set[str]:
-    from ppdet.utils.checkpoint import match_state_dict
-
+    match_state_dict = ppdet_module(runtime, "ppdet.utils.checkpoint").match_state_dict
     return set(match_state_dict(model.state_dict(), runtime.paddle.load(str(path))))
 
 
@@ -64,8 +63,14 @@ def test_wrong_variant_is_qf601_with_ppdets_numbers(runtime: Any, lcnet: Any, es
         (total, len(loaded), len(esnet.state()))
     assert [g["name"] for g in data["groups"]] == ["backbone", "neck", "head"]
     assert sum(g["loaded"] for g in data["groups"]) == len(loaded)
-    json.dumps(data)
-    json.dumps(report.to_dict())
+    assert json.loads(json.dumps(data)) == data  # plain JSON types only, nothing lost
+    summary = json.loads(json.dumps(report.to_dict()))
+    assert (summary["model_params"], summary["loaded"], summary["weights_params"]) == \
+        (total, len(loaded), len(esnet.state()))
+    assert summary["from_scratch"] == total - len(loaded)
+    assert set(summary["not_matched"]) | {m["model_key"] for m in summary["shape_mismatches"]} \
+        == set(lcnet.state()) - loaded
+    assert summary["weights"] == str(esnet.path) and summary["slim_type"] == "QAT"
     text = report.text()
     assert f"{len(loaded)} of {total} parameters would load" in text
     assert "  backbone: 0 of " in text and "shape mismatches:" in text
@@ -148,7 +153,8 @@ def test_given_sections_stand_in_for_unreachable_weights(runtime: Any, esnet: An
 def test_ambiguous_weights_are_qf602_with_ppdets_message(runtime: Any, lcnet: Any,
                                                          tmp_path: Path) -> None:
     from qatfix.deep import run_deep_check
-    from ppdet.utils.checkpoint import load_pretrain_weight
+
+    load_pretrain_weight = ppdet_module(runtime, "ppdet.utils.checkpoint").load_pretrain_weight
 
     short = {}
     for key, value in lcnet.state().items():

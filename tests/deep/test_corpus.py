@@ -1,4 +1,7 @@
-"""The seed case on the real PaddleDetection trees: 140 of 463 parameters would load."""
+"""The seed case on the real PaddleDetection trees: 140 of 463 parameters would load.
+
+Each tree is checked against its own ppdet (the checkout's `ppdet/`, as `tools/train.py` there
+imports it), which is also what qatfix uses for a config inside a checkout."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import tree
-from tests.deep.conftest import ppdet_state
+from tests.deep.conftest import checkout_runtime, ppdet_module, ppdet_state
 
 pytestmark = [pytest.mark.paddle, pytest.mark.corpus,
               pytest.mark.filterwarnings("ignore:Skip loading for")]
@@ -23,11 +26,19 @@ def root(request: pytest.FixtureRequest) -> Path:
     return tree(request.param)
 
 
+@pytest.fixture
+def runtime(root: Path) -> Any:
+    """The tree's own ppdet, imported for this test (another test may have switched it)."""
+    return checkout_runtime(root)
+
+
 @pytest.fixture(scope="module")
-def legacy_file(runtime: Any, root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ESNet model of the legacy config, built by ppdet and saved where the URL is cached."""
+def legacy_file(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ESNet model of the legacy config, built by the tree's ppdet and saved where the URL is
+    cached."""
     from qatfix.deep.download import cache_path
 
+    runtime = checkout_runtime(root)
     cache = tmp_path_factory.mktemp("cache")
     with ppdet_state(runtime):
         cfg = runtime.workspace.load_config(str(root / LEGACY))
@@ -70,8 +81,8 @@ def test_seed_pair_from_the_registry_entry(root: Path, tmp_path: Path) -> None:
     from qatfix.registry import find_by_url
 
     entry = find_by_url(WEIGHTS_URL)
-    if entry is None or not entry.model:
-        pytest.skip("the registry has no model sections for picodet_s_320_coco")
+    assert entry is not None and entry.model, "the registry lost the model sections of " \
+        "picodet_s_320_coco"
     report = run_deep_check(str(root / MODEL), str(root / SLIM), offline=True,
                             cache_dir=str(tmp_path))
     assert report.weights.entry == "registry entry picodet_s_320_coco"
@@ -82,9 +93,11 @@ def test_seed_numbers_are_ppdets_own(runtime: Any, root: Path, legacy_file: Path
                                      ppdet_log: list[str]) -> None:
     """ppdet's load_pretrain_weight on the real QAT model and the saved legacy weights prints
     exactly the lines the report reproduces, and match_state_dict loads the same 140."""
-    from ppdet.utils.checkpoint import load_pretrain_weight, match_state_dict
-
     from qatfix.deep import run_deep_check
+
+    checkpoint = ppdet_module(runtime, "ppdet.utils.checkpoint")
+    load_pretrain_weight, match_state_dict = checkpoint.load_pretrain_weight, \
+        checkpoint.match_state_dict
 
     with ppdet_state(runtime):
         cfg = runtime.workspace.load_config(str(root / MODEL))
@@ -101,6 +114,7 @@ def test_seed_numbers_are_ppdets_own(runtime: Any, root: Path, legacy_file: Path
 
     report = run_deep_check(str(root / MODEL), str(root / SLIM), offline=True,
                             cache_dir=str(legacy_file.parents[2]))
+    assert report.model.source == runtime.source
     assert report.weights.via == "cached download"
     assert report.ppdet_lines() == ppdet_log[:-1]
     assert {m for m, _ in report.match.loaded} == set(loaded)

@@ -97,12 +97,11 @@ def test_offline_uses_the_cache(server: WeightsServer, tmp_path: Path) -> None:
     assert len(served.requests) == 1
 
 
-def test_http_errors_and_unreachable_hosts(server: WeightsServer, tmp_path: Path) -> None:
+def test_http_errors_and_unreachable_hosts(server: WeightsServer, tmp_path: Path,
+                                           refused_url: str) -> None:
     with pytest.raises(NetworkError, match="HTTP 404"):
         download.fetch(server.url("/missing.pdparams"), cache_dir=tmp_path, progress=False)
-    closed = WeightsServer()
-    url = closed.url("/w.pdparams")
-    closed.close()
+    url = f"{refused_url}/w.pdparams"
     with pytest.raises(NetworkError, match="cannot download"):
         download.fetch(url, cache_dir=tmp_path, progress=False, timeout=2)
 

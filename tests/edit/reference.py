@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from tests.conftest import require
 
-yaml = pytest.importorskip("yaml")
+yaml = require("yaml")
 
 
 class TaggedValue:

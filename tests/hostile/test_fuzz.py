@@ -240,7 +240,7 @@ def test_mutants_reach_the_interesting_paths() -> None:
     above exercise more than the first error a parser meets."""
     outcomes: set[str] = set()
 
-    @_settings(300)
+    @settings(_settings(300), derandomize=True)  # the same 300 inputs on every run
     @given(mutants())
     def sample(mutant: tuple[str, bytes]) -> None:
         path = _write(*mutant)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, require
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = REPO / "examples" / "picodet"
@@ -89,5 +89,5 @@ class Terminal:
 
 @pytest.fixture
 def terminal() -> "type[Terminal]":
-    pytest.importorskip("pexpect")
+    require("pexpect")
     return Terminal

@@ -7,13 +7,14 @@ import pytest
 
 from qatfix.errors import DeepCheckError
 from qatfix.registry import load_registry
+from tests.conftest import require
 
 pytestmark = pytest.mark.paddle
 
 
 def test_count_matches_the_registry(develop: Path) -> None:
-    pytest.importorskip("paddle")
-    pytest.importorskip("ppdet")
+    require("paddle")
+    require("ppdet")
     from qatfix.deep.count_params import count_parameters
 
     entry = load_registry().lookup("ppdet://models/picodet_s_320_coco_lcnet.pdparams")
@@ -24,7 +25,7 @@ def test_count_matches_the_registry(develop: Path) -> None:
 
 
 def test_unbuildable_config_raises(tmp_path: Path) -> None:
-    pytest.importorskip("ppdet")
+    require("ppdet")
     from qatfix.deep.count_params import count_parameters
 
     config = tmp_path / "x.yml"
@@ -34,7 +35,7 @@ def test_unbuildable_config_raises(tmp_path: Path) -> None:
 
 
 def test_count_entries_fills_by_url_and_skips_quantized(develop: Path) -> None:
-    pytest.importorskip("ppdet")
+    require("ppdet")
     from qatfix.registry.builder.params import count_entries
 
     registry = load_registry()

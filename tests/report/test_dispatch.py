@@ -18,8 +18,12 @@ def test_every_format_renders_through_the_registry() -> None:
     assert DEFAULT_FORMAT == "text"
     assert render("text", findings, color=False) == text.render(findings)
     assert render("github", findings) == github.render(findings)
-    for name in ("json", "sarif", "rdjson"):
-        assert json.loads(render(name, findings))
+    shown = sorted(f.code for f in findings)
+    assert sorted(f["code"] for f in json.loads(render("json", findings))["findings"]) == shown
+    sarif = json.loads(render("sarif", findings))
+    assert sorted(r["ruleId"] for r in sarif["runs"][0]["results"]) == shown
+    rdjson = json.loads(render("rdjson", findings))
+    assert sorted(d["code"]["value"] for d in rdjson["diagnostics"]) == shown
 
 
 def test_unknown_format_is_a_usage_error() -> None:

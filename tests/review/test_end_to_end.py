@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
+from tests.conftest import require_executable
 from tests.review.conftest import LCNET, TOKEN, make_patch, review, write_tree
 from tests.review.github_fake import FakeGitHub, diff_entry
-
-pytest.importorskip("qatfix.engine")
 
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
@@ -95,9 +93,7 @@ def test_a_base_leaving_the_repository_is_reported_not_read(tree, github, action
 
 
 def test_the_action_step_runs_qatfix_review(tree, github, actions_env):
-    qatfix = shutil.which("qatfix")
-    if qatfix is None:
-        pytest.skip("the qatfix console script is not installed")
+    require_executable("qatfix")
     slim_pr(github)
     action = YAML(typ="safe").load((Path(__file__).resolve().parents[2] / "action.yml").read_text())
     step = action["runs"]["steps"][-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qatfix.engine import check
+from qatfix.registry import load_registry
 from tests.rules.helpers import ESNET_320, LCNET_320, LCNET_416, codes, picodet_tree, write
 
 
@@ -85,4 +86,9 @@ def test_qat_without_weights_is_qf103(tmp_path: Path) -> None:
 def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path)
     (finding,) = [f for f in check(model, slim) if f.code == "QF501"]
-    assert finding.severity == "info" and "float32" in finding.message
+    assert finding.severity == "info"
+    count = load_registry().lookup(LCNET_320).num_params  # ppdet's own count, see test_count_params
+    assert dict(finding.data) == {"num_params": count}
+    assert f"({count:,} parameters: about {count * 4 / 1e6:.1f} MB as float32 in " \
+        f"model_final.pdparams, about {count / 1e6:.1f} MB once stored as int8)" in finding.message
+    assert "(1,206,064 parameters: about 4.8 MB as float32" in finding.message

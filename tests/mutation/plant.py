@@ -1,0 +1,188 @@
+"""Plant known bugs one at a time and show which tests catch each.
+
+Each bug is a small text replacement in one module. For every bug the repository's tracked files
+are copied into a temporary folder (next to a link to the shared PaddleDetection trees, so the
+corpus tests run too), the bug is planted in the copy, and the tests that should notice it run on
+the copy in a fresh process with the copy first on PYTHONPATH (so the `qatfix` executable and
+test subprocesses use the planted code as well). A bug no test catches is a hole in the suite.
+
+    python tests/mutation/plant.py                 # every bug
+    python tests/mutation/plant.py shape-rank      # only the named ones
+    python tests/mutation/plant.py --list          # names and what they change
+    python tests/mutation/plant.py --rev HEAD~3    # the suite as it was at a commit
+
+Exit status 1 when some bug survived (no test failed) or a replacement no longer applies.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+CONFIG_TESTS = ("tests/config", "tests/hostile/test_bases.py", "tests/rules", "tests/cli")
+MATCH_TESTS = ("tests/deep",)
+REPORT_TESTS = ("tests/cli", "tests/rules", "tests/review", "tests/report")
+
+
+@dataclass(frozen=True)
+class Bug:
+    name: str
+    what: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+BUGS = (
+    Bug("base-merge-order", "an earlier `_BASE_` entry wins over a later one",
+        "qatfix/config/resolve.py",
+        "all_base = self._merge(self._load_with_base(target, (*chain, path)), all_base)",
+        "all_base = self._merge(all_base, self._load_with_base(target, (*chain, path)))",
+        CONFIG_TESTS),
+    Bug("yaml11-yes-on", "`yes`/`on` (and `Yes`, `ON`...) stay strings instead of YAML 1.1 booleans",
+        "qatfix/config/yaml11.py",
+        "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+        "no|No|NO|true|True|TRUE|false|False|FALSE|off|Off|OFF",
+        CONFIG_TESTS),
+    Bug("options-on-off-strings", "`-o use_gpu=off` gives the string 'off'",
+        "qatfix/config/options.py",
+        "    return parse_text(text, label).construct()",
+        "    value = parse_text(text, label).construct()\n"
+        "    return text.strip() if text.strip().lower() in ('on', 'off', 'yes', 'no') else value",
+        CONFIG_TESTS),
+    Bug("options-not-after-slim", "`-o` is not merged again after the slim config",
+        "qatfix/config/resolve.py",
+        "if options and options_after_slim:",
+        "if options and not options_after_slim:",
+        CONFIG_TESTS),
+    Bug("shape-rank", "shapes compared by rank only, so [80, 96, 1, 1] fits [112, 96, 1, 1]",
+        "qatfix/deep/matching.py",
+        "if model_shape != weight_shape:",
+        "if len(model_shape) != len(weight_shape):",
+        MATCH_TESTS),
+    Bug("suffix-without-dot", "a weight key matches any string suffix (`conv.weight` fits "
+        "`head.xconv.weight`)",
+        "qatfix/deep/matching.py",
+        "    for suffix in _suffixes(model_key):\n        for weight_key in by_suffix.get(suffix, ()):",
+        "    for suffix, keys in by_suffix.items():\n"
+        "        for weight_key in (keys if model_key.endswith(suffix) else ()):",
+        MATCH_TESTS),
+    Bug("severity-threshold", "`--fail-on` is exclusive: only findings worse than it fail",
+        "qatfix/cli/check.py",
+        "SEVERITY_RANK[f.severity] <= limit",
+        "SEVERITY_RANK[f.severity] < limit",
+        REPORT_TESTS),
+    Bug("suppression-any-code", "`# qatfix: ignore[QF201]` hides every code on its line",
+        "qatfix/engine.py",
+        "return codes is None or finding.code in {c.strip().upper() for c in codes.split(\",\")}",
+        "return True",
+        REPORT_TESTS),
+)
+
+
+def tracked_files() -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
+    return [p for p in out.stdout.decode().split("\0") if p]
+
+
+def make_copy(where: Path, rev: str | None = None) -> Path:
+    """The tracked files (as they are in the work tree, or at commit `rev`) under `where/repo`,
+    with `where/shared` linking to the shared trees when they exist."""
+    copy = where / "repo"
+    copy.mkdir()
+    if rev is not None:
+        archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=REPO,
+                                 capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(copy, filter="data")
+    for rel in [] if rev is not None else tracked_files():
+        source = REPO / rel
+        if not source.is_file():
+            continue
+        target = copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    shared = REPO.parent / "shared"
+    if shared.is_dir():
+        (where / "shared").symlink_to(shared)
+    return copy
+
+
+def plant(copy: Path, bug: Bug) -> None:
+    path = copy / bug.path
+    text = path.read_text(encoding="utf-8")
+    if text.count(bug.old) != 1:
+        raise SystemExit(f"{bug.name}: the text to replace occurs {text.count(bug.old)} times in "
+                         f"{bug.path}; update the bug")
+    path.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
+
+
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+
+
+def run_tests(copy: Path, bug: Bug) -> tuple[list[str], float, str]:
+    env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("QATFIX_REVERSE", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider",
+               "-p", "no:randomly", *bug.tests]
+    start = time.monotonic()
+    done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
+    took = time.monotonic() - start
+    failed = sorted(set(_FAILED.findall(done.stdout)))
+    tail = done.stdout.strip().splitlines()[-1:] or [done.stderr.strip()[-200:]]
+    return failed, took, tail[0]
+
+
+def table(rows: list[tuple[Bug, list[str], float, str]]) -> str:
+    lines = ["| planted bug | caught | failing tests | tests run | time |",
+             "|---|---|---|---|---|"]
+    for bug, failed, took, _ in rows:
+        shown = ", ".join(f"`{f}`" for f in failed[:4]) + (f" (+{len(failed) - 4} more)"
+                                                          if len(failed) > 4 else "")
+        lines.append(f"| {bug.name}: {bug.what} | {'yes' if failed else '**NO**'} "
+                     f"({len(failed)}) | {shown or '-'} | {' '.join(bug.tests)} | {took:.0f} s |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="bugs to plant (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the bugs and exit")
+    parser.add_argument("--rev", help="plant into the files of this commit instead of the work tree "
+                                      "(to compare the suite before and after a change)")
+    args = parser.parse_args(argv)
+    known = {b.name: b for b in BUGS}
+    if args.list:
+        for bug in BUGS:
+            print(f"{bug.name:24} {bug.path}: {bug.what}")
+        return 0
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        parser.error(f"unknown bug(s): {', '.join(unknown)}; see --list")
+    chosen = [known[n] for n in args.names] if args.names else list(BUGS)
+    rows = []
+    for bug in chosen:
+        with tempfile.TemporaryDirectory(prefix="qatfix-plant-") as where:
+            copy = make_copy(Path(where), args.rev)
+            plant(copy, bug)
+            failed, took, summary = run_tests(copy, bug)
+        print(f"{bug.name}: {len(failed)} failing ({summary})", file=sys.stderr, flush=True)
+        rows.append((bug, failed, took, summary))
+    print(table(rows))
+    return 0 if all(failed for _, failed, _, _ in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
