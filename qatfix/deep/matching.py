@@ -11,11 +11,10 @@ reported without the [paddle] extra. `ppdet_lines` reproduces the text ppdet log
 """
 from __future__ import annotations
 
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Iterable, Literal, Mapping, NamedTuple, Sequence
 
 from qatfix.errors import DeepCheckError
 from qatfix.model.signature import Shape
-from qatfix.record import record
 
 #: how the weight shape appears in ppdet's log line: paddle>=3 tensors print `paddle.Size([..])`,
 #: paddle 2 tensors print a list, numpy arrays a tuple
@@ -25,8 +24,7 @@ _RES5_PREFIX = "backbone.res5"
 _BACKBONE_PREFIX_LEN = len("backbone.")
 
 
-@record
-class ShapeMismatch:
+class ShapeMismatch(NamedTuple):
     """A model key whose best weight key has another shape: ppdet skips it and logs a line."""
 
     model_key: str
@@ -39,8 +37,7 @@ class ShapeMismatch:
                 f"vs model {list(self.model_shape)}")
 
 
-@record
-class Ambiguity:
+class Ambiguity(NamedTuple):
     """One weight key loading into two model keys: ppdet raises on the first of these."""
 
     weight_key: str
@@ -54,8 +51,7 @@ class Ambiguity:
                 f"{self.model_key} and {self.first_model_key} in the model")
 
 
-@record
-class MatchResult:
+class MatchResult(NamedTuple):
     """What ppdet's loader does with one model and one weights file."""
 
     #: model keys, sorted as ppdet sorts them
@@ -164,15 +160,15 @@ def _shape(value: Sequence[int]) -> Shape:
     return tuple(int(d) for d in value)
 
 
-def _longest_suffix(model_key: str, by_suffix: Mapping[str, Sequence[str]]) -> str | None:
+def _longest_suffix(model_key: str, weights: Mapping[str, object]) -> str | None:
     """`best_weight_key` when every weight key is compared as itself (no `backbone.res5` key):
     the score is then the suffix's own length, so the first suffix found, longest first, wins."""
-    if model_key and model_key in by_suffix:
+    if model_key and model_key in weights:
         return model_key
     start = model_key.find(".")
     while start != -1:
         suffix = model_key[start + 1:]
-        if suffix in by_suffix:
+        if suffix in weights:
             return suffix or None
         start = model_key.find(".", start + 1)
     return None
@@ -189,36 +185,30 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
                              "(attempt to get argmax of an empty sequence)")
     model_keys = tuple(sorted(model))
     weight_keys = tuple(sorted(weights))
-    by_suffix: dict[str, list[str]] = {}
-    for weight_key in weight_keys:
-        by_suffix.setdefault(_compared_as(weight_key), []).append(weight_key)
-
     if any(w.startswith(_RES5_PREFIX) for w in weight_keys):
+        by_suffix: dict[str, list[str]] = {}
+        for weight_key in weight_keys:
+            by_suffix.setdefault(_compared_as(weight_key), []).append(weight_key)
         picks = {model_key: best_weight_key(model_key, by_suffix) for model_key in model_keys}
-    else:
-        picks = {model_key: _longest_suffix(model_key, by_suffix) for model_key in model_keys}
-    picked = {w for w in picks.values() if w is not None}
+    else:  # every weight key is compared as itself: a model key in the weights is its own pick
+        picks = {model_key: model_key if model_key in weights and model_key
+                 else _longest_suffix(model_key, weights) for model_key in model_keys}
+    picked = set(picks.values())
 
     loaded: list[tuple[str, str]] = []
     not_matched: list[str] = []
     mismatches: list[ShapeMismatch] = []
-    ambiguities: list[Ambiguity] = []
-    claimed_by: dict[str, str] = {}
-    for model_key in model_keys:
-        weight_key = picks[model_key]
+    for model_key, weight_key in picks.items():
         if weight_key is None:
             not_matched.append(model_key)
             continue
-        model_shape = _shape(model[model_key])
-        weight_shape = _shape(weights[weight_key])
+        model_shape, weight_shape = model[model_key], weights[weight_key]
         if model_shape != weight_shape:
-            mismatches.append(ShapeMismatch(model_key, weight_key, model_shape, weight_shape))
-            continue
+            model_shape, weight_shape = _shape(model_shape), _shape(weight_shape)
+            if model_shape != weight_shape:
+                mismatches.append(ShapeMismatch(model_key, weight_key, model_shape, weight_shape))
+                continue
         loaded.append((model_key, weight_key))
-        if weight_key in claimed_by:
-            ambiguities.append(Ambiguity(weight_key, model_key, claimed_by[weight_key]))
-        else:
-            claimed_by[weight_key] = model_key
 
     return MatchResult(
         model_keys=model_keys,
@@ -227,5 +217,19 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
         not_matched=tuple(not_matched),
         shape_mismatches=tuple(mismatches),
         unused_weights=tuple(w for w in weight_keys if w not in picked),
-        ambiguities=tuple(ambiguities),
+        ambiguities=_ambiguities(loaded),
     )
+
+
+def _ambiguities(loaded: Sequence[tuple[str, str]]) -> tuple[Ambiguity, ...]:
+    """Weights loaded into two model keys, in ppdet's order (rare: looked for only then)."""
+    if len({weight_key for _, weight_key in loaded}) == len(loaded):
+        return ()
+    found: list[Ambiguity] = []
+    claimed_by: dict[str, str] = {}
+    for model_key, weight_key in loaded:
+        if weight_key in claimed_by:
+            found.append(Ambiguity(weight_key, model_key, claimed_by[weight_key]))
+        else:
+            claimed_by[weight_key] = model_key
+    return tuple(found)

@@ -14,10 +14,9 @@ A model tensor that does not load is one of two things:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal, Mapping, Sequence
+from typing import Literal, Mapping, NamedTuple, Sequence
 
 from qatfix.deep.matching import MatchResult, ShapeMismatch, match_state_dict
-from qatfix.record import record
 
 Verdict = Literal["fits", "classes", "other"]
 
@@ -49,8 +48,7 @@ def _leaf(key: str) -> str:
     return key.rsplit(".", 1)[-1]
 
 
-@record
-class LoadForecast:
+class LoadForecast(NamedTuple):
     """ppdet's loading of one weights signature into one model signature, summarised."""
 
     result: MatchResult

@@ -7,11 +7,11 @@ class count changes the class layers and nothing else.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import Iterator, NamedTuple, Optional, TYPE_CHECKING
 
 from qatfix.model.load_forecast import LoadForecast, Verdict, forecast
-from qatfix.record import record
-from qatfix.registry.networks import official_config, official_networks
+from qatfix.registry.loader import load_registry
+from qatfix.registry.networks import official_config, official_networks, parameter_differences
 from qatfix.registry.signatures import configs_by_signature, signature_index, signature_of
 
 if TYPE_CHECKING:
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 _DETECTOR_CHECKPOINTS = ("detector", "pretrained")
 
 
-@record
-class OfficialLoading:
+class OfficialLoading(NamedTuple):
     """What loading one weights entry into one model does, and the signatures it stands on."""
 
     #: the official model's signature against the weights', at the official model's class count
@@ -96,12 +95,12 @@ def _part(key: str) -> str:
 
 def recipe_start_weights(identity: "ModelIdentity") -> frozenset[str]:
     """The `pretrain_weights` official configs of this network start from (canonical URLs): of
-    every official config that builds the same state dict as one with the model's sections."""
+    every official config that builds the same state dict as one standing in for the model."""
     index = signature_index()
     same = configs_by_signature()
     starts = set()
-    for network in official_networks(identity.model_json):
-        entry = index.entry(network.tree, network.config)
+    for tree, config in stand_ins(identity):
+        entry = index.entry(tree, config)
         for tree, config in same.get(str(entry.get("signature")), ()) if entry else ():
             facts = official_config(tree, config)
             if facts is not None and facts.pretrain_weights:
@@ -119,14 +118,31 @@ def weights_signature(entry: "WeightEntry") -> Optional["Signature"]:
     return signature_of(entry.tree, entry.config)
 
 
+def stand_ins(identity: "ModelIdentity", prefer_tree: Optional[str] = None
+              ) -> Iterator[tuple[str, str]]:
+    """Official configs whose signature stands for the model's, best first: those with the same
+    model sections, then (when none has them) configs of official weights whose sections differ
+    from the model's only in settings the builds show to change no tensor."""
+    for network in official_networks(identity.model_json, prefer_tree=prefer_tree):
+        yield network.tree, network.config
+    if identity.architecture is None:
+        return
+    model = identity.model
+    for candidate in load_registry().of_architecture(identity.architecture):
+        if candidate.model is None or not candidate.tree or not candidate.config:
+            continue
+        if not parameter_differences(candidate.model, model):
+            yield candidate.tree, candidate.config
+
+
 def official_loading(identity: "ModelIdentity", entry: "WeightEntry") -> Optional[OfficialLoading]:
     """The exact loading forecast, or None when no committed signature stands for a side."""
     weights = weights_signature(entry)
     if weights is None:
         return None
-    for network in official_networks(identity.model_json, prefer_tree=entry.tree):
-        model = signature_of(network.tree, network.config)
-        facts = official_config(network.tree, network.config)
+    for tree, config in stand_ins(identity, entry.tree):
+        model = signature_of(tree, config)
+        facts = official_config(tree, config)
         if model is None or facts is None:
             continue
         official_classes = facts.classes
@@ -139,6 +155,6 @@ def official_loading(identity: "ModelIdentity", entry: "WeightEntry") -> Optiona
             class_layers = len(result.class_layers)
         else:  # the official model loads its class layers; the user's will not
             class_layers = None
-        return OfficialLoading(result, user_classes, class_layers,
-                               f"{network.tree}:{network.config}", f"{entry.tree}:{entry.config}")
+        return OfficialLoading(result, user_classes, class_layers, f"{tree}:{config}",
+                               f"{entry.tree}:{entry.config}")
     return None

@@ -17,6 +17,7 @@ from qatfix.errors import RegistryError
 from qatfix.model.sections import canonical_json, network_key
 
 if TYPE_CHECKING:
+    from qatfix.model.compare import SectionDifference
     from qatfix.registry.builder.networks import ConfigFacts
 
 try:  # the OpenSSL-backed hashlib costs 3 ms to import; blake2 is built in
@@ -119,6 +120,16 @@ def setting_effect(path: str) -> Optional[str]:
 def clear_cache() -> None:
     """Forget the index read (after rebuilding it in-process)."""
     _index.cache_clear()
+
+
+def parameter_differences(weights_model: Mapping[str, Any], model: Mapping[str, Any]
+                          ) -> tuple["SectionDifference", ...]:
+    """How two networks' model sections differ in settings that may change their tensors: the
+    section comparison, less the settings the ppdet builds show to change none."""
+    from qatfix.model.compare import compare_models
+
+    return tuple(d for d in compare_models(weights_model, model)
+                 if setting_effect(d.where) != "neutral")
 
 
 def official_configs() -> list[tuple[str, str]]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from qatfix.errors import RegistryError
+from qatfix.registry import parse_cache
 from qatfix.model.signature import Signature
-from qatfix.record import record
 
 SCHEMA_VERSION = 1
 FOLDER = "signatures"
@@ -42,8 +42,7 @@ def default_signatures_dir() -> Path:
     return package_root.parent / "registry" / FOLDER
 
 
-@record
-class SignatureIndex:
+class SignatureIndex(NamedTuple):
     """index.json as read: which ppdet built each tree, and one entry per config."""
 
     folder: Path
@@ -73,9 +72,11 @@ def signature_id(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:16]
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, *, keep_parse: bool = False) -> Any:
+    """The JSON of a store file; `keep_parse` reads the shipped index through the parse kept
+    beside it (`parse_cache`), as the registry is read."""
     try:
-        return json.loads(path.read_bytes())
+        return parse_cache.read_json(path) if keep_parse else json.loads(path.read_bytes())
     except OSError as exc:
         raise RegistryError(f"cannot read the signature store: {exc.strerror or exc}",
                             path=str(path)) from None
@@ -83,10 +84,10 @@ def _read_json(path: Path) -> Any:
         raise RegistryError(f"not valid JSON: {exc}", path=str(path)) from None
 
 
-def read_index(folder: Path) -> SignatureIndex:
+def read_index(folder: Path, *, keep_parse: bool = False) -> SignatureIndex:
     """The index of the store in `folder` (no caching)."""
     path = folder / INDEX
-    data = _read_json(path)
+    data = _read_json(path, keep_parse=keep_parse)
     if not isinstance(data, dict) or not isinstance(data.get("configs"), dict):
         raise RegistryError("not a signature index (no 'configs')", path=str(path))
     if data.get("schema_version") != SCHEMA_VERSION:
@@ -98,13 +99,16 @@ def read_index(folder: Path) -> SignatureIndex:
 @functools.lru_cache(maxsize=1)
 def signature_index() -> SignatureIndex:
     """The shipped store's index, read once per process."""
-    return read_index(default_signatures_dir())
+    return read_index(default_signatures_dir(), keep_parse=True)
 
 
 def signature_from_data(data: Any, origin: str = "<signature>") -> Signature:
     """A `Signature` (with buffers and quantizable weights) from a signature file's data."""
     try:
-        shapes = {str(key): tuple(int(d) for d in shape) for key, shape, _ in data["keys"]}
+        # JSON holds strings and ints already; tuple() alone keeps a check's load cheap
+        shapes = {key: tuple(shape) for key, shape, _ in data["keys"]}
+        if not all(isinstance(key, str) for key in shapes):
+            raise TypeError("a key is not a string")
         buffers = frozenset(str(key) for key, _, kind in data["keys"] if kind == "b")
         quantizable = {str(key): _LAYER_BY_RANK.get(len(shapes[key]), "Conv2D")
                        for key in data["quantizable"]}

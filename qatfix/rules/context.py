@@ -93,11 +93,9 @@ class CheckContext:
         entry = self.weights_entry
         if entry is None or entry.model is None:
             return None
-        from qatfix.model import compare_models
-        from qatfix.registry.networks import setting_effect
+        from qatfix.registry.networks import parameter_differences
 
-        return tuple(d for d in compare_models(entry.model, self.identity.model)
-                     if setting_effect(d.where) != "neutral")
+        return parameter_differences(entry.model, self.identity.model)
 
     @functools.cached_property
     def official_loading(self) -> Any:
