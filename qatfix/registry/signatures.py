@@ -146,13 +146,41 @@ def configs_with_signature() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def configs_by_signature() -> dict[str, list[tuple[str, str]]]:
-    """signature id -> the (tree, config) pairs that build it, for matching checkpoints by content."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for tree, config in configs_with_signature():
-        entry = signature_index().entry(tree, config)
-        assert entry is not None
-        found.setdefault(str(entry["signature"]), []).append((tree, config))
+def checkpoint_elements(config: str, tree: str | None = None) -> int | None:
+    """Scalar values in the state dict `config` builds (what its checkpoint holds): from `tree`
+    when built there, else from any tree that built the same relative config."""
+    index = signature_index()
+    trees = ([tree] if tree else []) + sorted(t for t in index.trees if t != tree)
+    for name in trees:
+        entry = index.entry(name, config)
+        if entry and "elements" in entry:
+            return int(entry["elements"])
+    return None
+
+
+def configs_matching(shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[str, str]]:
+    """(tree, config) of every config whose state dict has exactly these keys, in this order,
+    with these shapes: a checkpoint of that config's network. Only signature files whose
+    tensor and element counts agree are read."""
+    index = signature_index()
+    elements = 0
+    for shape in shapes.values():
+        count = 1
+        for dim in shape:
+            count *= dim
+        elements += count
+    wanted = list(shapes.items())
+    found: list[tuple[str, str]] = []
+    verdicts: dict[str, bool] = {}
+    for key, entry in sorted(index.configs.items()):
+        if entry.get("tensors") != len(wanted) or entry.get("elements") != elements:
+            continue
+        ident = str(entry["signature"])
+        if ident not in verdicts:
+            verdicts[ident] = list(_signature_file(index.folder, ident).shapes.items()) == wanted
+        if verdicts[ident]:
+            tree, _, config = key.partition(":")
+            found.append((tree, config))
     return found
 
 
