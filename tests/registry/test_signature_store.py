@@ -131,3 +131,21 @@ def test_read_index_rejects_a_foreign_file(tmp_path: Path) -> None:
     with pytest.raises(RegistryError, match="not valid JSON"):
         signatures.read_index(tmp_path)
 
+
+
+def test_single_lookups_agree_with_the_whole_parse(index: dict) -> None:
+    lazy = signatures.read_index(STORE)
+    for key, entry in index["configs"].items():
+        tree, _, config = key.partition(":")
+        assert lazy.entry(tree, config) == entry, key
+    assert lazy.entry("develop", "configs/none.yml") is None
+    assert lazy.trees == index["trees"]
+    assert dict(lazy.configs) == index["configs"]
+
+
+def test_an_index_in_another_json_layout_is_read_whole(index: dict, tmp_path: Path) -> None:
+    (tmp_path / INDEX).write_text(json.dumps(index, indent=4))
+    other = signatures.read_index(tmp_path)
+    key = next(iter(index["configs"]))
+    tree, _, config = key.partition(":")
+    assert other.entry(tree, config) == index["configs"][key]
