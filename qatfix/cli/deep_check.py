@@ -24,15 +24,15 @@ def exact_size_findings(report: object, config: str, slim: str | None) -> list[F
     """QF501 with the built model's exact float32 and int8 sizes (QAT runs only)."""
     from qatfix.config import resolve
     from qatfix.findings import Location
-    from qatfix.rules.qat_size import size_message
+    from qatfix.rules.qat_size import size_message, size_note
 
     if slim is None or report.model.slim_type not in ("QAT", "PrunerQAT"):  # type: ignore[attr-defined]
         return []
     sizes = report.sizes()  # type: ignore[attr-defined]
     origin = resolve(slim).origin(("slim",))
     where = Location(origin.path, origin.line, origin.column) if origin else Location(slim)
-    note = (f" ({sizes.elements:,} parameters: {sizes.float32_bytes / 1e6:.1f} MB as float32 in "
-            f"model_final.pdparams, {sizes.int8_bytes / 1e6:.1f} MB once exported as int8)")
+    note = size_note(f"{sizes.elements:,} values in the state dict", sizes.float32_bytes,
+                     sizes.int8_bytes, exact=True)
     return [Finding("QF501", "info", size_message(note), where, config=config,
-                    data=(("float32_bytes", sizes.float32_bytes),
+                    data=(("state_dict", sizes.elements), ("float32_bytes", sizes.float32_bytes),
                           ("int8_bytes", sizes.int8_bytes)))]

@@ -34,7 +34,8 @@ def run_deep_check(config: str, slim: str | None = None, options: Sequence[str] 
                                  path=slim or config)
         return DeepReport(model, None, None, location, style)
     weights = weights_signature(model.weights_value, offline=offline, cache_dir=cache_dir,
-                                base_dir=cwd, sections=weights_sections, runtime=runtime)
+                                base_dir=cwd, sections=weights_sections, runtime=runtime,
+                                config=config)
     match = match_state_dict(model.signature.shapes, weights.signature.shapes)
     return DeepReport(model, weights, match, location, style)
 

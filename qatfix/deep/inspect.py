@@ -1,8 +1,11 @@
-"""What a `.pdparams` file holds, and which official weights it is.
+"""What a `.pdparams` file holds, which config's network it is, and which official weights.
 
-Registry entries are candidates when their file name or their `num_params` (total parameter
-values) matches; candidates with `model` sections are then built with ppdet and compared key by
-key and shape by shape, which is the only proof that two files hold the same model.
+A checkpoint holds the model's state dict, so its keys and shapes, in order, are compared with the
+signature store (every official config as ppdet built it): an exact match names the config whose
+network the file is, the user's own `model_final.pdparams` included. Registry entries match
+when their config has that signature, when their file name matches, or when their config's
+state dict has as many values; candidates without a stored signature but with `model` sections
+are built with ppdet and compared key by key and shape by shape.
 """
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ from qatfix.record import record
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
+#: configs of the same network listed in the text output
+MAX_SHOWN = 5
 _ITEM_SIZES = {"bfloat16": 2, "float8_e4m3fn": 1, "float8_e5m2": 1}
 
-How = Literal["signature", "parameter count", "file name", "file name, other signature"]
+How = Literal["signature", "state-dict size", "file name", "file name, other signature"]
 
 
 @record
@@ -44,6 +49,8 @@ class WeightsInspection:
     matches: tuple[RegistryMatch, ...]
     #: how many registry entries were known (0: no registry available)
     registry_entries: int
+    #: (config, trees) whose network the file's state dict is exactly, from the signature store
+    checkpoint_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,14 +58,21 @@ class WeightsInspection:
             "values": self.values,
             "by_dtype": {d: {"tensors": t, "bytes": b} for d, (t, b) in self.by_dtype.items()},
             "registry_entries": self.registry_entries,
+            "checkpoint_of": [{"config": c, "trees": list(t)} for c, t in self.checkpoint_of],
             "matches": [{"name": m.name, "url": m.url, "how": m.how} for m in self.matches],
         }
 
     def text(self) -> str:
-        lines = [f"{self.path}: {self.tensors} parameters, {self.values:,} values, "
+        lines = [f"{self.path}: {self.tensors} tensors in its state dict, {self.values:,} values, "
                  f"{self.file_bytes:,} bytes on disk"]
         for dtype, (tensors, size) in sorted(self.by_dtype.items()):
             lines.append(f"  {dtype}: {tensors} tensors, {size:,} bytes")
+        shown = self.checkpoint_of[:MAX_SHOWN]
+        for number, (config, trees) in enumerate(shown):
+            lead = "checkpoint: a checkpoint of" if number == 0 else "  or, same network,"
+            lines.append(f"{lead} {config} ({', '.join(trees)})")
+        if len(self.checkpoint_of) > MAX_SHOWN:
+            lines.append(f"  and {len(self.checkpoint_of) - MAX_SHOWN} more configs of the same network")
         if not self.registry_entries:
             lines.append("registry: no registry entries known")
         elif not self.matches:
@@ -102,40 +116,87 @@ def _registry() -> Any | None:
         return None
 
 
-def _same(a: Signature, b: Signature) -> bool:
-    return dict(a.shapes) == dict(b.shapes)
+def checkpoint_of(signature: Signature, path: str = "") -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(config, trees) of every stored config whose state dict `signature` is exactly; configs
+    named in `path` first (ppdet saves to `output/<config name>/model_final.pdparams`)."""
+    from qatfix.registry.signatures import configs_matching
+
+    try:
+        matching = configs_matching(signature.shapes)
+    except QatfixError:  # no store shipped, or a broken one: nothing to match against
+        return ()
+    trees: dict[str, list[str]] = {}
+    for tree, config in matching:
+        trees.setdefault(config, []).append(tree)
+    parts = set(os.path.normpath(os.path.abspath(path)).split(os.sep)) if path else set()
+    parts |= {os.path.splitext(p)[0] for p in parts}
+
+    def named(config: str) -> bool:
+        return os.path.splitext(os.path.basename(config))[0] in parts
+
+    ordered = sorted(trees, key=lambda config: (not named(config), config))
+    return tuple((config, tuple(trees[config])) for config in ordered)
+
+
+def _stored_size(entry: Any) -> int | None:
+    """State-dict values of an entry's config as ppdet built it (index only, no file read)."""
+    from qatfix.registry.signatures import checkpoint_elements
+
+    try:
+        return checkpoint_elements(entry.config, entry.tree) if entry.config else None
+    except QatfixError:
+        return None
+
+
+def _stored_signature(entry: Any) -> Signature | None:
+    """The stored signature of an entry's config, from its own tree first."""
+    from qatfix.registry.signatures import signature_index, signature_of
+
+    if not entry.config:
+        return None
+    try:
+        trees = [entry.tree] if entry.tree else []
+        trees += sorted(t for t in signature_index().trees if t != entry.tree)
+        for tree in trees:
+            found = signature_of(tree, entry.config)
+            if found is not None:
+                return found
+    except QatfixError:
+        return None
+    return None
 
 
 def registry_matches(path: str, signature: Signature, registry: Any,
                      runtime: PpdetRuntime) -> tuple[RegistryMatch, ...]:
-    """Entries matching by name or count, confirmed (or not) by building their sections."""
+    """Entries whose config has this signature, or matching by name or state-dict size;
+    the latter confirmed (or not) with the stored signature or by building their sections."""
     from qatfix.deep.build import signature_from_sections
     from qatfix.registry import find_by_local_path
 
     values = signature.elements
     by_name = {e.url: e for e in find_by_local_path(path, registry)}
-    by_count = {e.url: e for e in registry if e.num_params == values}
+    by_size = {e.url: e for e in registry if _stored_size(e) == values}
     matches: list[RegistryMatch] = []
     builds = 0
-    for url, entry in {**by_count, **by_name}.items():
-        built: Signature | None = None
-        if entry.model and builds < MAX_BUILDS:
+    for url, entry in {**by_size, **by_name}.items():
+        built = _stored_signature(entry)
+        if built is None and entry.model and builds < MAX_BUILDS:
             builds += 1
             try:
                 built = signature_from_sections(entry.model, runtime=runtime)
             except DeepCheckError:
                 built = None
-        if built is not None and _same(built, signature):
+        if built is not None and built.same_keys_and_shapes(signature):
             how: How = "signature"
         elif built is not None and url in by_name:
             how = "file name, other signature"
         elif built is not None:
-            continue  # same count, different model
+            continue  # same size, different model
         else:
-            how = "parameter count" if url in by_count else "file name"
+            how = "state-dict size" if url in by_size else "file name"
         matches.append(RegistryMatch(entry.name, entry.url, how))
-    order = ("signature", "parameter count", "file name", "file name, other signature")
-    return tuple(sorted(matches, key=lambda m: order.index(m.how)))
+    order = ("signature", "state-dict size", "file name", "file name, other signature")
+    return tuple(sorted(matches, key=lambda m: (order.index(m.how), m.url not in by_name)))
 
 
 def inspect_weights(path: str, *, runtime: PpdetRuntime | None = None) -> WeightsInspection:
@@ -150,4 +211,5 @@ def inspect_weights(path: str, *, runtime: PpdetRuntime | None = None) -> Weight
         path=path, file_bytes=os.path.getsize(path), tensors=len(signature),
         values=signature.elements, by_dtype=_by_dtype(signature), matches=matches,
         registry_entries=len(registry) if registry else 0,
+        checkpoint_of=checkpoint_of(signature, path),
     )

@@ -6,10 +6,18 @@ from typing import Any
 from qatfix.deep.build import BuiltModel
 from qatfix.deep.grouping import ModuleGroup, group_by_module, module_of
 from qatfix.deep.matching import MatchResult, ShapeStyle
+from qatfix.deep.signature import Signature
 from qatfix.deep.sizes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature
 from qatfix.findings import Finding, Location
 from qatfix.record import record
+
+
+def _counts(signature: Signature) -> str:
+    """`463 state-dict tensors (298 trainable, 165 buffers), 1,249,528 values`."""
+    split = (f" ({len(signature.parameters)} trainable, {len(signature.buffers)} buffers)"
+             if signature.buffers else "")
+    return f"{len(signature)} state-dict tensors{split}, {signature.elements:,} values"
 
 
 @record
@@ -111,7 +119,7 @@ class DeepReport:
         files = model.config + (f" + {model.slim} ({model.slim_type})" if model.slim else "")
         lines = [f"ppdet: {model.source.describe()}",
                  f"model: {model.architecture} ({', '.join(model.modules)}) from {files}: "
-                 f"{len(model.signature)} parameters, {model.signature.elements:,} values"]
+                 f"{_counts(model.signature)}"]
         if self.weights is None or self.match is None:
             lines.append(self.headline())
             return "\n".join(lines)
@@ -147,6 +155,7 @@ class DeepReport:
             "config": model.config, "slim": model.slim, "slim_type": model.slim_type,
             "options": list(model.options), "architecture": model.architecture,
             "model_params": len(model.signature), "model_values": model.signature.elements,
+            "model_buffers": len(model.signature.buffers),
             "checkpoint_bytes": {"float32": sizes.float32_bytes, "int8": sizes.int8_bytes},
             "weights_key": model.weights_key, "weights": model.weights_value,
             "location": str(self.location) if self.location else None,

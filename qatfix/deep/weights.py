@@ -1,8 +1,10 @@
 """The key -> shape signature of the weights a config names, from whatever is at hand.
 
 In order: a local `.pdparams` (ppdet's suffix rules: with or without `.pdparams`), a URL already
-in the cache, the registry entry's `model` sections for that URL (built with ppdet: exact, no
-download), and finally a download into the cache (unless offline).
+in the cache, the signature of the registry entry's config for the user's ppdet and tree (see
+`official_weights`: the signature store, or the same config of the user's tree built with ppdet),
+the entry's `model` sections built with ppdet, and finally a download into the cache (unless
+offline).
 """
 from __future__ import annotations
 
@@ -23,16 +25,21 @@ class WeightsSignature:
 
     value: str
     signature: Signature
-    #: "local file", "cached download", "download", "registry sections" or "given sections"
+    #: "local file", "cached download", "download", "model sections", "given model sections"
+    #: or "official config"
     via: str
     #: the .pdparams read, when one was
     path: str | None = None
     #: the registry entry whose sections were built, when that was the source
     entry: str | None = None
+    #: how an official config's signature was found (store or the user's tree)
+    origin: str | None = None
 
     def describe(self) -> str:
         if self.path:
             return f"{self.via} {self.path}"
+        if self.origin:
+            return f"{self.via} of {self.entry} ({self.origin}; nothing downloaded)"
         if self.entry:
             return f"{self.via} of {self.entry} (built with ppdet, nothing downloaded)"
         return f"{self.via} (built with ppdet, nothing downloaded)"
@@ -79,12 +86,15 @@ def registry_entry(value: str) -> Any | None:
 
 def weights_signature(value: str, *, offline: bool = False, cache_dir: str | None = None,
                       base_dir: str | None = None, sections: Mapping[str, Any] | None = None,
-                      runtime: PpdetRuntime | None = None) -> WeightsSignature:
+                      runtime: PpdetRuntime | None = None,
+                      config: str | None = None) -> WeightsSignature:
     """The signature of the weights `value` names (see module docstring for the order).
 
-    `sections` stands in for the registry's model sections of a URL the registry lacks.
+    `sections` stands in for the registry's model sections of a URL the registry lacks;
+    `config` is the user's config, whose PaddleDetection tree may hold the entry's config.
     """
     from qatfix.deep.build import signature_from_sections
+    from qatfix.deep.official_weights import official_signature, version_mismatch
 
     runtime = runtime or load_runtime()
     if not is_url(value):
@@ -103,8 +113,17 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
         return WeightsSignature(value, signature_from_sections(sections, runtime=runtime),
                                 "given model sections")
     entry = registry_entry(value)
+    official = official_signature(entry, config, runtime) if entry is not None else None
+    if official is not None:
+        return WeightsSignature(value, official[0], "official config", entry=f"registry entry {entry.name}",
+                                origin=official[1])
     if entry is not None and entry.model:
-        return WeightsSignature(value, signature_from_sections(entry.model, runtime=runtime),
-                                "model sections", entry=f"registry entry {entry.name}")
+        try:
+            return WeightsSignature(value, signature_from_sections(entry.model, runtime=runtime),
+                                    "model sections", entry=f"registry entry {entry.name}")
+        except DeepCheckError as exc:
+            if offline:
+                reason = exc.message.rpartition("sections: ")[2]
+                raise version_mismatch(entry, runtime.source, reason) from None
     path = download.fetch(url, cache_dir=cache_dir, offline=offline)
     return WeightsSignature(value, read_signature(str(path), runtime=runtime), "download", str(path))

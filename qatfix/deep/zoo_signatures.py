@@ -43,7 +43,7 @@ class TreeBuild:
 class StoreSummary:
     """What a rebuild wrote."""
 
-    #: tree -> {"ok": n, "error": n, "no-architecture": n}
+    #: tree -> {"ok": n, "error": n} over the configs that name a model
     counts: Mapping[str, Mapping[str, int]]
     #: tree -> {reason kind: n} of failed builds
     failures: Mapping[str, Mapping[str, int]]
@@ -111,13 +111,37 @@ def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progre
         raise DeepCheckError(f"building {tree.name} failed: {last}")
 
 
+#: (what the message holds, the kind of failure it is), first match wins
+_FAILURES = (
+    ("Download from", "the model downloads pretrained weights while it is built (no network)"),
+    ("not exist", "load_config reads dataset files that are not there"),
+    ("No such file", "a file the config names is missing"),
+    ("unexpected keyword argument", "the config passes an argument this ppdet does not take"),
+    ("Type promotion", "paddle 3 rejects an integer/float operation in the constructor"),
+)
+
+
 def failure_kind(error: str) -> str:
-    """A short class of a build error, for summaries ("load_config: KeyError", "timeout", ...)."""
+    """A short class of a build error, for summaries ("timeout", "a file ... is missing", ...)."""
     stage, _, rest = error.partition(": ")
     if stage in ("timeout", "crash"):
         return stage
-    stage = stage.split("(")[0]
-    return f"{stage}: {rest.split(':')[0]}"
+    for needle, kind in _FAILURES:
+        if needle in rest:
+            return kind
+    return f"{stage.split('(')[0]}: {rest.split(':')[0]}"
+
+
+def names_a_model(path: Path) -> bool:
+    """Whether the config, as qatfix resolves it, has an `architecture` (a failed ppdet load of
+    a dataset or base file is no model's failure). True when qatfix cannot tell either."""
+    from qatfix.config import resolve
+    from qatfix.errors import QatfixError
+
+    try:
+        return isinstance(resolve(str(path)).plain().get("architecture"), str)
+    except QatfixError:
+        return True
 
 
 def records_to_store(trees: Sequence[TreeBuild], records: Mapping[str, Sequence[Mapping[str, Any]]],
@@ -133,6 +157,9 @@ def records_to_store(trees: Sequence[TreeBuild], records: Mapping[str, Sequence[
         for item in records.get(tree.name, ()):
             key = config_key(tree.name, item["config"])
             if item["status"] == "error":
+                if item["error"].startswith("load_config:") and \
+                        not names_a_model(tree.root / item["config"]):
+                    continue
                 index["configs"][key] = {"error": item["error"]}
             elif item["status"] == "ok":
                 data = {"keys": item["keys"], "quantizable": item["quantizable"]}
@@ -236,12 +263,13 @@ def build_store(roots: Sequence[Path], output: Path, *, work: Path | None = None
     size = write_store(output, index, files)
     counts: dict[str, dict[str, int]] = {}
     failures: dict[str, dict[str, int]] = {}
-    for name, items in records.items():
-        for item in items:
-            counts.setdefault(name, {}).setdefault(item["status"], 0)
-            counts[name][item["status"]] += 1
-            if item["status"] == "error":
-                kind = failure_kind(item["error"])
-                failures.setdefault(name, {}).setdefault(kind, 0)
-                failures[name][kind] += 1
+    for key, entry in index["configs"].items():
+        name = key.partition(":")[0]
+        status = "error" if "error" in entry else "ok"
+        counts.setdefault(name, {}).setdefault(status, 0)
+        counts[name][status] += 1
+        if status == "error":
+            kind = failure_kind(entry["error"])
+            failures.setdefault(name, {}).setdefault(kind, 0)
+            failures[name][kind] += 1
     return StoreSummary(counts, failures, len(files), size, time.monotonic() - started)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
+from qatfix.errors import RegistryError
 from qatfix.registry.candidates import Candidate
 from qatfix.registry.records import WeightEntry
+from qatfix.registry.signatures import signature_index
 
 
 def _size(size: Any) -> str:
@@ -34,12 +36,30 @@ def entry_text(entry: WeightEntry) -> str:
         ("input size", _size(entry.input_size) if entry.input_size else None),
         ("train sizes", ", ".join(_size(s) for s in entry.train_sizes) or None),
         ("num classes", entry.num_classes), ("dataset", entry.dataset),
-        ("parameters", f"{entry.num_params:,}" if entry.num_params else None),
+        ("parameters",
+         f"{entry.num_params:,} values in model.parameters()" if entry.num_params else None),
+        ("state dict", _state_dict(entry)),
     ]
     lines = [f"{label + ':':<15}{value}" for label, value in rows if value is not None]
     lines += [f"{'listed at:':<15}{s}" for s in entry.sources]
     lines += [f"{'note:':<15}{n}" for n in entry.notes]
     return "\n".join(lines)
+
+
+def _state_dict(entry: WeightEntry) -> str | None:
+    """`463 tensors, 1,249,528 values (what a checkpoint holds)`, from the signature store."""
+    if not entry.config:
+        return None
+    try:
+        index = signature_index()
+    except RegistryError:
+        return None
+    for tree in [entry.tree] + sorted(t for t in index.trees if t != entry.tree):
+        found = index.entry(tree, entry.config) if tree else None
+        if found and "tensors" in found:
+            return (f"{found['tensors']} tensors, {found['elements']:,} values "
+                    "(what a checkpoint holds)")
+    return None
 
 
 def entries_json(entries: Iterable[WeightEntry]) -> str:

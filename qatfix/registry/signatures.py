@@ -20,10 +20,9 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Mapping
 
 from qatfix.errors import RegistryError
-from qatfix.registry import parse_cache
 from qatfix.model.signature import Signature
 
 SCHEMA_VERSION = 1
@@ -42,17 +41,40 @@ def default_signatures_dir() -> Path:
     return package_root.parent / "registry" / FOLDER
 
 
-class SignatureIndex(NamedTuple):
-    """index.json as read: which ppdet built each tree, and one entry per config."""
+class SignatureIndex:
+    """index.json as read: which ppdet built each tree, and one entry per config.
 
-    folder: Path
-    #: tree name -> {"ppdet": where the ppdet came from, "paddle": version}
-    trees: Mapping[str, Mapping[str, str]]
-    #: "TREE:configs/...yml" -> {"signature", "tensors", "parameters", "elements"} or {"error"}
-    configs: Mapping[str, Mapping[str, Any]]
+    One entry is found by its line (the index has one config per line), so a single lookup
+    costs a substring search instead of parsing every entry; `configs` parses them all.
+    """
+
+    def __init__(self, folder: Path, trees: Mapping[str, Mapping[str, str]], text: bytes,
+                 configs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self.folder = folder
+        #: tree name -> {"ppdet": where the ppdet came from, "paddle": version}
+        self.trees = trees
+        self._text = text
+        self._configs = configs
+
+    @property
+    def configs(self) -> Mapping[str, Mapping[str, Any]]:
+        """"TREE:configs/...yml" -> {"signature", "tensors", "parameters", "elements"} or {"error"}."""
+        if self._configs is None:
+            self._configs = json.loads(self._text)["configs"]
+        return self._configs
 
     def entry(self, tree: str, config: str) -> Mapping[str, Any] | None:
-        return self.configs.get(config_key(tree, config))
+        key = config_key(tree, config)
+        if self._configs is not None:
+            return self._configs.get(key)
+        needle = b"\n" + json.dumps(key).encode() + b": "
+        start = self._text.find(needle)
+        if start < 0:
+            return None
+        start += len(needle)
+        end = self._text.find(b"\n", start)
+        value = json.loads(self._text[start:end].rstrip(b","))
+        return value if isinstance(value, dict) else None
 
 
 def config_key(tree: str, config: str) -> str:
@@ -67,39 +89,61 @@ def canonical_json(data: Mapping[str, Any]) -> str:
 
 def signature_id(data: Mapping[str, Any]) -> str:
     """Content address of a signature file's data."""
-    import hashlib  # only building the store needs it; OpenSSL's import costs a check 3 ms
+    import hashlib  # imported here: it costs more than the rest of this module
 
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:16]
 
 
-def _read_json(path: Path, *, keep_parse: bool = False) -> Any:
-    """The JSON of a store file; `keep_parse` reads the shipped index through the parse kept
-    beside it (`parse_cache`), as the registry is read."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        return parse_cache.read_json(path) if keep_parse else json.loads(path.read_bytes())
+        return path.read_bytes()
     except OSError as exc:
         raise RegistryError(f"cannot read the signature store: {exc.strerror or exc}",
                             path=str(path)) from None
+
+
+def _read_json(path: Path, text: bytes | None = None) -> Any:
+    try:
+        return json.loads(_read_bytes(path) if text is None else text)
     except ValueError as exc:
         raise RegistryError(f"not valid JSON: {exc}", path=str(path)) from None
 
 
-def read_index(folder: Path, *, keep_parse: bool = False) -> SignatureIndex:
-    """The index of the store in `folder` (no caching)."""
+def _check_version(version: Any, path: Path) -> None:
+    if version != SCHEMA_VERSION:
+        raise RegistryError(f"schema_version {version!r} is not the supported {SCHEMA_VERSION}",
+                            path=str(path))
+
+
+_HEAD = (b"{", b'"schema_version": ', b'"trees": ', b'"configs": {')
+
+
+def read_index(folder: Path) -> SignatureIndex:
+    """The index of the store in `folder` (no caching). Written as `index_text` writes it, only
+    its head is parsed; any other JSON layout is parsed whole."""
     path = folder / INDEX
-    data = _read_json(path, keep_parse=keep_parse)
+    text = _read_bytes(path)
+    head = text.split(b"\n", 4)[:4]
+    if len(head) == 4 and all(line.startswith(start) for line, start in zip(head, _HEAD)):
+        try:
+            version = json.loads(head[1][len(_HEAD[1]):].rstrip(b","))
+            trees = json.loads(head[2][len(_HEAD[2]):].rstrip(b","))
+        except ValueError:
+            trees = None
+        if isinstance(trees, dict):
+            _check_version(version, path)
+            return SignatureIndex(folder, trees, text)
+    data = _read_json(path, text)
     if not isinstance(data, dict) or not isinstance(data.get("configs"), dict):
         raise RegistryError("not a signature index (no 'configs')", path=str(path))
-    if data.get("schema_version") != SCHEMA_VERSION:
-        raise RegistryError(f"schema_version {data.get('schema_version')!r} is not the supported "
-                            f"{SCHEMA_VERSION}", path=str(path))
-    return SignatureIndex(folder, data.get("trees") or {}, data["configs"])
+    _check_version(data.get("schema_version"), path)
+    return SignatureIndex(folder, data.get("trees") or {}, text, data["configs"])
 
 
 @functools.lru_cache(maxsize=1)
 def signature_index() -> SignatureIndex:
     """The shipped store's index, read once per process."""
-    return read_index(default_signatures_dir(), keep_parse=True)
+    return read_index(default_signatures_dir())
 
 
 def signature_from_data(data: Any, origin: str = "<signature>") -> Signature:
@@ -151,14 +195,52 @@ def configs_with_signature() -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def checkpoint_elements(config: str, tree: str | None = None) -> int | None:
+    """Scalar values in the state dict `config` builds (what its checkpoint holds): from `tree`
+    when built there, else from any tree that built the same relative config."""
+    index = signature_index()
+    trees = ([tree] if tree else []) + sorted(t for t in index.trees if t != tree)
+    for name in trees:
+        entry = index.entry(name, config)
+        if entry and "elements" in entry:
+            return int(entry["elements"])
+    return None
+
+
+def configs_matching(shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[str, str]]:
+    """(tree, config) of every config whose state dict has exactly these keys, in this order,
+    with these shapes: a checkpoint of that config's network. Only signature files whose
+    tensor and element counts agree are read."""
+    index = signature_index()
+    elements = 0
+    for shape in shapes.values():
+        count = 1
+        for dim in shape:
+            count *= dim
+        elements += count
+    wanted = list(shapes.items())
+    found: list[tuple[str, str]] = []
+    verdicts: dict[str, bool] = {}
+    for key, entry in sorted(index.configs.items()):
+        if entry.get("tensors") != len(wanted) or entry.get("elements") != elements:
+            continue
+        ident = str(entry["signature"])
+        if ident not in verdicts:
+            verdicts[ident] = list(_signature_file(index.folder, ident).shapes.items()) == wanted
+        if verdicts[ident]:
+            tree, _, config = key.partition(":")
+            found.append((tree, config))
+    return found
+
+
 @functools.lru_cache(maxsize=1)
 def configs_by_signature() -> dict[str, list[tuple[str, str]]]:
-    """signature id -> the (tree, config) pairs that build it, for matching checkpoints by content."""
+    """signature id -> the (tree, config) pairs that build it."""
     found: dict[str, list[tuple[str, str]]] = {}
-    for tree, config in configs_with_signature():
-        entry = signature_index().entry(tree, config)
-        assert entry is not None
-        found.setdefault(str(entry["signature"]), []).append((tree, config))
+    for key, entry in sorted(signature_index().configs.items()):
+        if "signature" in entry:
+            tree, _, config = key.partition(":")
+            found.setdefault(str(entry["signature"]), []).append((tree, config))
     return found
 
 

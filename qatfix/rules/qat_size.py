@@ -1,33 +1,67 @@
 """QF501: QAT does not shrink the checkpoint; int8 comes from export and conversion."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Literal
 
+from qatfix.record import record
 from qatfix.registry import candidates
+from qatfix.registry.records import WeightEntry
+from qatfix.registry.signatures import checkpoint_elements
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 
 
-def parameter_count(ctx: CheckContext) -> int | None:
-    """The model's parameter count from the registry: its own config's entry, else the loaded
-    weights or the first official weights of the same network."""
+@record
+class ModelSize:
+    """How many scalar values a model has, and which count that is."""
+
+    count: int
+    #: "state_dict": every tensor the checkpoint holds (what `--deep` counts);
+    #: "parameters": `model.parameters()`, each shared tensor once (the registry's num_params)
+    kind: Literal["state_dict", "parameters"]
+
+    def text(self) -> str:
+        where = "in the state dict" if self.kind == "state_dict" else "in model.parameters()"
+        return f"{self.count:,} values {where}"
+
+
+def _size_of(entry: WeightEntry) -> ModelSize | None:
+    """The state-dict size ppdet built for the entry's config (signature store), else the
+    registry's parameter count."""
+    if entry.config:
+        elements = checkpoint_elements(entry.config, entry.tree)
+        if elements:
+            return ModelSize(elements, "state_dict")
+    return ModelSize(int(entry.num_params), "parameters") if entry.num_params else None
+
+
+def model_size(ctx: CheckContext) -> ModelSize | None:
+    """The model's size: its own config's entry, else the loaded weights or the first official
+    weights of the same network."""
     from qatfix.registry import config_key
 
     for entry in ctx.registry.get_config(config_key(ctx.config_path)):
-        if entry.num_params and entry.kind == "detector":
-            return int(entry.num_params)
+        if entry.kind == "detector" and (size := _size_of(entry)):
+            return size
     entry = ctx.weights_entry
-    if entry is not None and entry.num_params and entry.model is not None and \
-            entry.network_key == ctx.identity.network_key:
-        return int(entry.num_params)
+    if entry is not None and entry.model is not None and \
+            entry.network_key == ctx.identity.network_key and (size := _size_of(entry)):
+        return size
     for candidate in candidates(ctx.identity, ctx.registry, limit=5, explain=False):
-        if candidate.same_network and candidate.entry.num_params:
-            return int(candidate.entry.num_params)
+        if candidate.same_network and (size := _size_of(candidate.entry)):
+            return size
     return None
 
 
 def megabytes(count: int, bytes_per_param: int) -> str:
     return f"{count * bytes_per_param / 1e6:.1f} MB"
+
+
+def size_note(what: str, float32_bytes: int, int8_bytes: int, *, exact: bool) -> str:
+    """` (1,249,528 values in the state dict: 5.0 MB as float32 ..., 1.4 MB once ... int8)`."""
+    about = "" if exact else "about "
+    return (f" ({what}: {about}{float32_bytes / 1e6:.1f} MB as float32 in model_final.pdparams, "
+            f"{about}{int8_bytes / 1e6:.1f} MB once exported as int8)")
 
 
 def size_message(sizes: str = "") -> str:
@@ -40,13 +74,12 @@ def size_message(sizes: str = "") -> str:
 def check(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.mode not in ("QAT", "PrunerQAT"):
         return
-    count = parameter_count(ctx)
-    sizes = (f" ({count:,} parameters: about {megabytes(count, 4)} as float32 in model_final."
-             f"pdparams, about {megabytes(count, 1)} once stored as int8)") if count else ""
+    size = model_size(ctx)
+    sizes = size_note(size.text(), size.count * 4, size.count, exact=False) if size else ""
     yield Issue(
         message=size_message(sizes),
         location=ctx.location(("slim",)),
-        data=(("num_params", count),) if count else (),
+        data=((size.kind, size.count),) if size else (),
     )
 
 
@@ -58,6 +91,9 @@ RULES = (Rule(
         "weights, so `model_final.pdparams` of a QAT run has the float model's size (plus "
         "quantizer scales). The int8 model is produced by exporting (`tools/export_model.py` "
         "with the slim config) and converting the inference model, e.g. with Paddle Lite's `opt` "
-        "or PaddleSlim's auto-compression. Sizes come from the registry's parameter counts."),
+        "or PaddleSlim's auto-compression. Sizes count the values of the model's state dict (every "
+        "tensor the checkpoint holds, batch-norm statistics included) as ppdet built the "
+        "official config (registry/signatures); without that, the registry's count of "
+        "`model.parameters()`, which holds each shared tensor once, and says so."),
     fix_safety="no fix: this is information about what to expect.",
     check=check),)

@@ -37,7 +37,8 @@ def test_counts_and_bytes_by_dtype(runtime: Any, lcnet: Any, tmp_path: Path,
 
     assert main(["inspect", str(path)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith(f"{path}: {len(state)} parameters, ")
+    assert text.startswith(f"{path}: {len(state)} tensors in its state dict, ")
+    assert "checkpoint: a checkpoint of" not in text  # the extra tensor makes it no official network
     assert "  int64: 1 tensors, 8 bytes" in text
     assert text.splitlines()[-1] == f"registry: none of {len(load_registry())} entries matches"
 
@@ -71,7 +72,10 @@ def test_official_file_is_recognised_by_signature(tmp_path: Path,
 
     assert main(["inspect", str(path), "--format", "json"]) == 0
     matches = json.loads(capsys.readouterr().out)["matches"]
-    assert matches == [{"name": "picodet_s_320_coco", "url": entry.url, "how": "signature"}]
+    # the file's own name first; picodet_s_416_coco trains the very same network
+    assert matches[0] == {"name": "picodet_s_320_coco", "url": entry.url, "how": "signature"}
+    assert {m["name"] for m in matches} <= {"picodet_s_320_coco", "picodet_s_416_coco"}
+    assert all(m["how"] == "signature" for m in matches)
 
     renamed = tmp_path / "picodet_s_320_coco_lcnet.pdparams"
     shutil.copy(path, renamed)
@@ -79,3 +83,40 @@ def test_official_file_is_recognised_by_signature(tmp_path: Path,
     assert "registry: picodet_s_320_coco_lcnet (https://paddledet.bj.bcebos.com/models/" \
            "picodet_s_320_coco_lcnet.pdparams) by file name, other signature" in \
            capsys.readouterr().out
+
+
+@pytest.mark.corpus
+def test_own_checkpoint_is_recognised_by_content(runtime: Any, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A training run's model_final.pdparams: no official file name, the config's exact network."""
+    from qatfix.registry.signatures import signature_of
+
+    config = "configs/picodet/picodet_s_320_coco_lcnet.yml"
+    if signature_of("develop", config) is None:
+        pytest.skip("the signature store has no develop picodet_s_320_coco_lcnet")
+    root = tree("develop")
+    with ppdet_state(runtime):
+        cfg = runtime.workspace.load_config(str(root / config))
+        model = runtime.workspace.create(cfg.architecture)
+    path = tmp_path / "output" / "picodet_s_320_coco_lcnet" / "model_final.pdparams"
+    path.parent.mkdir(parents=True)
+    runtime.paddle.save(model.state_dict(), str(path))
+
+    assert main(["inspect", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"{path}: 463 tensors in its state dict, 1,249,528 values, ")
+    assert f"checkpoint: a checkpoint of {config} (develop" in text
+    assert "registry: picodet_s_320_coco_lcnet (https://paddledet.bj.bcebos.com/models/" \
+           "picodet_s_320_coco_lcnet.pdparams) by signature" in text
+
+    assert main(["inspect", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["checkpoint_of"][0]["config"] == config
+    assert all(m["how"] == "signature" for m in data["matches"])
+
+    state = dict(model.state_dict())
+    state.pop(next(iter(state)))  # one tensor short: no longer that network
+    paddle_path = tmp_path / "partial.pdparams"
+    runtime.paddle.save(state, str(paddle_path))
+    assert main(["inspect", str(paddle_path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["checkpoint_of"] == []
