@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
     networks = actions.add_parser(
-        "networks", help="rederive registry/signatures/networks.json from the trees (no paddle)")
+        "networks", help="rederive registry/networks.json from the trees (no paddle)")
     networks.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
                           help="PaddleDetection root holding configs/ (repeat for several trees)")
     networks.add_argument("--check", action="store_true",

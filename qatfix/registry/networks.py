@@ -1,7 +1,7 @@
 """Which official configs build a given network, so a user's model finds its real signature.
 
 Two configs whose model sections (`qatfix.model.sections`) are equal build the same state dict in
-the same ppdet. `registry/signatures/networks.json` maps a digest of those sections to the
+the same ppdet. `registry/networks.json` maps a digest of those sections to the
 official configs that have them (with and without the class count), and records each such
 config's class count and the `pretrain_weights` it starts from. It is derived by resolving every
 config that has a signature with qatfix's own resolver; no paddle is needed to rebuild it.
@@ -63,9 +63,10 @@ class OfficialNetwork(NamedTuple):
 
 
 def networks_path() -> Path:
-    from qatfix.registry.signatures import default_signatures_dir
+    """Beside the shipped weights.json (the repository's registry/, or the wheel's _data/)."""
+    from qatfix.registry.loader import default_registry_path
 
-    return default_signatures_dir() / FILE_NAME
+    return default_registry_path().with_name(FILE_NAME)
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""Derive `registry/signatures/networks.json` from the trees and the committed signatures.
+"""Derive `registry/networks.json` from the trees and the committed signatures.
 
 Each official config that has a signature is resolved with qatfix's own resolver (exactly as
 ppdet reads it), and its model sections, class count and `pretrain_weights` are recorded. No
