@@ -46,8 +46,9 @@ def require(module: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        _missing(f"{module} cannot be imported ({exc})")
-        raise
+        problem = f"{module} cannot be imported ({exc})"
+    _missing(problem)
+    raise AssertionError("unreachable")
 
 
 def require_executable(name: str) -> str:
