@@ -8,7 +8,7 @@ import shutil
 import socket
 from pathlib import Path
 from types import ModuleType
-from typing import Iterator
+from typing import Iterator, NoReturn
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -32,7 +32,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
-def _missing(what: str) -> None:
+def _missing(what: str) -> NoReturn:
     if in_ci():
         pytest.fail(f"{what} (CI=true: required dependencies must be installed)", pytrace=False)
     raise pytest.skip.Exception(what, allow_module_level=True)
@@ -46,8 +46,8 @@ def require(module: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        _missing(f"{module} cannot be imported ({exc})")
-        raise
+        problem = f"{module} cannot be imported ({exc})"
+    _missing(problem)
 
 
 def require_executable(name: str) -> str:
@@ -56,7 +56,6 @@ def require_executable(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         _missing(f"the {name!r} executable is not on PATH")
-    assert found is not None
     return found
 
 

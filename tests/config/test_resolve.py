@@ -49,6 +49,21 @@ def test_bases_merge_in_order_then_the_file(tree: Path) -> None:
     assert [Path(f).name for f in r.files] == ["runtime.yml", "model.yml", "reader.yml", "model.yml"]
 
 
+def test_a_later_base_wins_over_an_earlier_one_key_by_key(tmp_path: Path) -> None:
+    """ppdet merges each `_BASE_` entry over the ones before it (deep, dict by dict), then the
+    file itself over all of them."""
+    write(tmp_path, "configs/a.yml", "epoch: 1\nLCNet:\n  scale: 1.0\n  act: relu\nonly_a: 1\n")
+    write(tmp_path, "configs/b.yml", "epoch: 2\nLCNet:\n  scale: 0.5\nonly_b: 2\n")
+    write(tmp_path, "configs/both.yml", "_BASE_: ['a.yml', 'b.yml']\nonly_b: 3\n")
+    write(tmp_path, "configs/swapped.yml", "_BASE_: ['b.yml', 'a.yml']\n")
+    both = resolve(str(tmp_path / "configs/both.yml"))
+    assert (both.get("epoch"), both.get("only_a"), both.get("only_b")) == (2, 1, 3)
+    assert both.get("LCNet") == {"scale": 0.5, "act": "relu"}
+    swapped = resolve(str(tmp_path / "configs/swapped.yml"))
+    assert (swapped.get("epoch"), swapped.get("only_b")) == (1, 2)
+    assert swapped.get("LCNet") == {"scale": 1.0, "act": "relu"}
+
+
 def test_provenance_names_file_line_and_what_was_overridden(tree: Path) -> None:
     r = resolve(str(tree / "configs/m/model.yml"))
     origin = r.origin(("LCNet", "scale"))

@@ -1,7 +1,13 @@
-"""The pure matcher against hand-made cases and against ppdet's own match_state_dict."""
+"""The pure matcher against hand-made cases and against ppdet's own match_state_dict: the
+installed paddledet 2.6.0 (release-2.6's ppdet) in this process, and the develop checkout's own
+`ppdet/utils/checkpoint.py` (which differs) in a process of its own."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Mapping
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -9,6 +15,10 @@ from hypothesis import strategies as st
 
 from qatfix.deep.matching import match_state_dict
 from qatfix.errors import DeepCheckError
+from tests.conftest import require, tree
+from tests.deep.conftest import ppdet_module
+
+TREE_PPDET = Path(__file__).resolve().parent / "tree_ppdet.py"
 
 
 def test_longest_dotted_suffix_wins() -> None:
@@ -61,7 +71,8 @@ def test_no_weights_fails_like_ppdet() -> None:
 
 # -- equivalence with paddledet's own function ---------------------------------------------------
 
-PARTS = ["backbone", "neck", "head", "res5", "conv", "bn", "weight", "bias", "a", "b"]
+# "xconv" and "ab" end in other parts ("conv", "b"): ppdet matches only suffixes starting at a dot
+PARTS = ["backbone", "neck", "head", "res5", "conv", "xconv", "bn", "weight", "bias", "a", "b", "ab"]
 SHAPES = [(1,), (2,), (2, 3)]
 keys = st.lists(st.sampled_from(PARTS), min_size=1, max_size=4).map(".".join)
 
@@ -83,8 +94,9 @@ def key_sets(draw: Any) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int
 
 
 def _ppdet(model: Mapping[str, Any], weights: Mapping[str, Any], log: list[str]) -> Any:
-    from ppdet.utils.checkpoint import match_state_dict as ppdet_match
+    from qatfix.deep.runtime import load_runtime
 
+    ppdet_match = ppdet_module(load_runtime(), "ppdet.utils.checkpoint").match_state_dict
     del log[:]
     try:
         return ppdet_match(model, weights)
@@ -113,20 +125,31 @@ def assert_same_as_ppdet(model: Mapping[str, Any], weights: Mapping[str, Any], l
     assert {m: by_identity[id(v)] for m, v in expected.items()} == ours.loaded_mapping()
 
 
+EXAMPLES = [
+    ({"backbone.res2.conv.weight": (2,)}, {"res2.conv.weight": (2,), "conv.weight": (2,)}),
+    ({"head.cls.weight": (2, 3)}, {"cls.weight": (2,), "head.cls.weight": (1,)}),
+    ({"a.conv.weight": (2,), "b.conv.weight": (2,)}, {"conv.weight": (2,)}),
+    ({"a.conv.weight": (2,), "b.conv.weight": (1,)}, {"conv.weight": (2,)}),
+    ({"bbox_head.res5.a": (1,)}, {"backbone.res5.a": (1,), "res5.a": (1,)}),
+    ({"q.aaaaaaaa.res5.c": (1,)}, {"aaaaaaaa.res5.c": (1,), "backbone.res5.c": (1,)}),
+    ({"q.zzzzzzzz.res5.c": (1,)}, {"zzzzzzzz.res5.c": (1,), "backbone.res5.c": (1,)}),
+    ({"a.weight": (1,)}, {}),
+    ({}, {"a.weight": (1,)}),
+    ({"a.": (1,)}, {"": (1,)}),
+]
+
+
+def with_examples(test: Any) -> Any:
+    for pair in EXAMPLES:
+        test = example(pair=pair)(test)
+    return test
+
+
 @pytest.mark.paddle
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(pair=key_sets())
-@example(pair=({"backbone.res2.conv.weight": (2,)}, {"res2.conv.weight": (2,), "conv.weight": (2,)}))
-@example(pair=({"head.cls.weight": (2, 3)}, {"cls.weight": (2,), "head.cls.weight": (1,)}))
-@example(pair=({"a.conv.weight": (2,), "b.conv.weight": (2,)}, {"conv.weight": (2,)}))
-@example(pair=({"a.conv.weight": (2,), "b.conv.weight": (1,)}, {"conv.weight": (2,)}))
-@example(pair=({"bbox_head.res5.a": (1,)}, {"backbone.res5.a": (1,), "res5.a": (1,)}))
-@example(pair=({"q.aaaaaaaa.res5.c": (1,)}, {"aaaaaaaa.res5.c": (1,), "backbone.res5.c": (1,)}))
-@example(pair=({"q.zzzzzzzz.res5.c": (1,)}, {"zzzzzzzz.res5.c": (1,), "backbone.res5.c": (1,)}))
-@example(pair=({"a.weight": (1,)}, {}))
-@example(pair=({}, {"a.weight": (1,)}))
-@example(pair=({"a.": (1,)}, {"": (1,)}))
+@with_examples
 def test_generated_pairs_match_ppdet(runtime: Any, ppdet_log: list[str],
                                      pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     import numpy as np
@@ -158,3 +181,118 @@ def test_backbone_only_weights_load_by_suffix(runtime: Any, lcnet: Any,
     result = match_state_dict(lcnet.shapes(), {k: tuple(v.shape) for k, v in backbone.items()})
     assert result.loaded_count == len(backbone) > 0
     assert {m.split(".")[0] for m, _ in result.loaded} == {"backbone"}
+
+
+# -- the develop checkout's own ppdet, for develop configs ---------------------------------------
+
+class TreePpdet:
+    """A tree's ppdet answering match requests from a process of its own (see tree_ppdet.py)."""
+
+    def __init__(self, root: Path, installed: bool = False) -> None:
+        self.root = root
+        self.flags = ["--installed"] if installed else []
+        self.process = subprocess.Popen(
+            [sys.executable, str(TREE_PPDET), str(root), *self.flags, "serve"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        ready = json.loads(self._read())
+        self.checkpoint_file = Path(ready["ready"])
+
+    def _read(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, f"the ppdet of {self.root} exited ({self.process.poll()})"
+        return line
+
+    def match(self, model: Mapping[str, Any], weights: Mapping[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        request = {"model": {k: list(v) for k, v in model.items()},
+                   "weights": {k: list(v) for k, v in weights.items()}}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self._read())
+
+    def build(self, configs: list[str]) -> dict[str, dict[str, tuple[int, ...]]]:
+        """The state dict shapes of the models the tree's ppdet builds from `configs`, each in a
+        fresh process (ppdet keeps every loaded config in its global config), side by side."""
+        running = {c: subprocess.Popen([sys.executable, str(TREE_PPDET), str(self.root),
+                                        *self.flags, "build", c], stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True) for c in configs}
+        shapes = {}
+        for config, process in running.items():
+            out, err = process.communicate(timeout=600)
+            assert process.returncode == 0, err[-2000:]
+            shapes[config] = {k: tuple(v) for k, v in json.loads(out).items()}
+        return shapes
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def develop_ppdet() -> Iterator[TreePpdet]:
+    require("paddle")
+    root = tree("develop")
+    oracle = TreePpdet(root)
+    assert oracle.checkpoint_file == (root / "ppdet" / "utils" / "checkpoint.py").resolve()
+    yield oracle
+    oracle.close()
+
+
+def assert_same_as(oracle: TreePpdet, model: Mapping[str, Any], weights: Mapping[str, Any]) -> Any:
+    """Our result on the shapes equals the oracle's: loads, log lines and errors."""
+    theirs = oracle.match(model, weights)
+    if not weights:
+        assert theirs["error"] is not None and "empty sequence" in theirs["error"]
+        with pytest.raises(DeepCheckError):
+            match_state_dict(model, weights)
+        return None
+    ours = match_state_dict(model, weights)
+    assert theirs["lines"] == ours.ppdet_lines("numpy")
+    assert theirs["error"] == ours.error
+    if theirs["error"] is None:
+        assert theirs["loaded"] == ours.loaded_mapping()
+    return ours
+
+
+@pytest.mark.paddle
+@pytest.mark.corpus
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=key_sets())
+@with_examples
+def test_generated_pairs_match_develops_own_ppdet(develop_ppdet: TreePpdet,
+                                                  pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    assert_same_as(develop_ppdet, *pair)
+
+
+DEVELOP_PAIRS = {
+    # the seed case: PicoDet-S-320 LCNet trained from the legacy ESNet weights
+    "picodet_lcnet_from_esnet": ("configs/picodet/picodet_s_320_coco_lcnet.yml",
+                                 "configs/picodet/legacy_model/picodet_s_320_coco.yml"),
+    # Faster R-CNN C4: the res5 head's `bbox_head.head.res5...` keys load from `backbone.res5...`
+    "faster_rcnn_c4_from_fpn": ("configs/faster_rcnn/faster_rcnn_r50_1x_coco.yml",
+                                "configs/faster_rcnn/faster_rcnn_r50_fpn_1x_coco.yml"),
+}
+
+
+@pytest.fixture(scope="module")
+def develop_shapes(develop_ppdet: TreePpdet) -> dict[str, dict[str, tuple[int, ...]]]:
+    return develop_ppdet.build(sorted({c for pair in DEVELOP_PAIRS.values() for c in pair}))
+
+
+@pytest.mark.paddle
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", sorted(DEVELOP_PAIRS))
+def test_develop_configs_match_develops_own_ppdet(develop_ppdet: TreePpdet,
+                                                  develop_shapes: dict[str, Any],
+                                                  name: str) -> None:
+    model_config, weights_config = DEVELOP_PAIRS[name]
+    model, weights = develop_shapes[model_config], develop_shapes[weights_config]
+    ours = assert_same_as(develop_ppdet, model, weights)
+    assert 0 < ours.loaded_count < len(model)
+    if name == "picodet_lcnet_from_esnet":
+        assert (ours.loaded_count, len(model), len(ours.shape_mismatches)) == (140, 463, 8)
+    else:
+        res5 = [(m, w) for m, w in ours.loaded if ".res5." in m and not m.startswith("backbone.")]
+        assert res5 and all(w.startswith("backbone.res5.") for _, w in res5)

@@ -79,9 +79,20 @@ def test_select_ignore_and_inline_suppression(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path, leaf_extra="LearningRate:\n  base_lr: 1e-4\n")
     assert codes(check(model, slim, select=["QF4"])) == ["QF402"]
     assert "QF402" not in codes(check(model, slim, ignore=["QF402"]))
-    text = Path(model).read_text().replace("base_lr: 1e-4", "base_lr: 1e-4  # qatfix: ignore[QF402]")
-    Path(model).write_text(text)
-    assert "QF402" not in codes(check(model, slim))
+    original = Path(model).read_text()
+
+    def with_comment(comment: str) -> list[str]:
+        Path(model).write_text(original.replace("base_lr: 1e-4", f"base_lr: 1e-4  {comment}"))
+        return codes(check(model, slim))
+
+    assert "QF402" not in with_comment("# qatfix: ignore[QF402]")
+    assert "QF402" not in with_comment("# qatfix: ignore")  # every code on the line
+    assert "QF402" not in with_comment("#qatfix:ignore[QF999, qf402]")
+    # another code named, or the comment on another line: the finding stays
+    assert "QF402" in with_comment("# qatfix: ignore[QF201]")
+    assert "QF402" in with_comment("# qatfix: ignore[QF4020]")
+    Path(model).write_text(original.replace("LearningRate:", "LearningRate:  # qatfix: ignore[QF402]"))
+    assert "QF402" in codes(check(model, slim))
 
 
 def test_distill_checks_student_and_teacher_against_their_own_weights(tmp_path: Path) -> None:
