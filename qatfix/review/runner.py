@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from qatfix.errors import ConfigError
-from qatfix.findings import SEVERITY_RANK, Finding, Location
+from qatfix.findings import SEVERITY_RANK, Finding
 from qatfix.record import record
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
@@ -25,9 +25,10 @@ from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
+from qatfix.unchecked import UNREADABLE, unreadable
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
-CONFIG_ERROR_CODE = "QF000"
+CONFIG_ERROR_CODE = UNREADABLE
 
 
 class FindingSource(Protocol):
@@ -75,9 +76,7 @@ def collect_findings(check: FindingSource, root: str,
         try:
             findings.extend(check(config, slim, (), root=root, static_only=True))
         except ConfigError as exc:
-            where = Location(exc.path or config, exc.line or 0, exc.column or 0)
-            findings.append(Finding(CONFIG_ERROR_CODE, "error", exc.message, where,
-                                    config=target.config))
+            findings.append(unreadable(exc, target.config, config))
     return findings
 
 
