@@ -16,6 +16,7 @@ from typing import Any
 
 from qatfix.errors import ConfigError
 from qatfix.record import record
+from qatfix.repo_paths import inside_root
 
 PROJECT_FILE = ".qatfix.toml"
 
@@ -55,13 +56,6 @@ def _read_table(root: str) -> tuple[dict[str, Any], str] | None:
         if isinstance(table, dict):
             return table, "pyproject.toml"
     return None
-
-
-def inside_root(root: str, path: str) -> bool:
-    """True when `path`, with symlinks resolved, lies inside `root`."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _clean(root: str, value: object, source: str) -> str:

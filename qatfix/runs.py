@@ -3,8 +3,9 @@
 A slim config means little on its own and a model config is often trained with a slim config:
 each named file is checked through every pair it takes part in (the project's `.qatfix.toml`
 pairs and the pairs the model-zoo READMEs document), as the model, the slim config, or a base of
-either. Two named files where exactly one is a slim config are one run. A file that is neither a
-model nor a slim config is not checked, and said so (QF002).
+either. Two named files where exactly one is a slim config are one run. A base (neither a model
+nor a slim config) is checked through the configs of its tree that inherit from it; any other
+file is not checked, and said so (QF002).
 """
 from __future__ import annotations
 
@@ -93,6 +94,26 @@ class _Pairs:
         return [p for p in self.pairs if path in chains.get(p[0], ()) | chains.get(p[1], ())]
 
 
+def inheriting(path: str) -> list[str]:
+    """Model and slim configs of the PaddleDetection tree holding `path` that read it through
+    `_BASE_` (a changed base is checked through them), spelled like `path`."""
+    from qatfix.inheritance import descendants
+    from qatfix.rules.context import find_run_root
+
+    full = os.path.abspath(path)
+    parts = full.split(os.sep)
+    if "configs" not in parts[:-1]:
+        return []
+    root = find_run_root(full)
+    rel = os.path.relpath(full, root).replace(os.sep, "/")
+    found = []
+    for heir in descendants(root, [rel]):
+        absolute = os.path.join(root, heir)
+        if kind_of(absolute) in ("model", "slim"):
+            found.append(_shown(absolute, path))
+    return found
+
+
 def _absolute(root: str, pair: Pair) -> tuple[str, str]:
     return (os.path.normpath(os.path.join(root, pair.config)),
             os.path.normpath(os.path.join(root, pair.slim)))
@@ -125,9 +146,11 @@ def plan(paths: Iterable[str]) -> Plan:
         pairs = known.with_side(full)
         if kind == "other" and not pairs:
             pairs = known.through_bases(full)
-            if not pairs:
+            heirs = [] if pairs else inheriting(path)
+            if not pairs and not heirs:
                 unchecked.append(not_understood(path, foreign_kind(resolve(path).data)))
                 continue
+            runs.update((Run(h), None) for h in heirs)
         if kind == "model":
             runs[Run(path)] = None
         for config, slim in pairs:

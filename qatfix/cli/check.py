@@ -288,6 +288,10 @@ def named_pair(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_codes(args)
+    if args.opt:
+        from qatfix.config.options import parse_options
+
+        parse_options(args.opt)  # a malformed -o is a usage error whatever is checked
     named_pair(args)
     if args.interactive:
         from qatfix.interactive import run_interactive

@@ -19,8 +19,8 @@ from qatfix.review.dedupe import already_posted
 from qatfix.review.diff_lines import FileDiff, parse_patch
 from qatfix.review.github_api import GitHubClient, GitHubError
 from qatfix.review.items import ReviewItem, build_items
-from qatfix.review.pairs import read_pairs
-from qatfix.review.paths import read_text
+from qatfix.pairs import read_pairs
+from qatfix.repo_paths import read_text
 from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings

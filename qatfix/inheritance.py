@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
-from qatfix.review.paths import inside_root, read_text, repo_relative
+from qatfix.repo_paths import inside_root, read_text, repo_relative
 
 BASE_KEY = "_BASE_"
 CONFIG_SUFFIXES = (".yml", ".yaml")
