@@ -117,27 +117,6 @@ def plan_runs(args: argparse.Namespace) -> tuple[list[tuple[str, str | None]], l
     return [(r.config, r.slim) for r in planned.runs], list(planned.unchecked)
 
 
-class Progress:
-    """`[3/40] path` on stderr while a long run goes on: on a terminal only, never with a
-    machine-readable format, cleared before anything else is printed."""
-
-    def __init__(self, fmt: str) -> None:
-        self.enabled = fmt == "text" and sys.stderr.isatty()
-        self.shown = False
-
-    def show(self, text: str) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\r\033[K{text[-100:]}")
-            sys.stderr.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
-            self.shown = False
-
-
 @record
 class Collected:
     """Findings of every run, and what could not be checked."""
@@ -159,7 +138,7 @@ def _run_label(config: str, slim: str | None) -> str:
 
 
 def _deep(args: argparse.Namespace, config: str, slim: str | None, found: list[Finding],
-          progress: Progress) -> tuple[list[Finding], bool]:
+          progress: Any) -> tuple[list[Finding], bool]:
     """Static findings with the `--deep` ones; QF003 (and the static ones) when deep fails."""
     from qatfix.cli.deep_check import deep_findings
     from qatfix.deep.download import cache_root
@@ -182,6 +161,8 @@ def collect(args: argparse.Namespace) -> Collected:
     from qatfix.unchecked import unreadable
 
     runs, unchecked = plan_runs(args)
+    from qatfix.cli.progress import Progress
+
     progress = Progress(getattr(args, "format", "text"))
     per_run: list[tuple[tuple[str, str | None], list[Finding]]] = []
     failures = deep_failed = 0
