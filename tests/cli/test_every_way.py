@@ -334,19 +334,40 @@ def test_one_slim_file_shared_by_two_models_names_both_and_refuses_conflicting_f
 
 # -- --deep that cannot run -----------------------------------------------------------------------
 
-def test_deep_that_cannot_download_keeps_the_static_findings(tree: Path, tmp_path: Path) -> None:
+def test_deep_without_paddle_keeps_the_static_findings(tree: Path, tmp_path: Path) -> None:
+    """A machine without paddle: a `paddle` package that cannot be imported shadows the real one."""
+    shadow = tmp_path / "no-paddle" / "paddle"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text('raise ImportError("No module named paddle")\n')
+    path = os.pathsep.join([str(shadow.parent), os.environ.get("PYTHONPATH", "")])
+    done = qatfix("-c", MODEL, "--slim_config", SLIM, "--deep", cwd=tree, env={"PYTHONPATH": path})
+    assert "--deep could not run for 1 config(s)" in one_error_line(done)
+    seed_error(done.stdout)
+    assert f"{SLIM}: warning QF003 --deep did not run: the deep check needs paddlepaddle" \
+        in done.stdout
+    assert "what to do: install the [paddle] extra" in done.stdout
+
+
+def test_deep_that_cannot_download_reports_every_config(tree: Path, tmp_path: Path) -> None:
     pytest.importorskip("paddle")
     pytest.importorskip("ppdet")
     cache = tmp_path / "empty-cache"
     cache.mkdir()
-    for targets in ([f"-c={MODEL}", "--slim_config", SLIM], [SLIM, MODEL, MODEL_416]):
-        done = qatfix(*targets, "--deep", "--offline", cwd=tree,
-                      env={"QATFIX_CACHE_DIR": str(cache)})
-        line = one_error_line(done)
-        assert "--deep could not run for" in line
-        assert "QF101" in done.stdout and "QF003" in done.stdout
-        assert "all clear" not in done.stdout
-        assert str(cache) in done.stdout  # says where the file would have to be
+    unknown = "https://paddledet.bj.bcebos.com/models/not_published.pdparams"
+    done = qatfix(MODEL, "configs/yolov3/yolov3_darknet53_270e_coco.yml", "--deep", "--offline",
+                  "-o", f"pretrain_weights={unknown}", "--format", "json", cwd=tree,
+                  env={"QATFIX_CACHE_DIR": str(cache)})
+    assert "--deep could not run for" in one_error_line(done)
+    data = json.loads(done.stdout)
+    failed = [f for f in data["findings"] if f["code"] == "QF003"]
+    assert {f["config"] for f in failed} >= {MODEL, "configs/yolov3/yolov3_darknet53_270e_coco.yml"}
+    for finding in failed:
+        assert "what to do: " in finding["message"]
+    downloads = [f for f in failed if "not in the weights cache" in f["message"]]
+    assert {f["config"] for f in downloads} >= {MODEL}
+    for finding in downloads:
+        assert f"put the weights file in the cache folder {cache}" in finding["message"]
+    assert data["summary"]["unchecked"] == len(failed)
 
 
 # -- help and progress -------------------------------------------------------------------------------
