@@ -186,7 +186,9 @@ def collect(args: argparse.Namespace) -> Collected:
             deep_failed += not ran
         per_run.append(((config, slim), found))
     progress.clear()
-    findings = group_by_run(per_run) if len(runs) > 1 else [f for _, fs in per_run for f in fs]
+    explicit = bool(args.config or args.slim_config)
+    findings = (group_by_run(per_run) if not explicit
+                else [f for _, fs in per_run for f in fs])
     from qatfix.engine import sort_findings
 
     return Collected(tuple(sort_findings([*findings, *unchecked])), failures, deep_failed,
