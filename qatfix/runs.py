@@ -9,6 +9,7 @@ file is not checked, and said so (QF002).
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Sequence
 
@@ -97,21 +98,43 @@ class _Pairs:
 def inheriting(path: str) -> list[str]:
     """Model and slim configs of the PaddleDetection tree holding `path` that read it through
     `_BASE_` (a changed base is checked through them), spelled like `path`."""
-    from qatfix.inheritance import descendants
     from qatfix.rules.context import find_run_root
 
     full = os.path.abspath(path)
-    parts = full.split(os.sep)
-    if "configs" not in parts[:-1]:
+    if "configs" not in full.split(os.sep)[:-1]:
         return []
     root = find_run_root(full)
+    included_by = _included_by(root)
     rel = os.path.relpath(full, root).replace(os.sep, "/")
+    reached: set[str] = set()
+    frontier = {rel}
+    while frontier:
+        step = {heir for base in frontier for heir in included_by.get(base, ())} - reached
+        reached |= step
+        frontier = step
     found = []
-    for heir in descendants(root, [rel]):
+    for heir in sorted(reached - {rel}):
         absolute = os.path.join(root, heir)
         if kind_of(absolute) in ("model", "slim"):
             found.append(_shown(absolute, path))
     return found
+
+
+@functools.lru_cache(maxsize=4)
+def _included_by(root: str) -> dict[str, tuple[str, ...]]:
+    """base -> the files of the tree under `root` that list it in `_BASE_` (read once a run)."""
+    from qatfix.inheritance import BASE_KEY, bases_of, config_files
+    from qatfix.repo_paths import read_text
+
+    index: dict[str, list[str]] = {}
+    for rel in config_files(os.path.join(root, "configs")):
+        rel = f"configs/{rel}"
+        text = read_text(root, rel)
+        if text is None or BASE_KEY not in text:
+            continue
+        for base in bases_of(root, rel, text):
+            index.setdefault(base, []).append(rel)
+    return {base: tuple(heirs) for base, heirs in index.items()}
 
 
 def _absolute(root: str, pair: Pair) -> tuple[str, str]:

@@ -27,6 +27,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: commands that also take a pasted ppdet command line (`qatfix resolve python tools/train.py ...`)
+READS_COMMANDS = ("check", "resolve")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,15 +62,18 @@ def _with_default_command(argv: list[str], names: Sequence[str]) -> list[str]:
     ...` mean `qatfix check ...`; a mistyped command name is an error, not a file to check."""
     if not argv:
         return argv
+    first = argv[0]
+    if first in ("-h", "--help", "--version") or (first in names and first not in READS_COMMANDS):
+        return argv
+    from qatfix.cli.pasted import is_python
+
+    if first not in names and not first.startswith("-") and not first.endswith(".py") \
+            and not is_python(first) and not os.path.exists(first):
+        _refuse_typo(first, names)
     from qatfix.cli.pasted import translate
 
     argv = translate(argv)
-    first = argv[0]
-    if first in names or first in ("-h", "--help", "--version"):
-        return argv
-    if not first.startswith("-") and not os.path.exists(first):
-        _refuse_typo(first, names)
-    return ["check", *argv]
+    return argv if argv[0] in names else ["check", *argv]
 
 
 def _refuse_typo(word: str, names: Sequence[str]) -> None:
