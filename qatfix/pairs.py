@@ -103,3 +103,15 @@ def project_root(start: str) -> str | None:
         if parent == current:
             return None
         current = parent
+
+
+def known_pairs(root: str, registry: Any) -> tuple[Pair, ...]:
+    """The project's pairs, then the documented pairs whose two files exist under `root`."""
+    configured = read_pairs(root)
+    seen = set(configured)
+    extra = [p for p in documented_pairs(registry) if p not in seen
+             and os.path.isfile(os.path.join(root, p.config))
+             and os.path.isfile(os.path.join(root, p.slim))
+             and inside_root(root, os.path.join(root, p.config))
+             and inside_root(root, os.path.join(root, p.slim))]
+    return (*configured, *extra)

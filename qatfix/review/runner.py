@@ -19,7 +19,7 @@ from qatfix.review.dedupe import already_posted
 from qatfix.review.diff_lines import FileDiff, parse_patch
 from qatfix.review.github_api import GitHubClient, GitHubError
 from qatfix.review.items import ReviewItem, build_items
-from qatfix.pairs import read_pairs
+from qatfix.pairs import known_pairs
 from qatfix.repo_paths import read_text
 from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
@@ -103,7 +103,9 @@ def run_review(settings: ReviewSettings, check: FindingSource,
                      f"{head_sha[:12]}; findings go into the review body only "
                      "(check out the head commit to get suggested changes)")
     diffs = changed_files(client, settings)
-    targets = select_targets(settings.root, diffs, read_pairs(settings.root))
+    from qatfix.registry import load_registry
+
+    targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
     findings = collect_findings(check, settings.root, targets)
     read: Callable[[str], str | None] = partial(read_text, settings.root)
     items = build_items(findings, settings.root, diffs, read, inline=inline)
