@@ -39,13 +39,42 @@ class Plan:
 
 def kind_of(path: str) -> str:
     """`model`, `slim`, `other` (a mapping qatfix does not check) or `unreadable`."""
-    try:
-        data = resolve(path).data
-    except QatfixError:
+    keys = _chain_keys(os.path.normpath(os.path.abspath(path)), ())
+    if keys is None:
         return "unreadable"
-    if "slim" in data and "architecture" not in data:
+    if "slim" in keys and "architecture" not in keys:
         return "slim"
-    return "model" if "architecture" in data else "other"
+    return "model" if "architecture" in keys else "other"
+
+
+@functools.lru_cache(maxsize=4096)
+def _chain_keys(path: str, chain: tuple[str, ...]) -> frozenset[str] | None:
+    """Top-level keys of `path` and its `_BASE_` files (mappings merge, so none is lost); None
+    when any of them cannot be read. Each file is read once per run, not once per config."""
+    from qatfix.config import base_path, load_document
+    from qatfix.config.nodes import ConfigMap
+
+    if path in chain:
+        return None
+    try:
+        data = load_document(path).construct()
+    except QatfixError:
+        return None
+    if not isinstance(data, ConfigMap):
+        return None
+    keys = set(data) - {"_BASE_"}
+    bases = data.get("_BASE_")
+    if bases is not None:
+        if not isinstance(bases, list):
+            return None
+        for entry in bases:
+            if not isinstance(entry, str):
+                return None
+            inherited = _chain_keys(base_path(path, entry), (*chain, path))
+            if inherited is None:
+                return None
+            keys |= inherited
+    return frozenset(keys)
 
 
 def positional_pair(paths: Sequence[str]) -> Run | None:

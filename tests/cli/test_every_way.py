@@ -404,3 +404,11 @@ def test_progress_on_a_terminal_only_and_never_in_machine_formats(tree: Path) ->
         json.loads(out)
     piped = qatfix("configs/picodet/", cwd=tree)
     assert "\x1b[K" not in piped.stderr
+
+
+@pytest.mark.parametrize("code", ["QF000", "QF002", "QF003", "QF405"])
+def test_the_new_codes_are_explained_like_every_rule(tmp_path: Path, code: str) -> None:
+    done = qatfix("explain", code, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for section in ("What it checks:", "Why it matters:", "Example:", "Fix safety:"):
+        assert section in done.stdout, (code, section)
