@@ -121,13 +121,16 @@ def plan_runs(args: argparse.Namespace) -> tuple[list[tuple[str, str | None]], l
 class Collected:
     """Findings of every run, and what could not be checked."""
 
+    #: as the rules made them (what fixes are verified against)
     findings: tuple[Finding, ...]
+    #: as reported: a finding in a file several runs share once, naming those runs
     #: runs whose config could not be read (QF000 findings)
     unreadable: int = 0
     #: runs where `--deep` could not run (QF003 findings)
     deep_failed: int = 0
     #: runs checked (readable configs)
     checked: int = 0
+    shown: tuple[Finding, ...] = ()
 
     def __iter__(self) -> Iterator[Any]:  # `findings, failures = collect(args)`
         return iter((list(self.findings), self.unreadable + self.deep_failed))
@@ -186,13 +189,22 @@ def collect(args: argparse.Namespace) -> Collected:
             deep_failed += not ran
         per_run.append(((config, slim), found))
     progress.clear()
-    explicit = bool(args.config or args.slim_config)
-    findings = (group_by_run(per_run) if not explicit
-                else [f for _, fs in per_run for f in fs])
     from qatfix.engine import sort_findings
 
-    return Collected(tuple(sort_findings([*findings, *unchecked])), failures, deep_failed,
-                     len(runs) - failures)
+    findings = _unique_by_fix([*(f for _, fs in per_run for f in fs), *unchecked])
+    explicit = bool(args.config or args.slim_config)
+    shown = findings if explicit else sort_findings([*group_by_run(per_run), *unchecked])
+    return Collected(tuple(findings), failures, deep_failed, len(runs) - failures, tuple(shown))
+
+
+def _unique_by_fix(findings: Sequence[Finding]) -> list[Finding]:
+    """Sorted as the engine sorts; a finding repeated by several runs is kept once per distinct
+    fix, so fixes that disagree on one line are all seen (and refused together)."""
+    unique: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.code, f.location, f.message, f.fix), f)
+    return sorted(unique.values(), key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
+                                                  f.location.line, f.code))
 
 
 def group_by_run(per_run: Sequence[tuple[tuple[str, str | None], Sequence[Finding]]]
@@ -281,13 +293,13 @@ def run(args: argparse.Namespace) -> int:
 
         return run_interactive(args)
     collected = collect(args)
-    findings = list(collected.findings)
     if args.diff or args.apply:
         from qatfix.cli.fixing import apply_or_diff
 
-        return apply_or_diff(args, findings, collected.unreadable + collected.deep_failed)
-    sys.stdout.write(report(findings, args.format))
-    return final_exit(collected, _exit_code(findings, args.fail_on))
+        return apply_or_diff(args, list(collected.findings),
+                             collected.unreadable + collected.deep_failed)
+    sys.stdout.write(report(collected.shown, args.format))
+    return final_exit(collected, _exit_code(collected.shown, args.fail_on))
 
 
 def final_exit(collected: Collected, code: int) -> int:

@@ -184,11 +184,12 @@ def apply_or_diff(args: argparse.Namespace, findings: Sequence[Finding], failure
         print(f"fixed {display_path(path)}", file=sys.stderr)
     from qatfix.cli.check import collect
 
-    remaining, failures_after = collect(args)
+    after = collect(args)
+    remaining = list(after.shown)
     if accepted:
         print(f"applied {accepted} fix{'es' if accepted != 1 else ''}", file=sys.stderr)
     if remaining:
         sys.stdout.write(report(remaining, args.format))
-    if failures or failures_after:
+    if failures or after.unreadable or after.deep_failed:
         return 2
     return _exit_code(remaining, args.fail_on)

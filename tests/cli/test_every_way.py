@@ -43,7 +43,8 @@ def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
 def copy_configs(root: Path) -> Path:
     if not (DEVELOP / "configs").is_dir():
         pytest.skip("shared PaddleDetection develop tree is not available")
-    shutil.copytree(DEVELOP / "configs", root / "configs")
+    # plain copies (the shared tree is read-only): tests may change them
+    shutil.copytree(DEVELOP / "configs", root / "configs", copy_function=shutil.copyfile)
     return root
 
 
@@ -329,6 +330,7 @@ def test_one_slim_file_shared_by_two_models_names_both_and_refuses_conflicting_f
     assert f"from: -c {MODEL} --slim_config {SLIM}" in done.stdout
     assert f"from: -c {MODEL_416} --slim_config {SLIM}" in done.stdout
     before = (own_tree / SLIM).read_bytes()
+    assert os.access(own_tree / SLIM, os.W_OK)
     applied = qatfix(SLIM, "--apply", cwd=own_tree)
     assert (own_tree / SLIM).read_bytes() == before  # neither model's weights won by coming first
     assert f"2 configs share {SLIM}:1 and need different fixes there" in applied.stderr
@@ -412,3 +414,15 @@ def test_the_new_codes_are_explained_like_every_rule(tmp_path: Path, code: str) 
     assert done.returncode == 0, done.stderr
     for section in ("What it checks:", "Why it matters:", "Example:", "Fix safety:"):
         assert section in done.stdout, (code, section)
+
+
+def test_apply_on_a_slim_file_alone_fixes_it_for_its_paired_model(own_tree: Path) -> None:
+    """The fix is verified against the pair it came from, not against the slim file alone."""
+    (own_tree / ".qatfix.toml").write_text(SEED_PAIR, encoding="utf-8")
+    done = qatfix(SLIM, "--apply", cwd=own_tree)
+    assert "applied 1 fix" in done.stderr, done.stderr
+    first = (own_tree / SLIM).read_text(encoding="utf-8").splitlines()[0]
+    assert first == ("pretrain_weights: "
+                     "https://paddledet.bj.bcebos.com/models/picodet_s_320_coco_lcnet.pdparams")
+    again = qatfix("-c", MODEL, "--slim_config", SLIM, "--select", "QF101", cwd=own_tree)
+    assert again.returncode == 0 and again.stdout.strip() == "all clear"
