@@ -15,7 +15,7 @@ class Progress:
 
     def show(self, text: str) -> None:
         if self.enabled:
-            sys.stderr.write(f"\r\033[K{text[-100:]}")
+            sys.stderr.write(f"\r\033[K{_fit(text)}")
             sys.stderr.flush()
             self.shown = True
 
@@ -24,3 +24,14 @@ class Progress:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
             self.shown = False
+
+
+def _fit(text: str) -> str:
+    """`text` shortened in the middle to one terminal line, so it never wraps."""
+    import shutil
+
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    if len(text) <= width:
+        return text
+    keep = (width - 3) // 2
+    return f"{text[:keep]}...{text[-(width - 3 - keep):]}"

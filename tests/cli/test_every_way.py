@@ -391,7 +391,8 @@ def test_help_shows_the_main_flags_and_three_examples(tmp_path: Path) -> None:
 def _pty(argv: list[str], cwd: Path) -> str:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(sys.executable, ["-m", "qatfix", *argv], cwd=str(cwd),
-                          env={**os.environ, "NO_COLOR": "1"}, encoding="utf-8", timeout=300)
+                          env={**os.environ, "NO_COLOR": "1"}, encoding="utf-8", timeout=300,
+                          dimensions=(24, 200))
     child.expect(pexpect.EOF)
     child.close()
     return str(child.before)
@@ -426,3 +427,16 @@ def test_apply_on_a_slim_file_alone_fixes_it_for_its_paired_model(own_tree: Path
                      "https://paddledet.bj.bcebos.com/models/picodet_s_320_coco_lcnet.pdparams")
     again = qatfix("-c", MODEL, "--slim_config", SLIM, "--select", "QF101", cwd=own_tree)
     assert again.returncode == 0 and again.stdout.strip() == "all clear"
+
+
+def test_inspect_and_deep_show_what_they_wait_for_on_a_terminal(tree: Path, tmp_path: Path) -> None:
+    pytest.importorskip("paddle")
+    junk = tmp_path / "junk.pdparams"
+    junk.write_bytes(b"not a paddle file")
+    shown = _pty(["inspect", str(junk)], tmp_path)
+    assert "\r\x1b[Kinspect " in shown and "importing paddle" in shown
+    assert "qatfix: error: " in shown
+    assert "\x1b[K" not in _pty(["inspect", str(junk), "--format", "json"], tmp_path)
+    deep = _pty(["-c", MODEL, "--slim_config", SLIM, "--deep", "--offline", "--select", "QF6"],
+                tree)
+    assert "\r\x1b[K--deep configs/picodet/" in deep and "importing paddle" in deep
