@@ -72,6 +72,18 @@ def foreign_kind(data: Mapping[str, Any]) -> str:
            "`architecture` or `slim`)"
 
 
+def unchecked_file(path: str) -> Finding | None:
+    """QF002 for a file that is neither a model nor a slim config, or None when reading it
+    fails (it is then checked, so the error is reported as QF000)."""
+    from qatfix.config import resolve
+
+    try:
+        data = resolve(path).data
+    except QatfixError:
+        return None
+    return not_understood(path, foreign_kind(data))
+
+
 def not_understood(path: str, kind: str) -> Finding:
     """QF002 for a file that was not checked, and why."""
     return Finding(NOT_UNDERSTOOD, "info", f"not checked: {kind}", Location(path), config=path)

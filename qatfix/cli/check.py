@@ -110,7 +110,20 @@ def plan_runs(args: argparse.Namespace) -> tuple[list[tuple[str, str | None]], l
     through the pairs they take part in (`qatfix.runs`)."""
     paths = _targets(args)
     if args.config or args.slim_config:
-        return [(paths[0], args.slim_config)], []
+        from qatfix.config.kind import kind_of
+
+        runs: list[tuple[str, str | None]] = []
+        unchecked: list[Finding] = []
+        for path in expand(paths):
+            if kind_of(path) == "other":
+                from qatfix.unchecked import unchecked_file
+
+                finding = unchecked_file(path)
+                if finding is not None:
+                    unchecked.append(finding)
+                    continue
+            runs.append((path, args.slim_config))
+        return runs, unchecked
     from qatfix.runs import plan
 
     planned = plan(expand(paths))
@@ -123,13 +136,13 @@ class Collected:
 
     #: as the rules made them (what fixes are verified against)
     findings: tuple[Finding, ...]
-    #: as reported: a finding in a file several runs share once, naming those runs
     #: runs whose config could not be read (QF000 findings)
     unreadable: int = 0
     #: runs where `--deep` could not run (QF003 findings)
     deep_failed: int = 0
     #: runs checked (readable configs)
     checked: int = 0
+    #: as reported: a finding in a file several runs share once, naming those runs
     shown: tuple[Finding, ...] = ()
 
     def __iter__(self) -> Iterator[Any]:  # `findings, failures = collect(args)`

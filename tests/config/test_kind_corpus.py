@@ -9,7 +9,7 @@ import pytest
 from qatfix.config import resolve
 from qatfix.discover import yaml_files
 from qatfix.errors import QatfixError
-from qatfix.runs import kind_of
+from qatfix.config.kind import kind_of
 from tests.conftest import tree
 
 
