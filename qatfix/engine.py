@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from qatfix.config import Resolved, load_document, resolve
 from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
-from qatfix.errors import QatfixError
+from qatfix.errors import ConfigError, QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding, Fix
 from qatfix.rules import all_rules
 from qatfix.rules.base import Issue, PlannedFix, Rule
@@ -27,23 +27,34 @@ def slim_mode(slim_own: Resolved | None) -> str:
 
 
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
-             root: str | None = None, online: bool = False) -> list[CheckContext]:
+             root: str | None = None, online: bool = False,
+             dropped_options: Sequence[Sequence[str]] = (), step: str = "train"
+             ) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
-    slim config describes the teacher: each is checked against its own weights."""
+    slim config describes the teacher: each is checked against its own weights. `step` is the
+    ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`)."""
     slim_own = resolve(slim, root=root) if slim else None
+    if slim_own is not None and not slim_own.get("slim"):
+        hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
+        raise ConfigError(f"given as --slim_config but it has no `slim:` key{hint}; ppdet's "
+                          "build_slim_model stops with KeyError: 'slim'", path=slim)
     mode = slim_mode(slim_own)
     run_root = find_run_root(config)
+    dropped = tuple(tuple(g) for g in dropped_options)
     if mode in DISTILL_MODES and slim_own is not None:
-        student = resolve(config, None, options, root=root)
-        return [CheckContext(student, "train", "student", run_root, online),
-                CheckContext(slim_own, "train", "teacher", run_root, online)]
-    if slim and options and mode in LOADED_BEFORE_FINAL_OPTIONS:
-        at_load = resolve(config, slim, options, root=root, options_after_slim=False)
+        student = resolve(config, None, options, root=root, dropped_options=dropped)
+        return [CheckContext(student, "train", "student", run_root, online, step=step),
+                CheckContext(slim_own, "train", "teacher", run_root, online, step=step)]
+    if slim and options and mode in LOADED_BEFORE_FINAL_OPTIONS and step == "train":
+        at_load = resolve(config, slim, options, root=root, options_after_slim=False,
+                          dropped_options=dropped)
         final = resolve(config, slim, options, root=root)
-        found = [CheckContext(at_load, mode, "model", run_root, online, final, slim_own)]
+        found = [CheckContext(at_load, mode, "model", run_root, online, final, slim_own,
+                              step=step)]
     else:
-        resolved = resolve(config, slim, options, root=root)
-        found = [CheckContext(resolved, mode, "model", run_root, online, None, slim_own)]
+        resolved = resolve(config, slim, options, root=root, dropped_options=dropped)
+        found = [CheckContext(resolved, mode, "model", run_root, online, None, slim_own,
+                              step=step)]
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
     return found
@@ -103,6 +114,7 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
         alternatives=tuple(fixes[1:]),
         config=ctx.config_path,
         data=issue.data,
+        slim=ctx.slim_path or "",
     )
 
 
@@ -146,11 +158,13 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
-          select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Finding]:
+          select: Iterable[str] = (), ignore: Iterable[str] = (),
+          dropped_options: Sequence[Sequence[str]] = (), step: str = "train") -> list[Finding]:
     """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`."""
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
-    for ctx in contexts(config, slim, options, root=root, online=online and not static_only):
+    for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
+                        dropped_options=dropped_options, step=step):
         findings.extend(run_rules(ctx, rules))
     return sort_findings(findings)
 

@@ -73,6 +73,8 @@ class Finding:
     config: str = ""
     #: machine-readable facts about the finding (weights name, sizes, counts, ...)
     data: tuple[tuple[str, object], ...] = field(default=())
+    #: the slim config of the run this finding came from ("" without one)
+    slim: str = ""
 
     @property
     def fixes(self) -> tuple[Fix, ...]:

@@ -12,24 +12,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", nargs="?", help="rule code, e.g. QF101 (omit to list all)")
 
 
-#: not a rule: how `qatfix review` reports a config it cannot read (the CLI exits 2 instead)
-CONFIG_ERROR = (
-    "QF000", "error", "The config cannot be read as ppdet would read it.",
-    "Broken YAML, a missing or cyclic `_BASE_`, a document that is not a mapping, a refused "
-    "`!!python/` tag, or (in pull-request reviews) a `_BASE_` path that leaves the repository. "
-    "ppdet would stop with a traceback or, worse, read something else; nothing else can be "
-    "checked until it is fixed. On the command line this is an error message and exit code 2.",
-    "no automatic fix: the message names the file, line and column.")
-
-
 def catalogue() -> dict[str, tuple[str, str, str, str]]:
     """code -> (severity, summary, explanation, fix safety), static and `--deep` rules alike."""
     from qatfix.deep.explain import EXPLANATIONS, SEVERITIES, SUMMARIES
     from qatfix.rules import all_rules
+    from qatfix.unchecked import ENTRIES
 
     entries = {code: (r.severity, r.summary, r.explanation, r.fix_safety)
                for code, r in all_rules().items()}
-    entries[CONFIG_ERROR[0]] = CONFIG_ERROR[1:]
+    entries.update(ENTRIES)
     for code, text in EXPLANATIONS.items():
         entries[code] = (SEVERITIES.get(code, "error"), SUMMARIES.get(code, ""), text,
                          "no automatic fix from --deep itself; QF101/QF201 propose the weights.")

@@ -75,11 +75,14 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
     kept: list[TextEdit] = []
     originals: dict[str, str] = {}
     verdicts: list[Verdict] = []
+    pairs, conflicts = without_conflicts(pairs)
+    verdicts.extend(conflicts)
     for finding, fix in pairs:
+        run_slim = finding.slim or slim
         try:
             candidate = texts_with_edits([*kept, *fix.edits], originals)
-            before = recheck(finding.config, slim, options, texts)
-            after = recheck(finding.config, slim, options, candidate)
+            before = recheck(finding.config, run_slim, options, texts)
+            after = recheck(finding.config, run_slim, options, candidate)
         except QatfixError as exc:
             verdicts.append(Verdict(finding, fix, False, str(exc)))
             continue
@@ -96,6 +99,41 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
             kept.extend(fix.edits)
             verdicts.append(Verdict(finding, fix, True))
     return texts, verdicts
+
+
+def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
+                      ) -> tuple[list[tuple[Finding, Fix]], list[Verdict]]:
+    """Fixes that change the same lines in different ways (several model configs sharing one
+    slim config, each wanting other weights) are never applied first-come: all of them are
+    refused, naming every config involved. Identical fixes from several configs count once."""
+    by_lines: dict[tuple[str, int, int], list[tuple[Finding, Fix]]] = {}
+    for finding, fix in pairs:
+        for edit in fix.edits:
+            by_lines.setdefault((edit.path, edit.start_line, edit.end_line), []).append(
+                (finding, fix))
+    refused: set[int] = set()
+    verdicts: list[Verdict] = []
+    for (path, line, _), group in sorted(by_lines.items()):
+        texts = {tuple(e.new_text for e in fix.edits) for _, fix in group}
+        if len(texts) < 2:
+            continue
+        configs = sorted({f.config for f, _ in group})
+        reason = (f"{len(configs)} configs share {path}:{line} and need different fixes there "
+                  f"({', '.join(configs[:4])}{', ...' if len(configs) > 4 else ''}); fix it "
+                  "for one run with -c MODEL --slim_config SLIM --interactive")
+        for finding, fix in group:
+            if id(fix) not in refused:
+                refused.add(id(fix))
+                verdicts.append(Verdict(finding, fix, False, reason))
+    kept: list[tuple[Finding, Fix]] = []
+    seen: set[tuple[object, ...]] = set()
+    for finding, fix in pairs:
+        key = tuple((e.path, e.start_line, e.end_line, e.new_text) for e in fix.edits)
+        if id(fix) in refused or key in seen:
+            continue
+        seen.add(key)
+        kept.append((finding, fix))
+    return kept, verdicts
 
 
 def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
@@ -146,11 +184,12 @@ def apply_or_diff(args: argparse.Namespace, findings: Sequence[Finding], failure
         print(f"fixed {display_path(path)}", file=sys.stderr)
     from qatfix.cli.check import collect
 
-    remaining, failures_after = collect(args)
+    after = collect(args)
+    remaining = list(after.shown)
     if accepted:
         print(f"applied {accepted} fix{'es' if accepted != 1 else ''}", file=sys.stderr)
     if remaining:
         sys.stdout.write(report(remaining, args.format))
-    if failures or failures_after:
+    if failures or after.unreadable or after.deep_failed:
         return 2
     return _exit_code(remaining, args.fail_on)

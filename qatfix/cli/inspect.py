@@ -16,9 +16,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qatfix.cli.progress import Progress
     from qatfix.deep.inspect import inspect_weights
 
-    result = inspect_weights(args.weights)
+    progress = Progress(args.format)
+    progress.show(f"inspect {args.weights}: importing paddle, reading the weights...")
+    try:
+        result = inspect_weights(args.weights)
+    finally:
+        progress.clear()
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

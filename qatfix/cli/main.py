@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
@@ -26,6 +27,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: commands that also take a pasted ppdet command line (`qatfix resolve python tools/train.py ...`)
+READS_COMMANDS = ("check", "resolve")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,14 +40,62 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+EXAMPLES = """\
+check (the default command) options:
+{options}
+
+examples:
+  qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml \\
+         --slim_config configs/slim/quant/picodet_s_quant.yml
+      check one QAT run, as tools/train.py would run it (or paste the whole command:
+      qatfix python tools/train.py -c MODEL.yml --slim_config SLIM.yml -o key=value)
+  qatfix configs/
+      check every config in a folder, each slim config with the model configs it is paired
+      with (.qatfix.toml pairs and the model-zoo READMEs)
+  qatfix MODEL.yml --slim_config SLIM.yml --interactive
+      review each proposed fix as a diff, then write the chosen ones
+"""
+
+
 def _with_default_command(argv: list[str], names: Sequence[str]) -> list[str]:
-    """`qatfix CONFIG ...` and `qatfix -c CONFIG ...` mean `qatfix check ...`."""
+    """`qatfix CONFIG ...`, `qatfix -c CONFIG ...` and a pasted `qatfix python tools/train.py
+    ...` mean `qatfix check ...`; a mistyped command name is an error, not a file to check."""
     if not argv:
         return argv
     first = argv[0]
-    if first in names or first in ("-h", "--help", "--version"):
+    if first in ("-h", "--help", "--version") or (first in names and first not in READS_COMMANDS):
         return argv
-    return ["check", *argv]
+    from qatfix.cli.pasted import is_python
+
+    if first not in names and not first.startswith("-") and not first.endswith(".py") \
+            and not is_python(first) and not os.path.exists(first):
+        _refuse_typo(first, names)
+    from qatfix.cli.pasted import translate
+
+    argv = translate(argv)
+    return argv if argv[0] in names else ["check", *argv]
+
+
+def _refuse_typo(word: str, names: Sequence[str]) -> None:
+    """A word that is no file and close to a command name is that command, mistyped."""
+    import difflib
+
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if close and not word.endswith((".yml", ".yaml")):
+        from qatfix.errors import UsageError
+
+        raise UsageError(f"unknown command {word!r}; did you mean {close[0]!r}?")
+
+
+def _main_help() -> str:
+    """The top-level help: the commands, then the default command's flags and examples."""
+    parser = build_parser(None)
+    check = _Parser(prog="qatfix [check]", add_help=False)
+    importlib.import_module("qatfix.cli.check").add_arguments(check)
+    options = check.format_help().split("\n\n", 1)[-1].rstrip()
+    headers = ("positional arguments:", "options:", "optional arguments:")
+    options = "\n".join(line for line in options.splitlines() if line.strip() and line not in headers)
+    return parser.format_help() + "\n" + EXAMPLES.format(options=options)
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -84,9 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args_list[0] if args_list and args_list[0] in names else None
         parser = build_parser(command)
         if command is None:
+            if args_list and args_list[0] in ("-h", "--help"):
+                sys.stdout.write(_main_help())
+                return EXIT_OK
             if args_list:
-                parser.parse_args(args_list)  # --version and --help print and exit here
-            parser.print_help()
+                parser.parse_args(args_list)  # --version prints and exits here
+            sys.stdout.write(_main_help())
             return EXIT_ERROR if args_list else EXIT_OK
         args = parser.parse_args(args_list)
         module = importlib.import_module(SUBCOMMANDS[command][0])

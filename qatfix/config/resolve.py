@@ -52,6 +52,8 @@ class Resolved:
     files: tuple[str, ...] = ()
     documents: Mapping[str, Document] = field(default_factory=dict, repr=False)
     includes: tuple[Include, ...] = ()
+    #: `-o` groups that a later `-o` replaced: ppdet's parser keeps only the last group
+    dropped_options: tuple[tuple[str, ...], ...] = ()
 
     def get(self, key_path: KeyPath | str, default: Any = None) -> Any:
         value: Any = self.data
@@ -224,12 +226,15 @@ def _inside(path: str, root: str) -> bool:
 
 
 def resolve(config: str, slim: str | None = None, options: Sequence[str] = (), *,
-            root: str | None = None, options_after_slim: bool = True) -> Resolved:
+            root: str | None = None, options_after_slim: bool = True,
+            dropped_options: Sequence[Sequence[str]] = ()) -> Resolved:
     """The effective config of `train.py -c config [--slim_config slim] [-o options]`.
 
     `root`, when given, is a folder that no file may lie outside of (review mode).
     `options_after_slim=False` gives the config as ppdet's `build_slim_model` sees it when it
     builds a QAT/PTQ/prune model and loads its weights: train.py merges `-o` again only later.
+    `options` is the one `-o` group ppdet keeps (the last); `dropped_options` are the groups it
+    replaced, recorded only so they can be reported.
     """
     run = _Run(root)
     opts = parse_options(options)
@@ -241,4 +246,5 @@ def resolve(config: str, slim: str | None = None, options: Sequence[str] = (), *
         if options and options_after_slim:
             dict_merge(run.global_config, opts)
     return Resolved(config, slim, tuple(options), run.global_config, tuple(run.files),
-                    dict(run.documents), tuple(run.includes))
+                    dict(run.documents), tuple(run.includes),
+                    tuple(tuple(group) for group in dropped_options))

@@ -34,6 +34,7 @@ def document(findings: Sequence[Finding]) -> dict[str, Any]:
             "infos": summary.infos,
             "fixable": summary.fixable,
             "fixable_unsafe": summary.fixable_unsafe,
+            "unchecked": summary.unchecked,
         },
     }
 

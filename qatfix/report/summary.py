@@ -6,6 +6,9 @@ from collections.abc import Iterable, Sequence
 from qatfix.findings import SEVERITY_RANK, Finding
 from qatfix.record import record
 
+#: codes that say something was not checked (see qatfix/unchecked.py)
+UNCHECKED_CODES = ("QF000", "QF002", "QF003")
+
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Findings by file, then position, then severity and code: output never depends on rule order."""
@@ -27,6 +30,9 @@ class Summary:
     fixable: int = 0
     #: findings whose proposed fix needs review (`--interactive`)
     fixable_unsafe: int = 0
+    #: files or configs that were not checked: unreadable (QF000), not understood (QF002),
+    #: `--deep` not run (QF003); while any is left the report never says "all clear"
+    unchecked: int = 0
 
     @property
     def total(self) -> int:
@@ -35,8 +41,9 @@ class Summary:
 
 def summarize(findings: Sequence[Finding]) -> Summary:
     by_severity = {"error": 0, "warning": 0, "info": 0}
-    safe = unsafe = 0
+    safe = unsafe = unchecked = 0
     for finding in findings:
+        unchecked += finding.code in UNCHECKED_CODES
         by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
         if finding.fix is not None:
             if finding.fix.safety == "safe":
@@ -44,7 +51,8 @@ def summarize(findings: Sequence[Finding]) -> Summary:
             else:
                 unsafe += 1
     return Summary(errors=by_severity["error"], warnings=by_severity["warning"],
-                   infos=by_severity["info"], fixable=safe, fixable_unsafe=unsafe)
+                   infos=by_severity["info"], fixable=safe, fixable_unsafe=unsafe,
+                   unchecked=unchecked)
 
 
 def data_dict(finding: Finding) -> dict[str, object]:

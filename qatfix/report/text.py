@@ -71,4 +71,5 @@ def summary_line(summary: Summary, *, color: bool = False) -> str:
     if summary.fixable_unsafe:
         more = "more" if summary.fixable else "fixable"
         fixes.append(f"{summary.fixable_unsafe} {more} with --interactive")
-    return counts + ("; " + ", ".join(fixes) if fixes else "")
+    not_checked = f"; {summary.unchecked} not checked" if summary.unchecked else ""
+    return counts + ("; " + ", ".join(fixes) if fixes else "") + not_checked

@@ -7,7 +7,7 @@ from qatfix.findings import SEVERITY_RANK, Finding, Location
 from qatfix.record import record
 from qatfix.review.dedupe import fingerprint
 from qatfix.review.diff_lines import FileDiff
-from qatfix.review.paths import repo_relative
+from qatfix.repo_paths import repo_relative
 from qatfix.review.suggestion import Suggestion, suggest
 
 

@@ -1,38 +1,6 @@
-"""Repository-relative paths, and keeping every file read inside the repository.
-
-A pull request is untrusted: a symlink or a `../` path must not make the bot read (or report
-on) files outside the checked-out repository.
-"""
+"""Repository-relative paths; defined in `qatfix.repo_paths` for every mode."""
 from __future__ import annotations
 
-import os
+from qatfix.repo_paths import inside_root, read_text, repo_relative
 
-
-def inside_root(root: str, path: str) -> bool:
-    """True when `path`, with symlinks resolved, lies inside `root`."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
-def repo_relative(root: str, path: str) -> str | None:
-    """`path` (absolute, or relative to `root`) as a POSIX path relative to `root`; None outside."""
-    full = path if os.path.isabs(path) else os.path.join(root, path)
-    rel = os.path.relpath(os.path.normpath(full), os.path.normpath(os.path.abspath(root)))
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
-        return None
-    return rel.replace(os.sep, "/")
-
-
-def read_text(root: str, rel: str, *, limit: int = 2_000_000) -> str | None:
-    """The text of a repository file, or None when it is missing, outside, binary or huge."""
-    full = os.path.join(root, rel)
-    if not os.path.isfile(full) or not inside_root(root, full):
-        return None
-    if os.path.getsize(full) > limit:
-        return None
-    try:
-        with open(full, encoding="utf-8", newline="") as f:
-            return f.read()
-    except (OSError, UnicodeDecodeError):
-        return None
+__all__ = ["inside_root", "read_text", "repo_relative"]

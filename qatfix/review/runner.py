@@ -12,22 +12,23 @@ from functools import partial
 from typing import Any, Protocol
 
 from qatfix.errors import ConfigError
-from qatfix.findings import SEVERITY_RANK, Finding, Location
+from qatfix.findings import SEVERITY_RANK, Finding
 from qatfix.record import record
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
 from qatfix.review.diff_lines import FileDiff, parse_patch
 from qatfix.review.github_api import GitHubClient, GitHubError
 from qatfix.review.items import ReviewItem, build_items
-from qatfix.review.pairs import read_pairs
-from qatfix.review.paths import read_text
+from qatfix.pairs import known_pairs
+from qatfix.repo_paths import read_text
 from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
+from qatfix.unchecked import UNREADABLE, unreadable
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
-CONFIG_ERROR_CODE = "QF000"
+CONFIG_ERROR_CODE = UNREADABLE
 
 
 class FindingSource(Protocol):
@@ -75,9 +76,7 @@ def collect_findings(check: FindingSource, root: str,
         try:
             findings.extend(check(config, slim, (), root=root, static_only=True))
         except ConfigError as exc:
-            where = Location(exc.path or config, exc.line or 0, exc.column or 0)
-            findings.append(Finding(CONFIG_ERROR_CODE, "error", exc.message, where,
-                                    config=target.config))
+            findings.append(unreadable(exc, target.config, config))
     return findings
 
 
@@ -104,7 +103,9 @@ def run_review(settings: ReviewSettings, check: FindingSource,
                      f"{head_sha[:12]}; findings go into the review body only "
                      "(check out the head commit to get suggested changes)")
     diffs = changed_files(client, settings)
-    targets = select_targets(settings.root, diffs, read_pairs(settings.root))
+    from qatfix.registry import load_registry
+
+    targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
     findings = collect_findings(check, settings.root, targets)
     read: Callable[[str], str | None] = partial(read_text, settings.root)
     items = build_items(findings, settings.root, diffs, read, inline=inline)

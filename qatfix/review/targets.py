@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qatfix.review.bases import bases_of, descendants, is_config_path
-from qatfix.review.pairs import Pair
+from qatfix.inheritance import bases_of, descendants, is_config_path
+from qatfix.pairs import Pair
 
 
 @dataclass(frozen=True, order=True)

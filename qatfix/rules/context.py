@@ -34,6 +34,9 @@ class CheckContext:
     final: Resolved | None = None
     #: the slim config resolved on its own (what its file and bases say, before any merge)
     slim_own: Resolved | None = None
+    #: the ppdet script of the run: `train`, or a step that loads the trained `weights`
+    #: (`eval`, `export`, `infer`, `post_quant`)
+    step: str = "train"
 
     @property
     def config_path(self) -> str:
@@ -45,8 +48,9 @@ class CheckContext:
 
     @property
     def weights_key(self) -> str:
-        """The key ppdet loads weights from (`weights` for PTQ and OFA)."""
-        return weights_key(self.mode)
+        """The key ppdet loads weights from (`weights` for PTQ and OFA, and for every step but
+        training: tools/eval.py, export_model.py, infer.py and post_quant.py load `weights`)."""
+        return weights_key(self.mode) if self.step == "train" else "weights"
 
     @property
     def is_quant(self) -> bool:

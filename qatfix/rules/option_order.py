@@ -1,4 +1,5 @@
-"""QF404: `-o pretrain_weights=...` that the QAT/PTQ run never sees.
+"""QF404: `-o pretrain_weights=...` that the QAT/PTQ run never sees. QF405: an `-o` group that a
+later `-o` replaced.
 
 tools/train.py merges `-o` before the slim config and again after `build_slim_model`; but that
 function loads the weights right after merging the slim config. A value the slim config also
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from qatfix.config.options import OPTIONS_PATH
 from qatfix.findings import Location
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
@@ -32,6 +34,20 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     )
 
 
+def dropped_groups(ctx: CheckContext) -> Iterator[Issue]:
+    """ppdet's ArgsParser declares `-o` with `nargs='*'` and argparse's default store action."""
+    if ctx.role == "teacher":
+        return
+    kept = " ".join(ctx.resolved.options) or "(nothing)"
+    for group in ctx.resolved.dropped_options:
+        yield Issue(
+            message=(f"-o {' '.join(group)} is dropped: ppdet keeps only the last -o group "
+                     f"(-o {kept}); give every KEY=VALUE after one -o"),
+            location=Location(OPTIONS_PATH, 0, 0),
+            data=(("dropped", list(group)), ("kept", list(ctx.resolved.options))),
+        )
+
+
 RULES = (Rule(
     code="QF404", name="option-ignored-at-load", severity="error",
     summary="An -o weights override that the QAT/PTQ/prune run does not use when it loads weights.",
@@ -43,4 +59,15 @@ RULES = (Rule(
         "printed final config shows it. Example: QAT keeps starting from the slim config's "
         "weights whatever you pass with -o."),
     fix_safety="no automatic fix: move the value into the slim config (qatfix set can do it).",
-    check=check),)
+    check=check), Rule(
+    code="QF405", name="option-group-dropped", severity="error",
+    summary="An -o group that a later -o replaces: ppdet never sees its values.",
+    explanation=(
+        "ppdet's ArgsParser (ppdet/utils/cli.py) declares `-o` with `nargs='*'` and argparse's "
+        "default store action, so every `-o` replaces the list the previous one gave: only the "
+        "last group reaches the config, without a warning. qatfix reads the command the same "
+        "way and names what is lost. Example: `-o pretrain_weights=mine.pdparams -o "
+        "use_gpu=false` trains from the config's own weights, because only `use_gpu=false` "
+        "is kept."),
+    fix_safety="no automatic fix (it is the command line): put every KEY=VALUE after one -o.",
+    check=dropped_groups),)

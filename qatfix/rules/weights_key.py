@@ -9,7 +9,8 @@ from qatfix.rules.context import CheckContext
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
     slim = ctx.slim_path
-    if not slim or ctx.slim_own is None or ctx.role != "model" or ctx.mode == "train":
+    if not slim or ctx.slim_own is None or ctx.role != "model" or ctx.mode == "train" \
+            or ctx.step != "train":
         return
     own = ctx.slim_own.data
     wanted = ctx.weights_key

@@ -99,6 +99,13 @@ def test_apply_refuses_a_file_it_may_not_write(example: Path, capsys: pytest.Cap
 def test_folder_checks_configs_that_are_not_only_bases(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["configs", "--format", "json", "--fail-on", "info"]) == 1
     data = json.loads(capsys.readouterr().out)
+    # the example's .qatfix.toml pairs the slim config with the model: checked as that run
+    model = os.path.join("configs", "picodet", "picodet_s_320_coco_lcnet.yml")
+    assert [(f["code"], f["config"]) for f in data["findings"]] == [("QF101", model),
+                                                                    ("QF501", model)]
+    (example / ".qatfix.toml").unlink()
+    assert main(["configs", "--format", "json", "--fail-on", "info"]) == 1
+    data = json.loads(capsys.readouterr().out)
     assert [(f["code"], f["config"]) for f in data["findings"]] == [
         ("QF001", os.path.join("configs", "slim", "quant", "picodet_s_quant.yml"))]
     from qatfix.discover import configs_in

@@ -70,15 +70,18 @@ def test_a_folder_of_bad_files_reports_each_and_checks_the_rest(
     folder = tmp_path / "configs"
     for bad in BAD:
         write(folder / f"{bad.name}.yml", bad.content)
-    write(folder / "good.yml", "epoch: 12\nuse_gpu: true\n")
+    write(folder / "good.yml", "architecture: YOLOv3\nepoch: 12\nuse_gpu: true\n")
     before = snapshot(tmp_path)
     run = run_cli(capsys, "check", str(folder))
     assert run.code == 2
     assert "Traceback" not in run.err
-    errors = [ln for ln in run.err.splitlines() if ln.strip()]
-    assert len(errors) == len(BAD)
+    # each unreadable config is a QF000 finding of the report, counted in its summary ...
     for bad in BAD:
-        [line] = [ln for ln in errors if f"/{bad.name}.yml" in ln]
-        assert line.startswith("qatfix: error: ")
-    assert "good.yml" not in run.err
+        [line] = [ln for ln in run.out.splitlines() if f"/{bad.name}.yml" in ln]
+        assert " error QF000 " in line
+    assert run.out.rstrip().endswith(f"{len(BAD)} not checked")
+    assert "good.yml" not in run.out
+    # ... and stderr says once why the exit code is 2
+    [error] = [ln for ln in run.err.splitlines() if ln.strip()]
+    assert error == f"qatfix: error: {len(BAD)} config(s) could not be read (QF000)"
     assert_unchanged(before, tmp_path)

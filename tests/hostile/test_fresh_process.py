@@ -65,7 +65,7 @@ def test_a_config_path_that_is_not_utf8_is_printed_not_fatal(
     (in a finding, or as `filename`) does not stop the run."""
     name = os.fsencode(tmp_path) + b"/caf\xe9.yml"
     with open(name, "wb") as handle:
-        handle.write(b"epoch: 1\nepoch: 2\n")
+        handle.write(b"architecture: YOLOv3\nepoch: 1\nepoch: 2\n")
     done = _run_bytes(*argv, name, PYTHONIOENCODING=encoding)
     assert b"Traceback" not in done.stderr
     assert done.returncode == (1 if argv == ("check",) else 0), done.stderr

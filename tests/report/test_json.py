@@ -40,7 +40,7 @@ def test_top_level_and_summary() -> None:
     assert doc["version"] == 1
     assert doc["tool"] == {"name": "qatfix", "version": __version__}
     assert doc["summary"] == {"total": 5, "errors": 2, "warnings": 2, "infos": 1,
-                              "fixable": 2, "fixable_unsafe": 1}
+                              "fixable": 2, "fixable_unsafe": 1, "unchecked": 0}
     assert [f["code"] for f in doc["findings"]] == ["QF410", "QF101", "QF205", "QF300", "QF001"]
 
 

@@ -38,9 +38,13 @@ def test_hooks():
     assert set(hooks) == {"qatfix", "qatfix-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        files = re.compile(hook["files"])
-        assert files.search("configs/a.yml") and files.search("b.yaml")
+        files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
+        assert files.search("configs/a.yml") and files.search("configs/slim/quant/b.yaml")
         assert not files.search("a.yml.bak") and not files.search("notes.md")
+        # other YAML of a repository is no config: it is not handed to qatfix at all
+        assert not files.search(".pre-commit-config.yaml")
+        assert not files.search(".github/workflows/ci.yml")
+        assert exclude.search("deploy/auto_compression/configs/picodet_s_qat_dis.yaml")
     assert "--apply" in hooks["qatfix-fix"]["entry"]
     assert "--apply" not in hooks["qatfix"]["entry"]
 

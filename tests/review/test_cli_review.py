@@ -335,3 +335,19 @@ def test_token_never_appears_in_output(actions_env, github, repo, use_source, ca
     assert all(TOKEN not in text for text in outputs)
     # the token was sent, as a bearer token, to the API only
     assert f"Bearer {TOKEN}" in github.authorizations
+
+
+def test_a_slim_config_the_readmes_pair_is_reviewed_with_its_model(actions_env, github, repo,
+                                                                   use_source):
+    """No `.qatfix.toml` entry needed: the model-zoo READMEs document this pair."""
+    model = "configs/yolov3/yolov3_mobilenet_v1_270e_coco.yml"
+    slim = "configs/slim/quant/yolov3_mobilenet_v1_qat.yml"
+    (repo / model).parent.mkdir(parents=True, exist_ok=True)
+    (repo / model).write_text("architecture: YOLOv3\nepoch: 270\n", encoding="utf-8")
+    (repo / slim).write_text("pretrain_weights: a.pdparams\nslim: QAT\n", encoding="utf-8")
+    github.files = [diff_entry(slim, make_patch("slim: QAT\n", "pretrain_weights: a.pdparams\n"
+                                                 "slim: QAT\n"))]
+    source, calls = source_of(lambda config, slim: [])
+    use_source(source)
+    assert review() == 0
+    assert (str(repo / model), str(repo / slim), (), str(repo), True) in calls

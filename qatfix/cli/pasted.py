@@ -1,0 +1,116 @@
+"""A ppdet command line pasted after qatfix's own options, turned into `qatfix check` arguments.
+
+    qatfix [qatfix options] [python|python3] tools/train.py -c MODEL --slim_config SLIM -o k=v
+    qatfix [qatfix options] python -m paddle.distributed.launch --gpus 0,1 tools/train.py ...
+
+Everything from the interpreter (or the script) on belongs to the pasted command and is read the
+way the script's ppdet `ArgsParser` reads it: `-c`/`--config`, `--slim_config`, and `-o` with
+`nargs='*'` and argparse's default action, so each `-o` group replaces the one before. Flags of
+the script that do not change the config (`--eval`, `--amp`, ...) are passed over. Plain string
+work only: this runs on the default path.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from qatfix.errors import UsageError
+
+#: the ppdet scripts a pasted command may run, by file name: what step of a run each is
+SCRIPTS = {
+    "train.py": "train",
+    "eval.py": "eval",
+    "export_model.py": "export",
+    "infer.py": "infer",
+    "post_quant.py": "post_quant",
+}
+_PYTHON = re.compile(r"^python(\d+(\.\d+)*)?(\.exe)?$")
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
+
+
+def is_python(token: str) -> bool:
+    return bool(_PYTHON.match(os.path.basename(token)))
+
+
+def start_of_command(argv: list[str]) -> int | None:
+    """Index where a pasted command begins (the interpreter or the script), or None."""
+    for index, token in enumerate(argv):
+        if token.startswith("-"):
+            continue
+        if is_python(token) or token.endswith(".py"):
+            return index
+    return None
+
+
+def _script_index(argv: list[str], start: int) -> int:
+    for index in range(start, len(argv)):
+        if argv[index].endswith(".py") and not argv[index].startswith("-"):
+            return index
+    raise UsageError("the pasted command runs no script: expected e.g. "
+                     "python tools/train.py -c MODEL.yml --slim_config SLIM.yml")
+
+
+def _value(argv: list[str], index: int, flag: str) -> str:
+    if index + 1 >= len(argv) or (argv[index + 1].startswith("-")
+                                  and not _NEGATIVE_NUMBER.match(argv[index + 1])):
+        raise UsageError(f"{flag} in the pasted command needs a value")
+    return argv[index + 1]
+
+
+def _option_group(argv: list[str], index: int) -> tuple[list[str], int]:
+    """The values of one `-o` (argparse `nargs='*'`: every following token that is not a flag)."""
+    values = []
+    index += 1
+    while index < len(argv) and (not argv[index].startswith("-")
+                                 or _NEGATIVE_NUMBER.match(argv[index])):
+        values.append(argv[index])
+        index += 1
+    return values, index
+
+
+def _flag_and_inline(token: str, names: tuple[str, ...]) -> str | None:
+    """The inline value of `--name=value` (or `-cVALUE` for the short `-c`)."""
+    for name in names:
+        if token.startswith(name + "="):
+            return token[len(name) + 1:]
+        if name == "-c" and token.startswith("-c") and len(token) > 2 and token[2] != "-":
+            return token[2:]
+    return None
+
+
+def translate(argv: list[str]) -> list[str]:
+    """`check` arguments for `argv` when it holds a pasted command, else `argv` unchanged."""
+    start = start_of_command(argv)
+    if start is None:
+        return argv
+    script = _script_index(argv, start)
+    name = os.path.basename(argv[script])
+    if name not in SCRIPTS:
+        known = ", ".join(f"tools/{s}" for s in SCRIPTS)
+        raise UsageError(f"qatfix reads the commands of {known}; {argv[script]} is not one of them")
+    own, command = argv[:start], argv[script + 1:]
+    if own and own[0] == "resolve":
+        out = own
+    else:
+        out = ["check", *own[1 if own and own[0] == "check" else 0:], "--step", SCRIPTS[name]]
+    index = 0
+    while index < len(command):
+        token = command[index]
+        if token in ("-c", "--config"):
+            out += ["-c", _value(command, index, token)]
+            index += 2
+        elif token in ("--slim_config", "--slim-config"):
+            out += ["--slim_config", _value(command, index, token)]
+            index += 2
+        elif token in ("-o", "--opt"):
+            values, index = _option_group(command, index)
+            out += ["-o", *values]
+        elif (inline := _flag_and_inline(token, ("-c", "--config"))) is not None:
+            out += ["-c", inline]
+            index += 1
+        elif (inline := _flag_and_inline(token, ("--slim_config", "--slim-config"))) is not None:
+            out += ["--slim_config", inline]
+            index += 1
+        else:
+            index += 1  # a flag of the script that does not change the config, or its value
+    return out

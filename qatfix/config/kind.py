@@ -1,0 +1,72 @@
+"""What kind of file a YAML file is, for ppdet: a model config, a slim config, or neither.
+
+A model config (or one of its `_BASE_` files) sets `architecture`; a slim config sets `slim` and
+no `architecture`. The top-level keys are read off the parsed node tree, each file once per run,
+so telling a few hundred files apart costs far less than resolving them.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from qatfix.errors import QatfixError
+
+
+def kind_of(path: str) -> str:
+    """`model`, `slim`, `other` (a mapping qatfix does not check) or `unreadable`."""
+    keys = _chain_keys(os.path.normpath(os.path.abspath(path)), ())
+    if keys is None:
+        return "unreadable"
+    if "slim" in keys and "architecture" not in keys:
+        return "slim"
+    return "model" if "architecture" in keys else "other"
+
+
+@functools.lru_cache(maxsize=4096)
+def _chain_keys(path: str, chain: tuple[str, ...]) -> frozenset[str] | None:
+    """Top-level keys of `path` and its `_BASE_` files (mappings merge, so none is lost); None
+    when any of them cannot be read. Each file is read once per run, not once per config."""
+    from qatfix.config import base_path, load_document
+
+    if path in chain:
+        return None
+    try:
+        found = _top_level(load_document(path))
+    except QatfixError:
+        return None
+    if found is None:
+        return None
+    keys, bases = found
+    for entry in bases:
+        inherited = _chain_keys(base_path(path, entry), (*chain, path))
+        if inherited is None:
+            return None
+        keys |= inherited
+    return frozenset(keys)
+
+
+def _top_level(document: Any) -> tuple[set[str], list[str]] | None:
+    """The top-level keys and `_BASE_` entries, read off the node tree (building the data of
+    every file would cost a second full read); the constructed data when the tree is unusual."""
+    from qatfix.config.nodes import ConfigMap
+
+    root = document.root
+    plain = root is not None and root.kind == "map" and all(
+        k.kind == "scalar" and isinstance(k.value, str) and k.value != "<<" for k, _ in root.value)
+    if plain:
+        keys = {k.value for k, _ in root.value}
+        bases = [v for k, v in root.value if k.value == "_BASE_"]
+        if not bases:
+            return keys - {"_BASE_"}, []
+        node = bases[-1]
+        if node.kind == "seq" and all(n.kind == "scalar" and isinstance(n.value, str)
+                                      for n in node.value):
+            return keys - {"_BASE_"}, [n.value for n in node.value]
+    data = document.construct()
+    if not isinstance(data, ConfigMap):
+        return None
+    entries = data.get("_BASE_", [])
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return None
+    return set(data) - {"_BASE_"}, list(entries)

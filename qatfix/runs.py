@@ -1,0 +1,177 @@
+"""Which runs (`-c MODEL [--slim_config SLIM]`) to check for the files a user names.
+
+A slim config means little on its own and a model config is often trained with a slim config:
+each named file is checked through every pair it takes part in (the project's `.qatfix.toml`
+pairs and the pairs the model-zoo READMEs document), as the model, the slim config, or a base of
+either. Two named files where exactly one is a slim config are one run. A base (neither a model
+nor a slim config) is checked through the configs of its tree that inherit from it; any other
+file is not checked, and said so (QF002).
+"""
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Sequence
+
+from qatfix.config import resolve
+from qatfix.config.kind import kind_of
+from qatfix.errors import QatfixError
+from qatfix.findings import Finding
+from qatfix.pairs import Pair, documented_pairs, project_root, read_pairs
+from qatfix.record import record
+from qatfix.unchecked import unchecked_file
+
+
+@record
+class Run:
+    """One check: a model config, and the slim config trained on it (if any)."""
+
+    config: str
+    slim: str | None = None
+
+
+@record
+class Plan:
+    """The runs to check, and the named files that cannot be checked (QF002 findings)."""
+
+    runs: tuple[Run, ...]
+    unchecked: tuple[Finding, ...] = ()
+
+
+def positional_pair(paths: Sequence[str]) -> Run | None:
+    """`qatfix MODEL SLIM` (either order): two files, exactly one of them a slim config."""
+    if len(paths) != 2 or not all(os.path.isfile(p) for p in paths):
+        return None
+    kinds = [kind_of(p) for p in paths]
+    if sorted(kinds) != ["model", "slim"]:
+        return None
+    model, slim = (paths if kinds[0] == "model" else paths[::-1])
+    return Run(model, slim)
+
+
+class _Pairs:
+    """Every known pair, as absolute paths, with the files each side's `_BASE_` chain reads."""
+
+    def __init__(self, anchor: str) -> None:
+        from qatfix.registry import load_registry
+        from qatfix.rules.context import find_run_root
+
+        found: dict[tuple[str, str], None] = {}
+        project = project_root(os.path.dirname(os.path.abspath(anchor)))
+        if project is not None:
+            for pair in read_pairs(project):
+                found[_absolute(project, pair)] = None
+        run_root = find_run_root(anchor)
+        for pair in documented_pairs(load_registry()):
+            config, slim = _absolute(run_root, pair)
+            if os.path.isfile(config) and os.path.isfile(slim):
+                found[(config, slim)] = None
+        self.pairs = list(found)
+        self._chains: dict[str, set[str]] | None = None
+
+    def with_side(self, path: str) -> list[tuple[str, str]]:
+        return [p for p in self.pairs if path in p]
+
+    def through_bases(self, path: str) -> list[tuple[str, str]]:
+        """Pairs whose model or slim config reads `path` through `_BASE_`."""
+        if self._chains is None:
+            self._chains = {}
+            for side in {s for p in self.pairs for s in p}:
+                try:
+                    self._chains[side] = {os.path.abspath(f) for f in resolve(side).files}
+                except QatfixError:
+                    self._chains[side] = set()
+        chains = self._chains
+        return [p for p in self.pairs if path in chains.get(p[0], ()) | chains.get(p[1], ())]
+
+
+def inheriting(path: str) -> list[str]:
+    """Model and slim configs of the PaddleDetection tree holding `path` that read it through
+    `_BASE_` (a changed base is checked through them), spelled like `path`."""
+    from qatfix.rules.context import find_run_root
+
+    full = os.path.abspath(path)
+    if "configs" not in full.split(os.sep)[:-1]:
+        return []
+    root = find_run_root(full)
+    included_by = _included_by(root)
+    rel = os.path.relpath(full, root).replace(os.sep, "/")
+    reached: set[str] = set()
+    frontier = {rel}
+    while frontier:
+        step = {heir for base in frontier for heir in included_by.get(base, ())} - reached
+        reached |= step
+        frontier = step
+    found = []
+    for heir in sorted(reached - {rel}):
+        absolute = os.path.join(root, heir)
+        if kind_of(absolute) in ("model", "slim"):
+            found.append(_shown(absolute, path))
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _included_by(root: str) -> dict[str, tuple[str, ...]]:
+    """base -> the files of the tree under `root` that list it in `_BASE_` (read once a run)."""
+    from qatfix.inheritance import BASE_KEY, bases_of, config_files
+    from qatfix.repo_paths import read_text
+
+    index: dict[str, list[str]] = {}
+    for rel in config_files(os.path.join(root, "configs")):
+        rel = f"configs/{rel}"
+        text = read_text(root, rel)
+        if text is None or BASE_KEY not in text:
+            continue
+        for base in bases_of(root, rel, text):
+            index.setdefault(base, []).append(rel)
+    return {base: tuple(heirs) for base, heirs in index.items()}
+
+
+def _absolute(root: str, pair: Pair) -> tuple[str, str]:
+    return (os.path.normpath(os.path.join(root, pair.config)),
+            os.path.normpath(os.path.join(root, pair.slim)))
+
+
+def _shown(absolute: str, like: str) -> str:
+    """`absolute` spelled the way the user spelled the file it came with (relative or not)."""
+    if os.path.isabs(like):
+        return absolute
+    rel = os.path.relpath(absolute)
+    return absolute if rel.startswith(os.pardir + os.sep + os.pardir) else rel
+
+
+def plan(paths: Iterable[str]) -> Plan:
+    """The runs that check every file in `paths` (files, not folders)."""
+    files = list(paths)
+    if not files:
+        return Plan(())
+    known: _Pairs | None = None
+    runs: dict[Run, None] = {}
+    unchecked: list[Finding] = []
+    for path in files:
+        kind = kind_of(path)
+        if kind == "unreadable":
+            runs[Run(path)] = None  # checked alone, so the error surfaces as QF000
+            continue
+        if known is None:
+            known = _Pairs(path)
+        full = os.path.normpath(os.path.abspath(path))
+        pairs = known.with_side(full)
+        if kind == "other" and not pairs:
+            pairs = known.through_bases(full)
+            heirs = [] if pairs else inheriting(path)
+            if not pairs and not heirs:
+                finding = unchecked_file(path)
+                if finding is not None:
+                    unchecked.append(finding)
+                    continue
+                runs[Run(path)] = None  # it cannot be read after all: QF000
+                continue
+            runs.update((Run(h), None) for h in heirs)
+        if kind == "model":
+            runs[Run(path)] = None
+        for config, slim in pairs:
+            runs[Run(_shown(config, path), _shown(slim, path))] = None
+        if kind == "slim" and not pairs:
+            runs[Run(path)] = None
+    return Plan(tuple(runs), tuple(unchecked))
