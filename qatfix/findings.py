@@ -54,6 +54,8 @@ class Fix:
     edits: tuple[TextEdit, ...]
     #: what the fix sets, for choosing among alternatives (e.g. a weights URL)
     value: str | None = None
+    #: the slim config the run uses after the fix, when the fix creates a new one
+    slim_config: str | None = None
 
 
 @record
