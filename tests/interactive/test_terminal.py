@@ -110,7 +110,6 @@ def test_the_runs_own_trained_model_is_listed(picodet: Path, terminal: type[Term
     before = _snapshot(picodet)
     term = terminal(picodet)
     term.expect("+pretrain_weights: output/picodet_s_320_coco_lcnet/best_model")  # proposed first
-    term.expect("y  apply (unsafe)")
     term.answer(ACTION_QUESTION, CHOOSE)
     term.expect(WEIGHTS_QUESTION)
     term.expect("Load your own trained float model output/picodet_s_320_coco_lcnet/best_model "
