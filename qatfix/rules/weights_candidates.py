@@ -208,8 +208,12 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
     taken = 0
     for entry, verdict in official_candidates(ctx, require_size):
         safe = verdict.safe and not fixes
+        reason = verdict.reason
+        if verdict.safe and not safe:
+            reason = ("an exact match too, but your own trained model comes first" if own else
+                      "an exact match too; only the first one is proposed as safe")
         fixes.append(weights_fix(ctx, f"Use {label(entry)}", "safe" if safe else "unsafe",
-                                 entry.url, verdict.reason))
+                                 entry.url, reason))
         taken += 1
         if taken >= limit:
             break
