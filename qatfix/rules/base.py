@@ -52,6 +52,8 @@ class PlannedFix:
     value: str | None = None
     #: the slim config to run with after the fix, when the fix creates one
     slim_config: str | None = None
+    #: why the fix is as safe as `safety` says
+    reason: str = ""
 
 
 @record

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
@@ -115,32 +115,21 @@ def new_slim_fix(ctx: CheckContext, title: str, value: str) -> PlannedFix | None
     return PlannedFix(f"{title} in a new slim file {os.path.basename(path)} for this model "
                       f"(then run {command})", "unsafe",
                       (Change("create", (), new_slim_text(ctx, value), path=path),),
-                      value=value, slim_config=path)
+                      value=value, slim_config=path,
+                      reason="the run's command line changes: review it")
 
 
-def weights_fix(ctx: CheckContext, title: str, safety: str, value: str,
-                reason: str = "") -> PlannedFix:
-    """The fix setting the weights, with the reason for its safety; when other pairs use the
-    slim config it edits, the title says so."""
-    why = f" [{safety}: {reason}]" if reason else ""
-    change = weights_change(ctx, value)
-    others = other_pairs(ctx) if change.path else []
+def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: str = "",
+                others: Sequence[str] = ()) -> PlannedFix:
+    """The fix setting the weights, with the reason for its safety; when `others` (pairs
+    other than this run's) use the slim config it edits, the title says so."""
     note = ""
     if others:
         shown = ", ".join(others[:3]) + (f" (+{len(others) - 3} more)" if len(others) > 3 else "")
         note = (f"; note: {os.path.basename(ctx.slim_path or '')} is also used with {shown}, "
                 "which this change would point at these weights")
-    return PlannedFix(title + why + note, safety, (change,), value=value)  # type: ignore[arg-type]
-
-
-def with_new_slim_file(ctx: CheckContext, fixes: list[PlannedFix]) -> list[PlannedFix]:
-    """`fixes`, and when the first one edits a slim config other pairs use, last the same
-    weights in a new slim file for this model."""
-    if not fixes or not fixes[0].value or "; note: " not in fixes[0].title:
-        return fixes
-    title = fixes[0].title.split(" [", 1)[0].split("; note: ", 1)[0]
-    alone = new_slim_fix(ctx, title, fixes[0].value)
-    return fixes + [alone] if alone else fixes
+    return PlannedFix(title + note, safety,  # type: ignore[arg-type]
+                      (weights_change(ctx, value),), value=value, reason=reason)
 
 
 # --- which weights -----------------------------------------------------------------------------
@@ -203,8 +192,10 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
     """Planned fixes for the run's weights, best first (see the module docstring). Only the first
     fix may be safe, and only when no trained model of the user's own is there to choose."""
     own = own_trained_models(ctx)
+    others = other_pairs(ctx) if weights_file(ctx) else []
     fixes = [weights_fix(ctx, f"Load your own trained float model {path}", "unsafe", path,
-                         "check it is the float model of this config") for path in own]
+                         "check it is the float model of this config", others) for path in own]
+    first = (f"Load your own trained float model {own[0]}", own[0]) if own else None
     taken = 0
     for entry, verdict in official_candidates(ctx, require_size):
         safe = verdict.safe and not fixes
@@ -213,15 +204,19 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
             reason = ("an exact match too, but your own trained model comes first" if own else
                       "an exact match too; only the first one is proposed as safe")
         fixes.append(weights_fix(ctx, f"Use {label(entry)}", "safe" if safe else "unsafe",
-                                 entry.url, reason))
+                                 entry.url, reason, others))
+        first = first or (f"Use {label(entry)}", entry.url)
         taken += 1
         if taken >= limit:
             break
-    return tuple(with_new_slim_file(ctx, fixes))
+    alone = new_slim_fix(ctx, *first) if others and first else None
+    return tuple(fixes) + ((alone,) if alone else ())
 
 
 def own_model_fixes(ctx: CheckContext, taken: Iterable[str | None] = ()) -> tuple[PlannedFix, ...]:
     """Fixes loading the run's own trained model(s), unless already offered."""
     seen = set(taken)
-    return tuple(weights_fix(ctx, f"Load your own trained model {path}", "unsafe", path)
+    others = other_pairs(ctx) if weights_file(ctx) else []
+    return tuple(weights_fix(ctx, f"Load your own trained model {path}", "unsafe", path, "",
+                             others)
                  for path in own_trained_models(ctx) if path not in seen)

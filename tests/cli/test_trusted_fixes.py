@@ -87,7 +87,7 @@ def test_training_fixes_drop_the_comment_about_the_old_weights(copy: Path) -> No
     (finding,) = [f for f in findings(copy, config) if f["fix"]]
     new = [e["new_text"] for fix in fixes(finding) for e in fix["edits"]]
     assert new and all("#" not in text and text.startswith("pretrain_weights: ") for text in new)
-    assert "[unsafe: a train run starts from the weights you choose" in finding["fix"]["title"]
+    assert finding["fix"]["reason"].startswith("a train run starts from the weights you choose")
 
 
 @pytest.mark.corpus
@@ -107,7 +107,7 @@ def test_legacy_exact_match_is_proposed_first_into_the_slim_config(copy: Path) -
     (finding,) = [f for f in findings(copy, "-c", model, "--slim_config", slim) if f["fix"]]
     fix = finding["fix"]
     assert fix["safety"] == "safe" and fix["value"] == MODELS + "ppyoloe_crn_s_300e_coco.pdparams"
-    assert "listed as legacy, but the exact match" in fix["title"]
+    assert "listed as legacy, but the exact match" in fix["reason"]
     # ppyoloe_l_qat.yml is documented for the L model: the fix says so, and offers a new file
     assert "is also used with configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml" in fix["title"]
     assert [e["path"] for e in fix["edits"]] == [slim]

@@ -162,8 +162,10 @@ def test_the_item_shows_finding_reason_and_diff(picodet: Path,
     lines = shown.splitlines()
     assert lines[1].startswith(f"[1/1] {SLIM}:1:1: error QF101 pretrain_weights picodet_s_320_coco")
     assert any(line.startswith("    fix (safe): Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), "
-                               "320x320, coco) [safe: the official float model of exactly this "
-                               "network") for line in lines)
+                               "320x320, coco); note: picodet_s_quant.yml is also used with")
+               for line in lines)
+    assert ("        safe because: the official float model of exactly this network: every "
+            "parameter loads, 320x320, 80 classes, coco") in lines
     assert "    alternative" not in shown
     assert "    why: Why it matters." in lines
     assert f"-pretrain_weights: {LEGACY}" in lines
