@@ -46,6 +46,12 @@ def every_parameter_loads(identity: ModelIdentity, entry: WeightEntry) -> Option
     return not compare_comparable(comparable(entry.model or {}), comparable(identity.model))
 
 
+def _classes(count: Optional[int]) -> str:
+    if count is None:
+        return "an unknown number of classes"
+    return f"{count} class" if count == 1 else f"{count} classes"
+
+
 def _size(size: Optional[tuple[int, int]]) -> str:
     return f"{size[0]}x{size[1]}" if size else "an unknown size"
 
@@ -66,7 +72,8 @@ def weights_fix_safety(mode: str, identity: ModelIdentity, entry: WeightEntry) -
         mismatches.append(f"trained at {_size(entry.input_size)}, the model runs at "
                           f"{_size(identity.input_size)}")
     if entry.num_classes is None or entry.num_classes != identity.num_classes:
-        mismatches.append(f"{entry.num_classes} classes, the model has {identity.num_classes}")
+        mismatches.append(f"trained for {_classes(entry.num_classes)}, the model has "
+                          f"{_classes(identity.num_classes)}")
     if entry.dataset is None or entry.dataset != identity.dataset:
         mismatches.append(f"trained on {entry.dataset or 'an unknown dataset'}, the model's "
                           f"dataset is {identity.dataset or 'unknown'}")
@@ -78,5 +85,5 @@ def weights_fix_safety(mode: str, identity: ModelIdentity, entry: WeightEntry) -
                          else "the registry cannot tell whether every parameter loads")
     legacy = " (listed as legacy, but the exact match)" if entry.legacy else ""
     return FixSafety("safe", f"the official float model of exactly this network{legacy}: every "
-                             f"parameter loads, {_size(entry.input_size)}, {entry.num_classes} "
-                             f"classes, {entry.dataset}")
+                             f"parameter loads, {_size(entry.input_size)}, "
+                             f"{_classes(entry.num_classes)}, {entry.dataset}")

@@ -194,7 +194,8 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
     own = own_trained_models(ctx)
     others = other_pairs(ctx) if weights_file(ctx) else []
     fixes = [weights_fix(ctx, f"Load your own trained float model {path}", "unsafe", path,
-                         "check it is the float model of this config", others) for path in own]
+                         "check it is the float model of this config", others[:0] if i else others)
+             for i, path in enumerate(own)]
     first = (f"Load your own trained float model {own[0]}", own[0]) if own else None
     taken = 0
     for entry, verdict in official_candidates(ctx, require_size):
@@ -204,7 +205,7 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
             reason = ("an exact match too, but your own trained model comes first" if own else
                       "an exact match too; only the first one is proposed as safe")
         fixes.append(weights_fix(ctx, f"Use {label(entry)}", "safe" if safe else "unsafe",
-                                 entry.url, reason, others))
+                                 entry.url, reason, [] if fixes else others))
         first = first or (f"Use {label(entry)}", entry.url)
         taken += 1
         if taken >= limit:
