@@ -47,13 +47,17 @@ def finish(args: argparse.Namespace, review: Review, sources: Mapping[str, "Sour
     created = {path for path in written if not sources[path].exists}
     for path in written:
         print(f"{'created' if path in created else 'wrote'} {display_path(path)}")
-    for fix in (fix for _, fix in review.chosen if fix.slim_config in created):
-        print(f"run with: tools/train.py -c {args.config} --slim_config "
-              f"{display_path(fix.slim_config or '')}")
+    new_slims = [fix.slim_config for _, fix in review.chosen if fix.slim_config in created]
+    for slim in new_slims:
+        print(f"run with: tools/train.py -c {args.config} --slim_config {display_path(slim or '')}")
     if not written:
         print("nothing changed")
+    heading = "re-check:"
+    if new_slims:
+        args = argparse.Namespace(**{**vars(args), "slim_config": new_slims[-1]})
+        heading = f"re-check with --slim_config {display_path(new_slims[-1] or '')}:"
     remaining, failures_after = collect(args)
-    print("\nre-check:")
+    print(f"\n{heading}")
     sys.stdout.write(report(remaining, "text"))
     if failures or failures_after:
         return 2

@@ -134,7 +134,9 @@ def test_a_new_slim_file_for_this_model_is_created(picodet: Path, terminal: type
     term.expect(f"+++ b/{NEW_SLIM}")
     term.expect(ACTION_QUESTION)
     term.send("y")
-    term.finish()
+    assert term.finish() == 0  # re-checked with the new slim config: only an info remains
+    assert f"re-check with --slim_config {NEW_SLIM}:" in term.output
+    assert "0 errors, 0 warnings, 1 info" in term.output
     after = _snapshot(picodet)
     assert after.pop(NEW_SLIM) == (b"_BASE_: [picodet_s_quant.yml]\n"
                                    + f"pretrain_weights: {LCNET}\n".encode())
