@@ -135,14 +135,15 @@ def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: 
 # --- which weights -----------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=256)
-def _chain(path: str) -> frozenset[str]:
-    """The `configs/...` keys of a config and every file of its `_BASE_` chain."""
+def _chain(path: str, root: str) -> frozenset[str]:
+    """The `configs/...` keys of a config and every file of its `_BASE_` chain (none of which
+    may lie outside `root`)."""
     from qatfix.config import resolve
     from qatfix.errors import QatfixError
     from qatfix.registry import config_key
 
     try:
-        files = resolve(path).files
+        files = resolve(path, root=root).files
     except (QatfixError, OSError):
         files = (path,)
     return frozenset(config_key(f) for f in files)
@@ -158,10 +159,11 @@ def circular(ctx: CheckContext, entry: Any) -> bool:
     own = config_key(ctx.config_path)
     if entry.config == own:
         return True
-    if entry.config in _chain(ctx.config_path):
+    root = os.path.realpath(ctx.run_root)
+    if entry.config in _chain(ctx.config_path, root):
         return True
     theirs = os.path.join(ctx.run_root, entry.config)
-    return os.path.isfile(theirs) and own in _chain(theirs)
+    return os.path.isfile(theirs) and own in _chain(theirs, root)
 
 
 def official_candidates(ctx: CheckContext, require_size: bool = False
