@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_indexes(load_data(source.text.lstrip("\ufeff")), effective, path)
     except EditError as exc:
-        raise EditError(exc.message, path=args.file) from None
+        raise EditError(exc.message, path=args.file, line=exc.line, column=exc.column) from None
     guess = did_you_mean(effective, path)
     if guess is not None:
         what = (f"{format_path(path)} is defined nowhere in {args.file} or its bases; ppdet "
