@@ -54,6 +54,10 @@ class Fix:
     edits: tuple[TextEdit, ...]
     #: what the fix sets, for choosing among alternatives (e.g. a weights URL)
     value: str | None = None
+    #: the slim config the run uses after the fix, when the fix creates a new one
+    slim_config: str | None = None
+    #: why the fix is as safe as `safety` says ("" when the rule's fix safety says it all)
+    reason: str = ""
 
 
 @record

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import AbstractSet, Sequence
 
 from qatfix.errors import QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding, Fix, TextEdit
@@ -62,15 +62,25 @@ def texts_with_edits(edits: Sequence[TextEdit], originals: dict[str, str]) -> di
     new = {}
     for path, file_edits in by_path.items():
         if path not in originals:
-            originals[path] = current_text(path)
+            originals[path] = current_text(path, new=creates(file_edits))
         new[path] = apply_text_edits(originals[path], file_edits)
     return new
 
 
-def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str]
-                 ) -> tuple[dict[str, str], list[Verdict]]:
+def creates(edits: Sequence[TextEdit]) -> bool:
+    """Do these edits write a file that does not exist yet (one insertion at line 1)?"""
+    import os
+
+    return (len(edits) == 1 and edits[0].start_line == 1 and edits[0].end_line == 0
+            and not os.path.lexists(edits[0].path))
+
+
+def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
+                 forced: AbstractSet[Fix] = frozenset()) -> tuple[dict[str, str], list[Verdict]]:
     """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
-    verified fix applied, and a verdict per fix tried."""
+    verified fix applied, and a verdict per fix tried. A fix that writes a new slim config is
+    checked as the run with that slim config. `forced` fixes are kept even when re-checking
+    finds a problem with them (the user chose to apply them anyway)."""
     texts: dict[str, str] = {}
     kept: list[TextEdit] = []
     originals: dict[str, str] = {}
@@ -82,22 +92,26 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
         try:
             candidate = texts_with_edits([*kept, *fix.edits], originals)
             before = recheck(finding.config, run_slim, options, texts)
-            after = recheck(finding.config, run_slim, options, candidate)
+            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate)
         except QatfixError as exc:
             verdicts.append(Verdict(finding, fix, False, str(exc)))
             continue
         still = [f for f in after if f.code == finding.code and f.location == finding.location
                  and f.message == finding.message]
         new_errors = _errors(after) - _errors(before)
-        if still:
+        if fix in forced:
+            pass
+        elif still:
             verdicts.append(Verdict(finding, fix, False, "the finding remains after the fix"))
+            continue
         elif new_errors:
             shown = ", ".join(sorted({f"{c} in {p}" for c, p, _ in new_errors}))
             verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
-        else:
-            texts = candidate
-            kept.extend(fix.edits)
-            verdicts.append(Verdict(finding, fix, True))
+            continue
+        texts = candidate
+        kept.extend(fix.edits)
+        slim = fix.slim_config or slim
+        verdicts.append(Verdict(finding, fix, True))
     return texts, verdicts
 
 
@@ -146,9 +160,12 @@ def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str]
 
 
 def _originals(paths: Sequence[str]) -> dict[str, "object"]:
-    from qatfix.edit.apply import read_source
+    import os
 
-    return {path: read_source(path) for path in paths}
+    from qatfix.edit.apply import new_source, read_source
+
+    return {path: read_source(path) if os.path.lexists(path) else new_source(path)
+            for path in paths}
 
 
 def _report_rejections(verdicts: Sequence[Verdict]) -> None:

@@ -12,17 +12,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("yaml", "json"), default="yaml",
                         help="output format (default: yaml)")
     parser.add_argument("--blame", action="store_true",
-                        help="print each value with the file:line that defined it")
+                        help="print each value with the file:line that defined it (with --format json: "
+                             "the blame schema of docs/json-output.md)")
 
 
 def run(args: argparse.Namespace) -> int:
     from qatfix.config import resolve
-    from qatfix.config.render import blame, to_json, to_yaml
+    from qatfix.config.render import blame, blame_json, to_json, to_yaml
 
     config, slim = config_and_slim(args)
     resolved = resolve(config, slim, args.opt)
     if args.blame:
-        out = blame(resolved.data)
+        out = blame_json(resolved.data) if args.format == "json" else blame(resolved.data)
     elif args.format == "json":
         out = to_json(resolved.data)
     else:

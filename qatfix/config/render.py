@@ -77,6 +77,40 @@ def _where(origin: Origin | None) -> str:
     return f"{origin.path}:{origin.line}:{origin.column}"
 
 
+def _origin_json(origin: Origin | None) -> dict[str, Any] | None:
+    if origin is None:
+        return None
+    return {"path": origin.path, "line": origin.line, "column": origin.column}
+
+
+def blame_records(data: ConfigMap) -> list[dict[str, Any]]:
+    """Every leaf value with where it was defined, as plain data (`resolve --blame --format
+    json`; schema in docs/json-output.md)."""
+    rows = []
+    for key_path, value, origin in walk(data):
+        if _is_block(value):
+            continue
+        anchor = origin.anchor if origin else None
+        rows.append({
+            "key": [k for k in key_path],
+            "value": to_plain(value),
+            "defined_at": _origin_json(origin),
+            "set_by_ppdet": origin is not None and not origin.line,
+            "overrides": [_origin_json(o) for o in origin.overrode] if origin else [],
+            "anchor": ({"name": anchor.name, "path": anchor.path, "line": anchor.line,
+                        "column": anchor.column} if anchor else None),
+        })
+    return rows
+
+
+def blame_json(data: ConfigMap) -> str:
+    from qatfix import __version__
+
+    document = {"version": 1, "tool": {"name": "qatfix", "version": __version__},
+                "values": blame_records(data)}
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
 def blame(data: ConfigMap) -> str:
     """`git blame` for the effective config: every leaf value, where it was defined, what it
     overrode, and the anchor an aliased value came from."""

@@ -27,6 +27,8 @@ class SourceFile:
     path: str
     text: str
     data: bytes = field(repr=False)
+    #: False for a file a fix creates: it must still not exist when written
+    exists: bool = True
 
 
 def _read_bytes(path: str) -> bytes:
@@ -39,6 +41,13 @@ def _read_bytes(path: str) -> bytes:
         raise EditError("is a directory", path=path) from None
     except OSError as exc:
         raise EditError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def new_source(path: str) -> SourceFile:
+    """A file a fix creates; refused when something is already there."""
+    if os.path.lexists(path):
+        raise EditError("file exists; not overwritten", path=path)
+    return SourceFile(path, "", b"", exists=False)
 
 
 def read_source(path: str) -> SourceFile:
@@ -138,6 +147,14 @@ def apply_to_texts(texts: Mapping[str, str],
 
 # --- on disk -----------------------------------------------------------------------------------
 
+def _check_creatable(path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise EditError(f"folder {folder} does not exist; nothing written", path=path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise EditError(f"folder {folder} is not writable; nothing written", path=path)
+
+
 def _check_writable(path: str) -> os.stat_result:
     real = os.path.realpath(path)
     try:
@@ -156,6 +173,11 @@ def _check_writable(path: str) -> os.stat_result:
 
 
 def _check_unchanged(source: SourceFile) -> None:
+    if not source.exists:
+        if os.path.lexists(source.path):
+            raise EditError("file appeared since qatfix looked; nothing written",
+                            path=source.path)
+        return
     if _read_bytes(source.path) != source.data:
         raise EditError("file changed since it was read; nothing written, re-run qatfix",
                         path=source.path)
@@ -197,6 +219,39 @@ def _replace_atomically(source: SourceFile, data: bytes, info: os.stat_result) -
     _fsync_folder(folder)
 
 
+def _create_atomically(source: SourceFile, data: bytes) -> None:
+    """Write a new file whole: a temporary file, fsynced, then linked to the name (which fails
+    if a file of that name appeared meanwhile)."""
+    import tempfile
+
+    real = os.path.abspath(source.path)
+    folder = os.path.dirname(real) or "."
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp",
+                                    dir=folder)
+    except OSError as exc:
+        raise EditError(f"cannot write: {exc.strerror or exc}; nothing written",
+                        path=source.path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.link(temp, real)
+    except OSError as exc:
+        raise EditError(f"cannot write: {exc.strerror or exc}; nothing written",
+                        path=source.path) from None
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+    _fsync_folder(folder)
+
+
 def _fsync_folder(folder: str) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -223,7 +278,14 @@ def write_all(sources: Mapping[str, SourceFile], new_texts: Mapping[str, str]) -
     infos = []
     for source, _ in todo:
         _check_unchanged(source)
-        infos.append(_check_writable(source.path))
+        if source.exists:
+            infos.append(_check_writable(source.path))
+        else:
+            _check_creatable(source.path)
+            infos.append(None)
     for (source, text), info in zip(todo, infos):
-        _replace_atomically(source, text.encode("utf-8"), info)
+        if info is None:
+            _create_atomically(source, text.encode("utf-8"))
+        else:
+            _replace_atomically(source, text.encode("utf-8"), info)
     return [source.path for source, _ in todo]

@@ -33,10 +33,12 @@ class _Written(NamedTuple):
     flow: bool = False
 
 
-def replace_scalar(text: str, document: Document, key_path: KeyPath, value: Any) -> str | None:
+def replace_scalar(text: str, document: Document, key_path: KeyPath, value: Any, *,
+                   drop_comment: bool = False) -> str | None:
     """`text` with the scalar at `key_path` set to `value`, or None when this path does not apply.
 
     `document` is the loader's parse of `text` (BOM aside); it is not used if the texts differ.
+    `drop_comment` removes a comment after the value on its line (it described the old value).
     """
     bom = _BOM if text.startswith(_BOM) else ""
     body = text[len(bom):]
@@ -51,7 +53,10 @@ def replace_scalar(text: str, document: Document, key_path: KeyPath, value: Any)
     lines = body.splitlines(keepends=True)
     line = lines[node.line - 1]
     rendered = render(value, _Written(node.style or "", node.text))
-    lines[node.line - 1] = line[:node.column - 1] + rendered + line[node.end_column - 1:]
+    rest = line[node.end_column - 1:]
+    if drop_comment and rest.lstrip(" \t").startswith("#"):
+        rest = rest[len(rest.rstrip("\r\n")):]
+    lines[node.line - 1] = line[:node.column - 1] + rendered + rest
     new_body = "".join(lines)
     expected = document.construct()
     verify.set_in(expected, key_path, value)

@@ -46,13 +46,23 @@ def target_file(ctx: "CheckContext", change: "Change") -> tuple[str, str]:
     return override, f" (as an override in {os.path.basename(override)}; {where} is shared)"
 
 
-def current_text(path: str) -> str:
-    """The file's text as it will be edited (BOM kept; an overlaid text while verifying)."""
+def overlaid_or_none(path: str) -> str | None:
     from qatfix.config.loader import overlaid_text
+
+    return overlaid_text(path)
+
+
+def current_text(path: str, *, new: bool = False) -> str:
+    """The file's text as it will be edited (BOM kept; an overlaid text while verifying).
+    With `new`, a file that does not exist yet reads as empty (a fix creates it)."""
     from qatfix.edit.apply import read_source
 
-    overlaid = overlaid_text(path)
-    return overlaid if overlaid is not None else read_source(path).text
+    overlaid = overlaid_or_none(path)
+    if overlaid is not None:
+        return overlaid
+    if new and not os.path.lexists(path):
+        return ""
+    return read_source(path).text
 
 
 def _text(path: str, texts: dict[str, str]) -> str:
@@ -106,7 +116,8 @@ def _set_in_place(path: str, text: str, change: "Change") -> str | None:
         document = load_document(path)
     except QatfixError:
         return None
-    return replace_scalar(text, document, change.key_path, change.value)
+    return replace_scalar(text, document, change.key_path, change.value,
+                          drop_comment=change.stale_comment)
 
 
 def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
@@ -131,6 +142,12 @@ def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
     elif change.kind == "rename":
         path, note = change.path or target_file(ctx, change)[0], ""
         result = _rename(_text(path, texts), change.key_path, change.value)
+    elif change.kind == "create":
+        path, note = change.path, ""
+        if os.path.lexists(path) and overlaid_or_none(path) is None:
+            raise EditError("file exists; not overwritten", path=path)
+        texts[path] = change.value
+        return path, note
     elif change.kind == "delete":
         path, note = change.path, ""
         if change.occurrence == 0:
@@ -185,7 +202,9 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     notes = []
     for change in planned.changes:
         path = change.path or (target_file(ctx, change)[0] if change.kind == "set" else "")
-        if path and path not in originals:
+        if change.kind == "create" and path not in originals:
+            originals[path] = texts[path] = current_text(path, new=True)
+        elif path and path not in originals:
             originals[path] = _text(path, texts)
         path, note = apply_change(ctx, change, texts)
         if path not in originals:
@@ -195,4 +214,5 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
     if not edits:
         return None
-    return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value)
+    return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
+               planned.slim_config, planned.reason)

@@ -85,6 +85,11 @@ def _bool(value: bool, like: Written | None) -> str:
     return "true" if value else "false"
 
 
+def _kind(value: Any) -> type:
+    """The type that matters for equality: a float keeping its spelling is a float."""
+    return float if isinstance(value, float) else type(value)
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Equality that tells 1, 1.0 and True apart and treats NaN as equal to itself."""
     if isinstance(a, Tagged) or isinstance(b, Tagged):
@@ -94,7 +99,7 @@ def same_value(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
-    if type(a) is not type(b):
+    if _kind(a) is not _kind(b):
         return False
     if isinstance(a, float) and a != a:
         return bool(b != b)

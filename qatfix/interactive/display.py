@@ -57,6 +57,16 @@ def item_text(review: Review, originals: Mapping[str, str], why: str | None,
 _UNFIXED = {"skipped": "skipped", "not-reviewed": "not reviewed"}
 
 
+def short_title(fix: Fix) -> str:
+    """The title without the reason for its safety and notes (shown with the finding)."""
+    return fix.title.split(" [", 1)[0].split("; note: ", 1)[0]
+
+
+def _written_where(fix: Fix, show_path: ShowPath) -> str:
+    paths = list(dict.fromkeys(show_path(e.path) for e in fix.edits))
+    return f" -> {', '.join(paths)}" if paths else ""
+
+
 def decision_lines(decisions: Sequence[Decision], rejected: Mapping[int, str],
                    show_path: ShowPath) -> list[str]:
     """One line per finding reviewed: what became of it. `rejected`: decision index -> reason."""
@@ -67,7 +77,9 @@ def decision_lines(decisions: Sequence[Decision], rejected: Mapping[int, str],
         if decision.fix is None:
             lines.append(f"{_UNFIXED.get(decision.outcome, decision.outcome):<12} {where}")
         elif index in rejected:
-            lines.append(f"{'not applied':<12} {where}: {decision.fix.title} ({rejected[index]})")
+            lines.append(f"{'not applied':<12} {where}: {short_title(decision.fix)} "
+                         f"({rejected[index]})")
         else:
-            lines.append(f"{'applied':<12} {where}: {decision.fix.title}")
+            lines.append(f"{'applied':<12} {where}: {short_title(decision.fix)}"
+                         f"{_written_where(decision.fix, show_path)}")
     return lines

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Mapping, Sequence
 
-from qatfix.findings import Finding
+from qatfix.findings import Finding, Fix
 from qatfix.interactive.flow import Review
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ def rejections(review: Review, verdicts: Sequence["Verdict"]) -> dict[int, str]:
 
 
 def finish(args: argparse.Namespace, review: Review, sources: Mapping[str, "SourceFile"],
-           findings: Sequence[Finding], failures: int) -> int:
+           findings: Sequence[Finding], failures: int, forced: AbstractSet[Fix] = frozenset()
+           ) -> int:
     from qatfix.cli.check import _exit_code, collect, display_path, report
     from qatfix.cli.fixing import verify_fixes
     from qatfix.edit.apply import write_all
@@ -38,17 +39,25 @@ def finish(args: argparse.Namespace, review: Review, sources: Mapping[str, "Sour
             print(line)
         print("nothing changed")
         return 2 if failures else _exit_code(findings, args.fail_on)
-    texts, verdicts = verify_fixes(review.chosen, args.slim_config, args.opt)
+    texts, verdicts = verify_fixes(review.chosen, args.slim_config, args.opt, forced)
     changed = {path: text for path, text in texts.items() if text != sources[path].text}
     written = write_all(sources, changed)
     for line in decision_lines(review.decisions, rejections(review, verdicts), display_path):
         print(line)
+    created = {path for path in written if not sources[path].exists}
     for path in written:
-        print(f"wrote {display_path(path)}")
+        print(f"{'created' if path in created else 'wrote'} {display_path(path)}")
+    new_slims = [fix.slim_config for _, fix in review.chosen if fix.slim_config in created]
+    for slim in new_slims:
+        print(f"run with: tools/train.py -c {args.config} --slim_config {display_path(slim or '')}")
     if not written:
         print("nothing changed")
+    heading = "re-check:"
+    if new_slims:
+        args = argparse.Namespace(**{**vars(args), "slim_config": new_slims[-1]})
+        heading = f"re-check with --slim_config {display_path(new_slims[-1] or '')}:"
     remaining, failures_after = collect(args)
-    print("\nre-check:")
+    print(f"\n{heading}")
     sys.stdout.write(report(remaining, "text"))
     if failures or failures_after:
         return 2

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Optional
 from qatfix.errors import EditError, QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding, Fix
 from qatfix.interactive.flow import Item
-from qatfix.rules.base import Change, PlannedFix
+from qatfix.rules.base import PlannedFix
 from qatfix.rules.context import CheckContext
 
 #: what a typed URL must look like: a scheme ppdet downloads, then something to download
@@ -33,13 +33,15 @@ def about_weights(finding: Finding, ctx: CheckContext) -> bool:
 def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
     from qatfix.edit.plan import realise_fix
 
-    planned = PlannedFix(title, "unsafe", (Change("set", (ctx.weights_key,), value),), value=value)
+    from qatfix.rules.weights_candidates import weights_change
+
+    planned = PlannedFix(title, "unsafe", (weights_change(ctx, value),), value=value)
     return realise_fix(planned, ctx)
 
 
 def own_model_fixes(ctx: CheckContext, taken: Iterable[str | None]) -> tuple[Fix, ...]:
     """Fixes loading the run's own trained model(s), unless already offered."""
-    from qatfix.rules.weights_missing import own_trained_models
+    from qatfix.rules.weights_candidates import own_trained_models
 
     seen = set(taken)
     fixes = []
@@ -96,7 +98,9 @@ def custom_fix(ctx: CheckContext, text: str) -> Fix:
 
 def fix_label(fix: Fix, ctx: CheckContext | None) -> str:
     """One line naming what a fix loads: the official weights and how they fit, or a path."""
-    title = (fix.title.splitlines() or [""])[0]
+    from qatfix.interactive.display import short_title
+
+    title = (short_title(fix).splitlines() or [""])[0]
     if ctx is None or not fix.value:
         return title
     entry = ctx.registry.lookup(fix.value)

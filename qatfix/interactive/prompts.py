@@ -5,7 +5,7 @@ exits with 130.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -17,15 +17,35 @@ def _ask(question: object) -> object:
         raise KeyboardInterrupt from None
 
 
-def select(message: str, entries: Sequence[tuple[str, T]]) -> T:
-    """The value of the entry the user picks with the arrow keys and Enter."""
+def select(message: str, entries: Sequence[tuple[str, T]],
+           keys: Mapping[str, T] | None = None) -> T:
+    """The value of the entry the user picks with the arrow keys and Enter, or at once with
+    one of `keys` (a single key press answers with its value, as in `git add -p`)."""
     import questionary
 
     choices = [questionary.Choice(label, value=index) for index, (label, _) in enumerate(entries)]
-    answer = _ask(questionary.select(message, choices=choices, use_jk_keys=False))
+    question = questionary.select(message, choices=choices, use_jk_keys=False)
+    values: list[T] = [value for _, value in entries]
+    if keys:
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        bindings = KeyBindings()
+        for key, value in keys.items():
+            values.append(value)
+            bindings.add(key, eager=True)(_answer_with(len(values) - 1))
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, bindings])  # type: ignore[list-item]
+    answer = _ask(question)
     if not isinstance(answer, int):
         raise KeyboardInterrupt
-    return entries[answer][1]
+    return values[answer]
+
+
+def _answer_with(index: int) -> Callable[[object], None]:
+    def handler(event: object) -> None:
+        event.app.exit(result=index)  # type: ignore[attr-defined]
+
+    return handler
 
 
 def text(message: str, problem: Callable[[str], str | None]) -> str:

@@ -57,28 +57,38 @@ class Session:
     """One review: the items, the files as read, and how to show and ask."""
 
     def __init__(self, items: tuple[Item, ...],
-                 context_of: Callable[[Finding], Optional[CheckContext]], color: bool) -> None:
+                 context_of: Callable[[Finding], Optional[CheckContext]], color: bool,
+                 slim: str | None = None, options: Sequence[str] = ()) -> None:
         from qatfix.cli.check import display_path
-        from qatfix.edit.apply import read_source
 
         self.items = items
         self.context_of = context_of
         self.color = color
         self.show_path = display_path
-        paths = sorted({e.path for item in items for fix in item.choices for e in fix.edits})
+        self.slim = slim
+        self.options = tuple(options)
         #: every file a fix may edit, as read before the first question
-        self.sources: dict[str, SourceFile] = {path: read_source(path) for path in paths}
+        self.sources: dict[str, SourceFile] = {}
+        for fix in (fix for item in items for fix in item.choices):
+            self.remember(fix)
+        #: fixes the user chose to apply although re-checking rejects them
+        self.forced: set[Fix] = set()
+        self.review: Review | None = None
 
     def originals(self) -> dict[str, str]:
         return {path: source.text for path, source in self.sources.items()}
 
     def remember(self, fix: Fix) -> None:
-        """Read the files a new fix edits, so the write can tell if they changed meanwhile."""
-        from qatfix.edit.apply import read_source
+        """Read the files a new fix edits, so the write can tell if they changed meanwhile
+        (a file the fix creates must still not exist then)."""
+        import os
+
+        from qatfix.edit.apply import new_source, read_source
 
         for edit in fix.edits:
             if edit.path not in self.sources:
-                self.sources[edit.path] = read_source(edit.path)
+                self.sources[edit.path] = (read_source(edit.path) if os.path.lexists(edit.path)
+                                           else new_source(edit.path))
 
     def why(self, finding: Finding) -> str | None:
         from qatfix.rules import all_rules
@@ -101,12 +111,27 @@ class Session:
         assert item is not None
         message, entries = menus.action_menu(item, review.proposal)
         while True:
-            answer = prompts.select(message, entries)
+            answer = prompts.select(message, entries, menus.action_keys(entries))
+            if answer == "help":
+                print("\n".join(menus.help_lines(entries)))
+                continue
             if answer != "choose":
                 return answer
             chosen = self.choose(item, review.proposal)
             if chosen is not None:
                 return Choose(chosen)
+
+    def problem(self, finding: Finding, fix: Fix) -> str | None:
+        """Why re-checking would reject `fix` on top of what was chosen so far, or None."""
+        from qatfix.cli.fixing import verify_fixes
+
+        chosen = self.review.chosen if self.review is not None else ()
+        try:
+            _, verdicts = verify_fixes([*chosen, (finding, fix)], self.slim, self.options)
+        except QatfixError as exc:
+            return str(exc)
+        last = verdicts[-1]
+        return None if last.accepted else last.reason
 
     def choose(self, item: Item, proposal: Fix | None) -> Fix | None:
         """Another fix for the item, or None to go back."""
@@ -114,26 +139,44 @@ class Session:
 
         ctx = self.context_of(item.finding)
         message, entries = menus.choice_menu(item, proposal, lambda fix: fix_label(fix, ctx))
-        picked = prompts.select(message, entries)
-        if picked == "back":
-            return None
-        if picked != "custom":
-            return picked  # type: ignore[return-value]
-        assert ctx is not None
-        value = prompts.text(menus.CUSTOM_QUESTION, lambda text: custom_problem(ctx, text))
-        try:
-            fix = custom_fix(ctx, value)
-            self.remember(fix)
-        except QatfixError as exc:
-            print(f"qatfix: cannot use {value.strip()}: {exc}", file=sys.stderr)
-            return None
-        return fix
+        while True:
+            picked = prompts.select(message, entries)
+            if picked == "back":
+                return None
+            if picked != "custom":
+                fix: Fix = picked  # type: ignore[assignment]
+            else:
+                assert ctx is not None
+                value = prompts.text(menus.CUSTOM_QUESTION, lambda text: custom_problem(ctx, text))
+                try:
+                    fix = custom_fix(ctx, value)
+                    self.remember(fix)
+                except QatfixError as exc:
+                    print(f"qatfix: cannot use {value.strip()}: {exc}", file=sys.stderr)
+                    return None
+            if self.accepted(item.finding, fix):
+                return fix
+
+    def accepted(self, finding: Finding, fix: Fix) -> bool:
+        """Check a chosen fix at once: one that re-checking rejects is explained, then applied
+        anyway (the user's call) or given up for another pick."""
+        reason = self.problem(finding, fix)
+        if reason is None:
+            return True
+        print(f"qatfix: {fix.title.split(' [', 1)[0]}: {reason}")
+        question, entries = menus.problem_menu(reason)
+        if prompts.select(question, entries) != menus.APPLY_ANYWAY:
+            return False
+        self.forced.add(fix)
+        return True
 
     def run(self) -> Review:
         review = Review.start(self.items)
+        self.review = review
         while not review.done:
             self.show(review)
             review = step(review, self.decide(review))
+            self.review = review
         return review
 
 
@@ -152,6 +195,6 @@ def run_interactive(args: argparse.Namespace) -> int:
         sys.stdout.write(report(findings, "text"))
         print("nothing to fix")
         return 2 if failures else _exit_code(findings, args.fail_on)
-    session = Session(items, context_of, want_color(sys.stdout))
+    session = Session(items, context_of, want_color(sys.stdout), args.slim_config, args.opt)
     review = session.run()
-    return finish(args, review, session.sources, findings, failures)
+    return finish(args, review, session.sources, findings, failures, session.forced)

@@ -61,6 +61,7 @@ def fix_dict(fix: Fix) -> dict[str, Any]:
     return {
         "title": fix.title,
         "safety": fix.safety,
+        "reason": fix.reason,
         "value": fix.value,
         "edits": [edit_dict(edit) for edit in fix.edits],
     }

@@ -45,7 +45,9 @@ def finding_lines(finding: Finding, *, color: bool = False) -> list[str]:
 def _fix_lines(label: str, fix: Fix, color: bool) -> list[str]:
     head = paint(f"{label} ({fix.safety}):", *_SAFETY_STYLE.get(fix.safety, ()), enabled=color)
     first, *rest = fix.title.splitlines() or [""]
-    return [f"{INDENT}{head} {first}"] + [INDENT * 2 + line for line in rest]
+    why = [INDENT * 2 + paint(f"{fix.safety} because: {fix.reason}", "dim", enabled=color)] \
+        if fix.reason else []
+    return [f"{INDENT}{head} {first}"] + [INDENT * 2 + line for line in rest] + why
 
 
 def _count(n: int, word: str) -> str:

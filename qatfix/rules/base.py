@@ -15,7 +15,7 @@ from qatfix.record import record
 if TYPE_CHECKING:
     from qatfix.rules.context import CheckContext
 
-ChangeKind = Literal["set", "delete", "base", "rename"]
+ChangeKind = Literal["set", "delete", "base", "rename", "create"]
 
 
 @record
@@ -25,7 +25,11 @@ class Change:
     - `set`: give `key_path` the `value` (in `path`, or where the engine decides when `path` is "");
     - `delete`: remove `key_path` from `path` (`occurrence` 0 = first, for duplicate keys);
     - `base`: replace `_BASE_` entry number `index` of `path` by `value`;
-    - `rename`: rename the key at `key_path` in `path` to `value`.
+    - `rename`: rename the key at `key_path` in `path` to `value`;
+    - `create`: write a new file `path` holding `value` (refused when the file exists).
+
+    `stale_comment`: a comment after the old value on its line describes that value (the mAP of
+    the old weights, ...), so it goes when the value changes.
     """
 
     kind: ChangeKind
@@ -34,6 +38,7 @@ class Change:
     path: str = ""
     index: int = 0
     occurrence: int = -1
+    stale_comment: bool = False
 
 
 @record
@@ -45,6 +50,10 @@ class PlannedFix:
     changes: tuple[Change, ...]
     #: the value the fix sets, for lists of alternatives (a weights URL, a base file)
     value: str | None = None
+    #: the slim config to run with after the fix, when the fix creates one
+    slim_config: str | None = None
+    #: why the fix is as safe as `safety` says
+    reason: str = ""
 
 
 @record

@@ -6,7 +6,7 @@ from typing import Iterator
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.reader_sizes import eval_size
-from qatfix.rules.weights_fit import candidate_fixes
+from qatfix.rules.weights_candidates import candidate_fixes
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -42,6 +42,7 @@ RULES = (Rule(
         "the 416 weights into a config whose readers resize to 320 loads every layer, so ppdet "
         "says nothing, but accuracy drops - and QAT calibrates its quantization ranges on "
         "activations the float model never produced. It is an error for QAT/PTQ."),
-    fix_safety="safe: the proposed weights are the official ones of the same network at the "
-               "readers' size.",
+    fix_safety="safe only for QAT/PTQ, when the proposed weights are the official float model of "
+               "the same network at the readers' size with the same classes and dataset (set in "
+               "the slim config); replacing the weights of a training run is never safe.",
     check=check),)

@@ -4,36 +4,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from qatfix.model.load_forecast import describe_keys
-from qatfix.registry import candidates
-from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
-
-
-def _label(entry: Any) -> str:
-    size = f"{entry.input_size[0]}x{entry.input_size[1]}" if entry.input_size else "?"
-    parts = [p for p in (entry.backbone, size, entry.dataset) if p]
-    return f"{entry.name} ({', '.join(parts)})"
-
-
-def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = False
-                    ) -> tuple[PlannedFix, ...]:
-    """Official weights of exactly this network, best first; the first one is safe when it also
-    matches the input size and the class count."""
-    key = ctx.weights_key
-    fixes = []
-    for candidate in candidates(ctx.identity, ctx.registry, limit=40, explain=False):
-        if not candidate.same_network or candidate.entry.legacy:
-            continue
-        if require_size and not candidate.same_input_size:
-            continue
-        exact = candidate.same_input_size and candidate.same_num_classes
-        safety = "safe" if exact and not fixes else "unsafe"
-        fixes.append(PlannedFix(f"Use {_label(candidate.entry)}", safety,
-                                (Change("set", (key,), candidate.entry.url),),
-                                value=candidate.entry.url))
-        if len(fixes) >= limit:
-            break
-    return tuple(fixes)
+from qatfix.rules.weights_candidates import candidate_fixes
 
 
 def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.rules.weights_fit import candidate_fixes
-from qatfix.rules.weights_missing import own_trained_models
+from qatfix.rules.weights_candidates import candidate_fixes
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -14,9 +13,6 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     if entry is None or not ctx.is_quant or entry.kind not in ("backbone", "pretrained"):
         return
     key = ctx.weights_key
-    own = tuple(PlannedFix(f"Load your own trained float model {path}", "unsafe",
-                           (Change("set", (key,), path),), value=path)
-                for path in own_trained_models(ctx))
     what = "an ImageNet backbone checkpoint" if entry.kind == "backbone" else \
         "a pre-training checkpoint"
     yield Issue(
@@ -24,8 +20,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                  "from the float model trained for this config (quantizing an untrained head "
                  "gives a useless model)"),
         location=ctx.location((key,)),
-        fixes=own + tuple(f if not own else PlannedFix(f.title, "unsafe", f.changes, f.value)
-                          for f in candidate_fixes(ctx)),
+        fixes=candidate_fixes(ctx),
     )
 
 
@@ -38,6 +33,8 @@ RULES = (Rule(
         "config that does not override it makes QAT (or PTQ, through `weights`) quantize a "
         "network whose neck and head were never trained. Start from the float model trained for "
         "this config - your own `output/<config>/model_final` or the official detector weights."),
-    fix_safety="unsafe: offers your own trained model when it exists, then official weights of "
-               "the same network; which one is right depends on what you trained.",
+    fix_safety="your own trained model first when it exists (unsafe: qatfix cannot see what it "
+               "holds); then, set in the slim config, the official float model of exactly this "
+               "network, input size, classes and dataset (safe when no model of your own exists), "
+               "then other official weights of the same network (unsafe).",
     check=check),)

@@ -6,25 +6,9 @@ from typing import Iterator
 
 from qatfix.findings import Location
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
-from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-
-
-def own_trained_models(ctx: CheckContext) -> list[str]:
-    """The run's own float model, as tools/train.py saves it (`<save_dir>/<stem>/model_final`)."""
-    save_dir = ctx.get("save_dir") or "output"
-    stem = os.path.splitext(os.path.basename(ctx.config_path))[0]
-    found = []
-    for name in ("model_final", "best_model"):
-        rel = f"{save_dir}/{stem}/{name}"
-        if os.path.isfile(ctx.run_path(rel) + ".pdparams"):
-            found.append(rel)
-    weights = ctx.get("weights")
-    if isinstance(weights, str) and not is_url(weights) and weights not in found:
-        stripped, _ = split_weights_suffix(weights)
-        if os.path.isfile(ctx.run_path(stripped) + ".pdparams"):
-            found.append(weights)
-    return found
+from qatfix.rules.weights_candidates import candidate_fixes, own_model_fixes
 
 
 def local_problem(ctx: CheckContext, value: str) -> str | None:
@@ -44,9 +28,11 @@ def local_problem(ctx: CheckContext, value: str) -> str | None:
 
 
 def _candidate_fixes(ctx: CheckContext, key: str) -> tuple[PlannedFix, ...]:
-    return tuple(PlannedFix(f"Load your own trained model {path}", "unsafe",
-                            (Change("set", (key,), path),), value=path)
-                 for path in own_trained_models(ctx))
+    """QAT/PTQ without weights may take the official float model; anything else only the
+    user's own trained model."""
+    if ctx.is_quant and not ctx.get(key):
+        return candidate_fixes(ctx)
+    return own_model_fixes(ctx)
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -98,6 +84,8 @@ RULES = (Rule(
         "Windows path on Linux, or a typo fails only after the model and data are set up - and a "
         "QAT config with no `pretrain_weights` quantizes random weights without any error. With "
         "`--online` unknown URLs are checked with a HEAD request (results are cached)."),
-    fix_safety="unsafe: offered only when your own trained model exists "
-               "(`output/<config>/model_final`); check it is the float model of this config.",
+    fix_safety="your own trained model (`output/<config>/model_final`) when it exists, unsafe: "
+               "check it is the float model of this config. A QAT/PTQ run without weights is "
+               "also offered, in the slim config, the official float model of exactly this "
+               "network, input size, classes and dataset (safe when no model of your own exists).",
     check=check, needs="static"),)

@@ -41,7 +41,8 @@ def test_values_are_typed_like_ppdet_options(config: Path,
     assert main(["set", str(config), "LearningRate.warmup", "1.0e-4"]) == 0
     assert main(["set", str(config), "TrainReader.shuffle", "yes"]) == 0
     data = pyyaml_load(config.read_text())
-    assert data["LearningRate"] == {"base_lr": "1e-4", "warmup": 1e-4}
+    assert data["LearningRate"] == {"base_lr": 1e-4, "warmup": 1e-4}  # 1e-4 written as 1.0e-4
+    assert "  base_lr: 1.0e-4\n" in config.read_text()
     assert data["TrainReader"]["shuffle"] is True
     assert "reads as a string in YAML 1.1" in capsys.readouterr().err
 

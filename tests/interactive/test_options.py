@@ -18,6 +18,10 @@ from qatfix.rules.context import CheckContext
 from tests.interactive.conftest import LCNET, LEGACY, MODEL, PEDESTRIAN, SLIM
 
 
+NEW_SLIM = "configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml"
+LCNET_416 = "https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams"
+
+
 def _context(root: Path, monkeypatch: pytest.MonkeyPatch) -> CheckContext:
     monkeypatch.chdir(root)
     return contexts(MODEL, SLIM)[0]
@@ -40,9 +44,16 @@ def test_example_has_one_weights_finding_with_its_candidates(picodet: Path,
     assert [item.finding.code for item in items] == ["QF101"]  # QF501 has nothing to fix
     (item,) = items
     assert item.custom
-    assert _values(item) == [LCNET, PEDESTRIAN,
-                             "https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams"]
+    # the same LCNet weights in a new slim file come last: the shared slim config was written
+    # for the legacy ESNet model, whose weights it loads now
+    assert _values(item) == [LCNET, PEDESTRIAN, LCNET_416, LCNET]
     assert item.default is not None and item.default.safety == "safe"
+    assert "is also used with configs/picodet/legacy_model/picodet_s_320_coco.yml" in \
+        item.default.title
+    new_file = item.choices[-1]
+    assert new_file.slim_config == NEW_SLIM and new_file.safety == "unsafe"
+    assert [(e.path, e.start_line, e.end_line, e.old_text, e.new_text) for e in new_file.edits] == [
+        (NEW_SLIM, 1, 0, "", f"_BASE_: [picodet_s_quant.yml]\npretrain_weights: {LCNET}\n")]
     assert about_weights(item.finding, ctx)
 
 
@@ -53,9 +64,10 @@ def test_the_runs_own_trained_model_is_offered_when_it_exists(picodet: Path,
     saved.mkdir(parents=True)
     (saved / "model_final.pdparams").write_bytes(b"")
     (item,), _ = _items(picodet, monkeypatch)
-    assert _values(item)[-1] == "output/picodet_s_320_coco_lcnet/model_final"
-    own = item.choices[-1]
-    assert own.safety == "unsafe"
+    # the user's own float model comes first; with it there, no official weights are safe
+    assert _values(item)[0] == "output/picodet_s_320_coco_lcnet/model_final"
+    own = item.choices[0]
+    assert all(fix.safety == "unsafe" for fix in item.choices)
     assert [(e.start_line, e.new_text) for e in own.edits] == [
         (1, "pretrain_weights: output/picodet_s_320_coco_lcnet/model_final\n")]
 
@@ -118,15 +130,17 @@ def test_menus_offer_what_the_item_allows(pitfalls: Path, monkeypatch: pytest.Mo
     items, ctx = _items(pitfalls, monkeypatch)
     weights, duplicate = items[0], items[1]
     question, entries = menus.action_menu(weights, weights.default)
-    assert question == menus.ACTION_QUESTION
+    assert question == f"{menus.ACTION_QUESTION} [y,n,a,c,q,?]"
     assert [value for _, value in entries] == ["apply", "skip", "all", "choose", "quit"]
-    assert entries[0][0] == "apply (safe)"
-    assert entries[3][0] == "choose other weights (2 more)..."
+    assert entries[0][0] == "y  apply (safe)"
+    assert entries[3][0] == "c  choose other weights (3 more)..."
+    assert menus.action_keys(entries) == {"y": "apply", "n": "skip", "a": "all", "c": "choose",
+                                          "q": "quit", "?": "help"}
     assert [value for _, value in menus.action_menu(duplicate, duplicate.default)[1]] == [
         "apply", "skip", "all", "quit"]
     no_fix = Item(weights.finding, (), custom=True)
     question, entries = menus.action_menu(no_fix, None)
-    assert question == menus.NO_FIX_QUESTION
+    assert question == f"{menus.NO_FIX_QUESTION} [n,c,q,?]"
     assert [value for _, value in entries] == ["choose", "skip", "quit"]
 
     chosen = weights.choices[1]
@@ -134,7 +148,7 @@ def test_menus_offer_what_the_item_allows(pitfalls: Path, monkeypatch: pytest.Mo
     assert question == menus.WEIGHTS_QUESTION
     assert [label for label, _ in options] == [
         f"{LCNET} [safe, proposed]", f"{PEDESTRIAN} [unsafe, current]",
-        "https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams [unsafe]",
+        f"{LCNET_416} [unsafe]", f"{LCNET} [unsafe]",
         "enter a path or URL...", "back"]
     assert [value for _, value in options][-2:] == ["custom", "back"]
 
@@ -147,7 +161,11 @@ def test_the_item_shows_finding_reason_and_diff(picodet: Path,
     shown = item_text(review, originals, "Why it matters.", str, color=False)
     lines = shown.splitlines()
     assert lines[1].startswith(f"[1/1] {SLIM}:1:1: error QF101 pretrain_weights picodet_s_320_coco")
-    assert "    fix (safe): Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), 320x320, coco)" in lines
+    assert any(line.startswith("    fix (safe): Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), "
+                               "320x320, coco); note: picodet_s_quant.yml is also used with")
+               for line in lines)
+    assert ("        safe because: the official float model of exactly this network: every "
+            "parameter loads, 320x320, 80 classes, coco") in lines
     assert "    alternative" not in shown
     assert "    why: Why it matters." in lines
     assert f"-pretrain_weights: {LEGACY}" in lines
@@ -165,13 +183,14 @@ def test_the_summary_says_what_became_of_each_finding(pitfalls: Path,
     items, _ = _items(pitfalls, monkeypatch)
     review = step(step(Review.start(items), "apply"), "quit")
     assert decision_lines(review.decisions, {}, str) == [
-        f"applied      QF101 {SLIM}:1: Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), 320x320, coco)",
+        f"applied      QF101 {SLIM}:1: Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), 320x320, "
+        f"coco) -> {SLIM}",
         f"not reviewed QF401 {SLIM}:3",
         f"not reviewed QF402 {SLIM}:15",
     ]
     review = step(step(step(Review.start(items), "skip"), "apply"), "apply")
     assert decision_lines(review.decisions, {2: "it would create QF999"}, str)[1:] == [
-        f"applied      QF401 {SLIM}:3: Delete the ignored first definition of epoch",
+        f"applied      QF401 {SLIM}:3: Delete the ignored first definition of epoch -> {SLIM}",
         f"not applied  QF402 {SLIM}:15: Write LearningRate.base_lr as the float 0.0001 "
         "(it would create QF999)",
     ]
@@ -184,4 +203,4 @@ def test_findings_of_other_configs_get_no_context(picodet: Path,
     items = review_items(findings, lambda f: None)
     (item,) = items
     assert not item.custom  # without its context a finding keeps only its own fixes
-    assert len(item.choices) == 3
+    assert len(item.choices) == 4

@@ -14,7 +14,8 @@ from tests.interactive.conftest import (
 # positions in the menus (see qatfix.interactive.menus)
 APPLY, SKIP, ALL = 0, 1, 2
 CHOOSE, QUIT_WITH_CHOICES, QUIT_WITHOUT_CHOICES = 3, 4, 3
-SECOND_CANDIDATE, CUSTOM = 1, 3  # in the weights list of the example: 3 candidates, then "enter"
+SECOND_CANDIDATE, CUSTOM = 1, 4  # in the weights list of the example: 3 candidates, the
+# first in a new slim file, then "enter"
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -108,10 +109,12 @@ def test_the_runs_own_trained_model_is_listed(picodet: Path, terminal: type[Term
     (saved / "best_model.pdparams").write_bytes(b"")
     before = _snapshot(picodet)
     term = terminal(picodet)
+    term.expect("+pretrain_weights: output/picodet_s_320_coco_lcnet/best_model")  # proposed first
     term.answer(ACTION_QUESTION, CHOOSE)
     term.expect(WEIGHTS_QUESTION)
-    term.expect("Load your own trained model output/picodet_s_320_coco_lcnet/best_model [unsafe]")
-    term.pick(3)
+    term.expect("Load your own trained float model output/picodet_s_320_coco_lcnet/best_model "
+                "[unsafe, proposed]")
+    term.pick(0)
     term.answer(ACTION_QUESTION, APPLY)
     assert term.finish() == 0
     after = _snapshot(picodet)

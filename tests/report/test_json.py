@@ -53,6 +53,7 @@ def test_finding_fields_round_trip() -> None:
     assert out["fix"] == {
         "title": "set pretrain_weights to picodet_s_320_coco_lcnet.pdparams",
         "safety": "safe",
+        "reason": "",
         "value": samples.NEW_URL,
         "edits": [{"path": samples.SLIM, "start_line": 1, "end_line": 1,
                    "old_text": f"pretrain_weights: {samples.OLD_URL}\n",
