@@ -12,7 +12,6 @@ work only: this runs on the default path.
 from __future__ import annotations
 
 import os
-import re
 
 from qatfix.errors import UsageError
 
@@ -24,12 +23,26 @@ SCRIPTS = {
     "infer.py": "infer",
     "post_quant.py": "post_quant",
 }
-_PYTHON = re.compile(r"^python(\d+(\.\d+)*)?(\.exe)?$")
-_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
 
 
 def is_python(token: str) -> bool:
-    return bool(_PYTHON.match(os.path.basename(token)))
+    """`python`, `python3`, `python3.11`, `python.exe`: an interpreter, by its file name.
+    (Plain string tests: a regular expression would cost every check its compilation.)"""
+    name = os.path.basename(token).removesuffix(".exe")
+    if not name.startswith("python"):
+        return False
+    version = name[len("python"):]
+    return not version or all(part.isdigit() for part in version.split("."))
+
+
+def _negative_number(token: str) -> bool:
+    """`-1`, `-0.5`, `-.5`: a value, not a flag."""
+    if not token.startswith("-"):
+        return False
+    whole, dot, fraction = token[1:].partition(".")
+    if not dot:
+        return whole.isdigit()
+    return (not whole or whole.isdigit()) and fraction.isdigit()
 
 
 def start_of_command(argv: list[str]) -> int | None:
@@ -52,7 +65,7 @@ def _script_index(argv: list[str], start: int) -> int:
 
 def _value(argv: list[str], index: int, flag: str) -> str:
     if index + 1 >= len(argv) or (argv[index + 1].startswith("-")
-                                  and not _NEGATIVE_NUMBER.match(argv[index + 1])):
+                                  and not _negative_number(argv[index + 1])):
         raise UsageError(f"{flag} in the pasted command needs a value")
     return argv[index + 1]
 
@@ -62,7 +75,7 @@ def _option_group(argv: list[str], index: int) -> tuple[list[str], int]:
     values = []
     index += 1
     while index < len(argv) and (not argv[index].startswith("-")
-                                 or _NEGATIVE_NUMBER.match(argv[index])):
+                                 or _negative_number(argv[index])):
         values.append(argv[index])
         index += 1
     return values, index

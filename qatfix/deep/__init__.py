@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from qatfix.deep.explain import EXPLANATIONS
-from qatfix.deep.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
+from qatfix.model.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
 from qatfix.deep.sections import SHARED_KEYS, model_sections
 
 _LAZY = {

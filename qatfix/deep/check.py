@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from qatfix.deep.build import build_model
-from qatfix.deep.matching import match_state_dict
+from qatfix.model.matching import match_state_dict
 from qatfix.deep.report import DeepReport
 from qatfix.deep.runtime import load_runtime
 from qatfix.deep.weights import weights_signature

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from qatfix.deep.matching import MatchResult, ShapeMismatch
+from qatfix.model.matching import MatchResult, ShapeMismatch
 from qatfix.record import record
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from qatfix.deep.build import BuiltModel
 from qatfix.deep.grouping import ModuleGroup, group_by_module, module_of
-from qatfix.deep.matching import MatchResult, ShapeStyle
+from qatfix.model.matching import MatchResult, ShapeStyle
 from qatfix.deep.signature import Signature
 from qatfix.deep.sizes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature

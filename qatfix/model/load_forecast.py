@@ -2,7 +2,7 @@
 
 Both sides are state-dict signatures (key -> shape) recorded by building the official configs with
 the real ppdet (`registry/signatures/`). ppdet's `match_state_dict` needs nothing but keys and
-shapes, so its result, reimplemented in `qatfix.deep.matching` (paddle-free), is exact here too.
+shapes, so its result, reimplemented in `qatfix.model.matching` (paddle-free), is exact here too.
 
 A model tensor that does not load is one of two things:
 - a *class layer*: it differs from the weight only in one dimension, by a multiple of the difference
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal, Mapping, NamedTuple, Sequence
 
-from qatfix.deep.matching import MatchResult, ShapeMismatch, match_state_dict
+from qatfix.model.matching import MatchResult, ShapeMismatch, match_state_dict
 
 Verdict = Literal["fits", "classes", "other"]
 
@@ -58,8 +58,8 @@ class LoadForecast(NamedTuple):
     at_defaults: tuple[str, ...]
     weights_classes: int | None = None
     model_classes: int | None = None
-    #: the model's parts (backbone, neck, head, ...) in its own state-dict order
-    parts: tuple[str, ...] = ()
+    #: the model's signature (key -> shape, in its own state-dict order: the parts' order)
+    model: Mapping[str, Sequence[int]] = {}
 
     @property
     def total(self) -> int:
@@ -81,7 +81,7 @@ class LoadForecast(NamedTuple):
         """Model part -> (tensors that load, tensors), in the model's order."""
         totals: Counter[str] = Counter(_part(k) for k in self.result.model_keys)
         loaded: Counter[str] = Counter(_part(m) for m, _ in self.result.loaded)
-        order = dict.fromkeys((*self.parts, *totals))
+        order = dict.fromkeys((*(_part(key) for key in self.model), *totals))
         return {part: (loaded[part], totals[part]) for part in order if part in totals}
 
     def defaults_text(self) -> str:
@@ -142,5 +142,4 @@ def forecast(model: Mapping[str, Sequence[int]], weights: Mapping[str, Sequence[
                          if is_class_layer(m, weights_classes, model_classes))
     missing = (set(mismatched) - set(class_layers)) | set(result.not_matched)
     at_defaults = tuple(key for key in result.model_keys if key in missing)
-    parts = tuple(dict.fromkeys(_part(key) for key in model))
-    return LoadForecast(result, class_layers, at_defaults, weights_classes, model_classes, parts)
+    return LoadForecast(result, class_layers, at_defaults, weights_classes, model_classes, model)

@@ -6,19 +6,17 @@ ppdet would load every parameter is asked through one hook, `every_parameter_loa
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from qatfix.findings import Safety
 from qatfix.model.identity import ModelIdentity
-from qatfix.record import record
 from qatfix.registry.records import WeightEntry
 
 #: slim modes whose run builds the model and then loads a float model into it
 FLOAT_START_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
-@record
-class FixSafety:
+class FixSafety(NamedTuple):
     """The safety of pointing a run at one weights file, with the reason for it."""
 
     safety: Safety

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qatfix.deep.matching import match_state_dict
+from qatfix.model.matching import match_state_dict
 from qatfix.errors import DeepCheckError
 from tests.conftest import require, tree
 from tests.deep.conftest import ppdet_module

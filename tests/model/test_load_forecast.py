@@ -1,7 +1,7 @@
 """The loading forecast: ppdet's matching on signatures, with class layers told apart."""
 from __future__ import annotations
 
-from qatfix.deep.matching import ShapeMismatch
+from qatfix.model.matching import ShapeMismatch
 from qatfix.model.load_forecast import describe_keys, forecast, is_class_layer
 
 

@@ -68,13 +68,13 @@ BUGS = (
         "if options and not options_after_slim:",
         CONFIG_TESTS),
     Bug("shape-rank", "shapes compared by rank only, so [80, 96, 1, 1] fits [112, 96, 1, 1]",
-        "qatfix/deep/matching.py",
+        "qatfix/model/matching.py",
         "if model_shape != weight_shape:",
         "if len(model_shape) != len(weight_shape):",
         MATCH_TESTS),
     Bug("suffix-without-dot", "a weight key matches any string suffix (`conv.weight` fits "
         "`head.xconv.weight`)",
-        "qatfix/deep/matching.py",
+        "qatfix/model/matching.py",
         "    for suffix in _suffixes(model_key):\n        for weight_key in by_suffix.get(suffix, ()):",
         "    for suffix, keys in by_suffix.items():\n"
         "        for weight_key in (keys if model_key.endswith(suffix) else ()):",

@@ -184,6 +184,9 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
         raise DeepCheckError("the weights hold no parameters; ppdet's loader fails on them "
                              "(attempt to get argmax of an empty sequence)")
     model_keys = tuple(sorted(model))
+    if model == weights:  # the same network (a dict comparison in C): everything loads as itself
+        return MatchResult(model_keys, model_keys, tuple(zip(model_keys, model_keys)), (), (), (),
+                           ())
     weight_keys = tuple(sorted(weights))
     if any(w.startswith(_RES5_PREFIX) for w in weight_keys):
         by_suffix: dict[str, list[str]] = {}
