@@ -21,7 +21,8 @@ TIMEOUT_SECONDS = 600
 
 
 def count_in_this_process(config: str | Path) -> int:
-    """Scalar parameters of the model `config` builds with ppdet's own loader and `create`.
+    """Scalar values in `model.parameters()` (each shared tensor once, batch-norm statistics
+    included) of the model `config` builds with ppdet's own loader and `create`.
 
     Only the first call in a process is reliable (see module docstring).
     """
