@@ -38,7 +38,8 @@ def checkout_runtime(root: Path) -> Any:
     from qatfix.deep.runtime import load_runtime
 
     runtime = load_runtime(root / "configs" / "runtime.yml")
-    assert runtime.source.checkout == str(root), runtime.source
+    assert runtime.source.checkout and Path(runtime.source.checkout).resolve() == root.resolve(), \
+        runtime.source
     return runtime
 
 
