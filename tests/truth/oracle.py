@@ -69,7 +69,7 @@ def recipe_starts() -> dict[str, set[str]]:
         facts = official_config(tree, config)
         ident = signature_index().entry(tree, config)
         if facts is not None and facts.pretrain_weights and ident:
-            starts.setdefault(ident["signature"], set()).add(canonical_url(facts.pretrain_weights))
+            starts.setdefault(ident["signature"], set()).add(facts.pretrain_weights)
     return starts
 
 

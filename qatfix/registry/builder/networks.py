@@ -16,7 +16,7 @@ from qatfix.model import compare_models, identify
 from qatfix.record import record
 from qatfix.registry.builder.files import write_atomically
 from qatfix.registry.networks import build_networks
-from qatfix.registry.urls import canonical_url
+from qatfix.registry.urls import canonical_url, is_url
 
 
 @record
@@ -32,7 +32,8 @@ class ConfigFacts:
 def _start_weights(value: Any) -> Optional[str]:
     if not isinstance(value, str) or not value.strip():
         return None
-    return canonical_url(value.strip())
+    value = value.strip()
+    return canonical_url(value) if is_url(value) else value
 
 
 def config_facts(path: Path) -> ConfigFacts:
@@ -63,6 +64,12 @@ def derive_networks(roots: Mapping[str, Path], signatures: Mapping[tuple[str, st
     return index
 
 
+def _slots(sections: Mapping[str, Any]) -> set[str]:
+    architecture = sections.get("architecture")
+    slots = sections.get(architecture, {}) if isinstance(architecture, str) else {}
+    return {"architecture", *(slots if isinstance(slots, Mapping) else ())}
+
+
 def setting_effects(facts: Mapping[tuple[str, str], ConfigFacts],
                     signatures: Mapping[tuple[str, str], str]) -> dict[str, str]:
     """Which model settings change the state dict, as the builds show it.
@@ -85,7 +92,9 @@ def setting_effects(facts: Mapping[tuple[str, str], ConfigFacts],
                 if not paths:
                     continue
                 if signatures[first] == signatures[second]:
-                    neutral.update(paths)
+                    # a slot ("head") names no setting: its class changed, which only says that
+                    # these two classes build the same tensors
+                    neutral.update(paths - _slots(parsed[first]) - _slots(parsed[second]))
                 elif len(paths) == 1:
                     changes.update(paths)
     effects = {path: "neutral" for path in neutral - changes}
