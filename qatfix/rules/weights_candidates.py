@@ -62,9 +62,21 @@ def weights_change(ctx: CheckContext, value: str) -> Change:
 
 
 def configured_pairs(ctx: CheckContext) -> tuple[tuple[str, str], ...]:
-    """(model, slim) pairs of the project's `.qatfix.toml`, once the context carries them."""
-    return tuple((p[0], p[1]) if isinstance(p, tuple) else (p.config, p.slim)
-                 for p in getattr(ctx, "pairs", ()) or ())
+    """(model, slim) pairs of the project's `.qatfix.toml` / `[tool.qatfix]`, as paths relative
+    to the run root (where the context's own paths are relative to)."""
+    from qatfix.errors import QatfixError
+    from qatfix.pairs import project_root, read_pairs
+
+    root = project_root(os.path.dirname(os.path.abspath(ctx.config_path)))
+    if root is None:
+        return ()
+    try:
+        pairs = read_pairs(root)
+    except QatfixError:  # a broken settings file is reported where the run reads it
+        return ()
+    here = os.path.abspath(ctx.run_root)
+    return tuple((os.path.relpath(os.path.join(root, p.config), here),
+                  os.path.relpath(os.path.join(root, p.slim), here)) for p in pairs)
 
 
 def other_pairs(ctx: CheckContext) -> list[str]:

@@ -197,8 +197,11 @@ RULES = (
              "training, but an error for QAT and PTQ, which must start from the trained float "
              "model. An ImageNet backbone checkpoint of another backbone or scale cannot load "
              "at all."),
-         fix_safety="safe when the proposed official weights are of exactly the same network, "
-                    "input size and class count; other candidates are offered as unsafe.",
+         fix_safety="safe only for QAT/PTQ, when the proposed official weights are the float "
+                    "model of exactly this network (every tensor loads by the signatures), input "
+                    "size, class count and dataset, and were not trained by this config or one "
+                    "it derives from; never in training; other candidates are offered as unsafe "
+                    "with the reason.",
          check=check_fit),
     Rule(code="QF104", name="weights-class-count", severity="info",
          summary="The weights fit except for the class-dependent layers.",
