@@ -7,7 +7,9 @@ class count changes the class layers and nothing else.
 """
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple, Optional, TYPE_CHECKING
+import functools
+import json
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 
 from qatfix.model.load_forecast import LoadForecast, Verdict, forecast
 from qatfix.registry.loader import load_registry
@@ -95,16 +97,17 @@ def _part(key: str) -> str:
 
 def recipe_start_weights(identity: "ModelIdentity") -> frozenset[str]:
     """The `pretrain_weights` official configs of this network start from (canonical URLs): of
-    every official config that builds the same state dict as one standing in for the model."""
-    index = signature_index()
-    same = configs_by_signature()
+    every official config that builds the same state dict as the one standing in for the model."""
+    found = stand_in(identity.model_json, identity.architecture)
+    if found is None:
+        return frozenset()
+    entry = signature_index().entry(*found)
     starts = set()
-    for tree, config in stand_ins(identity):
-        entry = index.entry(tree, config)
-        for tree, config in same.get(str(entry.get("signature")), ()) if entry else ():
-            facts = official_config(tree, config)
-            if facts is not None and facts.pretrain_weights:
-                starts.add(facts.pretrain_weights)
+    for tree, config in configs_by_signature().get(str(entry.get("signature")), ()) \
+            if entry else ():
+        facts = official_config(tree, config)
+        if facts is not None and facts.pretrain_weights:
+            starts.add(facts.pretrain_weights)
     return frozenset(starts)
 
 
@@ -118,21 +121,32 @@ def weights_signature(entry: "WeightEntry") -> Optional["Signature"]:
     return signature_of(entry.tree, entry.config)
 
 
-def stand_ins(identity: "ModelIdentity", prefer_tree: Optional[str] = None
+def stand_ins(model_json: str, architecture: Optional[str], prefer_tree: Optional[str] = None
               ) -> Iterator[tuple[str, str]]:
-    """Official configs whose signature stands for the model's, best first: those with the same
-    model sections, then (when none has them) configs of official weights whose sections differ
-    from the model's only in settings the builds show to change no tensor."""
-    for network in official_networks(identity.model_json, prefer_tree=prefer_tree):
+    """Official configs whose signature may stand for the model's, best first: those with the
+    same model sections, then (when none has them) configs of official weights whose sections
+    differ from the model's only in settings the builds show to change no tensor."""
+    for network in official_networks(model_json, prefer_tree=prefer_tree):
         yield network.tree, network.config
-    if identity.architecture is None:
+    if architecture is None:
         return
-    model = identity.model
-    for candidate in load_registry().of_architecture(identity.architecture):
+    model = json.loads(model_json)
+    for candidate in load_registry().of_architecture(architecture):
         if candidate.model is None or not candidate.tree or not candidate.config:
             continue
         if not parameter_differences(candidate.model, model):
             yield candidate.tree, candidate.config
+
+
+@functools.lru_cache(maxsize=1024)
+def stand_in(model_json: str, architecture: Optional[str], prefer_tree: Optional[str] = None
+             ) -> Optional[tuple[str, str]]:
+    """The first of `stand_ins` with a committed signature (one search per model and process:
+    every candidate's fix safety asks again)."""
+    for tree, config in stand_ins(model_json, architecture, prefer_tree):
+        if signature_of(tree, config) is not None and official_config(tree, config) is not None:
+            return tree, config
+    return None
 
 
 def official_loading(identity: "ModelIdentity", entry: "WeightEntry") -> Optional[OfficialLoading]:
@@ -140,11 +154,12 @@ def official_loading(identity: "ModelIdentity", entry: "WeightEntry") -> Optiona
     weights = weights_signature(entry)
     if weights is None:
         return None
-    for tree, config in stand_ins(identity, entry.tree):
+    found = stand_in(identity.model_json, identity.architecture, entry.tree)
+    if found is not None:
+        tree, config = found
         model = signature_of(tree, config)
         facts = official_config(tree, config)
-        if model is None or facts is None:
-            continue
+        assert model is not None and facts is not None
         official_classes = facts.classes
         result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
                           weights_classes=entry.num_classes)
