@@ -69,23 +69,69 @@ def networks_path() -> Path:
     return default_registry_path().with_name(FILE_NAME)
 
 
-@functools.lru_cache(maxsize=1)
-def _index() -> dict[str, Any]:
-    from qatfix.registry import parse_cache
+_SECTIONS = ("configs", "networks", "without_classes", "settings")
 
+
+class _Index:
+    """networks.json as written by `dump_networks` (one entry per line): a lookup finds its
+    line instead of parsing every entry, as the signature index does; a section is parsed
+    whole only when asked for all of it. Any other layout is parsed whole at once."""
+
+    def __init__(self, text: bytes, path: Path) -> None:
+        self._text = text
+        self._ranges: dict[str, tuple[int, int]] = {}
+        self._parsed: dict[str, dict[str, Any]] = {}
+        for name in _SECTIONS:
+            head = b'\n "' + name.encode() + b'": {'
+            start = text.find(head)
+            if start < 0:
+                self._parse_whole(path)
+                return
+            start += len(head)
+            end = text.find(b"\n }", start)
+            self._ranges[name] = (start, end if end >= 0 else len(text))
+        if not text.startswith(b'{\n "schema_version": ' + str(SCHEMA_VERSION).encode() + b","):
+            raise RegistryError("not a networks index of a supported version", path=str(path))
+
+    def _parse_whole(self, path: Path) -> None:
+        try:
+            data = json.loads(self._text)
+        except ValueError as exc:
+            raise RegistryError(f"not valid JSON: {exc}", path=str(path)) from None
+        if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+            raise RegistryError("not a networks index of a supported version", path=str(path))
+        self._parsed = {name: dict(data.get(name) or {}) for name in _SECTIONS}
+
+    def get(self, section: str, key: str) -> Any:
+        if section in self._parsed:
+            return self._parsed[section].get(key)
+        start, end = self._ranges[section]
+        needle = b"\n  " + json.dumps(key).encode() + b": "
+        at = self._text.find(needle, start, end)
+        if at < 0:
+            return None
+        at += len(needle)
+        line_end = self._text.find(b"\n", at)
+        return json.loads(self._text[at:line_end if line_end >= 0 else None].rstrip(b","))
+
+    def section(self, section: str) -> dict[str, Any]:
+        if section not in self._parsed:
+            start, end = self._ranges[section]
+            self._parsed[section] = json.loads(b"{" + self._text[start:end] + b"\n}")
+        return self._parsed[section]
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> _Index:
     path = networks_path()
     try:
-        data = parse_cache.read_json(path)
+        text = path.read_bytes()
     except FileNotFoundError:
-        return {"configs": {}, "networks": {}, "without_classes": {}, "settings": {}}
-    except ValueError as exc:
-        raise RegistryError(f"not valid JSON: {exc}", path=str(path)) from None
+        text = b"{}"
     except OSError as exc:
         raise RegistryError(f"cannot read the networks index: {exc.strerror or exc}",
                             path=str(path)) from None
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-        raise RegistryError("not a networks index of a supported version", path=str(path))
-    return data
+    return _Index(text, path)
 
 
 def _split(reference: str) -> tuple[str, str]:
@@ -104,9 +150,9 @@ def official_networks(model_json: str, prefer_tree: Optional[str] = None
     those with the same class count first, then those that differ only in it; the preferred
     tree first within each."""
     index = _index()
-    exact = _ordered(index["networks"].get(sections_digest(model_json), ()), prefer_tree)
+    exact = _ordered(index.get("networks", sections_digest(model_json)) or (), prefer_tree)
     sections = json.loads(model_json)
-    loose = _ordered(index["without_classes"].get(network_digest(sections), ()), prefer_tree)
+    loose = _ordered(index.get("without_classes", network_digest(sections)) or (), prefer_tree)
     found = [OfficialNetwork(t, c, True) for t, c in exact]
     found += [OfficialNetwork(t, c, False) for t, c in loose if (t, c) not in exact]
     return tuple(found)
@@ -115,7 +161,7 @@ def official_networks(model_json: str, prefer_tree: Optional[str] = None
 def setting_effect(path: str) -> Optional[str]:
     """`neutral` or `changes` when the builds show whether a setting (`YOLOv3Head.anchors`)
     changes the state dict; None when they do not tell."""
-    return _index().get("settings", {}).get(path)
+    return _index().section("settings").get(path)
 
 
 def clear_cache() -> None:
@@ -135,12 +181,12 @@ def parameter_differences(weights_model: Mapping[str, Any], model: Mapping[str, 
 
 def official_configs() -> list[tuple[str, str]]:
     """(tree, config) of every official config in the index, sorted."""
-    return sorted(_split(reference) for reference in _index()["configs"])
+    return sorted(_split(reference) for reference in _index().section("configs"))
 
 
 def official_config(tree: str, config: str) -> Optional[OfficialConfig]:
     """The recorded facts of one official config, None when it is not in the index."""
-    facts = _index()["configs"].get(f"{tree}:{config}")
+    facts = _index().get("configs", f"{tree}:{config}")
     if facts is None:
         return None
     return OfficialConfig(facts.get("architecture") or "", facts.get("classes"),
