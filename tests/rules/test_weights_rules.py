@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qatfix.engine import check
-from qatfix.registry import load_registry
+from qatfix.registry.signatures import checkpoint_elements
 from tests.rules.helpers import ESNET_320, LCNET_320, LCNET_416, codes, picodet_tree, write
 
 
@@ -87,8 +87,9 @@ def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path)
     (finding,) = [f for f in check(model, slim) if f.code == "QF501"]
     assert finding.severity == "info"
-    count = load_registry().lookup(LCNET_320).num_params  # ppdet's own count, see test_count_params
-    assert dict(finding.data) == {"num_params": count}
-    assert f"({count:,} parameters: about {count * 4 / 1e6:.1f} MB as float32 in " \
-        f"model_final.pdparams, about {count / 1e6:.1f} MB once stored as int8)" in finding.message
-    assert "(1,206,064 parameters: about 4.8 MB as float32" in finding.message
+    # a checkpoint holds the state dict: ppdet's build of the config, from the signature store
+    count = checkpoint_elements("configs/picodet/picodet_s_320_coco_lcnet.yml", "develop")
+    assert dict(finding.data) == {"state_dict": count}
+    assert f"({count:,} values in the state dict: about {count * 4 / 1e6:.1f} MB as float32 in " \
+        f"model_final.pdparams, about {count / 1e6:.1f} MB once exported as int8)" in finding.message
+    assert "(1,249,528 values in the state dict: about 5.0 MB as float32" in finding.message
