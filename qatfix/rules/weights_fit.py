@@ -61,37 +61,36 @@ def _section_text(differences: Any) -> str:
     return what + more
 
 
+def _fit_issue(ctx: CheckContext, entry: Any, what: str,
+               facts: tuple[tuple[str, Any], ...] = ()) -> Issue:
+    """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none)."""
+    differences = ctx.weights_differences or ()
+    legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
+        if entry.superseded_by else ""
+    return Issue(
+        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as another "
+                 f"network{what}{legacy}"),
+        location=ctx.location((ctx.weights_key,)),
+        fixes=candidate_fixes(ctx),
+        severity="error" if ctx.mode != "train" else "warning",
+        data=(("weights", entry.name), ("differences", [d.where for d in differences]), *facts),
+    )
+
+
 def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
     differences = ctx.weights_differences or ()
     network = f" ({_section_text(differences)})" if differences else ""
-    legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
-        if entry.superseded_by else ""
-    return Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as another "
-                 f"network{network}: {loading.summary()}{legacy}. ppdet prints only INFO lines "
-                 "about it"),
-        location=ctx.location((ctx.weights_key,)),
-        fixes=candidate_fixes(ctx),
-        severity="error" if ctx.mode != "train" else "warning",
-        data=(("weights", entry.name), ("differences", [d.where for d in differences]),
-              ("loaded", loading.loaded), ("tensors", loading.total),
-              ("at_defaults", loading.at_defaults), ("signature", loading.model_source)),
-    )
+    return _fit_issue(
+        ctx, entry, f"{network}: {loading.summary()}. ppdet prints only INFO lines about it",
+        (("loaded", loading.loaded), ("tensors", loading.total),
+         ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
 
 
 def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
-    legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
-        if entry.superseded_by else ""
-    return Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as another "
-                 f"network: {_section_text(differences)}{legacy}. ppdet loads only the tensors "
-                 "whose names and shapes match, printing nothing but INFO lines; no official "
-                 "config builds this exact model, so run `qatfix --deep` to count them"),
-        location=ctx.location((ctx.weights_key,)),
-        fixes=candidate_fixes(ctx),
-        severity="error" if ctx.mode != "train" else "warning",
-        data=(("weights", entry.name), ("differences", [d.where for d in differences])),
-    )
+    return _fit_issue(
+        ctx, entry, f": {_section_text(differences)}. ppdet loads only the tensors whose names and "
+        "shapes match, printing nothing but INFO lines; no official config builds this exact "
+        "model, so run `qatfix --deep` to count them")
 
 
 def _loadable_detector(ctx: CheckContext, entry: Any) -> bool:
