@@ -183,14 +183,13 @@ def _check_unchanged(source: SourceFile) -> None:
                         path=source.path)
 
 
-def _replace_atomically(source: SourceFile, data: bytes, info: os.stat_result) -> None:
+def _temporary_copy(source: SourceFile, real: str, data: bytes) -> str:
+    """`data` in a new temporary file beside `real`, fsynced; its path."""
     import tempfile  # only writes need it
 
-    real = os.path.realpath(source.path)
-    folder = os.path.dirname(real) or "."
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp",
-                                    dir=folder)
+                                    dir=os.path.dirname(real) or ".")
     except OSError as exc:
         raise EditError(f"cannot write: {exc.strerror or exc}; nothing written",
                         path=source.path) from None
@@ -199,6 +198,23 @@ def _replace_atomically(source: SourceFile, data: bytes, info: os.stat_result) -
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise EditError(f"cannot write: {exc.strerror or exc}; nothing written",
+                            path=source.path) from None
+        raise
+    return temp
+
+
+def _replace_atomically(source: SourceFile, data: bytes, info: os.stat_result) -> None:
+    real = os.path.realpath(source.path)
+    folder = os.path.dirname(real) or "."
+    temp = _temporary_copy(source, real, data)
+    try:
         os.chmod(temp, stat.S_IMODE(info.st_mode))
         if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
             try:
@@ -222,21 +238,10 @@ def _replace_atomically(source: SourceFile, data: bytes, info: os.stat_result) -
 def _create_atomically(source: SourceFile, data: bytes) -> None:
     """Write a new file whole: a temporary file, fsynced, then linked to the name (which fails
     if a file of that name appeared meanwhile)."""
-    import tempfile
-
     real = os.path.abspath(source.path)
     folder = os.path.dirname(real) or "."
+    temp = _temporary_copy(source, real, data)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp",
-                                    dir=folder)
-    except OSError as exc:
-        raise EditError(f"cannot write: {exc.strerror or exc}; nothing written",
-                        path=source.path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)

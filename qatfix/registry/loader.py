@@ -18,13 +18,19 @@ SCHEMA_VERSION = 1
 FILE_NAME = "weights.json"
 
 
-def default_registry_path() -> Path:
-    """The packaged copy if present, else the repository's registry/weights.json."""
+def shipped_path(name: str) -> Path:
+    """A file or folder of the registry as shipped: the wheel's `qatfix/_data/NAME` when
+    installed from one, else the repository's `registry/NAME`."""
     package_root = Path(__file__).resolve().parent.parent
-    packaged = package_root / "_data" / FILE_NAME
-    if packaged.is_file():
+    packaged = package_root / "_data" / name
+    if packaged.exists():
         return packaged
-    return package_root.parent / "registry" / FILE_NAME
+    return package_root.parent / "registry" / name
+
+
+def default_registry_path() -> Path:
+    """The shipped registry/weights.json."""
+    return shipped_path(FILE_NAME)
 
 
 def parse_registry(text: Union[str, bytes], origin: str = "<registry>") -> Registry:

@@ -63,10 +63,10 @@ class OfficialNetwork(NamedTuple):
 
 
 def networks_path() -> Path:
-    """Beside the shipped weights.json (the repository's registry/, or the wheel's _data/)."""
-    from qatfix.registry.loader import default_registry_path
+    """The shipped registry/networks.json."""
+    from qatfix.registry.loader import shipped_path
 
-    return default_registry_path().with_name(FILE_NAME)
+    return shipped_path(FILE_NAME)
 
 
 _SECTIONS = ("configs", "networks", "without_classes", "settings")

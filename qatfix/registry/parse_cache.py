@@ -68,18 +68,3 @@ def store(source: Path, info: os.stat_result, data: Any) -> None:
             temp.unlink()
         except OSError:
             pass
-
-
-def read_json(source: Path) -> Any:
-    """`json.loads` of a shipped JSON file, through the kept parse when it is current.
-
-    Raises OSError when the file cannot be read and ValueError when it is not JSON.
-    """
-    import json
-
-    info = source.stat()
-    data = load(source, info)
-    if data is None:
-        data = json.loads(source.read_bytes())
-        store(source, info, data)
-    return data

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from qatfix.errors import RegistryError
+from qatfix.registry.loader import shipped_path
 from qatfix.model.signature import Signature
 
 SCHEMA_VERSION = 1
@@ -33,12 +34,8 @@ _LAYER_BY_RANK = {4: "Conv2D", 2: "Linear"}
 
 
 def default_signatures_dir() -> Path:
-    """The packaged copy if present, else the repository's registry/signatures."""
-    package_root = Path(__file__).resolve().parent.parent
-    packaged = package_root / "_data" / FOLDER
-    if packaged.is_dir():
-        return packaged
-    return package_root.parent / "registry" / FOLDER
+    """The shipped registry/signatures folder."""
+    return shipped_path(FOLDER)
 
 
 class SignatureIndex:

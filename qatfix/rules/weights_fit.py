@@ -218,8 +218,8 @@ RULES = (
              "ResNet-18 weights taken from a ResNet-34 detector: every tensor of the model finds "
              "a tensor of the same name and shape, so ppdet reports nothing, but the weights have "
              "more layers in the same parts (ResNet-34 has 16 residual blocks, ResNet-18 8: half "
-             "of them are left over) and the layers that load were trained at another depth. For training this is a start "
-             "better than ImageNet (information); QAT should start from the float model of this "
+             "of them are left over) and the layers that load were trained at another depth. "
+             "For training this is a start better than ImageNet (information); QAT should start from the float model of this "
              "very network (a warning)."),
          fix_safety="for QAT, official weights of exactly this network and input size are offered "
                     "as in QF101; none in training.",
