@@ -70,7 +70,8 @@ class Issue:
 
 @record
 class Rule:
-    """A rule: a stable code, what it checks, why it matters, and the check itself."""
+    """A rule: a stable code, what it checks (`summary`), why it matters (`explanation`), an
+    example and what to write instead, the evidence for the claim, and the check itself."""
 
     code: str
     name: str
@@ -81,3 +82,10 @@ class Rule:
     check: Callable[["CheckContext"], Iterator[Issue]]
     #: "static" rules run everywhere; "online" rules may use the network when allowed
     needs: Literal["static", "online"] = "static"
+    #: real YAML (or a command line) that triggers the rule, for `explain` and the example test
+    example: str = ""
+    #: what to write instead of the example
+    instead: str = ""
+    #: where the claim comes from: the ppdet / PaddleSlim source (file and function) or a
+    #: measurement, so a reader can check the rule rather than trust it
+    evidence: str = ""
