@@ -102,3 +102,52 @@ def test_records_pickle() -> None:
 class Pickled:
     number: int
     text: str
+
+
+def test_init_matches_dataclass_for_defaults_factories_and_keyword_only_fields() -> None:
+    body = {
+        "__annotations__": {"x": "int", "tags": "list[str]", "hidden": "int", "scale": "float"},
+        "tags": field(default_factory=list),
+        "hidden": field(default=7, init=False),
+        "scale": field(default=1.0, kw_only=True),
+    }
+    ours, theirs = _pair(dict(body))
+    for args, kwargs in (((1,), {}), ((1, ["a"]), {"scale": 2.0}), ((), {"x": 3})):
+        a, b = ours(*args, **kwargs), theirs(*args, **kwargs)
+        assert repr(a) == repr(b) and a.hidden == b.hidden == 7
+    assert ours(1).tags is not ours(1).tags  # a new list for each instance
+    for bad in (lambda cls: cls(), lambda cls: cls(1, [], 2.0), lambda cls: cls(1, y=2)):
+        with pytest.raises(TypeError):
+            bad(theirs)
+        with pytest.raises(TypeError):
+            bad(ours)
+
+
+def test_post_init_runs_and_subclasses_get_their_own_init() -> None:
+    @record
+    class Base:
+        x: int
+
+        def __post_init__(self) -> None:
+            if self.x < 0:
+                raise ValueError("negative")
+
+    @record
+    class Child(Base):
+        y: int = 0
+
+    with pytest.raises(ValueError):
+        Base(-1)
+    assert Child(1, 2) == Child(1, 2) and Child(1).y == 0 and Base(1).x == 1
+    with pytest.raises(ValueError):
+        Child(-1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Child(1).other = 2  # type: ignore[attr-defined]
+
+
+def test_a_positional_field_after_a_default_is_refused_at_definition() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'y'"):
+        @record
+        class Wrong:
+            x: int = 0
+            y: int  # type: ignore[misc]
