@@ -27,7 +27,8 @@ class FixSafety(NamedTuple):
         return self.safety == "safe"
 
 
-def every_parameter_loads(identity: ModelIdentity, entry: WeightEntry) -> Optional[bool]:
+def every_parameter_loads(identity: ModelIdentity, entry: WeightEntry,
+                          model_tree: Optional[str] = None) -> Optional[bool]:
     """Would ppdet load every parameter of this model from `entry` (class layers aside)?
 
     The committed ppdet-built signatures decide when both sides have one (`official_loading`:
@@ -38,7 +39,7 @@ def every_parameter_loads(identity: ModelIdentity, entry: WeightEntry) -> Option
         return None
     from qatfix.registry.loading import official_loading  # signatures: read only when asked
 
-    loading = official_loading(identity, entry)
+    loading = official_loading(identity, entry, model_tree)
     if loading is not None:
         return loading.verdict in ("fits", "classes")
     if entry.architecture is not None and entry.architecture != identity.architecture:
@@ -60,7 +61,8 @@ def _size(size: Optional[tuple[int, int]]) -> str:
     return f"{size[0]}x{size[1]}" if size else "an unknown size"
 
 
-def weights_fix_safety(mode: str, identity: ModelIdentity, entry: WeightEntry) -> FixSafety:
+def weights_fix_safety(mode: str, identity: ModelIdentity, entry: WeightEntry,
+                       model_tree: Optional[str] = None) -> FixSafety:
     """Is pointing a `mode` run of this model at `entry` safe? Safe only when ppdet would then
     load what the run needs: for QAT/PTQ the float model of exactly this network, input size,
     classes and dataset. Replacing the weights of a training run is never safe: which weights
@@ -83,7 +85,7 @@ def weights_fix_safety(mode: str, identity: ModelIdentity, entry: WeightEntry) -
                           f"dataset is {identity.dataset or 'unknown'}")
     if mismatches:
         return FixSafety("unsafe", "; ".join(mismatches))
-    loads = every_parameter_loads(identity, entry)
+    loads = every_parameter_loads(identity, entry, model_tree)
     if not loads:
         return FixSafety("unsafe", "not the same network" if loads is False
                          else "the registry cannot tell whether every parameter loads")

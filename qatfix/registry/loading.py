@@ -149,12 +149,16 @@ def stand_in(model_json: str, architecture: Optional[str], prefer_tree: Optional
     return None
 
 
-def official_loading(identity: "ModelIdentity", entry: "WeightEntry") -> Optional[OfficialLoading]:
-    """The exact loading forecast, or None when no committed signature stands for a side."""
+def official_loading(identity: "ModelIdentity", entry: "WeightEntry",
+                     model_tree: Optional[str] = None) -> Optional[OfficialLoading]:
+    """The exact loading forecast, or None when no committed signature stands for a side.
+
+    `model_tree`: the registry tree of the checkout that builds the model (its ppdet decides
+    the model's state dict); when unknown, the tree the weights were trained in."""
     weights = weights_signature(entry)
     if weights is None:
         return None
-    found = stand_in(identity.model_json, identity.architecture, entry.tree)
+    found = stand_in(identity.model_json, identity.architecture, model_tree or entry.tree)
     if found is not None:
         tree, config = found
         model = signature_of(tree, config)

@@ -110,7 +110,15 @@ class CheckContext:
             return None
         from qatfix.registry.loading import official_loading
 
-        return official_loading(self.identity, entry)
+        return official_loading(self.identity, entry, self.checkout_tree)
+
+    @property
+    def checkout_tree(self) -> str | None:
+        """The registry tree whose ppdet this checkout runs (`develop`, `release-2.6`), or
+        None: the model's signature is taken from it."""
+        from qatfix.registry.checkout import checkout_tree
+
+        return checkout_tree(self.run_root)
 
     def run_path(self, path: str) -> str:
         """A path from the config as train.py would open it (relative to the run folder)."""

@@ -191,7 +191,7 @@ def official_candidates(ctx: CheckContext, require_size: bool = False
             continue
         if require_size and not candidate.same_input_size:
             continue
-        verdict = weights_fix_safety(ctx.mode, ctx.identity, entry)
+        verdict = weights_fix_safety(ctx.mode, ctx.identity, entry, ctx.checkout_tree)
         is_exact = (candidate.same_input_size and candidate.same_num_classes
                     and candidate.same_dataset)
         if is_exact:

@@ -46,6 +46,17 @@ def _trained_with(entry: Any) -> str:
     return f" with {entry.config}" if entry.config else ""
 
 
+def _trained_as(ctx: CheckContext, entry: Any) -> str:
+    """How the weights' network and the model's differ: in sections, or (the same YAML) in the
+    ppdet version that builds it."""
+    checkout = ctx.checkout_tree
+    if entry.config and entry.tree and checkout and entry.tree != checkout \
+            and not ctx.weights_differences:
+        return (f" was trained with {entry.config} of PaddleDetection {entry.tree}, which this "
+                f"checkout's ppdet ({checkout}) builds as another network")
+    return f" was trained{_trained_with(entry)} as another network"
+
+
 def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
     """Whether an official config of exactly this network starts its training from `entry`:
     then the tensors that do not load are how that recipe is meant to begin."""
@@ -68,8 +79,7 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
     legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
         if entry.superseded_by else ""
     return Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained{_trained_with(entry)} as another "
-                 f"network{what}{legacy}"),
+        message=f"{ctx.weights_key} {entry.name}{_trained_as(ctx, entry)}{what}{legacy}",
         location=ctx.location((ctx.weights_key,)),
         fixes=candidate_fixes(ctx),
         severity="error" if ctx.mode != "train" else "warning",

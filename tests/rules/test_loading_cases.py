@@ -87,3 +87,20 @@ def test_a_smaller_sibling_loading_everything_is_qf105_not_qf101() -> None:
     assert "QF101" not in found
     assert found["QF105"]["severity"] == "info"
     assert "state-dict tensors of the model load, but" in found["QF105"]["message"]
+
+
+def test_the_checkouts_own_ppdet_builds_the_model() -> None:
+    """release-2.6 builds METRO's tokens with other shapes than develop, whose README lists the
+    weights: the model's side is release-2.6's signature, the weights' side develop's."""
+    root = tree("release-2.6")
+    config = "configs/pose3d/metro3d_24kpts.yml"
+    ours, theirs = signature_of("release-2.6", config), signature_of("develop", config)
+    assert ours is not None and theirs is not None and ours.shapes != theirs.shapes
+    found = _findings(root, "-c", config, "-o", f"pretrain_weights={_url('metro3d_24kpts')}")
+    message = found["QF101"]["message"]
+    assert "of PaddleDetection develop, which this checkout's ppdet (release-2.6) builds" in message
+    assert "1865 of 1867 state-dict tensors load" in message
+    # in develop, where the README lists them, the same weights fit
+    found = _findings(tree("develop"), "-c", config,
+                      "-o", f"pretrain_weights={_url('metro3d_24kpts')}")
+    assert "QF101" not in found
