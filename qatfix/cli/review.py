@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from qatfix.findings import SEVERITY_RANK
+from qatfix.gate import exit_code as findings_exit_code
 
 NAME = "review"
 HELP = "post findings on a GitHub pull request as suggestions"
@@ -62,9 +62,8 @@ def make_client(settings: Any) -> Any:
 
 
 def exit_code(outcome: Any, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    return 1 if outcome.worst_severity_rank() <= SEVERITY_RANK[fail_on] else 0
+    """The threshold of `check --fail-on` (plus `never`) applied to the review's findings."""
+    return findings_exit_code([item.finding for item in outcome.items], fail_on)
 
 
 def run(args: argparse.Namespace) -> int:

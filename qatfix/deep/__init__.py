@@ -1,13 +1,13 @@
 """The paddle-backed checks (`--deep`, `qatfix inspect`): the only place paddle is imported.
 
 Importing this package is cheap: paddle and ppdet are imported inside the functions that build
-models or read weights. `match_state_dict`, `model_sections` and `EXPLANATIONS` need no paddle.
+models or read weights. `match_state_dict` and `model_sections` need no paddle; what the
+`--deep` codes mean is in `qatfix.rules.deep_load`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from qatfix.deep.explain import EXPLANATIONS
 from qatfix.model.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
 from qatfix.deep.sections import SHARED_KEYS, model_sections
 
@@ -28,7 +28,7 @@ _LAZY = {
     "inspect_weights": "qatfix.deep.inspect",
 }
 
-__all__ = ["EXPLANATIONS", "SHARED_KEYS", "Ambiguity", "MatchResult", "ShapeMismatch",
+__all__ = ["SHARED_KEYS", "Ambiguity", "MatchResult", "ShapeMismatch",
            "match_state_dict", "model_sections", *_LAZY]
 
 

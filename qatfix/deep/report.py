@@ -11,6 +11,7 @@ from qatfix.deep.sizes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature
 from qatfix.findings import Finding, Location
 from qatfix.record import record
+from qatfix.rules.deep_load import AMBIGUOUS, PARTLY_LOADED
 
 
 def _counts(signature: Signature) -> str:
@@ -73,7 +74,7 @@ class DeepReport:
             extra = len(match.ambiguities) - 1
             more = f" ({extra} more weight{'s' if extra != 1 else ''} claimed twice)" if extra else ""
             return [Finding(
-                code="QF602", severity="error",
+                code=AMBIGUOUS.code, severity=AMBIGUOUS.severity,
                 message=f"ppdet would stop with: {match.error}{more}",
                 data=(("ambiguities", [[a.weight_key, a.first_model_key, a.model_key]
                                        for a in match.ambiguities]),
@@ -83,7 +84,8 @@ class DeepReport:
             return []
         groups = "; ".join(g.summary() for g in self.groups() if g.params)
         return [Finding(
-            code="QF601", severity="error" if self.model.is_quantization else "info",
+            code=PARTLY_LOADED.code,
+            severity=PARTLY_LOADED.severity if self.model.is_quantization else "info",
             message=f"{self.headline()}. {groups}",
             data=self._facts(), **common)]
 

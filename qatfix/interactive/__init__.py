@@ -5,14 +5,14 @@ and its diff, `prompts` asks (questionary, imported only here), `finish` verifie
 """
 from __future__ import annotations
 
-import argparse
+from qatfix.run.request import CheckRequest
 
 
-def run_interactive(args: argparse.Namespace) -> int:
+def run_interactive(request: CheckRequest, fail_on: str) -> int:
     """Run the review for `qatfix check --interactive`; returns the exit code."""
-    from qatfix.interactive.session import run_interactive as run
+    from qatfix.interactive.session import run_interactive as run  # questionary: this mode only
 
-    return run(args)
+    return run(request, fail_on)
 
 
 __all__ = ["run_interactive"]

@@ -10,7 +10,8 @@ import re
 from typing import Callable, Iterable, Optional
 
 from qatfix.errors import EditError, QatfixError
-from qatfix.findings import SEVERITY_RANK, Finding, Fix
+from qatfix.findings import Finding, Fix
+from qatfix.gate import most_severe_first
 from qatfix.interactive.flow import Item
 from qatfix.rules.base import PlannedFix
 from qatfix.rules.context import CheckContext
@@ -59,10 +60,8 @@ def own_model_fixes(ctx: CheckContext, taken: Iterable[str | None]) -> tuple[Fix
 
 def review_items(findings: Iterable[Finding], context_of: ContextOf) -> tuple[Item, ...]:
     """The findings worth a decision, most severe first, with what each can be fixed with."""
-    ordered = sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
-                                              f.location.line, f.code))
     items = []
-    for finding in ordered:
+    for finding in most_severe_first(findings):
         ctx = context_of(finding)
         weights = ctx is not None and about_weights(finding, ctx)
         choices = finding.fixes

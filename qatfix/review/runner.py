@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from qatfix.errors import ConfigError
-from qatfix.findings import SEVERITY_RANK, Finding
+from qatfix.findings import Finding
 from qatfix.record import record
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
@@ -48,9 +48,6 @@ class ReviewOutcome:
     review_url: str | None = None
     payload: dict[str, Any] | None = None
     notes: tuple[str, ...] = ()
-
-    def worst_severity_rank(self) -> int:
-        return min((SEVERITY_RANK.get(i.finding.severity, 9) for i in self.items), default=99)
 
 
 def _pull_path(settings: ReviewSettings, tail: str = "") -> str:

@@ -88,4 +88,4 @@ RULES = (Rule(
                "check it is the float model of this config. A QAT/PTQ run without weights is "
                "also offered, in the slim config, the official float model of exactly this "
                "network, input size, classes and dataset (safe when no model of your own exists).",
-    check=check, needs="static"),)
+    check=check, needs="online"),)

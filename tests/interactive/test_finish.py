@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.cli.fixing import verify_fixes
+from qatfix.run.fixes import verify_fixes
 from qatfix.engine import check, contexts
 from qatfix.interactive.finish import rejections
 from qatfix.interactive.flow import Choose, Review, step
