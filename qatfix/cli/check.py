@@ -6,11 +6,9 @@ their command line. A folder checks every config in it that is not only a base.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 
 from qatfix.cli.common import add_config_arguments, dropped_options
-from qatfix.config.options import parse_options
 from qatfix.errors import UsageError
 from qatfix.gate import exit_code, split_codes
 from qatfix.report.output import report
@@ -67,6 +65,8 @@ def check_codes(args: argparse.Namespace) -> None:
         for code in (c for c in (p.strip() for p in text.split(",")) if c):
             codes = codes or known_codes()
             if not any(c.startswith(code.upper()) for c in codes):
+                import difflib  # a typo only: difflib costs the seed check ~2% of its time
+
                 close = difflib.get_close_matches(code.upper(), codes, n=1)
                 hint = f"; did you mean {close[0]}?" if close else "; `qatfix explain` lists them"
                 raise UsageError(f"{flag}: unknown rule code {code!r}{hint}")
@@ -96,6 +96,8 @@ def named_pair(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     check_codes(args)
     if args.opt:
+        from qatfix.config.options import parse_options  # only a run with -o needs it
+
         parse_options(args.opt)  # a malformed -o is a usage error whatever is checked
     named_pair(args)
     request = request_from(args)

@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from qatfix.findings import Finding, Location
 from qatfix.report import render, want_color
-from qatfix.report.rule_meta import catalogue_meta
 
 
 def shown_path(path: str) -> str:
@@ -35,5 +34,7 @@ def report(findings: Sequence[Finding], fmt: str) -> str:
     if fmt == "text":
         return render("text", shown, color=want_color(sys.stdout))
     if fmt in ("sarif", "rdjson"):
+        from qatfix.report.rule_meta import catalogue_meta  # the chosen format describes rules
+
         return render(fmt, shown, root=os.getcwd(), rules=catalogue_meta())
     return render(fmt, shown)

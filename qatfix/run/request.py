@@ -68,11 +68,11 @@ def named_configs(config: str | None, paths: Sequence[str], *, slim: str | None 
 
 def expand(paths: Sequence[str]) -> list[str]:
     """Folders become the configs in them that are not only bases."""
-    from qatfix.discover import configs_in  # only a folder needs the scan
-
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
+            from qatfix.discover import configs_in  # only a folder needs the scan
+
             inside = configs_in(path)
             if not inside:
                 raise UsageError(f"{path}: no .yml or .yaml configs in this folder")
