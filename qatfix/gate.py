@@ -3,7 +3,8 @@
 Like flake8's decision engine it decides, in one place: which codes are wanted (`--select`,
 `--ignore`: code prefixes, the longer match wins), which findings the config itself silences
 (`# qatfix: ignore[QF201]` on the finding's line, or a bare `# qatfix: ignore`), which repeats
-count once, and the order findings are shown and acted on.
+count once, and the order findings are shown and acted on. What was not checked (QF000, QF002,
+QF003) is always reported: no selection or comment turns it into "all clear".
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from qatfix.config import Document, load_document
 from qatfix.errors import QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding
 from qatfix.record import record
+from qatfix.rules.not_checked import UNCHECKED_CODES
 
 _SUPPRESS = re.compile(r"#\s*qatfix:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.IGNORECASE)
 
@@ -47,7 +49,8 @@ class Gate:
               documents: Mapping[str, Document] | None = None) -> list[Finding]:
         """The wanted findings that no inline comment silences, each once, in `order`."""
         texts = _Lines(documents or {})
-        kept = (f for f in findings if self.wants(f.code) and not texts.silences(f))
+        kept = (f for f in findings if f.code in UNCHECKED_CODES
+                or (self.wants(f.code) and not texts.silences(f)))
         return order(unique(kept, same_finding))
 
 

@@ -27,7 +27,7 @@ PARTLY_LOADED = Rule(
     fix_safety=_FIX_SAFETY,
     check=made_elsewhere,
     example=("qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config "
-             "configs/slim/quant/picodet_s_quant.yml --deep"),
+             "configs/slim/quant/picodet_s_quant.yml --deep --offline"),
     instead=("pretrain_weights: https://paddledet.bj.bcebos.com/models/"
              "picodet_s_320_coco_lcnet.pdparams  (the float model of exactly this variant; the "
              "static weights rules propose it as a safe one-line change)"),
@@ -45,12 +45,14 @@ AMBIGUOUS = Rule(
         "for both, with equal shapes). ppdet raises 'Ambiguity weight X loaded, it matches at "
         "least A and B in the model' at that point, so training stops before its first step. "
         "This happens with weights saved from a differently nested model, e.g. a file whose keys "
-        "lack the backbone./head. prefixes and repeat between parts."),
+        "lack the backbone./head. prefixes and repeat between parts: weights holding "
+        "'conv.weight' for a model with 'backbone.conv.weight' and 'head.conv.weight'."),
     fix_safety=_FIX_SAFETY,
     check=made_elsewhere,
-    example=("qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --deep "
-             "-o pretrain_weights=stripped.pdparams  (weights holding 'conv.weight' for a model "
-             "with 'backbone.conv.weight' and 'head.conv.weight')"),
+    #: short_keys.pdparams: the model's own state dict with every key cut to its last two parts
+    #: (`weight`-ending keys such as 'conv.weight' that backbone and head both end with)
+    example=("qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --deep --offline "
+             "-o pretrain_weights=short_keys.pdparams"),
     instead=("weights saved from the same architecture (full keys), or the file's keys renamed "
              "with paddle; qatfix proposes no automatic edit for this"),
     evidence=("ppdet/utils/checkpoint.py `match_state_dict` raises 'Ambiguity weight {} loaded, "

@@ -45,4 +45,29 @@ RULES = (Rule(
     fix_safety="safe only for QAT/PTQ, when the proposed weights are the official float model of "
                "the same network at the readers' size with the same classes and dataset (set in "
                "the slim config); replacing the weights of a training run is never safe.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/quant.yml\n'
+        '# configs/example/quant.yml\n'
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_416_'
+        'coco_lcnet.pdparams\n'
+        'slim: QAT\n'
+        'QAT:\n'
+        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+        'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+        'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+        '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
+        '  print_model: False\n'
+    ),
+    instead=(
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+        'coco_lcnet.pdparams'
+    ),
+    evidence=(
+        'the model-zoo tables (configs/*/README.md) publish each weights file '
+        'with the input size it was trained and evaluated at '
+        "(registry/weights.json); the readers' size is the `Resize` "
+        'target_size of EvalReader/TestReader as ppdet/core/workspace.py '
+        'merges them.'
+    ),
     check=check),)

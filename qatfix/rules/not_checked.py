@@ -91,3 +91,6 @@ DEEP_NOT_RUN = Rule(
 )
 
 RULES = (UNREADABLE, NOT_UNDERSTOOD, DEEP_NOT_RUN)
+
+#: codes that say something was not checked: no selection or comment hides them
+UNCHECKED_CODES = tuple(rule.code for rule in RULES)

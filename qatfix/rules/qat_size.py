@@ -64,4 +64,20 @@ RULES = (Rule(
         "official config (registry/signatures); without that, the registry's count of "
         "`model.parameters()`, which holds each shared tensor once, and says so."),
     fix_safety="no fix: this is information about what to expect.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/slim/quant/picodet_s_quant.yml'
+    ),
+    instead=(
+        'tools/export_model.py -c MODEL.yml --slim_config SLIM.yml -o '
+        "weights=output/.../model_final, then Paddle Lite's opt (or PaddleSlim "
+        'ACT) for an int8 file'
+    ),
+    evidence=(
+        "ppdet/slim/quant.py `QAT` wraps the model with PaddleSlim's "
+        'fake-quant layers, which keep float32 parameters, and '
+        'ppdet/utils/checkpoint.py `save_model` saves that state dict; '
+        'measured: `--deep` counts the exact state dict (1,249,528 values for '
+        'the seed pair).'
+    ),
     check=check),)

@@ -125,4 +125,30 @@ RULES = (Rule(
         "but inherits TestReader from a base file of another size."),
     fix_safety="unsafe: when a fix is offered it makes the exported shape follow EvalReader; "
                "which size is right is yours to decide.",
+    example=(
+        'qatfix configs/example/picodet_eval_416.yml\n'
+        '# configs/example/picodet_eval_416.yml\n'
+        '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+        'EvalReader:\n'
+        '  sample_transforms:\n'
+        '  - Decode: {}\n'
+        '  - Resize: {interp: 2, target_size: [416, 416], keep_ratio: False}\n'
+        '  - NormalizeImage: {is_scale: true, mean: [0.485, 0.456, 0.406], '
+        'std: [0.229, 0.224, 0.225]}\n'
+        '  - Permute: {}\n'
+    ),
+    instead=(
+        'TestReader:\n'
+        '  inputs_def:\n'
+        '    image_shape: [1, 3, 416, 416]\n'
+        '  sample_transforms:\n'
+        '  - Resize: {interp: 2, target_size: [416, 416], keep_ratio: False}\n'
+        '  (or keep EvalReader at 320)'
+    ),
+    evidence=(
+        'ppdet/engine/export_utils.py `_parse_reader`/`_dump_infer_config` '
+        "take the exported input shape from TestReader's "
+        '`inputs_def.image_shape`, while tools/eval.py evaluates with '
+        "EvalReader's transforms (ppdet/data/transform/operators.py `Resize`)."
+    ),
     check=check),)

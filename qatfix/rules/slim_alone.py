@@ -45,4 +45,16 @@ RULES = (Rule(
         "look at the slim file itself; when the model-zoo READMEs document which model config "
         "it belongs to, qatfix checks that pair too."),
     fix_safety="no fix: name the model config with -c.",
+    example=(
+        'qatfix configs/slim/quant/picodet_s_quant.yml'
+    ),
+    instead=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/slim/quant/picodet_s_quant.yml'
+    ),
+    evidence=(
+        'tools/train.py needs `-c` (ppdet/utils/cli.py `ArgsParser`); '
+        'ppdet/slim/__init__.py `build_slim_model` merges the slim config into '
+        'the model config given with -c.'
+    ),
     check=check),)
