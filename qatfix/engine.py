@@ -5,9 +5,11 @@ the same gate `--deep` findings pass, so rules stay pure functions that only say
 """
 from __future__ import annotations
 
+import os
 from typing import Iterable, Sequence
 
 from qatfix.config import Resolved, resolve
+from qatfix.config.kind import is_slim_only
 from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
 from qatfix.errors import ConfigError, QatfixError
 from qatfix.findings import Finding, Fix
@@ -62,13 +64,9 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
 def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
                      ) -> list[CheckContext]:
     """A slim config given alone: also check it with the model config the READMEs pair it with."""
-    import os
-
-    from qatfix.rules.slim_alone import documented_models, is_slim_only
-
     if not is_slim_only(ctx.resolved.data):
         return []
-    for model in documented_models(ctx):
+    for model in ctx.registry.models_paired_with(ctx.config_path):
         path = os.path.join(ctx.run_root, model)
         if os.path.isfile(path):
             return contexts(path, ctx.config_path, options, root=root, online=ctx.online)

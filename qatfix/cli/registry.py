@@ -85,10 +85,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from qatfix.registry import find_weights
     from qatfix.registry.render import entries_json, entry_text
 
-    found = find_weights(args.reference, _registry(args))
+    found = _registry(args).find(args.reference)
     if args.format == "json":
         sys.stdout.write(entries_json(found))
     elif found:

@@ -72,14 +72,11 @@ def read_signature(path: str, *, runtime: PpdetRuntime | None = None) -> Signatu
 
 def registry_entry(value: str) -> Any | None:
     """The registry entry for a weights URL, or None (also when no registry is available)."""
-    try:
-        from qatfix.registry import find_by_url
-    except ImportError:
-        return None
     from qatfix.errors import RegistryError
+    from qatfix.registry import load_registry
 
     try:
-        return find_by_url(value)
+        return load_registry().get_url(value)
     except RegistryError:
         return None
 

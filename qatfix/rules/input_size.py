@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from qatfix.model.sizes import eval_input_source
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.rules.reader_sizes import eval_size
 from qatfix.rules.weights_candidates import candidate_fixes
 
 
@@ -15,10 +15,10 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         return
     if ctx.weights_differences:
         return  # another network altogether: QF101 says so
-    size = ctx.identity.input_size  # read as the registry read the weights' own config
-    if size is None or tuple(size) == tuple(entry.input_size):
+    source = eval_input_source(ctx.resolved.data)  # as the registry read the weights' config
+    if source is None or tuple(source.size) == tuple(entry.input_size):
         return
-    source = eval_size(ctx)  # where the readers say it, for the report
+    size = source.size
     h, w = entry.input_size
     label = f" ({source.label})" if source else ""
     yield Issue(

@@ -24,9 +24,7 @@ def _size_of(entry: WeightEntry) -> ModelSize | None:
 def model_size(ctx: CheckContext) -> ModelSize | None:
     """The model's size: its own config's entry, else the loaded weights or the first official
     weights of the same network."""
-    from qatfix.registry import config_key
-
-    for entry in ctx.registry.get_config(config_key(ctx.config_path)):
+    for entry in ctx.registry.get_config_path(ctx.config_path):
         if entry.kind == "detector" and (size := _size_of(entry)):
             return size
     entry = ctx.weights_entry

@@ -7,38 +7,21 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from qatfix.config.nodes import KeyPath, Tagged
-from qatfix.model.sizes import as_size, size_list
-from qatfix.record import record
+from qatfix.config.nodes import KeyPath
+from qatfix.model.sizes import SizeSource, as_size, size_list, transforms
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
 
-@record
-class SizeSource:
-    """One place that states an input size [h, w]."""
-
-    label: str
-    key_path: KeyPath
-    size: tuple[int, int]
-
-
 def _transforms(ctx: CheckContext, reader: str, kind: str) -> Iterator[tuple[KeyPath, str, Any]]:
-    items = ctx.get((reader, kind))
-    if not isinstance(items, list):
-        return
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and len(item) == 1:
-            (name, args), = item.items()
-            if isinstance(args, Tagged):
-                args = args.value
-            yield (reader, kind, index, name), str(name), args
+    for index, name, args in transforms(ctx.get(reader), kind):
+        yield (reader, kind, index, name), name, args
 
 
 def resize_size(ctx: CheckContext, reader: str) -> SizeSource | None:
     """A fixed-shape Resize target in a reader's sample transforms ([h, w], keep_ratio off)."""
     for path, name, args in _transforms(ctx, reader, "sample_transforms"):
-        if name == "Resize" and isinstance(args, dict) and not args.get("keep_ratio", True):
+        if name == "Resize" and not args.get("keep_ratio", True):
             size = as_size(args.get("target_size"))
             if size:
                 return SizeSource(f"{reader} Resize target_size", (*path, "target_size"), size)
@@ -68,11 +51,6 @@ def train_range(ctx: CheckContext) -> tuple[KeyPath, list[int]] | None:
             if heights:
                 return (*path, "target_size"), heights
     return None
-
-
-def eval_size(ctx: CheckContext) -> SizeSource | None:
-    """The size the model is evaluated at: EvalReader's Resize, else eval_height/eval_width."""
-    return resize_size(ctx, "EvalReader") or top_level(ctx)
 
 
 def _fmt(size: tuple[int, int]) -> str:

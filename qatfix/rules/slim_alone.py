@@ -4,28 +4,16 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
+from qatfix.config.kind import is_slim_only
 from qatfix.findings import Location
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 
 
-def is_slim_only(data: dict) -> bool:  # type: ignore[type-arg]
-    return "slim" in data and "architecture" not in data
-
-
-def documented_models(ctx: CheckContext) -> list[str]:
-    """Model configs the READMEs pair with this slim config (from the registry)."""
-    from qatfix.registry import config_key
-
-    key = config_key(ctx.config_path)
-    return sorted({e.config for e in ctx.registry.get_config(key)
-                   if e.slim_config == key and e.config})
-
-
 def check(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.slim_path or ctx.role != "model" or not is_slim_only(ctx.resolved.data):
         return
-    models = documented_models(ctx)
+    models = ctx.registry.models_paired_with(ctx.config_path)
     pair = (f"; the model zoo pairs it with {', '.join(models)} (checked below when present)"
             if models else "")
     name = os.path.basename(ctx.config_path)

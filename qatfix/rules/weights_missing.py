@@ -67,7 +67,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 def _check_url(ctx: CheckContext, key: str, url: str) -> Iterator[Issue]:
     if ctx.registry.lookup(url) is not None:
         return
-    from qatfix.rules.url_check import url_status
+    from qatfix.net.url_status import url_status  # an unknown URL only: the HTTP boundary
 
     status = url_status(url, online=ctx.online)
     if status is not None and status.missing:

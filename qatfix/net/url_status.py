@@ -56,7 +56,7 @@ Opener = Callable[[str, float], int]
 
 def requests_head(url: str, timeout: float) -> int:
     """The default opener: `requests.head` with redirects followed."""
-    import requests
+    import requests  # the HTTP boundary: imported only when a request is made
 
     try:
         return requests.head(url, allow_redirects=True, timeout=timeout).status_code
