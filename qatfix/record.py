@@ -17,7 +17,7 @@ import _thread
 import dataclasses
 import sys
 from operator import attrgetter
-from typing import Any, Callable, TypeVar, dataclass_transform
+from typing import Any, Callable, TypeVar, cast, dataclass_transform
 
 T = TypeVar("T")
 
@@ -64,14 +64,16 @@ def _frozen_attributes(cls: type, fields: list[dataclasses.Field[Any]], globals:
     names = frozenset(f.name for f in fields)
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
+        parent = super(cls, self)
         if type(self) is cls or name in names:
             raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-        super(cls, self).__setattr__(name, value)
+        parent.__setattr__(name, value)
 
     def __delattr__(self: Any, name: str) -> None:
+        parent = super(cls, self)
         if type(self) is cls or name in names:
             raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-        super(cls, self).__delattr__(name)
+        parent.__delattr__(name)
 
     return __setattr__, __delattr__
 
@@ -103,11 +105,11 @@ def record(cls: type[T]) -> type[T]:
     # which does not count as defining __hash__
     explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
     if not explicit_hash:
-        cls.__hash__ = _hash  # type: ignore[method-assign]
+        setattr(cls, "__hash__", _hash)
     made = _frozen_dataclass(cls)
-    fields = dataclasses.fields(made)
-    made.__record_compare__ = _values(tuple(f.name for f in fields if f.compare))  # type: ignore[attr-defined]
-    made.__record_hash__ = _values(tuple(  # type: ignore[attr-defined]
-        f.name for f in fields if (f.compare if f.hash is None else f.hash)))
-    made.__record_repr__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
+    fields = dataclasses.fields(cast(Any, made))
+    setattr(made, "__record_compare__", _values(tuple(f.name for f in fields if f.compare)))
+    setattr(made, "__record_hash__", _values(tuple(
+        f.name for f in fields if (f.compare if f.hash is None else f.hash))))
+    setattr(made, "__record_repr__", tuple(f.name for f in fields if f.repr))
     return made

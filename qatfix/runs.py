@@ -82,7 +82,7 @@ class _Pairs:
                 except QatfixError:
                     self._chains[side] = set()
         chains = self._chains
-        return [p for p in self.pairs if path in chains.get(p[0], ()) | chains.get(p[1], ())]
+        return [p for p in self.pairs if path in chains.get(p[0], set()) | chains.get(p[1], set())]
 
 
 def inheriting(path: str) -> list[str]:

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from qatfix import __version__
 from qatfix.errors import QatfixError
@@ -34,7 +34,7 @@ READS_COMMANDS = ("check", "resolve")
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors share one path."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         from qatfix.errors import UsageError
 
         raise UsageError(f"{self.prog}: {message}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qatfix.cli.common import add_config_arguments, config_and_slim
 from qatfix.errors import UsageError
+from qatfix.registry.index import Registry
 
 EXIT_OK, EXIT_FOUND_NOTHING = 0, 1
 
@@ -73,7 +74,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--registry", type=Path, help="use this weights.json instead of the shipped one")
 
 
-def _registry(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _registry(args: argparse.Namespace) -> Registry:
     from qatfix.registry import load_registry
 
     return load_registry(args.registry)

@@ -68,8 +68,7 @@ class DeepReport:
         match = self.match
         if match is None:
             return []
-        common = {"location": self._where(), "related": self._related(),
-                  "config": self.model.config}
+        where, related, config = self._where(), self._related(), self.model.config
         if match.ambiguities:
             extra = len(match.ambiguities) - 1
             more = f" ({extra} more weight{'s' if extra != 1 else ''} claimed twice)" if extra else ""
@@ -79,7 +78,7 @@ class DeepReport:
                 data=(("ambiguities", [[a.weight_key, a.first_model_key, a.model_key]
                                        for a in match.ambiguities]),
                       *self._facts()),
-                **common)]
+                location=where, related=related, config=config)]
         if match.full_fit:
             return []
         groups = "; ".join(g.summary() for g in self.groups() if g.params)
@@ -87,7 +86,7 @@ class DeepReport:
             code=PARTLY_LOADED.code,
             severity=PARTLY_LOADED.severity if self.model.is_quantization else "info",
             message=f"{self.headline()}. {groups}",
-            data=self._facts(), **common)]
+            data=self._facts(), location=where, related=related, config=config)]
 
     def _facts(self) -> tuple[tuple[str, Any], ...]:
         match, weights = self.match, self.weights

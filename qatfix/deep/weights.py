@@ -111,7 +111,7 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
                                 "given model sections")
     entry = registry_entry(value)
     official = official_signature(entry, config, runtime) if entry is not None else None
-    if official is not None:
+    if official is not None and entry is not None:
         return WeightsSignature(value, official[0], "official config", entry=f"registry entry {entry.name}",
                                 origin=official[1])
     if entry is not None and entry.model:
@@ -122,5 +122,6 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
             if offline:
                 reason = exc.message.rpartition("sections: ")[2]
                 raise version_mismatch(entry, runtime.source, reason) from None
-    path = download.fetch(url, cache_dir=cache_dir, offline=offline)
-    return WeightsSignature(value, read_signature(str(path), runtime=runtime), "download", str(path))
+    fetched = download.fetch(url, cache_dir=cache_dir, offline=offline)
+    return WeightsSignature(value, read_signature(str(fetched), runtime=runtime), "download",
+                            str(fetched))

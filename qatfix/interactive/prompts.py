@@ -5,14 +5,14 @@ exits with 130.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 T = TypeVar("T")
 
 
-def _ask(question: object) -> object:
+def _ask(question: Any) -> object:
     try:
-        return question.unsafe_ask()  # type: ignore[attr-defined]
+        return question.unsafe_ask()
     except EOFError:
         raise KeyboardInterrupt from None
 
@@ -43,7 +43,7 @@ def select(message: str, entries: Sequence[tuple[str, T]],
 
 def _answer_with(index: int) -> Callable[[object], None]:
     def handler(event: object) -> None:
-        event.app.exit(result=index)  # type: ignore[attr-defined]
+        getattr(event, "app").exit(result=index)
 
     return handler
 

@@ -125,8 +125,8 @@ class Session:
             picked = prompts.select(message, entries)
             if picked == "back":
                 return None
-            if picked != "custom":
-                fix: Fix = picked  # type: ignore[assignment]
+            if isinstance(picked, Fix):
+                fix = picked
             else:
                 assert ctx is not None
                 value = prompts.text(menus.CUSTOM_QUESTION, lambda text: custom_problem(ctx, text))

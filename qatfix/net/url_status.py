@@ -83,7 +83,9 @@ def url_status(url: str, *, online: bool, clock: Callable[[], float] = time.time
     one is older than `CACHE_SECONDS` (by `clock`)."""
     cache = _read_cache()
     entry = cache.get(url)
-    fresh = entry is not None and clock() - float(entry.get("time", 0)) < CACHE_SECONDS
+    stamp = entry.get("time", 0) if entry is not None else 0
+    fresh = entry is not None and isinstance(stamp, (int, float)) and \
+        clock() - stamp < CACHE_SECONDS
     if entry is not None and (fresh or not online):
         return UrlStatus(bool(entry["missing"]), str(entry["reason"]))
     if not online:

@@ -24,12 +24,12 @@ def _size_of(entry: WeightEntry) -> ModelSize | None:
 def model_size(ctx: CheckContext) -> ModelSize | None:
     """The model's size: its own config's entry, else the loaded weights or the first official
     weights of the same network."""
-    for entry in ctx.registry.get_config_path(ctx.config_path):
-        if entry.kind == "detector" and (size := _size_of(entry)):
+    for own in ctx.registry.get_config_path(ctx.config_path):
+        if own.kind == "detector" and (size := _size_of(own)):
             return size
-    entry = ctx.weights_entry
-    if entry is not None and entry.model is not None and \
-            entry.network_key == ctx.identity.network_key and (size := _size_of(entry)):
+    loaded = ctx.weights_entry
+    if loaded is not None and loaded.model is not None and \
+            loaded.network_key == ctx.identity.network_key and (size := _size_of(loaded)):
         return size
     for candidate in candidates(ctx.identity, ctx.registry, limit=5, explain=False):
         if candidate.same_network and (size := _size_of(candidate.entry)):

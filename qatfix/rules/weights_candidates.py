@@ -17,6 +17,7 @@ import functools
 import os
 from typing import Any, Iterable, Sequence
 
+from qatfix.findings import Safety
 from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
 from qatfix.rules.base import Change, PlannedFix
@@ -131,7 +132,7 @@ def new_slim_fix(ctx: CheckContext, title: str, value: str) -> PlannedFix | None
                       reason="the run's command line changes: review it")
 
 
-def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: str = "",
+def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reason: str = "",
                 others: Sequence[str] = ()) -> PlannedFix:
     """The fix setting the weights, with the reason for its safety; when `others` (pairs
     other than this run's) use the slim config it edits, the title says so."""
@@ -140,7 +141,7 @@ def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: 
         shown = ", ".join(others[:3]) + (f" (+{len(others) - 3} more)" if len(others) > 3 else "")
         note = (f"; note: {os.path.basename(ctx.slim_path or '')} is also used with {shown}, "
                 "which this change would point at these weights")
-    return PlannedFix(title + note, safety,  # type: ignore[arg-type]
+    return PlannedFix(title + note, safety,
                       (weights_change(ctx, value),), value=value, reason=reason)
 
 
