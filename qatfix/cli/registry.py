@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from qatfix.registry.render import entries_json, entry_text
+    from qatfix.registry.entry_text import entries_json, entry_text
 
     found = _registry(args).find(args.reference)
     if args.format == "json":
@@ -101,7 +101,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     from qatfix.registry import search
-    from qatfix.registry.render import entries_json, entry_line
+    from qatfix.registry.entry_text import entries_json, entry_line
 
     found = search(args.words, _registry(args))
     if args.format == "json":
@@ -116,7 +116,7 @@ def _candidates(args: argparse.Namespace) -> int:
     from qatfix.config import resolve
     from qatfix.model import identify
     from qatfix.registry import candidates, config_key
-    from qatfix.registry.render import candidate_json, candidates_text
+    from qatfix.registry.entry_text import candidate_json, candidates_text
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")

@@ -69,7 +69,7 @@ def exit_code(outcome: Any, fail_on: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from qatfix.review.runner import run_review
     from qatfix.review.settings import settings_from
-    from qatfix.review.summary import markdown_report, text_report, write_step_summary
+    from qatfix.review.step_summary import markdown_report, text_report, write_step_summary
 
     settings = settings_from(repo=args.repo, pr=args.pr, api_url=args.api_url,
                              head_sha=args.head_sha, root=args.root, fail_on=args.fail_on,

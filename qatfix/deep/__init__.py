@@ -9,17 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from qatfix.model.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
-from qatfix.deep.sections import SHARED_KEYS, model_sections
+from qatfix.deep.build_sections import SHARED_KEYS, model_sections
 
 _LAZY = {
     "run_deep_check": "qatfix.deep.check",
-    "DeepReport": "qatfix.deep.report",
+    "DeepReport": "qatfix.deep.load_report",
     "BuiltModel": "qatfix.deep.build",
     "build_model": "qatfix.deep.build",
     "signature_from_sections": "qatfix.deep.build",
     "config_model_sections": "qatfix.deep.build",
-    "CheckpointSizes": "qatfix.deep.sizes",
-    "checkpoint_sizes": "qatfix.deep.sizes",
+    "CheckpointSizes": "qatfix.deep.checkpoint_bytes",
+    "checkpoint_sizes": "qatfix.deep.checkpoint_bytes",
     "Signature": "qatfix.deep.signature",
     "WeightsSignature": "qatfix.deep.weights",
     "weights_signature": "qatfix.deep.weights",

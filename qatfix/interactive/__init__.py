@@ -1,6 +1,6 @@
 """Review fixes one by one in a terminal, as `git add -p` does with hunks (`--interactive`).
 
-`flow` decides (pure), `options` and `menus` say what can be chosen, `display` shows a finding
+`flow` decides (pure), `fix_choices` and `menus` say what can be chosen, `display` shows a finding
 and its diff, `prompts` asks (questionary, imported only here), `finish` verifies and writes.
 """
 from __future__ import annotations

@@ -17,7 +17,7 @@ from qatfix.interactive import menus, prompts
 from qatfix.interactive.display import item_text
 from qatfix.interactive.finish import finish
 from qatfix.interactive.flow import Action, Choose, Item, Review, step
-from qatfix.interactive.options import custom_fix, custom_problem, fix_label, review_items
+from qatfix.interactive.fix_choices import custom_fix, custom_problem, fix_label, review_items
 from qatfix.report import want_color
 from qatfix.report.output import report, shown_path
 from qatfix.rules import all_rules

@@ -1,5 +1,5 @@
 """QF601, QF602: the exact load report of `--deep` (ppdet builds the model, paddle reads the
-weights). `qatfix.deep.report` makes the findings; the engine never calls their `check`."""
+weights). `qatfix.deep.load_report` makes the findings; the engine never calls their `check`."""
 from __future__ import annotations
 
 from qatfix.rules.base import Rule, made_elsewhere

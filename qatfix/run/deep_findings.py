@@ -12,7 +12,7 @@ from qatfix.findings import Finding, Location
 from qatfix.model.checkpoint_size import size_message, size_note
 
 if TYPE_CHECKING:
-    from qatfix.deep.report import DeepReport
+    from qatfix.deep.load_report import DeepReport
 
 #: slim modes whose checkpoint is a fake-quantized float model (QF501)
 _QAT_MODES = ("QAT", "PrunerQAT")

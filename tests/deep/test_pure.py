@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from qatfix.deep.sections import model_sections
+from qatfix.deep.build_sections import model_sections
 from qatfix.rules import all_rules
 
 

@@ -7,7 +7,7 @@ from qatfix.deep.build import BuiltModel
 from qatfix.deep.grouping import ModuleGroup, group_by_module, module_of
 from qatfix.model.matching import MatchResult, ShapeStyle
 from qatfix.deep.signature import Signature
-from qatfix.deep.sizes import CheckpointSizes, checkpoint_sizes
+from qatfix.deep.checkpoint_bytes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature
 from qatfix.findings import Finding, Location
 from qatfix.record import record
