@@ -67,7 +67,7 @@ def _base_fix(ctx: CheckContext, leaf: str, base: str, key_path: KeyPath, wanted
                 new = os.path.join(os.path.dirname(old), name) if os.path.dirname(old) else name
                 return PlannedFix(
                     f"Point _BASE_ at {new} instead of {old} (its readers use {wanted})", "unsafe",
-                    (Change("base", (), new, path=leaf, index=index),), value=new)
+                    (Change.base(index, new, path=leaf),), value=new)
     return None
 
 

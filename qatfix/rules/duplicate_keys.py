@@ -19,7 +19,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                 location=Location(path, dup.first.line, dup.first.column),
                 related=(Location(path, dup.last.line, dup.last.column),),
                 fixes=(PlannedFix(f"Delete the ignored first definition of {dotted}", "safe",
-                                  (Change("delete", dup.key_path, path=path, occurrence=0),)),),
+                                  (Change.delete(dup.key_path, path=path, occurrence=0),)),),
             )
 
 

@@ -89,7 +89,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             guess = _closest(str(key), KNOWN_KEYS)
             hint = f"; did you mean {guess!r}?" if guess else ""
             fixes = (PlannedFix(f"Rename {key!r} to {guess!r}", "unsafe",
-                                (Change("rename", where, guess),)),) if guess else ()
+                                (Change.rename(where, guess),)),) if guess else ()
             yield Issue(message=(f"quant_config key {key!r} is unknown to PaddleSlim and silently "
                                  f"ignored{hint}"), location=ctx.location(where), fixes=fixes,
                         severity="warning")
@@ -98,7 +98,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         if problem:
             message, suggestion = problem
             fixes = (PlannedFix(f"Set {key} to {suggestion!r}", "unsafe",
-                                (Change("set", where, suggestion),)),) \
+                                (Change.set(where, suggestion),)),) \
                 if suggestion is not None else ()
             yield Issue(message=f"{message}; PaddleSlim refuses this quant_config",
                         location=ctx.location(where), fixes=fixes)

@@ -70,7 +70,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             shape = ctx.get(other.key_path)
             new = [*shape[:-2], reference.size[0], reference.size[1]]
             fixes = (PlannedFix(f"Set {other.label} to {new}", "unsafe",
-                                (Change("set", other.key_path, new),)),)
+                                (Change.set(other.key_path, new),)),)
         yield Issue(
             message=(f"{other.label} is {_fmt(other.size)} but {reference.label} is "
                      f"{_fmt(reference.size)}: the model is evaluated at one size and "

@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                      "(YAML 1.1 floats need a dot and a signed exponent, e.g. 1.0e-4)"),
             location=ctx.location(key_path),
             fixes=(PlannedFix(f"Write {dotted} as the float {number!r}", "safe",
-                              (Change("set", key_path, number),), value=repr(number)),),
+                              (Change.set(key_path, number),), value=repr(number)),),
         )
 
 

@@ -59,7 +59,7 @@ def weights_file(ctx: CheckContext) -> str:
 
 
 def weights_change(ctx: CheckContext, value: str) -> Change:
-    return Change("set", (ctx.weights_key,), value, path=weights_file(ctx), stale_comment=True)
+    return Change.set((ctx.weights_key,), value, path=weights_file(ctx), stale_comment=True)
 
 
 def configured_pairs(ctx: CheckContext) -> tuple[tuple[str, str], ...]:
@@ -127,7 +127,7 @@ def new_slim_fix(ctx: CheckContext, title: str, value: str) -> PlannedFix | None
     command = f"tools/train.py -c {ctx.config_path} --slim_config {path}"
     return PlannedFix(f"{title} in a new slim file {os.path.basename(path)} for this model "
                       f"(then run {command})", "unsafe",
-                      (Change("create", (), new_slim_text(ctx, value), path=path),),
+                      (Change.create(path, new_slim_text(ctx, value)),),
                       value=value, slim_config=path,
                       reason="the run's command line changes: review it")
 

@@ -27,7 +27,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                  f"{ctx.get(wanted)!r} instead"),
         location=ctx.location((other,)) if ctx.origin((other,)) else ctx.location(()),
         fixes=(PlannedFix(f"Rename `{other}` to `{wanted}` in the slim config", "safe",
-                          (Change("rename", (other,), wanted, path=slim),)),),
+                          (Change.rename((other,), wanted, path=slim),)),),
     )
 
 
