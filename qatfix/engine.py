@@ -17,6 +17,7 @@ from qatfix.gate import Gate, order, unique
 from qatfix.rules import engine_rules
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext, find_run_root
+from qatfix.edit.plan import realise_fix
 
 DISTILL_MODES = ("Distill", "DistillPrune")
 
@@ -82,8 +83,6 @@ def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
 
 
 def _realise(fix: PlannedFix, ctx: CheckContext) -> Fix | None:
-    from qatfix.edit.plan import realise_fix
-
     try:
         return realise_fix(fix, ctx)
     except QatfixError:

@@ -15,6 +15,7 @@ from qatfix.findings import Finding, Location
 from qatfix.rules.not_checked import DEEP_NOT_RUN as _DEEP_NOT_RUN
 from qatfix.rules.not_checked import NOT_UNDERSTOOD as _NOT_UNDERSTOOD
 from qatfix.rules.not_checked import UNREADABLE as _UNREADABLE
+from qatfix.config import resolve
 
 UNREADABLE, NOT_UNDERSTOOD, DEEP_NOT_RUN = (_UNREADABLE.code, _NOT_UNDERSTOOD.code,
                                            _DEEP_NOT_RUN.code)
@@ -46,8 +47,6 @@ def foreign_kind(data: Mapping[str, Any]) -> str:
 def unchecked_file(path: str) -> Finding | None:
     """QF002 for a file that is neither a model nor a slim config, or None when reading it
     fails (it is then checked, so the error is reported as QF000)."""
-    from qatfix.config import resolve
-
     try:
         data = resolve(path).data
     except QatfixError:

@@ -86,7 +86,7 @@ def named_pair(args: argparse.Namespace) -> None:
     """`qatfix MODEL SLIM` (either order) becomes `-c MODEL --slim_config SLIM` for every mode."""
     if args.config or args.slim_config or len(args.paths or []) != 2:
         return
-    from qatfix.runs import positional_pair
+    from qatfix.runs import positional_pair  # two positional files only: pairing reads READMEs
 
     pair = positional_pair(args.paths)
     if pair is not None:

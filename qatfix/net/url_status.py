@@ -7,6 +7,7 @@ import time
 from typing import Callable
 
 from qatfix.record import record
+from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
 
 CACHE_SECONDS = 7 * 24 * 3600
 
@@ -67,8 +68,6 @@ def requests_head(url: str, timeout: float) -> int:
 def head_status(url: str, timeout: float = 10.0, *, opener: Opener | None = None) -> UrlStatus | None:
     """HEAD the URL ppdet would download (following redirects); None when the network gives no
     answer."""
-    from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
-
     target = url.strip().replace(PPDET_PREFIX, PPDET_BASE, 1)
     try:
         code = (opener or requests_head)(target, timeout)

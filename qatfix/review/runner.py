@@ -26,6 +26,7 @@ from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
 from qatfix.unchecked import UNREADABLE, unreadable
+from qatfix.registry import load_registry
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
 CONFIG_ERROR_CODE = UNREADABLE
@@ -100,7 +101,6 @@ def run_review(settings: ReviewSettings, check: FindingSource,
                      f"{head_sha[:12]}; findings go into the review body only "
                      "(check out the head commit to get suggested changes)")
     diffs = changed_files(client, settings)
-    from qatfix.registry import load_registry
 
     targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
     findings = collect_findings(check, settings.root, targets)

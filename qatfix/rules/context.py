@@ -10,6 +10,10 @@ from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
 from qatfix.record import record
+from qatfix.registry import load_registry
+from qatfix.model import identify
+from qatfix.registry.networks import parameter_differences
+from qatfix.registry.loading import official_loading
 
 if TYPE_CHECKING:
     from qatfix.model.compare import SectionDifference
@@ -77,15 +81,11 @@ class CheckContext:
 
     @functools.cached_property
     def registry(self) -> Registry:
-        from qatfix.registry import load_registry
-
         return load_registry()
 
     @functools.cached_property
     def identity(self) -> ModelIdentity:
         """The model this config builds (architecture, sections, sizes, classes)."""
-        from qatfix.model import identify
-
         return identify(self.resolved.plain(), self.config_path)
 
     @functools.cached_property
@@ -104,7 +104,6 @@ class CheckContext:
         entry = self.weights_entry
         if entry is None or entry.model is None:
             return None
-        from qatfix.registry.networks import parameter_differences
 
         return parameter_differences(entry.model, self.identity.model)
 
@@ -115,7 +114,6 @@ class CheckContext:
         entry = self.weights_entry
         if entry is None or self.identity.architecture is None:
             return None
-        from qatfix.registry.loading import official_loading
 
         return official_loading(self.identity, entry)
 

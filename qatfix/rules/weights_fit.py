@@ -7,6 +7,8 @@ from qatfix.model.load_forecast import describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.weights_candidates import candidate_fixes
+from qatfix.registry.loading import recipe_start_weights
+from qatfix.registry.urls import canonical_url
 
 
 def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:
@@ -49,9 +51,6 @@ def _trained_with(entry: Any) -> str:
 def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
     """Whether an official config of exactly this network starts its training from `entry`:
     then the tensors that do not load are how that recipe is meant to begin."""
-    from qatfix.registry.loading import recipe_start_weights
-    from qatfix.registry.urls import canonical_url
-
     return canonical_url(entry.url) in recipe_start_weights(ctx.identity)
 
 

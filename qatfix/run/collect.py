@@ -77,7 +77,7 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, found: list[
     """Static findings with the `--deep` ones (through the same gate); QF003 (and the static
     ones) when deep fails."""
     from qatfix.deep.download import cache_root  # the paddle boundary: --deep only
-    from qatfix.run.deep_findings import deep_findings
+    from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
     try:
