@@ -40,12 +40,13 @@ def all_rules() -> dict[str, Rule]:
     global _CATALOGUE
     if _CATALOGUE is None:
         rules: dict[str, Rule] = {}
+        defined_in: dict[str, str] = {}
         for name in RULE_MODULES:
             for rule in importlib.import_module(name).RULES:
                 if rule.code in rules:
-                    raise RuntimeError(f"{rule.code} is defined twice ({name}, "
-                                       f"{rules[rule.code].check.__module__})")
-                rules[rule.code] = rule
+                    raise RuntimeError(f"{rule.code} is defined twice ({defined_in[rule.code]}, "
+                                       f"{name})")
+                rules[rule.code], defined_in[rule.code] = rule, name
         _CATALOGUE = rules
     return _CATALOGUE
 
