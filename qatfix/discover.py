@@ -11,7 +11,7 @@ YAML_SUFFIXES = (".yml", ".yaml")
 
 
 def yaml_files(folder: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.join(current, f) for f in sorted(files) if f.endswith(YAML_SUFFIXES))

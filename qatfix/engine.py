@@ -1,23 +1,25 @@
-"""Turn a ppdet command line into findings: resolve, pick the contexts, run rules, filter.
+"""Turn a ppdet command line into findings: resolve, pick the contexts, run rules.
 
-Selection (`select`/`ignore`), inline suppression (`# qatfix: ignore[QF201]`), severity and ordering
-are decided here, once, so rules stay pure functions that only say what is wrong.
+Every finding then passes `qatfix.gate` (selection, inline suppression, de-duplication, order),
+the same gate `--deep` findings pass, so rules stay pure functions that only say what is wrong.
 """
 from __future__ import annotations
 
-import re
+import os
 from typing import Iterable, Sequence
 
-from qatfix.config import Resolved, load_document, resolve
+from qatfix.config import Resolved, resolve
+from qatfix.config.kind import is_slim_only
 from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
 from qatfix.errors import ConfigError, QatfixError
-from qatfix.findings import SEVERITY_RANK, Finding, Fix
-from qatfix.rules import all_rules
+from qatfix.findings import Finding, Fix
+from qatfix.gate import Gate, order, unique
+from qatfix.rules import engine_rules
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext, find_run_root
+from qatfix.edit.plan import realise_fix
 
 DISTILL_MODES = ("Distill", "DistillPrune")
-_SUPPRESS = re.compile(r"#\s*qatfix:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.IGNORECASE)
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -63,13 +65,9 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
 def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
                      ) -> list[CheckContext]:
     """A slim config given alone: also check it with the model config the READMEs pair it with."""
-    import os
-
-    from qatfix.rules.slim_alone import documented_models, is_slim_only
-
     if not is_slim_only(ctx.resolved.data):
         return []
-    for model in documented_models(ctx):
+    for model in ctx.registry.models_paired_with(ctx.config_path):
         path = os.path.join(ctx.run_root, model)
         if os.path.isfile(path):
             return contexts(path, ctx.config_path, options, root=root, online=ctx.online)
@@ -78,24 +76,13 @@ def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
 
 def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
                    static_only: bool = False) -> list[Rule]:
-    """Rules chosen by code prefix (`QF1` selects QF101..QF199), minus the ignored ones."""
-    chosen_prefixes = tuple(s.strip().upper() for s in select if s.strip())
-    ignored = tuple(s.strip().upper() for s in ignore if s.strip())
-    rules = []
-    for code, rule in all_rules().items():
-        if chosen_prefixes and not code.startswith(chosen_prefixes):
-            continue
-        if code.startswith(ignored) if ignored else False:
-            continue
-        if static_only and rule.needs != "static":
-            continue
-        rules.append(rule)
-    return rules
+    """The engine's rules chosen by code prefix (`QF1` selects QF101..QF199), minus the ignored
+    ones. `static_only` runs keep the "online" rules, which then read only cached answers."""
+    gate = Gate.of(select, ignore)
+    return [rule for rule in engine_rules() if gate.wants(rule.code)]
 
 
 def _realise(fix: PlannedFix, ctx: CheckContext) -> Fix | None:
-    from qatfix.edit.plan import realise_fix
-
     try:
         return realise_fix(fix, ctx)
     except QatfixError:
@@ -118,42 +105,15 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
     )
 
 
-def _suppressed(finding: Finding, ctx: CheckContext) -> bool:
-    path, line = finding.location.path, finding.location.line
-    if not line:
-        return False
-    document = ctx.resolved.documents.get(path)
-    if document is None:
-        try:
-            document = load_document(path)
-        except QatfixError:
-            return False
-    lines = document.text.splitlines()
-    if line > len(lines):
-        return False
-    match = _SUPPRESS.search(lines[line - 1])
-    if not match:
-        return False
-    codes = match.group("codes")
-    return codes is None or finding.code in {c.strip().upper() for c in codes.split(",")}
-
-
-def run_rules(ctx: CheckContext, rules: Sequence[Rule]) -> list[Finding]:
-    findings = []
-    for rule in rules:
-        for issue in rule.check(ctx):
-            finding = to_finding(rule, issue, ctx)
-            if not _suppressed(finding, ctx):
-                findings.append(finding)
-    return findings
+def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate()) -> list[Finding]:
+    """The findings `rules` make for one config, through the gate."""
+    found = [to_finding(rule, issue, ctx) for rule in rules for issue in rule.check(ctx)]
+    return gate.admit(found, ctx.resolved.documents)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    unique: dict[tuple[object, ...], Finding] = {}
-    for f in findings:
-        unique.setdefault((f.code, f.location, f.message), f)
-    return sorted(unique.values(), key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
-                                                  f.location.line, f.code))
+    """Each finding once, in the one order (`qatfix.gate.order`)."""
+    return order(unique(findings))
 
 
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
@@ -161,11 +121,12 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
           dropped_options: Sequence[Sequence[str]] = (), step: str = "train") -> list[Finding]:
     """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`."""
+    gate = Gate.of(select, ignore)
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
                         dropped_options=dropped_options, step=step):
-        findings.extend(run_rules(ctx, rules))
+        findings.extend(run_rules(ctx, rules, gate))
     return sort_findings(findings)
 
 

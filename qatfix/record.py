@@ -18,7 +18,7 @@ from __future__ import annotations
 import _thread
 import dataclasses
 from operator import attrgetter
-from typing import Any, Callable, TypeVar, dataclass_transform
+from typing import Any, Callable, TypeVar, cast, dataclass_transform
 
 T = TypeVar("T")
 
@@ -120,7 +120,7 @@ def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
     exec(source, names)  # noqa: S102 - generated from field names, as dataclasses does
     init = names["__init__"]
     init.__qualname__ = f"{owner.__qualname__}.__init__"
-    owner.__init__ = init
+    setattr(owner, "__init__", init)
     init(self, *args, **kwargs)
 
 
@@ -161,17 +161,17 @@ def record(cls: type[T]) -> type[T]:
     wants_init = "__init__" not in own
     # dataclasses generates nothing with these flags (no exec): the frozen methods are shared
     # and `__init__` is compiled on first use
-    made = dataclasses.dataclass(init=False, eq=False, repr=False)(cls)
+    made: Any = dataclasses.dataclass(init=False, eq=False, repr=False)(cls)
     fields = dataclasses.fields(made)
     names = tuple(f.name for f in fields)
-    made.__record_fields__ = frozenset(names)  # type: ignore[attr-defined]
+    made.__record_fields__ = frozenset(names)
     _check_defaults(cls.__qualname__, fields)
-    made.__setattr__ = _frozen_setattr  # type: ignore[method-assign,assignment]
-    made.__delattr__ = _frozen_delattr  # type: ignore[method-assign,assignment]
+    made.__setattr__ = _frozen_setattr
+    made.__delattr__ = _frozen_delattr
     if wants_init:
-        made.__init__ = _first_init  # type: ignore[misc]
-    made.__record_compare__ = _values(tuple(f.name for f in fields if f.compare))  # type: ignore[attr-defined]
-    made.__record_hash__ = _values(tuple(  # type: ignore[attr-defined]
+        made.__init__ = _first_init
+    made.__record_compare__ = _values(tuple(f.name for f in fields if f.compare))
+    made.__record_hash__ = _values(tuple(
         f.name for f in fields if (f.compare if f.hash is None else f.hash)))
-    made.__record_repr__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
-    return made
+    made.__record_repr__ = tuple(f.name for f in fields if f.repr)
+    return cast("type[T]", made)

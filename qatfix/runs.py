@@ -20,6 +20,10 @@ from qatfix.findings import Finding
 from qatfix.pairs import Pair, documented_pairs, project_root, read_pairs
 from qatfix.record import record
 from qatfix.unchecked import unchecked_file
+from qatfix.rules.context import find_run_root
+from qatfix.inheritance import BASE_KEY, bases_of, config_files
+from qatfix.repo_paths import read_text
+from qatfix.registry import load_registry
 
 
 @record
@@ -53,9 +57,6 @@ class _Pairs:
     """Every known pair, as absolute paths, with the files each side's `_BASE_` chain reads."""
 
     def __init__(self, anchor: str) -> None:
-        from qatfix.registry import load_registry
-        from qatfix.rules.context import find_run_root
-
         found: dict[tuple[str, str], None] = {}
         project = project_root(os.path.dirname(os.path.abspath(anchor)))
         if project is not None:
@@ -82,14 +83,12 @@ class _Pairs:
                 except QatfixError:
                     self._chains[side] = set()
         chains = self._chains
-        return [p for p in self.pairs if path in chains.get(p[0], ()) | chains.get(p[1], ())]
+        return [p for p in self.pairs if path in chains.get(p[0], set()) | chains.get(p[1], set())]
 
 
 def inheriting(path: str) -> list[str]:
     """Model and slim configs of the PaddleDetection tree holding `path` that read it through
     `_BASE_` (a changed base is checked through them), spelled like `path`."""
-    from qatfix.rules.context import find_run_root
-
     full = os.path.abspath(path)
     if "configs" not in full.split(os.sep)[:-1]:
         return []
@@ -113,9 +112,6 @@ def inheriting(path: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _included_by(root: str) -> dict[str, tuple[str, ...]]:
     """base -> the files of the tree under `root` that list it in `_BASE_` (read once a run)."""
-    from qatfix.inheritance import BASE_KEY, bases_of, config_files
-    from qatfix.repo_paths import read_text
-
     index: dict[str, list[str]] = {}
     for rel in config_files(os.path.join(root, "configs")):
         rel = f"configs/{rel}"

@@ -2,7 +2,8 @@
 
 QF000 a config that cannot be read as ppdet reads it, QF002 a file qatfix does not understand
 (not a PaddleDetection model or slim config), QF003 `--deep` that could not run for a config.
-They are findings like any other, so every output format carries and counts them.
+They are findings like any other, so every output format carries and counts them; their codes,
+severities and docs are rules in `qatfix.rules.not_checked`.
 """
 from __future__ import annotations
 
@@ -11,49 +12,20 @@ from typing import Any
 
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding, Location
+from qatfix.rules.not_checked import DEEP_NOT_RUN as _DEEP_NOT_RUN
+from qatfix.rules.not_checked import NOT_UNDERSTOOD as _NOT_UNDERSTOOD
+from qatfix.rules.not_checked import UNREADABLE as _UNREADABLE
+from qatfix.config import resolve
 
-UNREADABLE, NOT_UNDERSTOOD, DEEP_NOT_RUN = "QF000", "QF002", "QF003"
-
-#: code -> (severity, summary, explanation with an "Example:", fix safety), for `qatfix explain`
-ENTRIES: dict[str, tuple[str, str, str, str]] = {
-    UNREADABLE: (
-        "error", "The config cannot be read as ppdet would read it.",
-        "Broken YAML, a missing or cyclic `_BASE_`, a document that is not a mapping, a refused "
-        "`!!python/` tag, a model config given as `--slim_config`, or (in pull-request "
-        "reviews) a `_BASE_` path that leaves the repository. ppdet would stop with a traceback "
-        "or, worse, read something else; nothing else can be checked until it is fixed. A "
-        "single config on the command line is an error message and exit code 2; in a folder "
-        "scan or a review each such config is a QF000 finding and the run exits 2 after the "
-        "report. Example: `_BASE_: [../datasets/coco.yml]` where that file does not exist.",
-        "no automatic fix: the message names the file, line and column."),
-    NOT_UNDERSTOOD: (
-        "info", "A file that is not a PaddleDetection model or slim config was not checked.",
-        "qatfix checks PaddleDetection configs: a model config (it or its `_BASE_` files set "
-        "`architecture`) or a slim config (`slim: QAT`, ...). A PaddleOCR, PaddleClas or "
-        "PaddleSeg config, a PaddleSlim auto-compression (ACT) config, a base that no checked "
-        "config includes, or any other YAML file is named in the report as not checked, and "
-        "the summary then never says \"all clear\". The exit code comes from the files that "
-        "were checked (infos never fail, unless `--fail-on info`); when no named file could "
-        "be checked at all, qatfix exits 2. Example: `qatfix ppocr/configs/rec/rec_svtr.yml` "
-        "(a PaddleOCR config: `Global`, `Architecture`).",
-        "no fix: check the PaddleDetection configs that use the file instead."),
-    DEEP_NOT_RUN: (
-        "warning", "`--deep` could not run for a config; only the static findings are shown.",
-        "`--deep` builds the model with paddle and ppdet and reads the weights it loads. When "
-        "that cannot happen (paddle or ppdet missing or of another version, the weights or a "
-        "pretrained backbone not downloadable, `--offline` with nothing cached) the static "
-        "findings of the config are still reported, this finding says why the exact check did "
-        "not run and what to do, and the run exits 2 after the report. Example: `--deep "
-        "--offline` where the weights URL is not in the cache folder.",
-        "no fix: install the [paddle] extra, allow the download, or put the file in the cache."),
-}
+UNREADABLE, NOT_UNDERSTOOD, DEEP_NOT_RUN = (_UNREADABLE.code, _NOT_UNDERSTOOD.code,
+                                           _DEEP_NOT_RUN.code)
 
 
 def unreadable(exc: QatfixError, config: str, path: str | None = None) -> Finding:
     """QF000 for a config whose reading raised `exc` (at `path`, default `config`, when the
     error names no file)."""
     where = Location(exc.path or path or config, exc.line or 0, exc.column or 0)
-    return Finding(UNREADABLE, "error", exc.message, where, config=config)
+    return Finding(UNREADABLE, _UNREADABLE.severity, exc.message, where, config=config)
 
 
 def foreign_kind(data: Mapping[str, Any]) -> str:
@@ -75,8 +47,6 @@ def foreign_kind(data: Mapping[str, Any]) -> str:
 def unchecked_file(path: str) -> Finding | None:
     """QF002 for a file that is neither a model nor a slim config, or None when reading it
     fails (it is then checked, so the error is reported as QF000)."""
-    from qatfix.config import resolve
-
     try:
         data = resolve(path).data
     except QatfixError:
@@ -86,7 +56,7 @@ def unchecked_file(path: str) -> Finding | None:
 
 def not_understood(path: str, kind: str) -> Finding:
     """QF002 for a file that was not checked, and why."""
-    return Finding(NOT_UNDERSTOOD, "info", f"not checked: {kind}", Location(path), config=path)
+    return Finding(NOT_UNDERSTOOD, _NOT_UNDERSTOOD.severity, f"not checked: {kind}", Location(path), config=path)
 
 
 def deep_not_run(exc: QatfixError, config: str, slim: str | None, offline: bool,
@@ -104,5 +74,5 @@ def deep_not_run(exc: QatfixError, config: str, slim: str | None, offline: bool,
                 "configs, or run from a PaddleDetection checkout of the same version)")
     else:
         todo = "check the message above; the static findings are still shown"
-    return Finding(DEEP_NOT_RUN, "warning", f"--deep did not run: {text}; what to do: {todo}",
+    return Finding(DEEP_NOT_RUN, _DEEP_NOT_RUN.severity, f"--deep did not run: {text}; what to do: {todo}",
                    Location(slim or config), config=config, slim=slim or "")

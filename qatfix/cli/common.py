@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from qatfix.errors import UsageError
+from qatfix.run.request import named_configs
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
@@ -40,8 +40,5 @@ def dropped_options(args: argparse.Namespace) -> tuple[tuple[str, ...], ...]:
 def config_and_slim(args: argparse.Namespace) -> tuple[str, str | None]:
     """The one config named by `CONFIG` or `-c`."""
     paths = args.paths if isinstance(args.paths, list) else ([args.paths] if args.paths else [])
-    if args.config:
-        paths = [args.config, *paths]
-    if len(paths) != 1:
-        raise UsageError("give exactly one config (CONFIG or -c CONFIG)")
-    return paths[0], args.slim_config
+    [config] = named_configs(args.config, paths, exactly_one=True)
+    return config, args.slim_config

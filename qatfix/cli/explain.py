@@ -1,4 +1,5 @@
-"""`qatfix explain CODE`: what a rule checks, why it matters, an example, and its fix's safety."""
+"""`qatfix explain CODE`: what a rule checks, why, an example, what to write instead, its fix's
+safety and the evidence, all read from the rule's own fields (`qatfix.rules.all_rules`)."""
 from __future__ import annotations
 
 import argparse
@@ -6,55 +7,49 @@ import sys
 import textwrap
 
 from qatfix.errors import UsageError
+from qatfix.rules import all_rules
+from qatfix.rules.base import Rule
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", nargs="?", help="rule code, e.g. QF101 (omit to list all)")
 
 
-def catalogue() -> dict[str, tuple[str, str, str, str]]:
-    """code -> (severity, summary, explanation, fix safety), static and `--deep` rules alike."""
-    from qatfix.deep.explain import EXPLANATIONS, SEVERITIES, SUMMARIES
-    from qatfix.rules import all_rules
-    from qatfix.unchecked import ENTRIES
-
-    entries = {code: (r.severity, r.summary, r.explanation, r.fix_safety)
-               for code, r in all_rules().items()}
-    entries.update(ENTRIES)
-    for code, text in EXPLANATIONS.items():
-        entries[code] = (SEVERITIES.get(code, "error"), SUMMARIES.get(code, ""), text,
-                         "no automatic fix from --deep itself; QF101/QF201 propose the weights.")
-    return dict(sorted(entries.items()))
+def catalogue() -> dict[str, Rule]:
+    """Every code, static, `--deep` and the run's own (QF000-QF003) alike, sorted."""
+    return dict(sorted(all_rules().items()))
 
 
 def _wrap(text: str) -> str:
     return "\n".join(textwrap.wrap(text, width=88, initial_indent="  ", subsequent_indent="  "))
 
 
+def _verbatim(text: str) -> str:
+    return "\n".join("    " + line if line.strip() else "" for line in text.strip("\n").splitlines())
+
+
+def describe(rule: Rule) -> str:
+    """The text `qatfix explain CODE` prints."""
+    sections = [("What it checks", _wrap(rule.summary)), ("Why it matters", _wrap(rule.explanation))]
+    if rule.example:
+        sections.append(("Example", _verbatim(rule.example)))
+    if rule.instead:
+        sections.append(("Instead", _verbatim(rule.instead)))
+    sections.append(("Fix safety", _wrap(rule.fix_safety)))
+    if rule.evidence:
+        sections.append(("Evidence", _wrap(rule.evidence)))
+    body = "\n\n".join(f"{title}:\n{text}" for title, text in sections)
+    return f"{rule.code} ({rule.severity})\n\n{body}\n"
+
+
 def run(args: argparse.Namespace) -> int:
     entries = catalogue()
     if not args.code:
-        for code, (severity, summary, _, _) in entries.items():
-            print(f"{code}  {severity:<7}  {summary}")
+        for code, rule in entries.items():
+            print(f"{code}  {rule.severity:<7}  {rule.summary}")
         return 0
     code = args.code.strip().upper()
     if code not in entries:
         raise UsageError(f"unknown rule code {args.code!r}; `qatfix explain` lists them")
-    severity, summary, explanation, safety = entries[code]
-    why, example = split_example(explanation)
-    sections = [("What it checks", summary), ("Why it matters", why)]
-    if example:
-        sections.append(("Example", example))
-    sections.append(("Fix safety", safety))
-    body = "\n\n".join(f"{title}:\n{_wrap(text)}" for title, text in sections)
-    sys.stdout.write(f"{code} ({severity})\n\n{body}\n")
+    sys.stdout.write(describe(entries[code]))
     return 0
-
-
-def split_example(explanation: str) -> tuple[str, str]:
-    """The explanation before its "Example:" sentence, and the example itself."""
-    before, marker, after = explanation.partition("Example:")
-    if not marker:
-        return explanation, ""
-    example, _, rest = after.strip().partition("\n")
-    return (before.strip() + (" " + rest.strip() if rest.strip() else "")).strip(), example.strip()

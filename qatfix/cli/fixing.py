@@ -1,174 +1,24 @@
-"""`--diff` and `--apply`: choose fixes, verify each in memory, then show or write them.
+"""`--diff` and `--apply`: show or write the verified fixes, then report what remains.
 
-A fix is kept only when, applied on top of the fixes kept before it, re-resolving and re-running
-the rules shows its finding gone and no new error. Writes are atomic and refused when a file
-changed since it was read. Exit codes as ruff: 0 when nothing remains, 1 when findings remain.
+Verification, writing and the re-check are `qatfix.run.fixes`; this module only prints. Exit
+codes as ruff: 0 when nothing remains, 1 when findings remain (or, with `--diff`, a fix would
+change a file), 2 when a config could not be checked.
 """
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import AbstractSet, Sequence
+from collections.abc import Sequence
 
-from qatfix.errors import QatfixError
-from qatfix.findings import SEVERITY_RANK, Finding, Fix, TextEdit
-from qatfix.record import record
-
-
-@record
-class Verdict:
-    """Whether a fix survived verification, and why not when it did not."""
-
-    finding: Finding
-    fix: Fix
-    accepted: bool
-    reason: str = ""
+from qatfix.edit.diff import unified_diff
+from qatfix.gate import exit_code
+from qatfix.report import want_color
+from qatfix.report.output import report, shown_path
+from qatfix.run import fixes
+from qatfix.run.collect import Collected
+from qatfix.run.request import CheckRequest
 
 
-def chosen_fix(finding: Finding, unsafe: bool) -> Fix | None:
-    if finding.fix is None:
-        return None
-    return finding.fix if unsafe or finding.fix.safety == "safe" else None
-
-
-def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
-    """Errors by code, file and message: a fix that swaps one wrong value for another creates
-    a new error even though the code and file stay the same."""
-    return {(f.code, f.location.path, f.message) for f in findings if f.severity == "error"}
-
-
-def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str]
-            ) -> list[Finding]:
-    from qatfix.config.loader import overlay
-    from qatfix.engine import check
-
-    with overlay(texts):
-        return check(config, slim, options)
-
-
-def texts_with_edits(edits: Sequence[TextEdit], originals: dict[str, str]) -> dict[str, str]:
-    """Every touched file with all `edits` applied to its original text.
-
-    Each fix's edits are numbered against the file as read, so they are applied together to
-    that text rather than one after another (an earlier fix may add or remove lines).
-    `originals` caches the texts as read.
-    """
-    from qatfix.edit.apply import apply_text_edits
-    from qatfix.edit.plan import current_text
-
-    by_path: dict[str, list[TextEdit]] = {}
-    for edit in edits:
-        by_path.setdefault(edit.path, []).append(edit)
-    new = {}
-    for path, file_edits in by_path.items():
-        if path not in originals:
-            originals[path] = current_text(path, new=creates(file_edits))
-        new[path] = apply_text_edits(originals[path], file_edits)
-    return new
-
-
-def creates(edits: Sequence[TextEdit]) -> bool:
-    """Do these edits write a file that does not exist yet (one insertion at line 1)?"""
-    import os
-
-    return (len(edits) == 1 and edits[0].start_line == 1 and edits[0].end_line == 0
-            and not os.path.lexists(edits[0].path))
-
-
-def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
-                 forced: AbstractSet[Fix] = frozenset()) -> tuple[dict[str, str], list[Verdict]]:
-    """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
-    verified fix applied, and a verdict per fix tried. A fix that writes a new slim config is
-    checked as the run with that slim config. `forced` fixes are kept even when re-checking
-    finds a problem with them (the user chose to apply them anyway)."""
-    texts: dict[str, str] = {}
-    kept: list[TextEdit] = []
-    originals: dict[str, str] = {}
-    verdicts: list[Verdict] = []
-    pairs, conflicts = without_conflicts(pairs)
-    verdicts.extend(conflicts)
-    for finding, fix in pairs:
-        run_slim = finding.slim or slim
-        try:
-            candidate = texts_with_edits([*kept, *fix.edits], originals)
-            before = recheck(finding.config, run_slim, options, texts)
-            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate)
-        except QatfixError as exc:
-            verdicts.append(Verdict(finding, fix, False, str(exc)))
-            continue
-        still = [f for f in after if f.code == finding.code and f.location == finding.location
-                 and f.message == finding.message]
-        new_errors = _errors(after) - _errors(before)
-        if fix in forced:
-            pass
-        elif still:
-            verdicts.append(Verdict(finding, fix, False, "the finding remains after the fix"))
-            continue
-        elif new_errors:
-            shown = ", ".join(sorted({f"{c} in {p}" for c, p, _ in new_errors}))
-            verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
-            continue
-        texts = candidate
-        kept.extend(fix.edits)
-        slim = fix.slim_config or slim
-        verdicts.append(Verdict(finding, fix, True))
-    return texts, verdicts
-
-
-def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
-                      ) -> tuple[list[tuple[Finding, Fix]], list[Verdict]]:
-    """Fixes that change the same lines in different ways (several model configs sharing one
-    slim config, each wanting other weights) are never applied first-come: all of them are
-    refused, naming every config involved. Identical fixes from several configs count once."""
-    by_lines: dict[tuple[str, int, int], list[tuple[Finding, Fix]]] = {}
-    for finding, fix in pairs:
-        for edit in fix.edits:
-            by_lines.setdefault((edit.path, edit.start_line, edit.end_line), []).append(
-                (finding, fix))
-    refused: set[int] = set()
-    verdicts: list[Verdict] = []
-    for (path, line, _), group in sorted(by_lines.items()):
-        texts = {tuple(e.new_text for e in fix.edits) for _, fix in group}
-        if len(texts) < 2:
-            continue
-        configs = sorted({f.config for f, _ in group})
-        reason = (f"{len(configs)} configs share {path}:{line} and need different fixes there "
-                  f"({', '.join(configs[:4])}{', ...' if len(configs) > 4 else ''}); fix it "
-                  "for one run with -c MODEL --slim_config SLIM --interactive")
-        for finding, fix in group:
-            if id(fix) not in refused:
-                refused.add(id(fix))
-                verdicts.append(Verdict(finding, fix, False, reason))
-    kept: list[tuple[Finding, Fix]] = []
-    seen: set[tuple[object, ...]] = set()
-    for finding, fix in pairs:
-        key = tuple((e.path, e.start_line, e.end_line, e.new_text) for e in fix.edits)
-        if id(fix) in refused or key in seen:
-            continue
-        seen.add(key)
-        kept.append((finding, fix))
-    return kept, verdicts
-
-
-def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
-           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
-    """Texts with every verified fix applied, and a verdict per fix tried."""
-    ordered = sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
-                                              f.location.line))
-    pairs = [(f, fix) for f in ordered if (fix := chosen_fix(f, unsafe)) is not None]
-    return verify_fixes(pairs, slim, options)
-
-
-def _originals(paths: Sequence[str]) -> dict[str, "object"]:
-    import os
-
-    from qatfix.edit.apply import new_source, read_source
-
-    return {path: read_source(path) if os.path.lexists(path) else new_source(path)
-            for path in paths}
-
-
-def _report_rejections(verdicts: Sequence[Verdict]) -> None:
+def report_rejections(verdicts: Sequence[fixes.Verdict]) -> None:
     for v in verdicts:
         if not v.accepted:
             loc = v.finding.location
@@ -176,37 +26,28 @@ def _report_rejections(verdicts: Sequence[Verdict]) -> None:
                   file=sys.stderr)
 
 
-def apply_or_diff(args: argparse.Namespace, findings: Sequence[Finding], failures: int) -> int:
-    from qatfix.cli.check import _exit_code, display_path, report
-    from qatfix.edit.apply import write_all
-    from qatfix.edit.diff import unified_diff
-    from qatfix.report import want_color
-
-    sources = _originals(sorted({e.path for f in findings if (fx := chosen_fix(f, args.unsafe_fixes))
-                                 for e in fx.edits}))
-    texts, verdicts = verify(findings, args.slim_config, args.opt, args.unsafe_fixes)
-    _report_rejections(verdicts)
-    changed = {p: t for p, t in texts.items() if t != sources[p].text}  # type: ignore[attr-defined]
-    if args.diff:
+def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, unsafe: bool,
+                  fail_on: str, fmt: str) -> int:
+    findings = list(collected.findings)
+    sources = fixes.sources_of(fixes.edited_paths(findings, unsafe))
+    texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe)
+    report_rejections(verdicts)
+    if diff:
+        changed = fixes.changed_texts(texts, sources)
         color = want_color(sys.stdout)
         for path, text in sorted(changed.items()):
-            sys.stdout.write(unified_diff(display_path(path),
-                                          sources[path].text, text, color=color))  # type: ignore[attr-defined]
-        if failures:
+            sys.stdout.write(unified_diff(shown_path(path), sources[path].text, text, color=color))
+        if collected.failures:
             return 2
-        return 1 if changed or _exit_code(findings, args.fail_on) else 0
-    written = write_all(sources, changed)  # type: ignore[arg-type]
-    accepted = sum(1 for v in verdicts if v.accepted)
-    for path in written:
-        print(f"fixed {display_path(path)}", file=sys.stderr)
-    from qatfix.cli.check import collect
-
-    after = collect(args)
-    remaining = list(after.shown)
-    if accepted:
-        print(f"applied {accepted} fix{'es' if accepted != 1 else ''}", file=sys.stderr)
+        return 1 if changed or exit_code(findings, fail_on) else 0
+    done = fixes.write_and_recheck(request, sources, texts, verdicts, follow_new_slim=False)
+    for path in done.written:
+        print(f"fixed {shown_path(path)}", file=sys.stderr)
+    remaining = list(done.after.shown)
+    if done.accepted:
+        print(f"applied {done.accepted} fix{'es' if done.accepted != 1 else ''}", file=sys.stderr)
     if remaining:
-        sys.stdout.write(report(remaining, args.format))
-    if failures or after.unreadable or after.deep_failed:
+        sys.stdout.write(report(remaining, fmt))
+    if collected.failures or done.after.failures:
         return 2
-    return _exit_code(remaining, args.fail_on)
+    return exit_code(remaining, fail_on)

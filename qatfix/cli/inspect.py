@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.cli.progress import Progress
+    from qatfix.run.progress import Progress
     from qatfix.deep.inspect import inspect_weights
 
     progress = Progress(args.format)

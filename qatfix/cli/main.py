@@ -10,10 +10,13 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from qatfix import __version__
 from qatfix.errors import QatfixError
+from qatfix.cli.pasted import is_python
+from qatfix.cli.pasted import translate
+from qatfix.errors import UsageError
 
 #: subcommand name -> module under qatfix.cli (imported only when that command runs)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -34,9 +37,7 @@ READS_COMMANDS = ("check", "resolve")
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors share one path."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        from qatfix.errors import UsageError
-
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -65,12 +66,10 @@ def _with_default_command(argv: list[str], names: Sequence[str]) -> list[str]:
     first = argv[0]
     if first in ("-h", "--help", "--version") or (first in names and first not in READS_COMMANDS):
         return argv
-    from qatfix.cli.pasted import is_python
 
     if first not in names and not first.startswith("-") and not first.endswith(".py") \
             and not is_python(first) and not os.path.exists(first):
         _refuse_typo(first, names)
-    from qatfix.cli.pasted import translate
 
     argv = translate(argv)
     return argv if argv[0] in names else ["check", *argv]
@@ -78,12 +77,10 @@ def _with_default_command(argv: list[str], names: Sequence[str]) -> list[str]:
 
 def _refuse_typo(word: str, names: Sequence[str]) -> None:
     """A word that is no file and close to a command name is that command, mistyped."""
-    import difflib
+    import difflib  # a mistyped command only: difflib costs the seed check ~2%
 
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if close and not word.endswith((".yml", ".yaml")):
-        from qatfix.errors import UsageError
-
         raise UsageError(f"unknown command {word!r}; did you mean {close[0]!r}?")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qatfix.cli.common import add_config_arguments, config_and_slim
 from qatfix.errors import UsageError
+from qatfix.registry.index import Registry
 
 EXIT_OK, EXIT_FOUND_NOTHING = 0, 1
 
@@ -73,7 +74,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--registry", type=Path, help="use this weights.json instead of the shipped one")
 
 
-def _registry(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _registry(args: argparse.Namespace) -> Registry:
     from qatfix.registry import load_registry
 
     return load_registry(args.registry)
@@ -85,10 +86,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from qatfix.registry import find_weights
-    from qatfix.registry.render import entries_json, entry_text
+    from qatfix.registry.entry_text import entries_json, entry_text
 
-    found = find_weights(args.reference, _registry(args))
+    found = _registry(args).find(args.reference)
     if args.format == "json":
         sys.stdout.write(entries_json(found))
     elif found:
@@ -101,7 +101,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     from qatfix.registry import search
-    from qatfix.registry.render import entries_json, entry_line
+    from qatfix.registry.entry_text import entries_json, entry_line
 
     found = search(args.words, _registry(args))
     if args.format == "json":
@@ -116,7 +116,7 @@ def _candidates(args: argparse.Namespace) -> int:
     from qatfix.config import resolve
     from qatfix.model import identify
     from qatfix.registry import candidates, config_key
-    from qatfix.registry.render import candidate_json, candidates_text
+    from qatfix.registry.entry_text import candidate_json, candidates_text
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")

@@ -12,7 +12,12 @@ import json
 import sys
 from typing import Any
 
-from qatfix.findings import SEVERITY_RANK
+from qatfix.gate import exit_code as findings_exit_code
+from qatfix.engine import check
+from qatfix.review import github_api
+from qatfix.review.runner import run_review
+from qatfix.review.settings import settings_from
+from qatfix.review.step_summary import markdown_report, text_report, write_step_summary
 
 NAME = "review"
 HELP = "post findings on a GitHub pull request as suggestions"
@@ -48,30 +53,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_engine() -> Any:
     """The rules engine's `check`, imported only when a review runs."""
-    from qatfix.engine import check
-
     return check
 
 
 def make_client(settings: Any) -> Any:
-    from qatfix.review import github_api
-
     # looked up at call time so tests can replace the sleep and never wait
     return github_api.GitHubClient(settings.api_url, settings.token,
                                    sleep=lambda s: github_api.sleep_seconds(s))
 
 
 def exit_code(outcome: Any, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    return 1 if outcome.worst_severity_rank() <= SEVERITY_RANK[fail_on] else 0
+    """The threshold of `check --fail-on` (plus `never`) applied to the review's findings."""
+    return findings_exit_code([item.finding for item in outcome.items], fail_on)
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.review.runner import run_review
-    from qatfix.review.settings import settings_from
-    from qatfix.review.summary import markdown_report, text_report, write_step_summary
-
     settings = settings_from(repo=args.repo, pr=args.pr, api_url=args.api_url,
                              head_sha=args.head_sha, root=args.root, fail_on=args.fail_on,
                              trusted_logins=tuple(args.bot_login), dry_run=args.dry_run)

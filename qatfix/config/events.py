@@ -19,7 +19,7 @@ def pure_events(text: str) -> Iterator[Any]:
 def events(text: str) -> Iterator[Any]:
     """Parser events with marks, from the C parser when available."""
     try:
-        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+        from _ruamel_yaml import CParser
     except ImportError:  # pure-Python fallback
         yield from pure_events(text)
         return

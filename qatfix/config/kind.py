@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from qatfix.errors import QatfixError
@@ -70,3 +71,8 @@ def _top_level(document: Any) -> tuple[set[str], list[str]] | None:
     if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
         return None
     return set(data) - {"_BASE_"}, list(entries)
+
+
+def is_slim_only(data: Mapping[str, Any]) -> bool:
+    """A resolved config that is a slim config alone (`slim:` and no `architecture`)."""
+    return "slim" in data and "architecture" not in data

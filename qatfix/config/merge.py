@@ -6,12 +6,15 @@ shared and later merges into it show up at every alias, as they do in ppdet.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from qatfix.config.nodes import ConfigMap, Origin
 
+_Map = TypeVar("_Map", bound=dict[Any, Any])
 
-def dict_merge(target: ConfigMap, incoming: ConfigMap) -> ConfigMap:
+
+def dict_merge(target: _Map, incoming: Mapping[Any, Any]) -> _Map:
     """Merge `incoming` into `target` in place and return `target`."""
     if target is incoming:
         return target

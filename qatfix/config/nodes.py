@@ -76,7 +76,7 @@ class DuplicateKey:
     last: Origin
 
 
-class ConfigMap(dict):  # type: ignore[type-arg]
+class ConfigMap(dict[Any, Any]):
     """A mapping that knows the `Origin` of each key."""
 
     __slots__ = ("origins",)
@@ -94,7 +94,7 @@ class ConfigMap(dict):  # type: ignore[type-arg]
         self.origins.pop(key, None)
 
 
-class ConfigList(list):  # type: ignore[type-arg]
+class ConfigList(list[Any]):
     """A sequence that knows the `Origin` of each item."""
 
     __slots__ = ("origins",)

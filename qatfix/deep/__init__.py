@@ -1,25 +1,25 @@
 """The paddle-backed checks (`--deep`, `qatfix inspect`): the only place paddle is imported.
 
 Importing this package is cheap: paddle and ppdet are imported inside the functions that build
-models or read weights. `match_state_dict`, `model_sections` and `EXPLANATIONS` need no paddle.
+models or read weights. `match_state_dict` and `model_sections` need no paddle; what the
+`--deep` codes mean is in `qatfix.rules.deep_load`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from qatfix.deep.explain import EXPLANATIONS
 from qatfix.model.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
-from qatfix.deep.sections import SHARED_KEYS, model_sections
+from qatfix.deep.build_sections import SHARED_KEYS, model_sections
 
 _LAZY = {
     "run_deep_check": "qatfix.deep.check",
-    "DeepReport": "qatfix.deep.report",
+    "DeepReport": "qatfix.deep.load_report",
     "BuiltModel": "qatfix.deep.build",
     "build_model": "qatfix.deep.build",
     "signature_from_sections": "qatfix.deep.build",
     "config_model_sections": "qatfix.deep.build",
-    "CheckpointSizes": "qatfix.deep.sizes",
-    "checkpoint_sizes": "qatfix.deep.sizes",
+    "CheckpointSizes": "qatfix.deep.checkpoint_bytes",
+    "checkpoint_sizes": "qatfix.deep.checkpoint_bytes",
     "Signature": "qatfix.deep.signature",
     "WeightsSignature": "qatfix.deep.weights",
     "weights_signature": "qatfix.deep.weights",
@@ -28,7 +28,7 @@ _LAZY = {
     "inspect_weights": "qatfix.deep.inspect",
 }
 
-__all__ = ["EXPLANATIONS", "SHARED_KEYS", "Ambiguity", "MatchResult", "ShapeMismatch",
+__all__ = ["SHARED_KEYS", "Ambiguity", "MatchResult", "ShapeMismatch",
            "match_state_dict", "model_sections", *_LAZY]
 
 

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from qatfix.config.resolve import weights_key as weights_key_for
 from qatfix.deep.runtime import PpdetRuntime, PpdetSource, load_runtime, one_line
-from qatfix.deep.sections import model_sections
+from qatfix.deep.build_sections import model_sections
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
 from qatfix.errors import DeepCheckError, QatfixError
 from qatfix.record import record

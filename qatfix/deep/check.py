@@ -5,7 +5,7 @@ from typing import Any, Mapping, Sequence
 
 from qatfix.deep.build import build_model
 from qatfix.model.matching import match_state_dict
-from qatfix.deep.report import DeepReport
+from qatfix.deep.load_report import DeepReport
 from qatfix.deep.runtime import load_runtime
 from qatfix.deep.weights import weights_signature
 from qatfix.errors import DeepCheckError, QatfixError

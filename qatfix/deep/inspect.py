@@ -171,10 +171,9 @@ def registry_matches(path: str, signature: Signature, registry: Any,
     """Entries whose config has this signature, or matching by name or state-dict size;
     the latter confirmed (or not) with the stored signature or by building their sections."""
     from qatfix.deep.build import signature_from_sections
-    from qatfix.registry import find_by_local_path
 
     values = signature.elements
-    by_name = {e.url: e for e in find_by_local_path(path, registry)}
+    by_name = {e.url: e for e in registry.get_local_path(path)}
     by_size = {e.url: e for e in registry if _stored_size(e) == values}
     matches: list[RegistryMatch] = []
     builds = 0

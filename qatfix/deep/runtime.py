@@ -91,6 +91,13 @@ def _forget_ppdet() -> None:
 _FROM_CHECKOUT: set[Path] = set()
 
 
+def package_dir(module: ModuleType) -> Path:
+    """The folder a package was imported from."""
+    if module.__file__ is None:
+        raise DeepCheckError(f"{module.__name__} was imported from no file: not a ppdet install")
+    return Path(module.__file__).resolve().parent
+
+
 def _import_ppdet(checkout: Path | None) -> ModuleType:
     wanted = (checkout / "ppdet").resolve() if checkout else None
     loaded = _loaded_ppdet_dir()
@@ -178,10 +185,10 @@ class PpdetRuntime:
             self.workspace = importlib.import_module("ppdet.core.workspace")
             self.cli = importlib.import_module("ppdet.utils.cli")
         version = getattr(ppdet, "__version__", None) or "(unknown version)"
-        self.source = PpdetSource(str(Path(ppdet.__file__).resolve().parent), str(version),
+        self.source = PpdetSource(str(package_dir(ppdet)), str(version),
                                   str(checkout) if checkout else None)
         self._pristine = self._snapshot()
-        self._defaults = _mutable_defaults(Path(ppdet.__file__).resolve().parent)
+        self._defaults = _mutable_defaults(package_dir(ppdet))
         self._schema_defaults = [
             (schema_value, copy.deepcopy(schema_value.default))
             for module in self.workspace.global_config.values()
@@ -237,7 +244,7 @@ def load_runtime(config_path: str | os.PathLike[str] | None = None) -> PpdetRunt
     paddle = _import_paddle()
     checkout = find_checkout(config_path) if config_path is not None else None
     ppdet = _import_ppdet(checkout)
-    key = str(Path(ppdet.__file__).resolve())
+    key = str(package_dir(ppdet) / "__init__.py")
     runtime = _RUNTIMES.get(key)
     if runtime is None or runtime.ppdet is not ppdet:
         with quiet():

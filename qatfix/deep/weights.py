@@ -72,14 +72,11 @@ def read_signature(path: str, *, runtime: PpdetRuntime | None = None) -> Signatu
 
 def registry_entry(value: str) -> Any | None:
     """The registry entry for a weights URL, or None (also when no registry is available)."""
-    try:
-        from qatfix.registry import find_by_url
-    except ImportError:
-        return None
     from qatfix.errors import RegistryError
+    from qatfix.registry import load_registry
 
     try:
-        return find_by_url(value)
+        return load_registry().get_url(value)
     except RegistryError:
         return None
 
@@ -114,7 +111,7 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
                                 "given model sections")
     entry = registry_entry(value)
     official = official_signature(entry, config, runtime) if entry is not None else None
-    if official is not None:
+    if official is not None and entry is not None:
         return WeightsSignature(value, official[0], "official config", entry=f"registry entry {entry.name}",
                                 origin=official[1])
     if entry is not None and entry.model:
@@ -125,5 +122,6 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
             if offline:
                 reason = exc.message.rpartition("sections: ")[2]
                 raise version_mismatch(entry, runtime.source, reason) from None
-    path = download.fetch(url, cache_dir=cache_dir, offline=offline)
-    return WeightsSignature(value, read_signature(str(path), runtime=runtime), "download", str(path))
+    fetched = download.fetch(url, cache_dir=cache_dir, offline=offline)
+    return WeightsSignature(value, read_signature(str(fetched), runtime=runtime), "download",
+                            str(fetched))

@@ -16,8 +16,8 @@ from typing import Any
 #: public name -> module; imported on first use, so reading a config pulls in no writer code
 _EXPORTS = {
     "SourceFile": "apply", "apply_text_edits": "apply", "apply_to_texts": "apply",
-    "read_source": "apply", "write_all": "apply", "BASE_KEY": "base", "insert_base": "base",
-    "set_base": "base", "Change": "change", "delete_key": "delete", "unified_diff": "diff",
+    "read_source": "apply", "write_all": "apply", "BASE_KEY": "base_list", "insert_base": "base_list",
+    "set_base": "base_list", "Change": "change", "delete_key": "delete", "unified_diff": "diff",
     "insert_item": "insert", "insert_key": "insert", "format_path": "keypath",
     "parse_dotted": "keypath", "set_value": "primitives", "replace_value": "replace",
 }

@@ -280,7 +280,7 @@ def write_all(sources: Mapping[str, SourceFile], new_texts: Mapping[str, str]) -
         raise EditError("new text for a file that was not read", path=missing[0])
     todo = [(sources[path], text) for path, text in new_texts.items()
             if text != sources[path].text]
-    infos = []
+    infos: list[os.stat_result | None] = []
     for source, _ in todo:
         _check_unchanged(source)
         if source.exists:

@@ -17,7 +17,7 @@ from qatfix.edit.tree import Mapping, Node, Scalar, Sequence, content_start
 from qatfix.errors import EditError
 
 
-class Nested(dict):  # type: ignore[type-arg]
+class Nested(dict[Any, Any]):
     """A mapping created on the way to a new key: written in block style in a block parent."""
 
 

@@ -135,7 +135,7 @@ def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
     elif change.kind == "base":
-        from qatfix.edit.base import set_base
+        from qatfix.edit.base_list import set_base
 
         path, note = change.path, ""
         result = set_base(_text(path, texts), change.index, change.value)

@@ -1,18 +1,18 @@
 """Review fixes one by one in a terminal, as `git add -p` does with hunks (`--interactive`).
 
-`flow` decides (pure), `options` and `menus` say what can be chosen, `display` shows a finding
+`flow` decides (pure), `fix_choices` and `menus` say what can be chosen, `display` shows a finding
 and its diff, `prompts` asks (questionary, imported only here), `finish` verifies and writes.
 """
 from __future__ import annotations
 
-import argparse
+from qatfix.run.request import CheckRequest
 
 
-def run_interactive(args: argparse.Namespace) -> int:
+def run_interactive(request: CheckRequest, fail_on: str) -> int:
     """Run the review for `qatfix check --interactive`; returns the exit code."""
-    from qatfix.interactive.session import run_interactive as run
+    from qatfix.interactive.session import run_interactive as run  # questionary: this mode only
 
-    return run(args)
+    return run(request, fail_on)
 
 
 __all__ = ["run_interactive"]

@@ -8,6 +8,8 @@ from qatfix.findings import Finding, Fix, Location, TextEdit
 from qatfix.interactive.flow import Decision, Review
 from qatfix.report.color import paint
 from qatfix.report.text import INDENT, finding_lines
+from qatfix.edit.apply import apply_text_edits
+from qatfix.edit.diff import unified_diff
 
 ShowPath = Callable[[str], str]
 
@@ -25,9 +27,6 @@ def _shown(finding: Finding, proposal: Fix | None, show_path: ShowPath) -> Findi
 def fix_diff(fix: Fix, originals: Mapping[str, str], show_path: ShowPath, *,
              color: bool) -> str:
     """The unified diff of one fix against the files as read."""
-    from qatfix.edit.apply import apply_text_edits
-    from qatfix.edit.diff import unified_diff
-
     by_path: dict[str, list[TextEdit]] = {}
     for edit in fix.edits:
         by_path.setdefault(edit.path, []).append(edit)

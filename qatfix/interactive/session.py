@@ -5,18 +5,26 @@ Findings are checked, each fixable one is shown with its diff and decided by the
 """
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
+from qatfix.edit.apply import SourceFile
+from qatfix.engine import contexts
 from qatfix.errors import QatfixError, UsageError
 from qatfix.findings import Finding, Fix
+from qatfix.gate import exit_code
 from qatfix.interactive import menus, prompts
+from qatfix.interactive.display import item_text
+from qatfix.interactive.finish import finish
 from qatfix.interactive.flow import Action, Choose, Item, Review, step
+from qatfix.interactive.fix_choices import custom_fix, custom_problem, fix_label, review_items
+from qatfix.report import want_color
+from qatfix.report.output import report, shown_path
+from qatfix.rules import all_rules
 from qatfix.rules.context import CheckContext
-
-if TYPE_CHECKING:
-    from qatfix.edit.apply import SourceFile
+from qatfix.run.collect import collect
+from qatfix.run.fixes import sources_of, verify_fixes
+from qatfix.run.request import CheckRequest
 
 NOT_A_TERMINAL = ("--interactive needs a terminal on stdin; use --apply to apply the safe fixes "
                   "(or --diff to see them)")
@@ -29,18 +37,9 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def targets(args: argparse.Namespace) -> list[str]:
-    """The model configs named on the command line, folders expanded."""
-    from qatfix.cli.check import expand
-
-    return expand(([args.config] if args.config else []) + list(args.paths or []))
-
-
 def context_lookup(configs: Sequence[str], slim: str | None, options: Sequence[str]
                    ) -> Callable[[Finding], Optional[CheckContext]]:
     """The check context a finding belongs to, built on first need (one per config)."""
-    from qatfix.engine import contexts
-
     known: dict[str, CheckContext] = {}
     pending = list(configs)
 
@@ -59,12 +58,10 @@ class Session:
     def __init__(self, items: tuple[Item, ...],
                  context_of: Callable[[Finding], Optional[CheckContext]], color: bool,
                  slim: str | None = None, options: Sequence[str] = ()) -> None:
-        from qatfix.cli.check import display_path
-
         self.items = items
         self.context_of = context_of
         self.color = color
-        self.show_path = display_path
+        self.show_path = shown_path
         self.slim = slim
         self.options = tuple(options)
         #: every file a fix may edit, as read before the first question
@@ -81,24 +78,13 @@ class Session:
     def remember(self, fix: Fix) -> None:
         """Read the files a new fix edits, so the write can tell if they changed meanwhile
         (a file the fix creates must still not exist then)."""
-        import os
-
-        from qatfix.edit.apply import new_source, read_source
-
-        for edit in fix.edits:
-            if edit.path not in self.sources:
-                self.sources[edit.path] = (read_source(edit.path) if os.path.lexists(edit.path)
-                                           else new_source(edit.path))
+        self.sources.update(sources_of([e.path for e in fix.edits if e.path not in self.sources]))
 
     def why(self, finding: Finding) -> str | None:
-        from qatfix.rules import all_rules
-
         rule = all_rules().get(finding.code)
         return rule.summary if rule else None
 
     def show(self, review: Review) -> None:
-        from qatfix.interactive.display import item_text
-
         item = review.current
         assert item is not None
         sys.stdout.write(item_text(review, self.originals(), self.why(item.finding),
@@ -123,8 +109,6 @@ class Session:
 
     def problem(self, finding: Finding, fix: Fix) -> str | None:
         """Why re-checking would reject `fix` on top of what was chosen so far, or None."""
-        from qatfix.cli.fixing import verify_fixes
-
         chosen = self.review.chosen if self.review is not None else ()
         try:
             _, verdicts = verify_fixes([*chosen, (finding, fix)], self.slim, self.options)
@@ -135,16 +119,14 @@ class Session:
 
     def choose(self, item: Item, proposal: Fix | None) -> Fix | None:
         """Another fix for the item, or None to go back."""
-        from qatfix.interactive.options import custom_fix, custom_problem, fix_label
-
         ctx = self.context_of(item.finding)
         message, entries = menus.choice_menu(item, proposal, lambda fix: fix_label(fix, ctx))
         while True:
             picked = prompts.select(message, entries)
             if picked == "back":
                 return None
-            if picked != "custom":
-                fix: Fix = picked  # type: ignore[assignment]
+            if isinstance(picked, Fix):
+                fix = picked
             else:
                 assert ctx is not None
                 value = prompts.text(menus.CUSTOM_QUESTION, lambda text: custom_problem(ctx, text))
@@ -180,21 +162,18 @@ class Session:
         return review
 
 
-def run_interactive(args: argparse.Namespace) -> int:
+def run_interactive(request: CheckRequest, fail_on: str) -> int:
     if not stdin_is_terminal():
         raise UsageError(NOT_A_TERMINAL)
-    from qatfix.cli.check import _exit_code, collect, report
-    from qatfix.interactive.finish import finish
-    from qatfix.interactive.options import review_items
-    from qatfix.report import want_color
-
-    findings, failures = collect(args)
-    context_of = context_lookup(targets(args), args.slim_config, args.opt)
+    collected = collect(request)
+    findings = list(collected.findings)
+    context_of = context_lookup(request.model_configs(), request.slim, request.options)
     items = review_items(findings, context_of)
     if not items:
         sys.stdout.write(report(findings, "text"))
         print("nothing to fix")
-        return 2 if failures else _exit_code(findings, args.fail_on)
-    session = Session(items, context_of, want_color(sys.stdout), args.slim_config, args.opt)
+        return 2 if collected.failures else exit_code(findings, fail_on)
+    session = Session(items, context_of, want_color(sys.stdout), request.slim, request.options)
     review = session.run()
-    return finish(args, review, session.sources, findings, failures, session.forced)
+    return finish(request, fail_on, review, session.sources, findings, collected.failures,
+                  session.forced)

@@ -201,10 +201,11 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
     loaded: list[tuple[str, str]] = []
     not_matched: list[str] = []
     mismatches: list[ShapeMismatch] = []
-    for model_key, weight_key in picks.items():
-        if weight_key is None:
+    for model_key, pick in picks.items():
+        if pick is None:
             not_matched.append(model_key)
             continue
+        weight_key = pick
         model_shape, weight_shape = model[model_key], weights[weight_key]
         if model_shape != weight_shape:
             model_shape, weight_shape = _shape(model_shape), _shape(weight_shape)

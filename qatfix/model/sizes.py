@@ -9,24 +9,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterator, Optional
 
+from qatfix.config.nodes import KeyPath, Tagged
+from qatfix.record import record
+
 Size = tuple[int, int]
 
 _RESIZE_OPS = ("Resize", "LetterBoxResize", "ResizeImage")
 
 
-def _transforms(reader: Any, key: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """(op name, op settings) of a reader's transform list; tolerates tagged or odd entries."""
+@record
+class SizeSource:
+    """One place in a config that states an input size (h, w)."""
+
+    label: str
+    key_path: KeyPath
+    size: Size
+
+
+def transforms(reader: Any, key: str) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
+    """(index, op name, op settings) of a reader's transform list, as resolved or as plain data;
+    tolerates tagged or odd entries."""
     if not isinstance(reader, Mapping):
         return
     items = reader.get(key)
     if not isinstance(items, list):
         return
-    for item in items:
+    for index, item in enumerate(items):
         if isinstance(item, Mapping):
             for name, settings in item.items():
                 if name == "__tag__":
                     continue
-                yield str(name), settings if isinstance(settings, Mapping) else {}
+                if isinstance(settings, Tagged):
+                    settings = settings.value
+                yield index, str(name), settings if isinstance(settings, Mapping) else {}
 
 
 def _is_number(value: Any) -> bool:
@@ -42,26 +57,39 @@ def as_size(value: Any) -> Optional[Size]:
     return None
 
 
-def eval_input_size(config: Mapping[str, Any]) -> Optional[Size]:
-    """The (h, w) images are resized to for evaluation, or None when the config does not say."""
-    for name, settings in _transforms(config.get("EvalReader"), "sample_transforms"):
+def eval_input_source(config: Mapping[str, Any]) -> Optional[SizeSource]:
+    """Where the config says the size images are resized to for evaluation, and that size; None
+    when it does not say. The one definition of a config's eval size (identity, QF201)."""
+    reader = ("EvalReader", "sample_transforms")
+    for index, name, settings in transforms(config.get("EvalReader"), "sample_transforms"):
         if name in _RESIZE_OPS:
             size = as_size(settings.get("target_size"))
             if size:
-                return size
+                return SizeSource(f"EvalReader {name} target_size",
+                                  (*reader, index, name, "target_size"), size)
         if name == "TopDownEvalAffine":  # keypoint readers give [w, h]
             size = as_size(settings.get("trainsize"))
             if size:
-                return (size[1], size[0])
+                return SizeSource("EvalReader TopDownEvalAffine trainsize",
+                                  (*reader, index, name, "trainsize"), (size[1], size[0]))
     size = as_size([config.get("eval_height"), config.get("eval_width")])
     if size:
-        return size
+        return SizeSource("eval_height/eval_width", ("eval_height",), size)
     test_reader = config.get("TestReader")
     if isinstance(test_reader, Mapping) and isinstance(test_reader.get("inputs_def"), Mapping):
         shape = test_reader["inputs_def"].get("image_shape")
         if isinstance(shape, list) and len(shape) >= 2:
-            return as_size(shape[-2:])
+            size = as_size(list(shape[-2:]))
+            if size:
+                return SizeSource("TestReader inputs_def.image_shape",
+                                  ("TestReader", "inputs_def", "image_shape"), size)
     return None
+
+
+def eval_input_size(config: Mapping[str, Any]) -> Optional[Size]:
+    """The (h, w) images are resized to for evaluation, or None when the config does not say."""
+    source = eval_input_source(config)
+    return source.size if source else None
 
 
 def size_list(value: Any) -> tuple[Size, ...]:
@@ -75,13 +103,13 @@ def size_list(value: Any) -> tuple[Size, ...]:
 def train_sizes(config: Mapping[str, Any]) -> tuple[Size, ...]:
     """The training input sizes: the multi-scale list, or the single train resize."""
     reader = config.get("TrainReader")
-    for name, settings in _transforms(reader, "batch_transforms"):
+    for _, name, settings in transforms(reader, "batch_transforms"):
         if name == "BatchRandomResize":
             return size_list(settings.get("target_size"))
-    for name, settings in _transforms(reader, "sample_transforms"):
+    for _, name, settings in transforms(reader, "sample_transforms"):
         if name == "RandomResize":
             return size_list(settings.get("target_size"))
-    for name, settings in _transforms(reader, "sample_transforms"):
+    for _, name, settings in transforms(reader, "sample_transforms"):
         if name in _RESIZE_OPS:
             size = as_size(settings.get("target_size"))
             return (size,) if size else ()

@@ -4,10 +4,21 @@ Entries stay plain dicts until asked for, so loading costs little more than `jso
 """
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any, Iterator, Optional, Sequence
 
 from qatfix.registry.records import WeightEntry
-from qatfix.registry.urls import canonical_url
+from qatfix.registry.urls import canonical_url, is_url, weights_stem
+
+
+def config_key(config_path: str) -> str:
+    """`configs/...` part of a path inside a PaddleDetection tree (the path itself otherwise):
+    how the registry names a config."""
+    parts = PurePath(config_path.replace("\\", "/")).parts
+    if "configs" in parts:
+        index = len(parts) - 1 - parts[::-1].index("configs")
+        return "/".join(parts[index:])
+    return "/".join(parts)
 
 
 class Registry:
@@ -92,16 +103,41 @@ class Registry:
         """Entries whose URL stem is `name` (several files may share a stem)."""
         return self._entries_at(self._name_index().get(name.lower(), ()))
 
-    def find(self, reference: str) -> tuple[WeightEntry, ...]:
-        """Entries a `pretrain_weights` value may mean (see `qatfix.registry.lookup.find_weights`)."""
-        from qatfix.registry.lookup import find_weights
+    def get_file_name(self, name: str) -> tuple[WeightEntry, ...]:
+        """Entries with this stem; `name` may also be a file name (`x.pdparams`)."""
+        return self.get_name(weights_stem(name))
 
-        return find_weights(reference, self)
+    def get_local_path(self, path: str) -> tuple[WeightEntry, ...]:
+        """Entries a local weights file is a download of, judged by its file name (ppdet caches
+        downloads as `~/.cache/paddle/weights/<stem>.pdparams`)."""
+        return self.get_file_name(PurePath(path.replace("\\", "/")).name)
+
+    def get_config_path(self, config_path: str) -> tuple[WeightEntry, ...]:
+        """Entries trained with this config (or produced with it as slim config), wherever the
+        PaddleDetection tree holding it lies."""
+        return self.get_config(config_key(config_path))
+
+    def find(self, reference: str) -> tuple[WeightEntry, ...]:
+        """Entries a `pretrain_weights`/`weights` value refers to: a URL known to the registry
+        gives exactly its entry; an unknown URL or a local path falls back to the file name,
+        which may match several entries (or none)."""
+        text = reference.strip()
+        if not text:
+            return ()
+        if is_url(text):
+            entry = self.get_url(text)
+            return (entry,) if entry is not None else self.get_file_name(text)
+        return self.get_local_path(text)
 
     def lookup(self, reference: str) -> Optional[WeightEntry]:
         """The one entry a weights URL, name or local file stands for; None if unknown or ambiguous."""
         found = self.find(reference)
         return found[0] if len(found) == 1 else None
+
+    def models_paired_with(self, slim_config_path: str) -> list[str]:
+        """Model configs the model-zoo READMEs pair with this slim config (`configs/...`)."""
+        key = config_key(slim_config_path)
+        return sorted({e.config for e in self.get_config(key) if e.slim_config == key and e.config})
 
     def get_config(self, config: str) -> tuple[WeightEntry, ...]:
         """Entries trained with (or sliming) the config at this `configs/...` path."""

@@ -18,7 +18,6 @@ from qatfix.model.sections import canonical_json, network_key
 
 if TYPE_CHECKING:
     from qatfix.model.compare import SectionDifference
-    from qatfix.registry.builder.networks import ConfigFacts
 
 try:  # the OpenSSL-backed hashlib costs 3 ms to import; blake2 is built in
     from _blake2 import blake2b
@@ -191,23 +190,6 @@ def official_config(tree: str, config: str) -> Optional[OfficialConfig]:
         return None
     return OfficialConfig(facts.get("architecture") or "", facts.get("classes"),
                           facts.get("pretrain_weights"))
-
-
-def build_networks(facts_by_config: Mapping[tuple[str, str], "ConfigFacts"]) -> dict[str, Any]:
-    """The networks index from (tree, config) -> the facts of that config."""
-    configs: dict[str, dict[str, Any]] = {}
-    networks: dict[str, list[str]] = {}
-    without_classes: dict[str, list[str]] = {}
-    for (tree, config), facts in sorted(facts_by_config.items()):
-        reference = f"{tree}:{config}"
-        configs[reference] = {"architecture": facts.architecture, "classes": facts.classes,
-                              "pretrain_weights": facts.pretrain_weights}
-        networks.setdefault(sections_digest(facts.model_json), []).append(reference)
-        without_classes.setdefault(network_digest(json.loads(facts.model_json)),
-                                   []).append(reference)
-    return {"schema_version": SCHEMA_VERSION, "configs": configs,
-            "networks": dict(sorted(networks.items())),
-            "without_classes": dict(sorted(without_classes.items()))}
 
 
 def dump_networks(index: Mapping[str, Any]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from qatfix.record import record
+from qatfix.rules import all_rules
+from qatfix.rules.base import Rule
 
 _FIELDS = ("title", "explanation", "url")
 
@@ -52,3 +54,20 @@ def lookup(rules: Mapping[str, object] | None, code: str) -> RuleMeta:
     if not rules or code not in rules:
         return RuleMeta()
     return rule_meta(rules[code])
+
+
+def catalogue_meta() -> dict[str, RuleMeta]:
+    """Every code's description from the rule catalogue: the summary as the title; the
+    explanation, example, what to write instead, fix safety and evidence as the help text."""
+    return {code: RuleMeta(title=rule.summary, explanation=rule_help(rule))
+            for code, rule in all_rules().items()}
+
+
+def rule_help(rule: Rule) -> str:
+    """The rule's docs as plain text, paragraph by paragraph (the explanation first)."""
+    parts = [rule.explanation]
+    for title, text in (("Example", rule.example), ("Instead", rule.instead),
+                        ("Fix safety", rule.fix_safety), ("Evidence", rule.evidence)):
+        if text:
+            parts.append(f"{title}:\n{text.strip()}")
+    return "\n\n".join(parts)

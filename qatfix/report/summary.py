@@ -5,9 +5,7 @@ from collections.abc import Iterable, Sequence
 
 from qatfix.findings import SEVERITY_RANK, Finding
 from qatfix.record import record
-
-#: codes that say something was not checked (see qatfix/unchecked.py)
-UNCHECKED_CODES = ("QF000", "QF002", "QF003")
+from qatfix.rules.not_checked import UNCHECKED_CODES
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:

@@ -99,7 +99,7 @@ class GitHubClient:
 
     def _send(self, method: str, url: str, params: Mapping[str, Any] | None,
               payload: Any) -> Any:
-        import requests
+        import requests  # the HTTP boundary: imported when GitHub is asked
 
         if self._session is None:
             self._session = requests.Session()
@@ -115,7 +115,7 @@ class GitHubClient:
     def request(self, method: str, path_or_url: str, *,
                 params: Mapping[str, Any] | None = None, json: Any = None) -> Any:
         """Send one request, retrying transient failures within the policy's bounds."""
-        import requests
+        import requests  # the HTTP boundary: imported when GitHub is asked
 
         url = self._url(path_or_url)
         where = f"{method} {urlsplit(url).path}"

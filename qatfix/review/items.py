@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from qatfix.findings import SEVERITY_RANK, Finding, Location
+from qatfix.findings import Finding, Location
+from qatfix.gate import place_key
 from qatfix.record import record
 from qatfix.review.dedupe import fingerprint
 from qatfix.review.diff_lines import FileDiff
@@ -53,7 +54,7 @@ def _suggestion_for(finding: Finding, root: str, diffs: Mapping[str, FileDiff],
 def build_items(findings: Iterable[Finding], root: str, diffs: Mapping[str, FileDiff],
                 read: Callable[[str], str | None], *, inline: bool = True) -> tuple[ReviewItem, ...]:
     """One item per distinct finding (the same finding reached from two configs counts once),
-    ordered by file, line, severity and code."""
+    in the one finding order (`qatfix.gate.place_key`) by repository path."""
     by_print: dict[str, ReviewItem] = {}
     for finding in findings:
         path = repo_relative(root, finding.location.path) or finding.location.path
@@ -64,5 +65,5 @@ def build_items(findings: Iterable[Finding], root: str, diffs: Mapping[str, File
         related = tuple(_where(root, loc) for loc in finding.related)
         by_print[print_] = ReviewItem(finding, path, finding.location.line, print_, suggestion,
                                       related)
-    return tuple(sorted(by_print.values(), key=lambda i: (
-        i.path, i.line, SEVERITY_RANK.get(i.finding.severity, 9), i.finding.code, i.fingerprint)))
+    return tuple(sorted(by_print.values(),
+                        key=lambda i: (i.path, *place_key(i.finding)[1:], i.fingerprint)))

@@ -7,9 +7,11 @@ fence longer than any backtick run they contain.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from qatfix.findings import Finding
 from qatfix.review.items import ReviewItem
+from qatfix.rules import all_rules
 from qatfix.review.suggestion import normalise_newlines
 
 _BACKTICKS = re.compile(r"`+")
@@ -37,6 +39,14 @@ def fenced(info: str, body: str) -> str:
 
 def headline(finding: Finding) -> str:
     return f"**{escape(finding.code)}** ({finding.severity}): {escape(finding.message)}"
+
+
+def codes_legend(findings: Iterable[Finding]) -> str:
+    """What each code that occurs checks, from the rule catalogue, and where to read more."""
+    rules = all_rules()
+    lines = [f"- **{escape(c)}** {escape(rules[c].summary)} (`qatfix explain {c}`)"
+             for c in sorted({f.code for f in findings}) if c in rules]
+    return "\n".join(lines)
 
 
 def see_also(item: ReviewItem) -> str:

@@ -22,9 +22,9 @@ def _plural(n: int, word: str) -> str:
 
 
 def comment_body(item: ReviewItem) -> str:
-    assert item.suggestion is not None and item.finding.fix is not None
-    finding = item.finding
-    parts = [headline(finding), see_also(item), f"Suggested fix: {escape(finding.fix.title)}",
+    finding, fix = item.finding, item.finding.fix
+    assert item.suggestion is not None and fix is not None
+    parts = [headline(finding), see_also(item), f"Suggested fix: {escape(fix.title)}",
              fenced("suggestion", item.suggestion.replacement)]
     if finding.alternatives:
         others = ", ".join(escape(alt.title) for alt in finding.alternatives)

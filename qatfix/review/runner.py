@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from qatfix.errors import ConfigError
-from qatfix.findings import SEVERITY_RANK, Finding
+from qatfix.findings import Finding
 from qatfix.record import record
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
@@ -26,6 +26,7 @@ from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
 from qatfix.unchecked import UNREADABLE, unreadable
+from qatfix.registry import load_registry
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
 CONFIG_ERROR_CODE = UNREADABLE
@@ -48,9 +49,6 @@ class ReviewOutcome:
     review_url: str | None = None
     payload: dict[str, Any] | None = None
     notes: tuple[str, ...] = ()
-
-    def worst_severity_rank(self) -> int:
-        return min((SEVERITY_RANK.get(i.finding.severity, 9) for i in self.items), default=99)
 
 
 def _pull_path(settings: ReviewSettings, tail: str = "") -> str:
@@ -103,7 +101,6 @@ def run_review(settings: ReviewSettings, check: FindingSource,
                      f"{head_sha[:12]}; findings go into the review body only "
                      "(check out the head commit to get suggested changes)")
     diffs = changed_files(client, settings)
-    from qatfix.registry import load_registry
 
     targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
     findings = collect_findings(check, settings.root, targets)

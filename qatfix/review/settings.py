@@ -53,7 +53,8 @@ def _from_event(event: Mapping[str, Any]) -> tuple[int | None, str | None]:
     if not isinstance(pull, dict):
         return None, None  # not a pull_request event (push, schedule, ...)
     number = pull.get("number", event.get("number"))
-    head = pull.get("head") if isinstance(pull.get("head"), dict) else {}
+    given = pull.get("head")
+    head = given if isinstance(given, dict) else {}
     sha = head.get("sha")
     return (number if isinstance(number, int) else None,
             sha if isinstance(sha, str) and sha else None)

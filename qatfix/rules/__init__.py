@@ -1,14 +1,17 @@
 """The rule catalogue: one module per rule (family), each exposing `RULES`.
 
-Codes are part of qatfix's interface and never change meaning:
-QF1xx weights, QF2xx input sizes, QF3xx quantization settings, QF4xx YAML pitfalls,
-QF5xx expectations about QAT output, QF6xx exact load report (`--deep`).
+Every code qatfix reports is a `Rule` here, also those the engine does not make itself (QF000,
+QF002, QF003 from the run, QF6xx from `--deep`): `explain`, SARIF, reviews and `--select` read
+this one table. Codes are part of qatfix's interface and never change meaning:
+QF0xx unchecked/inputs, QF1xx weights, QF2xx sizes/normalization, QF3xx quantization settings,
+QF4xx YAML pitfalls, QF5xx QAT output, QF6xx `--deep` load report, QF7xx pruning,
+QF8xx distillation, QF9xx after training.
 """
 from __future__ import annotations
 
 import importlib
 
-from qatfix.rules.base import Rule
+from qatfix.rules.base import ENGINE_NEEDS, Rule
 
 RULE_MODULES = (
     "qatfix.rules.weights_fit",
@@ -24,24 +27,30 @@ RULE_MODULES = (
     "qatfix.rules.option_order",
     "qatfix.rules.qat_size",
     "qatfix.rules.slim_alone",
+    "qatfix.rules.not_checked",
+    "qatfix.rules.deep_load",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every static rule by code, in catalogue order."""
+    """Every rule by code, in catalogue order. A module that cannot be imported or a code
+    defined twice is an error, never a rule silently left out."""
     global _CATALOGUE
     if _CATALOGUE is None:
         rules: dict[str, Rule] = {}
+        defined_in: dict[str, str] = {}
         for name in RULE_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
-            for rule in module.RULES:
-                rules[rule.code] = rule
+            for rule in importlib.import_module(name).RULES:
+                if rule.code in rules:
+                    raise RuntimeError(f"{rule.code} is defined twice ({defined_in[rule.code]}, "
+                                       f"{name})")
+                rules[rule.code], defined_in[rule.code] = rule, name
         _CATALOGUE = rules
     return _CATALOGUE
+
+
+def engine_rules() -> list[Rule]:
+    """The rules the engine calls on a config, in catalogue order."""
+    return [rule for rule in all_rules().values() if rule.needs in ENGINE_NEEDS]

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from qatfix.rules.context import CheckContext
 
 ChangeKind = Literal["set", "delete", "base", "rename", "create"]
+#: where a rule's findings come from: the engine runs "static" and "online" rules on the
+#: resolved config ("online" ones may use the network when the run allows it); "deep" findings
+#: come from the paddle-backed `--deep` check, "run" findings from the run itself (a config that
+#: cannot be read, a file that is not a PaddleDetection config)
+Needs = Literal["static", "online", "deep", "run"]
+#: the rules the engine calls on a `CheckContext`
+ENGINE_NEEDS = ("static", "online")
 
 
 @record
@@ -39,6 +46,32 @@ class Change:
     index: int = 0
     occurrence: int = -1
     stale_comment: bool = False
+
+    @classmethod
+    def set(cls, key_path: KeyPath, value: Any, *, path: str = "",
+            stale_comment: bool = False) -> "Change":
+        """Give `key_path` the `value` (in `path`, or where the engine decides when "")."""
+        return cls("set", key_path, value, path=path, stale_comment=stale_comment)
+
+    @classmethod
+    def delete(cls, key_path: KeyPath, *, path: str = "", occurrence: int = -1) -> "Change":
+        """Remove `key_path` from `path` (`occurrence` 0 = the first of duplicate keys)."""
+        return cls("delete", key_path, path=path, occurrence=occurrence)
+
+    @classmethod
+    def base(cls, index: int, value: str, *, path: str) -> "Change":
+        """Point `_BASE_` entry number `index` of `path` at `value`."""
+        return cls("base", (), value, path=path, index=index)
+
+    @classmethod
+    def rename(cls, key_path: KeyPath, new_name: str, *, path: str = "") -> "Change":
+        """Rename the key at `key_path` in `path` to `new_name`."""
+        return cls("rename", key_path, new_name, path=path)
+
+    @classmethod
+    def create(cls, path: str, text: str) -> "Change":
+        """Write a new file `path` holding `text` (refused when the file exists)."""
+        return cls("create", (), text, path=path)
 
 
 @record
@@ -80,12 +113,39 @@ class Rule:
     explanation: str
     fix_safety: str
     check: Callable[["CheckContext"], Iterator[Issue]]
-    #: "static" rules run everywhere; "online" rules may use the network when allowed
-    needs: Literal["static", "online"] = "static"
-    #: real YAML (or a command line) that triggers the rule, for `explain` and the example test
+    #: where the findings come from (see `Needs`); the engine calls `check` for "static" and
+    #: "online" rules only
+    needs: Needs = "static"
+    #: a command line that triggers the rule, run from a PaddleDetection checkout, optionally
+    #: followed by the files it adds there, each after a `# configs/....yml` line (see
+    #: `example_parts`); `explain` shows it and a test runs every one through qatfix
     example: str = ""
     #: what to write instead of the example
     instead: str = ""
     #: where the claim comes from: the ppdet / PaddleSlim source (file and function) or a
     #: measurement, so a reader can check the rule rather than trust it
     evidence: str = ""
+
+
+def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:
+    """The `check` of a rule whose findings the engine does not make (`needs` "deep" or "run"):
+    the `--deep` check or the run itself reports them."""
+    return iter(())
+
+
+#: the line that starts a file of an example: `# configs/some/file.yml`
+_EXAMPLE_FILE = "# configs/"
+
+
+def example_parts(example: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A rule's example as (command line, ((path, text), ...)): the files the command needs
+    added to a PaddleDetection checkout, paths relative to its root."""
+    lines = example.strip("\n").splitlines(keepends=True)
+    command = lines[0].strip() if lines else ""
+    files: list[tuple[str, list[str]]] = []
+    for line in lines[1:]:
+        if line.startswith(_EXAMPLE_FILE):
+            files.append((line[2:].strip(), []))
+        elif files:
+            files[-1][1].append(line)
+    return command, tuple((path, "".join(body)) for path, body in files)

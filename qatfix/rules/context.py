@@ -3,13 +3,24 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from qatfix.config import Resolved
 from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
 from qatfix.record import record
+from qatfix.registry import load_registry
+from qatfix.model import identify
+from qatfix.registry.networks import parameter_differences
+from qatfix.registry.loading import official_loading
+
+if TYPE_CHECKING:
+    from qatfix.model.compare import SectionDifference
+    from qatfix.model.identity import ModelIdentity
+    from qatfix.registry.index import Registry
+    from qatfix.registry.loading import OfficialLoading
+    from qatfix.registry.records import WeightEntry
 
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
 Mode = str
@@ -69,20 +80,16 @@ class CheckContext:
         return Location(origin.path, origin.line, origin.column)
 
     @functools.cached_property
-    def registry(self) -> Any:
-        from qatfix.registry import load_registry
-
+    def registry(self) -> Registry:
         return load_registry()
 
     @functools.cached_property
-    def identity(self) -> Any:
+    def identity(self) -> ModelIdentity:
         """The model this config builds (architecture, sections, sizes, classes)."""
-        from qatfix.model import identify
-
         return identify(self.resolved.plain(), self.config_path)
 
     @functools.cached_property
-    def weights_entry(self) -> Any:
+    def weights_entry(self) -> WeightEntry | None:
         """The registry entry of the weights this run loads, or None when unknown."""
         value = self.get(self.weights_key)
         if not isinstance(value, str) or not value.strip():
@@ -90,25 +97,23 @@ class CheckContext:
         return self.registry.lookup(value.strip())
 
     @functools.cached_property
-    def weights_differences(self) -> tuple[Any, ...] | None:
+    def weights_differences(self) -> tuple[SectionDifference, ...] | None:
         """How the loaded weights' network differs from this model's (empty: the same network),
         leaving out settings the ppdet builds show to change no tensor; None when the registry
         has no model sections for them."""
         entry = self.weights_entry
         if entry is None or entry.model is None:
             return None
-        from qatfix.registry.networks import parameter_differences
 
         return parameter_differences(entry.model, self.identity.model)
 
     @functools.cached_property
-    def official_loading(self) -> Any:
+    def official_loading(self) -> OfficialLoading | None:
         """What ppdet loads of the weights into this model, from committed ppdet-built
         signatures (an `OfficialLoading`); None when either side has no signature."""
         entry = self.weights_entry
         if entry is None or self.identity.architecture is None:
             return None
-        from qatfix.registry.loading import official_loading
 
         return official_loading(self.identity, entry, self.checkout_tree)
 

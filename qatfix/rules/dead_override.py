@@ -67,7 +67,7 @@ def _base_fix(ctx: CheckContext, leaf: str, base: str, key_path: KeyPath, wanted
                 new = os.path.join(os.path.dirname(old), name) if os.path.dirname(old) else name
                 return PlannedFix(
                     f"Point _BASE_ at {new} instead of {old} (its readers use {wanted})", "unsafe",
-                    (Change("base", (), new, path=leaf, index=index),), value=new)
+                    (Change.base(index, new, path=leaf),), value=new)
     return None
 
 
@@ -114,4 +114,20 @@ RULES = (Rule(
         "weights, the evaluation and the export silently disagree."),
     fix_safety="unsafe: pointing `_BASE_` at the reader file of the right size also brings that "
                "file's other settings (training sizes, batch size); review the diff.",
+    example=(
+        'qatfix configs/example/picodet_416.yml\n'
+        '# configs/example/picodet_416.yml\n'
+        '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+        'eval_height: 416\n'
+        'eval_width: 416\n'
+    ),
+    instead=(
+        '_BASE_: [../picodet/picodet_s_416_coco_lcnet.yml]  (the base whose '
+        'readers are 416)'
+    ),
+    evidence=(
+        'ppdet/core/workspace.py `_load_config_with_base` `yaml.load`s each '
+        'file on its own (aliases resolve there) and only then `dict_merge`s '
+        'the result into the including config.'
+    ),
     check=check),)

@@ -19,7 +19,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                 location=Location(path, dup.first.line, dup.first.column),
                 related=(Location(path, dup.last.line, dup.last.column),),
                 fixes=(PlannedFix(f"Delete the ignored first definition of {dotted}", "safe",
-                                  (Change("delete", dup.key_path, path=path, occurrence=0),)),),
+                                  (Change.delete(dup.key_path, path=path, occurrence=0),)),),
             )
 
 
@@ -32,4 +32,20 @@ RULES = (Rule(
         "effect. Example: `epoch: 300` near the top and `epoch: 50` further down; training runs 50 "
         "epochs."),
     fix_safety="safe: deleting the ignored first definition leaves the effective config unchanged.",
+    example=(
+        'qatfix configs/example/picodet_epochs.yml\n'
+        '# configs/example/picodet_epochs.yml\n'
+        '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+        'epoch: 300\n'
+        'snapshot_epoch: 10\n'
+        'epoch: 50\n'
+    ),
+    instead=(
+        'epoch: 50  (once)'
+    ),
+    evidence=(
+        'ppdet/core/workspace.py reads configs with `yaml.load(f, '
+        "Loader=yaml.Loader)`; PyYAML's `BaseConstructor.construct_mapping` "
+        'assigns keys in order, so the last duplicate wins.'
+    ),
     check=check),)

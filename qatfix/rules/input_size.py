@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from qatfix.model.sizes import eval_input_source
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.rules.reader_sizes import eval_size
 from qatfix.rules.weights_candidates import candidate_fixes
 
 
@@ -15,10 +15,10 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         return
     if ctx.weights_differences:
         return  # another network altogether: QF101 says so
-    size = ctx.identity.input_size  # read as the registry read the weights' own config
-    if size is None or tuple(size) == tuple(entry.input_size):
+    source = eval_input_source(ctx.resolved.data)  # as the registry read the weights' config
+    if source is None or tuple(source.size) == tuple(entry.input_size):
         return
-    source = eval_size(ctx)  # where the readers say it, for the report
+    size = source.size
     h, w = entry.input_size
     label = f" ({source.label})" if source else ""
     yield Issue(
@@ -45,4 +45,29 @@ RULES = (Rule(
     fix_safety="safe only for QAT/PTQ, when the proposed weights are the official float model of "
                "the same network at the readers' size with the same classes and dataset (set in "
                "the slim config); replacing the weights of a training run is never safe.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/quant.yml\n'
+        '# configs/example/quant.yml\n'
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_416_'
+        'coco_lcnet.pdparams\n'
+        'slim: QAT\n'
+        'QAT:\n'
+        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+        'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+        'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+        '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
+        '  print_model: False\n'
+    ),
+    instead=(
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+        'coco_lcnet.pdparams'
+    ),
+    evidence=(
+        'the model-zoo tables (configs/*/README.md) publish each weights file '
+        'with the input size it was trained and evaluated at '
+        "(registry/weights.json); the readers' size is the `Resize` "
+        'target_size of EvalReader/TestReader as ppdet/core/workspace.py '
+        'merges them.'
+    ),
     check=check),)

@@ -59,6 +59,21 @@ RULES = (Rule(
         "printed final config shows it. Example: QAT keeps starting from the slim config's "
         "weights whatever you pass with -o."),
     fix_safety="no automatic fix: move the value into the slim config (qatfix set can do it).",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/slim/quant/picodet_s_quant.yml -o '
+        'pretrain_weights=output/mine/model_final'
+    ),
+    instead=(
+        'pretrain_weights: output/mine/model_final  (in the slim config, e.g. '
+        'with `qatfix set`)'
+    ),
+    evidence=(
+        'tools/train.py: `merge_config(FLAGS.opt)`, then `build_slim_model` '
+        '(ppdet/slim/__init__.py) merges the slim config and loads the '
+        'weights, then `merge_config(FLAGS.opt)` again (the "FIXME: '
+        'Temporarily solve the priority problem of FLAGS.opt" line).'
+    ),
     check=check), Rule(
     code="QF405", name="option-group-dropped", severity="error",
     summary="An -o group that a later -o replaces: ppdet never sees its values.",
@@ -70,4 +85,17 @@ RULES = (Rule(
         "use_gpu=false` trains from the config's own weights, because only `use_gpu=false` "
         "is kept."),
     fix_safety="no automatic fix (it is the command line): put every KEY=VALUE after one -o.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml -o '
+        'pretrain_weights=mine.pdparams -o use_gpu=false'
+    ),
+    instead=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml -o '
+        'pretrain_weights=mine.pdparams use_gpu=false'
+    ),
+    evidence=(
+        'ppdet/utils/cli.py `ArgsParser.__init__`: `self.add_argument("-o", '
+        '"--opt", nargs=\'*\')` with argparse\'s default store action, which '
+        'replaces the list on every `-o`.'
+    ),
     check=dropped_groups),)

@@ -1,28 +1,14 @@
 """QF501: QAT does not shrink the checkpoint; int8 comes from export and conversion."""
 from __future__ import annotations
 
-from typing import Iterator, Literal
+from typing import Iterator
 
-from qatfix.record import record
+from qatfix.model.checkpoint_size import ModelSize, size_message, size_note
 from qatfix.registry import candidates
 from qatfix.registry.records import WeightEntry
 from qatfix.registry.signatures import checkpoint_elements
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
-
-
-@record
-class ModelSize:
-    """How many scalar values a model has, and which count that is."""
-
-    count: int
-    #: "state_dict": every tensor the checkpoint holds (what `--deep` counts);
-    #: "parameters": `model.parameters()`, each shared tensor once (the registry's num_params)
-    kind: Literal["state_dict", "parameters"]
-
-    def text(self) -> str:
-        where = "in the state dict" if self.kind == "state_dict" else "in model.parameters()"
-        return f"{self.count:,} values {where}"
 
 
 def _size_of(entry: WeightEntry) -> ModelSize | None:
@@ -38,37 +24,17 @@ def _size_of(entry: WeightEntry) -> ModelSize | None:
 def model_size(ctx: CheckContext) -> ModelSize | None:
     """The model's size: its own config's entry, else the loaded weights or the first official
     weights of the same network."""
-    from qatfix.registry import config_key
-
-    for entry in ctx.registry.get_config(config_key(ctx.config_path)):
-        if entry.kind == "detector" and (size := _size_of(entry)):
+    for own in ctx.registry.get_config_path(ctx.config_path):
+        if own.kind == "detector" and (size := _size_of(own)):
             return size
-    entry = ctx.weights_entry
-    if entry is not None and entry.model is not None and \
-            entry.network_key == ctx.identity.network_key and (size := _size_of(entry)):
+    loaded = ctx.weights_entry
+    if loaded is not None and loaded.model is not None and \
+            loaded.network_key == ctx.identity.network_key and (size := _size_of(loaded)):
         return size
     for candidate in candidates(ctx.identity, ctx.registry, limit=5, explain=False):
         if candidate.same_network and (size := _size_of(candidate.entry)):
             return size
     return None
-
-
-def megabytes(count: int, bytes_per_param: int) -> str:
-    return f"{count * bytes_per_param / 1e6:.1f} MB"
-
-
-def size_note(what: str, float32_bytes: int, int8_bytes: int, *, exact: bool) -> str:
-    """` (1,249,528 values in the state dict: 5.0 MB as float32 ..., 1.4 MB once ... int8)`."""
-    about = "" if exact else "about "
-    return (f" ({what}: {about}{float32_bytes / 1e6:.1f} MB as float32 in model_final.pdparams, "
-            f"{about}{int8_bytes / 1e6:.1f} MB once exported as int8)")
-
-
-def size_message(sizes: str = "") -> str:
-    """The QF501 message; `sizes` is a parenthesised note on the expected sizes, or empty."""
-    return ("QAT checkpoints stay float32: fake-quant training keeps float weights, so the "
-            f"saved model will not be smaller{sizes}. int8 storage comes from "
-            "tools/export_model.py followed by Paddle Lite's opt or PaddleSlim auto-compression")
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -96,4 +62,20 @@ RULES = (Rule(
         "official config (registry/signatures); without that, the registry's count of "
         "`model.parameters()`, which holds each shared tensor once, and says so."),
     fix_safety="no fix: this is information about what to expect.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/slim/quant/picodet_s_quant.yml'
+    ),
+    instead=(
+        'tools/export_model.py -c MODEL.yml --slim_config SLIM.yml -o '
+        "weights=output/.../model_final, then Paddle Lite's opt (or PaddleSlim "
+        'ACT) for an int8 file'
+    ),
+    evidence=(
+        "ppdet/slim/quant.py `QAT` wraps the model with PaddleSlim's "
+        'fake-quant layers, which keep float32 parameters, and '
+        'ppdet/utils/checkpoint.py `save_model` saves that state dict; '
+        'measured: `--deep` counts the exact state dict (1,249,528 values for '
+        'the seed pair).'
+    ),
     check=check),)

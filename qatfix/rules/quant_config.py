@@ -89,7 +89,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             guess = _closest(str(key), KNOWN_KEYS)
             hint = f"; did you mean {guess!r}?" if guess else ""
             fixes = (PlannedFix(f"Rename {key!r} to {guess!r}", "unsafe",
-                                (Change("rename", where, guess),)),) if guess else ()
+                                (Change.rename(where, guess),)),) if guess else ()
             yield Issue(message=(f"quant_config key {key!r} is unknown to PaddleSlim and silently "
                                  f"ignored{hint}"), location=ctx.location(where), fixes=fixes,
                         severity="warning")
@@ -98,7 +98,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         if problem:
             message, suggestion = problem
             fixes = (PlannedFix(f"Set {key} to {suggestion!r}", "unsafe",
-                                (Change("set", where, suggestion),)),) \
+                                (Change.set(where, suggestion),)),) \
                 if suggestion is not None else ()
             yield Issue(message=f"{message}; PaddleSlim refuses this quant_config",
                         location=ctx.location(where), fixes=fixes)
@@ -114,4 +114,26 @@ RULES = (Rule(
         "keys it does not know, so a typo such as `weight_quantize_typ` quantizes with the default. "
         "Example: `activation_quantize_type: channel_wise_abs_max` (weights only) is refused."),
     fix_safety="unsafe: a suggested spelling or value is a guess; review it.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/quant.yml\n'
+        '# configs/example/quant.yml\n'
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+        'coco_lcnet.pdparams\n'
+        'slim: QAT\n'
+        'QAT:\n'
+        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+        'activation_quantize_type: channel_wise_abs_max, weight_bits: 8, '
+        'activation_bits: 8}\n'
+    ),
+    instead=(
+        'activation_quantize_type: moving_average_abs_max'
+    ),
+    evidence=(
+        'paddleslim/dygraph/quant/qat.py `_parse_configs` asserts the quantize '
+        'types against WEIGHT_QUANTIZATION_TYPES / '
+        'ACTIVATION_QUANTIZATION_TYPES and the bit widths, and merges unknown '
+        'keys without a word; ppdet/slim/quant.py `QAT` passes `quant_config` '
+        'to it.'
+    ),
     check=check),)

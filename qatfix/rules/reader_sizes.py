@@ -7,38 +7,21 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from qatfix.config.nodes import KeyPath, Tagged
-from qatfix.model.sizes import as_size, size_list
-from qatfix.record import record
+from qatfix.config.nodes import KeyPath
+from qatfix.model.sizes import SizeSource, as_size, size_list, transforms
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
 
-@record
-class SizeSource:
-    """One place that states an input size [h, w]."""
-
-    label: str
-    key_path: KeyPath
-    size: tuple[int, int]
-
-
 def _transforms(ctx: CheckContext, reader: str, kind: str) -> Iterator[tuple[KeyPath, str, Any]]:
-    items = ctx.get((reader, kind))
-    if not isinstance(items, list):
-        return
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and len(item) == 1:
-            (name, args), = item.items()
-            if isinstance(args, Tagged):
-                args = args.value
-            yield (reader, kind, index, name), str(name), args
+    for index, name, args in transforms(ctx.get(reader), kind):
+        yield (reader, kind, index, name), name, args
 
 
 def resize_size(ctx: CheckContext, reader: str) -> SizeSource | None:
     """A fixed-shape Resize target in a reader's sample transforms ([h, w], keep_ratio off)."""
     for path, name, args in _transforms(ctx, reader, "sample_transforms"):
-        if name == "Resize" and isinstance(args, dict) and not args.get("keep_ratio", True):
+        if name == "Resize" and not args.get("keep_ratio", True):
             size = as_size(args.get("target_size"))
             if size:
                 return SizeSource(f"{reader} Resize target_size", (*path, "target_size"), size)
@@ -70,11 +53,6 @@ def train_range(ctx: CheckContext) -> tuple[KeyPath, list[int]] | None:
     return None
 
 
-def eval_size(ctx: CheckContext) -> SizeSource | None:
-    """The size the model is evaluated at: EvalReader's Resize, else eval_height/eval_width."""
-    return resize_size(ctx, "EvalReader") or top_level(ctx)
-
-
 def _fmt(size: tuple[int, int]) -> str:
     return f"{size[0]}x{size[1]}"
 
@@ -92,7 +70,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             shape = ctx.get(other.key_path)
             new = [*shape[:-2], reference.size[0], reference.size[1]]
             fixes = (PlannedFix(f"Set {other.label} to {new}", "unsafe",
-                                (Change("set", other.key_path, new),)),)
+                                (Change.set(other.key_path, new),)),)
         yield Issue(
             message=(f"{other.label} is {_fmt(other.size)} but {reference.label} is "
                      f"{_fmt(reference.size)}: the model is evaluated at one size and "
@@ -125,4 +103,30 @@ RULES = (Rule(
         "but inherits TestReader from a base file of another size."),
     fix_safety="unsafe: when a fix is offered it makes the exported shape follow EvalReader; "
                "which size is right is yours to decide.",
+    example=(
+        'qatfix configs/example/picodet_eval_416.yml\n'
+        '# configs/example/picodet_eval_416.yml\n'
+        '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+        'EvalReader:\n'
+        '  sample_transforms:\n'
+        '  - Decode: {}\n'
+        '  - Resize: {interp: 2, target_size: [416, 416], keep_ratio: False}\n'
+        '  - NormalizeImage: {is_scale: true, mean: [0.485, 0.456, 0.406], '
+        'std: [0.229, 0.224, 0.225]}\n'
+        '  - Permute: {}\n'
+    ),
+    instead=(
+        'TestReader:\n'
+        '  inputs_def:\n'
+        '    image_shape: [1, 3, 416, 416]\n'
+        '  sample_transforms:\n'
+        '  - Resize: {interp: 2, target_size: [416, 416], keep_ratio: False}\n'
+        '  (or keep EvalReader at 320)'
+    ),
+    evidence=(
+        'ppdet/engine/export_utils.py `_parse_reader`/`_dump_infer_config` '
+        "take the exported input shape from TestReader's "
+        '`inputs_def.image_shape`, while tools/eval.py evaluates with '
+        "EvalReader's transforms (ppdet/data/transform/operators.py `Resize`)."
+    ),
     check=check),)

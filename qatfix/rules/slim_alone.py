@@ -4,28 +4,16 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
+from qatfix.config.kind import is_slim_only
 from qatfix.findings import Location
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 
 
-def is_slim_only(data: dict) -> bool:  # type: ignore[type-arg]
-    return "slim" in data and "architecture" not in data
-
-
-def documented_models(ctx: CheckContext) -> list[str]:
-    """Model configs the READMEs pair with this slim config (from the registry)."""
-    from qatfix.registry import config_key
-
-    key = config_key(ctx.config_path)
-    return sorted({e.config for e in ctx.registry.get_config(key)
-                   if e.slim_config == key and e.config})
-
-
 def check(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.slim_path or ctx.role != "model" or not is_slim_only(ctx.resolved.data):
         return
-    models = documented_models(ctx)
+    models = ctx.registry.models_paired_with(ctx.config_path)
     pair = (f"; the model zoo pairs it with {', '.join(models)} (checked below when present)"
             if models else "")
     name = os.path.basename(ctx.config_path)
@@ -45,4 +33,16 @@ RULES = (Rule(
         "look at the slim file itself; when the model-zoo READMEs document which model config "
         "it belongs to, qatfix checks that pair too."),
     fix_safety="no fix: name the model config with -c.",
+    example=(
+        'qatfix configs/slim/quant/picodet_s_quant.yml'
+    ),
+    instead=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/slim/quant/picodet_s_quant.yml'
+    ),
+    evidence=(
+        'tools/train.py needs `-c` (ppdet/utils/cli.py `ArgsParser`); '
+        'ppdet/slim/__init__.py `build_slim_model` merges the slim config into '
+        'the model config given with -c.'
+    ),
     check=check),)

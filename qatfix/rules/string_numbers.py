@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                      "(YAML 1.1 floats need a dot and a signed exponent, e.g. 1.0e-4)"),
             location=ctx.location(key_path),
             fixes=(PlannedFix(f"Write {dotted} as the float {number!r}", "safe",
-                              (Change("set", key_path, number),), value=repr(number)),),
+                              (Change.set(key_path, number),), value=repr(number)),),
         )
 
 
@@ -48,4 +48,20 @@ RULES = (Rule(
         "learning rate of '1e-4' fails deep inside the optimizer or, worse, is compared as text. "
         "Example: `base_lr: 1e-4` becomes `base_lr: 0.0001`."),
     fix_safety="safe: the value is rewritten as the float it was meant to be.",
+    example=(
+        'qatfix configs/example/picodet_lr.yml\n'
+        '# configs/example/picodet_lr.yml\n'
+        '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+        'LearningRate:\n'
+        '  base_lr: 1e-4\n'
+    ),
+    instead=(
+        'LearningRate:\n'
+        '  base_lr: 0.0001'
+    ),
+    evidence=(
+        "PyYAML's resolver (yaml/resolver.py, YAML 1.1 float pattern) needs a "
+        "dot in the mantissa: `yaml.safe_load('a: 1e-4')` gives the string "
+        "'1e-4'."
+    ),
     check=check),)

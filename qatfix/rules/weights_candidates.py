@@ -17,10 +17,17 @@ import functools
 import os
 from typing import Any, Iterable, Sequence
 
+from qatfix.findings import Safety
 from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
 from qatfix.rules.base import Change, PlannedFix
 from qatfix.rules.context import CheckContext
+from qatfix.errors import QatfixError
+from qatfix.pairs import project_root, read_pairs
+from qatfix.registry import config_key
+from qatfix.config.yaml11 import format_string
+from qatfix.config import resolve
+from qatfix.registry import candidates
 
 
 def label(entry: Any) -> str:
@@ -58,15 +65,12 @@ def weights_file(ctx: CheckContext) -> str:
 
 
 def weights_change(ctx: CheckContext, value: str) -> Change:
-    return Change("set", (ctx.weights_key,), value, path=weights_file(ctx), stale_comment=True)
+    return Change.set((ctx.weights_key,), value, path=weights_file(ctx), stale_comment=True)
 
 
 def configured_pairs(ctx: CheckContext) -> tuple[tuple[str, str], ...]:
     """(model, slim) pairs of the project's `.qatfix.toml` / `[tool.qatfix]`, as paths relative
     to the run root (where the context's own paths are relative to)."""
-    from qatfix.errors import QatfixError
-    from qatfix.pairs import project_root, read_pairs
-
     root = project_root(os.path.dirname(os.path.abspath(ctx.config_path)))
     if root is None:
         return ()
@@ -85,7 +89,6 @@ def other_pairs(ctx: CheckContext) -> list[str]:
     model it was written for)."""
     if not ctx.slim_path:
         return []
-    from qatfix.registry import config_key
 
     slim_key = config_key(ctx.slim_path)
     own = config_key(ctx.config_path)
@@ -109,8 +112,6 @@ def new_slim_path(ctx: CheckContext) -> str:
 
 
 def new_slim_text(ctx: CheckContext, value: str) -> str:
-    from qatfix.config.yaml11 import format_string
-
     assert ctx.slim_path is not None
     base = os.path.basename(ctx.slim_path)
     return (f"_BASE_: [{format_string(base)}]\n"
@@ -126,12 +127,12 @@ def new_slim_fix(ctx: CheckContext, title: str, value: str) -> PlannedFix | None
     command = f"tools/train.py -c {ctx.config_path} --slim_config {path}"
     return PlannedFix(f"{title} in a new slim file {os.path.basename(path)} for this model "
                       f"(then run {command})", "unsafe",
-                      (Change("create", (), new_slim_text(ctx, value), path=path),),
+                      (Change.create(path, new_slim_text(ctx, value)),),
                       value=value, slim_config=path,
                       reason="the run's command line changes: review it")
 
 
-def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: str = "",
+def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reason: str = "",
                 others: Sequence[str] = ()) -> PlannedFix:
     """The fix setting the weights, with the reason for its safety; when `others` (pairs
     other than this run's) use the slim config it edits, the title says so."""
@@ -140,7 +141,7 @@ def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: 
         shown = ", ".join(others[:3]) + (f" (+{len(others) - 3} more)" if len(others) > 3 else "")
         note = (f"; note: {os.path.basename(ctx.slim_path or '')} is also used with {shown}, "
                 "which this change would point at these weights")
-    return PlannedFix(title + note, safety,  # type: ignore[arg-type]
+    return PlannedFix(title + note, safety,
                       (weights_change(ctx, value),), value=value, reason=reason)
 
 
@@ -150,10 +151,6 @@ def weights_fix(ctx: CheckContext, title: str, safety: str, value: str, reason: 
 def _chain(path: str, root: str) -> frozenset[str]:
     """The `configs/...` keys of a config and every file of its `_BASE_` chain (none of which
     may lie outside `root`)."""
-    from qatfix.config import resolve
-    from qatfix.errors import QatfixError
-    from qatfix.registry import config_key
-
     try:
         files = resolve(path, root=root).files
     except (QatfixError, OSError):
@@ -166,7 +163,6 @@ def circular(ctx: CheckContext, entry: Any) -> bool:
     (or one it derives from)? Then training from them starts from its own result."""
     if ctx.is_quant or ctx.role == "teacher" or not entry.config:
         return False
-    from qatfix.registry import config_key
 
     own = config_key(ctx.config_path)
     if entry.config == own:
@@ -182,8 +178,6 @@ def official_candidates(ctx: CheckContext, require_size: bool = False
                         ) -> list[tuple[Any, FixSafety]]:
     """Official weights of this network with their safety: exact matches first (legacy or not),
     then current weights of the same network, in the registry's rank order."""
-    from qatfix.registry import candidates
-
     exact, others = [], []
     for candidate in candidates(ctx.identity, ctx.registry, limit=40, explain=False):
         entry = candidate.entry

@@ -7,6 +7,8 @@ from qatfix.model.load_forecast import describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.weights_candidates import candidate_fixes
+from qatfix.registry.loading import recipe_start_weights
+from qatfix.registry.urls import canonical_url
 
 
 def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:
@@ -60,9 +62,6 @@ def _trained_as(ctx: CheckContext, entry: Any) -> str:
 def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
     """Whether an official config of exactly this network starts its training from `entry`:
     then the tensors that do not load are how that recipe is meant to begin."""
-    from qatfix.registry.loading import recipe_start_weights
-    from qatfix.registry.urls import canonical_url
-
     return canonical_url(entry.url) in recipe_start_weights(ctx.identity)
 
 
@@ -211,6 +210,21 @@ RULES = (
                     "size, class count and dataset, and were not trained by this config or one "
                     "it derives from; never in training; other candidates are offered as unsafe "
                     "with the reason.",
+         example=(
+             'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+             'configs/slim/quant/picodet_s_quant.yml'
+         ),
+         instead=(
+             'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+             'coco_lcnet.pdparams'
+         ),
+         evidence=(
+             'ppdet/utils/checkpoint.py `match_state_dict` pairs tensors by dotted '
+             'name suffix and shape and `load_pretrain_weight` logs what it skips '
+             'at INFO only; the figures come from state-dict signatures ppdet '
+             'itself built for every official config (registry/signatures), and '
+             "tests/truth compares them with ppdet's loader."
+         ),
          check=check_fit),
     Rule(code="QF104", name="weights-class-count", severity="info",
          summary="The weights fit except for the class-dependent layers.",
@@ -221,6 +235,32 @@ RULES = (
              "warning: quantization-aware training should start from the float model you trained "
              "on your own dataset, not from the COCO model."),
          fix_safety="no automatic fix: the right weights are your own trained model.",
+         example=(
+             'qatfix -c configs/example/picodet_4_classes.yml --slim_config '
+             'configs/example/quant.yml\n'
+             '# configs/example/picodet_4_classes.yml\n'
+             '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+             'num_classes: 4\n'
+             '# configs/example/quant.yml\n'
+             'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+             'coco_lcnet.pdparams\n'
+             'slim: QAT\n'
+             'QAT:\n'
+             '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+             'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+             'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+             '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
+             '  print_model: False\n'
+         ),
+         instead=(
+             'pretrain_weights: output/picodet_4_classes/model_final  (the float '
+             'model trained on your 4-class dataset)'
+         ),
+         evidence=(
+             'ppdet/utils/checkpoint.py `match_state_dict` skips tensors whose '
+             'shapes differ: the classification layers of an 80-class model do not '
+             'fit a 4-class head and start from their initial values.'
+         ),
          check=check_classes),
     Rule(code="QF105", name="weights-of-a-bigger-sibling", severity="info",
          summary="Every tensor loads, but from a bigger network of the same family.",
@@ -233,5 +273,21 @@ RULES = (
              "very network (a warning)."),
          fix_safety="for QAT, official weights of exactly this network and input size are offered "
                     "as in QF101; none in training.",
+         example=(
+             'qatfix configs/gfl/gfl_r18vd_1x_coco.yml -o '
+             'pretrain_weights=https://paddledet.bj.bcebos.com/models/gfl_r34vd_1x_co'
+             'co.pdparams'
+         ),
+         instead=(
+             'pretrain_weights: the ImageNet ResNet18_vd backbone the config names '
+             '(training), or https://paddledet.bj.bcebos.com/models/gfl_r18vd_1x_coco'
+             '.pdparams (QAT)'
+         ),
+         evidence=(
+             'ppdet/utils/checkpoint.py `match_state_dict` loads every model key '
+             'whose suffix and shape a weight key has, and says nothing about '
+             'weight keys left over; the signatures of both configs '
+             '(registry/signatures) show which parts have more layers.'
+         ),
          check=check_sibling),
 )

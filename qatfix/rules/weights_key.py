@@ -27,7 +27,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                  f"{ctx.get(wanted)!r} instead"),
         location=ctx.location((other,)) if ctx.origin((other,)) else ctx.location(()),
         fixes=(PlannedFix(f"Rename `{other}` to `{wanted}` in the slim config", "safe",
-                          (Change("rename", (other,), wanted, path=slim),)),),
+                          (Change.rename((other,), wanted, path=slim),)),),
     )
 
 
@@ -40,4 +40,24 @@ RULES = (Rule(
         "and the run starts from whatever the model config says. Example: a PTQ config with "
         "`pretrain_weights: output/model_final` quantizes the model config's `weights` instead."),
     fix_safety="safe: only the key name changes, to the one this kind of run reads.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/ptq.yml\n'
+        '# configs/example/ptq.yml\n'
+        'pretrain_weights: output/picodet_s_320_coco_lcnet/model_final\n'
+        'slim: PTQ\n'
+        'PTQ:\n'
+        "  ptq_config: {'activation_quantizer': 'HistQuantizer', "
+        "'upsample_bins': 127, 'hist_percent': 0.999}\n"
+        '  quant_batch_num: 10\n'
+        '  fuse: True\n'
+    ),
+    instead=(
+        'weights: output/picodet_s_320_coco_lcnet/model_final'
+    ),
+    evidence=(
+        'ppdet/slim/__init__.py `build_slim_model`: for `slim: PTQ` it calls '
+        '`load_pretrain_weight(model, cfg.weights)`; for QAT and pruning the '
+        'trainer loads `pretrain_weights`.'
+    ),
     check=check),)

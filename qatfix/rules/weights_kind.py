@@ -37,4 +37,27 @@ RULES = (Rule(
                "holds); then, set in the slim config, the official float model of exactly this "
                "network, input size, classes and dataset (safe when no model of your own exists), "
                "then other official weights of the same network (unsafe).",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/quant.yml\n'
+        '# configs/example/quant.yml\n'
+        'slim: QAT\n'
+        'QAT:\n'
+        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+        'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+        'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+        '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
+        '  print_model: False\n'
+    ),
+    instead=(
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+        'coco_lcnet.pdparams  (in the slim config)'
+    ),
+    evidence=(
+        'tools/train.py loads `pretrain_weights` (ppdet/engine/trainer.py '
+        '`load_weights` -> ppdet/utils/checkpoint.py `load_pretrain_weight`) '
+        'after ppdet/slim/__init__.py `build_slim_model` merged the slim '
+        'config; configs/picodet/picodet_s_320_coco_lcnet.yml points it at '
+        'PPLCNet_x0_75_pretrained.pdparams, an ImageNet classifier.'
+    ),
     check=check),)

@@ -67,7 +67,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 def _check_url(ctx: CheckContext, key: str, url: str) -> Iterator[Issue]:
     if ctx.registry.lookup(url) is not None:
         return
-    from qatfix.rules.url_check import url_status
+    from qatfix.net.url_status import url_status  # an unknown URL only: the HTTP boundary
 
     status = url_status(url, online=ctx.online)
     if status is not None and status.missing:
@@ -88,4 +88,27 @@ RULES = (Rule(
                "check it is the float model of this config. A QAT/PTQ run without weights is "
                "also offered, in the slim config, the official float model of exactly this "
                "network, input size, classes and dataset (safe when no model of your own exists).",
-    check=check, needs="static"),)
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/quant.yml\n'
+        '# configs/example/quant.yml\n'
+        'pretrain_weights: output/picodet_s_320_coco_lcnt/model_final\n'
+        'slim: QAT\n'
+        'QAT:\n'
+        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+        'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+        'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+        '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
+        '  print_model: False\n'
+    ),
+    instead=(
+        'pretrain_weights: output/picodet_s_320_coco_lcnet/model_final  (a '
+        'file that exists: model_final.pdparams in that folder)'
+    ),
+    evidence=(
+        'ppdet/utils/checkpoint.py `load_pretrain_weight`: `_strip_postfix`, '
+        'then ValueError "Model pretrain path `...` does not exists" unless '
+        'the path, or the path plus `.pdparams`, exists; a URL is downloaded '
+        'first (`get_weights_path`).'
+    ),
+    check=check, needs="online"),)

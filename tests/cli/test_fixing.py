@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.cli.fixing import verify_fixes
+from qatfix.run.fixes import verify_fixes
 from qatfix.edit.plan import realise_fix
 from qatfix.engine import check, contexts
 from qatfix.rules.base import Change, PlannedFix

@@ -118,7 +118,7 @@ def test_model_sections_rebuild_the_same_signature(runtime: Any, esnet: Any) -> 
 
 
 def test_shared_keys_are_ppdets(runtime: Any) -> None:
-    from qatfix.deep.sections import SHARED_KEYS
+    from qatfix.deep.build_sections import SHARED_KEYS
 
     SchemaDict = ppdet_module(runtime, "ppdet.core.config.schema").SchemaDict
 

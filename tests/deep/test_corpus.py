@@ -78,9 +78,9 @@ def test_seed_pair_from_legacy_sections(runtime: Any, root: Path, tmp_path: Path
 
 def test_seed_pair_from_the_registry_entry(root: Path, tmp_path: Path) -> None:
     from qatfix.deep import run_deep_check
-    from qatfix.registry import find_by_url
+    from qatfix.registry import load_registry
 
-    entry = find_by_url(WEIGHTS_URL)
+    entry = load_registry().get_url(WEIGHTS_URL)
     assert entry is not None and entry.model, "the registry lost the model sections of " \
         "picodet_s_320_coco"
     report = run_deep_check(str(root / MODEL), str(root / SLIM), offline=True,

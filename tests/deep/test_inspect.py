@@ -56,9 +56,9 @@ def test_missing_and_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixt
 @pytest.mark.corpus
 def test_official_file_is_recognised_by_signature(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from qatfix.registry import find_by_url
+    from qatfix.registry import load_registry
 
-    entry = find_by_url("https://paddledet.bj.bcebos.com/models/picodet_s_320_coco.pdparams")
+    entry = load_registry().get_url("https://paddledet.bj.bcebos.com/models/picodet_s_320_coco.pdparams")
     assert entry is not None and entry.model, "the registry lost the model sections of " \
         "picodet_s_320_coco"
     root = tree("develop")

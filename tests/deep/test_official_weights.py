@@ -40,7 +40,7 @@ def _offline_sample(name: str, count: int) -> list[str]:
     config: the deep check needs no download for them."""
     from qatfix.config import resolve
     from qatfix.errors import QatfixError
-    from qatfix.registry import find_by_url
+    from qatfix.registry import load_registry
     from qatfix.registry.signatures import configs_with_signature
 
     root = tree(name)
@@ -52,7 +52,7 @@ def _offline_sample(name: str, count: int) -> list[str]:
             weights = resolve(str(root / config)).plain().get("pretrain_weights")
         except QatfixError:
             continue
-        entry = find_by_url(weights) if isinstance(weights, str) else None
+        entry = load_registry().get_url(weights) if isinstance(weights, str) else None
         if entry is not None and entry.config:
             found.append(config)
     if len(found) < count:
@@ -117,9 +117,9 @@ def test_sections_the_ppdet_cannot_build_are_one_sentence(installed: Any, tmp_pa
     from qatfix.deep import official_weights
     from qatfix.deep.weights import weights_signature
     from qatfix.errors import DeepCheckError
-    from qatfix.registry import find_by_url
+    from qatfix.registry import load_registry
 
-    entry = find_by_url(YOLOV3_URL)
+    entry = load_registry().get_url(YOLOV3_URL)
     if entry is None or not entry.model or "cpu" not in json.dumps(entry.model):
         pytest.skip("the registry's YOLOv3 sections build on paddledet 2.6")
     monkeypatch.setattr(official_weights, "official_signature", lambda *args: None)
@@ -137,10 +137,10 @@ def test_a_checkout_builds_the_weights_config_of_its_own_tree() -> None:
     from qatfix.deep.build import build_model
     from qatfix.deep.official_weights import official_signature
     from qatfix.deep.runtime import load_runtime
-    from qatfix.registry import find_by_url
+    from qatfix.registry import load_registry
 
     root = tree("develop")
-    entry = find_by_url(YOLOV3_URL)
+    entry = load_registry().get_url(YOLOV3_URL)
     if entry is None or entry.config != YOLOV3:
         pytest.skip("the registry names another config for the YOLOv3 weights")
     runtime = load_runtime(root / YOLOV3)

@@ -4,19 +4,21 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from qatfix.deep.explain import EXPLANATIONS, SEVERITIES, SUMMARIES
-from qatfix.deep.sections import model_sections
+from qatfix.deep.build_sections import model_sections
+from qatfix.rules import all_rules
 
 
 def test_every_code_is_explained() -> None:
-    assert set(EXPLANATIONS) == set(SEVERITIES) == set(SUMMARIES) == {"QF601", "QF602"}
-    for text in EXPLANATIONS.values():
-        assert "\n" not in text and "Example" in text and "Fix" in text
+    deep = {code: rule for code, rule in all_rules().items() if rule.needs == "deep"}
+    assert set(deep) == {"QF601", "QF602"}
+    for rule in deep.values():
+        assert rule.severity and rule.summary
+        assert "\n" not in rule.explanation and rule.example and rule.instead
 
 
 def test_importing_the_package_does_not_import_paddle() -> None:
-    code = ("import sys, qatfix.deep, qatfix.deep.explain, qatfix.model.matching\n"
-            "from qatfix.deep import match_state_dict, model_sections, EXPLANATIONS\n"
+    code = ("import sys, qatfix.deep, qatfix.rules.deep_load, qatfix.model.matching\n"
+            "from qatfix.deep import match_state_dict, model_sections\n"
             "import qatfix.cli.inspect\n"
             "print(sorted(m for m in ('paddle', 'ppdet', 'requests', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import pytest
 
-import qatfix.cli.fixing
+import qatfix.run.fixes
 import qatfix.edit
 from tests.hostile.helpers import (
     EXAMPLE, EXAMPLE_CONFIG, EXAMPLE_SLIM, assert_unchanged, commands, error_line, run_cli,
@@ -150,8 +150,8 @@ def test_apply_refuses_a_file_changed_after_the_check(
     def someone_edits() -> None:
         slim.write_bytes(edited)
 
-    monkeypatch.setattr(qatfix.cli.fixing, "verify",
-                        _after(qatfix.cli.fixing.verify, someone_edits))
+    monkeypatch.setattr(qatfix.run.fixes, "verify",
+                        _after(qatfix.run.fixes.verify, someone_edits))
     before = snapshot(example)
     run = _apply(capsys)
     error_line(run, EXAMPLE_SLIM, None, "changed since it was read; nothing written")
@@ -165,7 +165,7 @@ def test_apply_refuses_a_file_deleted_after_the_check(
         example: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     slim = example / EXAMPLE_SLIM
-    monkeypatch.setattr(qatfix.cli.fixing, "verify", _after(qatfix.cli.fixing.verify, slim.unlink))
+    monkeypatch.setattr(qatfix.run.fixes, "verify", _after(qatfix.run.fixes.verify, slim.unlink))
     run = _apply(capsys)
     error_line(run, EXAMPLE_SLIM, None, "no such file")
     assert not slim.exists()

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.cli.fixing import verify_fixes
+from qatfix.run.fixes import verify_fixes
 from qatfix.engine import check, contexts
 from qatfix.interactive.finish import rejections
 from qatfix.interactive.flow import Choose, Review, step
-from qatfix.interactive.options import custom_fix, review_items
+from qatfix.interactive.fix_choices import custom_fix, review_items
 from tests.interactive.conftest import HERE, LCNET, LEGACY, MODEL, SLIM
 
 

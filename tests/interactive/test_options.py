@@ -11,7 +11,7 @@ from qatfix.findings import Finding
 from qatfix.interactive import menus
 from qatfix.interactive.display import decision_lines, item_text
 from qatfix.interactive.flow import Choose, Item, Review, step
-from qatfix.interactive.options import (
+from qatfix.interactive.fix_choices import (
     about_weights, custom_fix, custom_problem, fix_label, review_items,
 )
 from qatfix.rules.context import CheckContext

@@ -2,40 +2,36 @@ from __future__ import annotations
 
 import pytest
 
-from qatfix.registry import (
-    find_by_config, find_by_local_path, find_by_name, find_by_url, find_weights, search,
-)
+from qatfix.registry import search
 from qatfix.registry.index import Registry
 
 
 def test_by_url_in_every_spelling(fixture_registry: Registry) -> None:
     for url in ("ppdet://models/picodet_s_320_coco.pdparams", "http://paddledet.bj.bcebos.com/models/picodet_s_320_coco",
                 "https://bj.bcebos.com/v1/paddledet/models/picodet_s_320_coco.pdparams?x=1"):
-        entry = find_by_url(url, fixture_registry)
+        entry = fixture_registry.get_url(url)
         assert entry is not None and entry.name == "picodet_s_320_coco"
-    assert find_by_url("https://example.com/nothing.pdparams", fixture_registry) is None
-    assert find_by_url("not a url", fixture_registry) is None
+    assert fixture_registry.get_url("https://example.com/nothing.pdparams") is None
+    assert fixture_registry.get_url("not a url") is None
 
 
 def test_by_name_local_file_and_config(fixture_registry: Registry) -> None:
-    assert [e.name for e in find_by_name("picodet_s_320_coco.pdparams", fixture_registry)] == ["picodet_s_320_coco"]
-    assert [e.name for e in find_by_local_path("~/.cache/paddle/weights/picodet_s_320_coco.pdparams",
-                                               fixture_registry)] == ["picodet_s_320_coco"]
-    names = {e.name for e in find_by_config("/somewhere/PaddleDetection/configs/picodet/picodet_s_416_coco_lcnet.yml",
-                                           fixture_registry)}
+    assert [e.name for e in fixture_registry.get_file_name("picodet_s_320_coco.pdparams")] == ["picodet_s_320_coco"]
+    assert [e.name for e in fixture_registry.get_local_path("~/.cache/paddle/weights/picodet_s_320_coco.pdparams")] == ["picodet_s_320_coco"]
+    names = {e.name for e in fixture_registry.get_config_path("/somewhere/PaddleDetection/configs/picodet/picodet_s_416_coco_lcnet.yml")}
     assert names == {"picodet_s_416_coco_lcnet", "picodet_s_416_coco_lcnet_quant"}
-    slim = find_by_config("configs/slim/quant/picodet_s_416_lcnet_quant.yml", fixture_registry)
+    slim = fixture_registry.get_config_path("configs/slim/quant/picodet_s_416_lcnet_quant.yml")
     assert [e.name for e in slim] == ["picodet_s_416_coco_lcnet_quant"]
 
 
 def test_find_weights_and_registry_lookup(fixture_registry: Registry) -> None:
-    assert [e.name for e in find_weights("ppdet://models/picodet_s_320_coco", fixture_registry)] == \
+    assert [e.name for e in fixture_registry.find("ppdet://models/picodet_s_320_coco")] == \
         ["picodet_s_320_coco"]
     # an unknown host with a known file name still finds the file by name
-    assert [e.name for e in find_weights("https://mirror.example/picodet_s_320_coco.pdparams", fixture_registry)] == \
+    assert [e.name for e in fixture_registry.find("https://mirror.example/picodet_s_320_coco.pdparams")] == \
         ["picodet_s_320_coco"]
-    assert find_weights("output/model_final", fixture_registry) == ()
-    assert find_weights("  ", fixture_registry) == ()
+    assert fixture_registry.find("output/model_final") == ()
+    assert fixture_registry.find("  ") == ()
     entry = fixture_registry.lookup("ppdet://models/picodet_s_320_coco_lcnet.pdparams")
     assert entry is not None and entry.name == "picodet_s_320_coco_lcnet"
     assert fixture_registry.lookup("nothing") is None

@@ -15,7 +15,7 @@ from qatfix.errors import QatfixError
 from qatfix.model import compare_models, identify
 from qatfix.record import record
 from qatfix.registry.builder.files import write_atomically
-from qatfix.registry.networks import build_networks
+from qatfix.registry.networks import SCHEMA_VERSION, network_digest, sections_digest
 from qatfix.registry.urls import canonical_url, is_url
 
 
@@ -27,6 +27,23 @@ class ConfigFacts:
     architecture: str
     classes: Optional[int]
     pretrain_weights: Optional[str]
+
+
+def build_networks(facts_by_config: Mapping[tuple[str, str], ConfigFacts]) -> dict[str, Any]:
+    """The networks index from (tree, config) -> the facts of that config."""
+    configs: dict[str, dict[str, Any]] = {}
+    networks: dict[str, list[str]] = {}
+    without_classes: dict[str, list[str]] = {}
+    for (tree, config), facts in sorted(facts_by_config.items()):
+        reference = f"{tree}:{config}"
+        configs[reference] = {"architecture": facts.architecture, "classes": facts.classes,
+                              "pretrain_weights": facts.pretrain_weights}
+        networks.setdefault(sections_digest(facts.model_json), []).append(reference)
+        without_classes.setdefault(network_digest(json.loads(facts.model_json)),
+                                   []).append(reference)
+    return {"schema_version": SCHEMA_VERSION, "configs": configs,
+            "networks": dict(sorted(networks.items())),
+            "without_classes": dict(sorted(without_classes.items()))}
 
 
 def _start_weights(value: Any) -> Optional[str]:

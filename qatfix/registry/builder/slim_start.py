@@ -31,7 +31,7 @@ def check_slim_starting_points(tree: ZooTree, drafts: Mapping[str, Draft], settl
         method = slim_method_from_value(cache.facts(tree, s.slim_config).slim) or ""
         if method.startswith("distill"):
             continue  # a distillation slim config starts from the teacher, not from this model
-        start = cache.facts(tree, s.slim_config).pretrain_weights
+        start = cache.facts(tree, s.slim_config).pretrain_weights or ""
         origin = drafts.get(start) if start else None
         start_config = origin.settlement.config if origin and origin.settlement else None
         name = weights_stem(url)
@@ -43,7 +43,8 @@ def check_slim_starting_points(tree: ZooTree, drafts: Mapping[str, Draft], settl
                 f"rows link no model config; slim config {s.slim_config} starts from {weights_stem(start)}, "
                 f"trained with {start_config}; using it"), sources))
             continue
-        if not start_config or start_config == s.config or settler.same_network(start_config, s.config) is not False:
+        if not start_config or not s.config or start_config == s.config \
+                or settler.same_network(start_config, s.config) is not False:
             continue
         why = settler.first_difference(start_config, s.config)
         if _name_affinity(name, start_config) > _name_affinity(name, s.config):

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 
 from qatfix.review.items import ReviewItem
-from qatfix.review.markdown import body_entry
+from qatfix.review.markdown import body_entry, codes_legend
 
 
 def text_report(items: Sequence[ReviewItem], status: str) -> str:
@@ -25,6 +25,7 @@ def markdown_report(items: Sequence[ReviewItem], status: str) -> str:
     parts = ["## qatfix review", status]
     if items:
         parts.append("\n".join(body_entry(i) for i in items))
+        parts.append("### What the codes mean\n\n" + codes_legend(i.finding for i in items))
     else:
         parts.append("No problems found in the changed configs.")
     return "\n\n".join(parts) + "\n"

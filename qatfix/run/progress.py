@@ -28,7 +28,7 @@ class Progress:
 
 def _fit(text: str) -> str:
     """`text` shortened in the middle to one terminal line, so it never wraps."""
-    import shutil
+    import shutil  # a terminal only: the seed check never shows progress
 
     width = max(shutil.get_terminal_size().columns - 1, 20)
     if len(text) <= width:

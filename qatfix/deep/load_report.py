@@ -7,10 +7,11 @@ from qatfix.deep.build import BuiltModel
 from qatfix.deep.grouping import ModuleGroup, group_by_module, module_of
 from qatfix.model.matching import MatchResult, ShapeStyle
 from qatfix.deep.signature import Signature
-from qatfix.deep.sizes import CheckpointSizes, checkpoint_sizes
+from qatfix.deep.checkpoint_bytes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature
 from qatfix.findings import Finding, Location
 from qatfix.record import record
+from qatfix.rules.deep_load import AMBIGUOUS, PARTLY_LOADED
 
 
 def _counts(signature: Signature) -> str:
@@ -67,25 +68,25 @@ class DeepReport:
         match = self.match
         if match is None:
             return []
-        common = {"location": self._where(), "related": self._related(),
-                  "config": self.model.config}
+        where, related, config = self._where(), self._related(), self.model.config
         if match.ambiguities:
             extra = len(match.ambiguities) - 1
             more = f" ({extra} more weight{'s' if extra != 1 else ''} claimed twice)" if extra else ""
             return [Finding(
-                code="QF602", severity="error",
+                code=AMBIGUOUS.code, severity=AMBIGUOUS.severity,
                 message=f"ppdet would stop with: {match.error}{more}",
                 data=(("ambiguities", [[a.weight_key, a.first_model_key, a.model_key]
                                        for a in match.ambiguities]),
                       *self._facts()),
-                **common)]
+                location=where, related=related, config=config)]
         if match.full_fit:
             return []
         groups = "; ".join(g.summary() for g in self.groups() if g.params)
         return [Finding(
-            code="QF601", severity="error" if self.model.is_quantization else "info",
+            code=PARTLY_LOADED.code,
+            severity=PARTLY_LOADED.severity if self.model.is_quantization else "info",
             message=f"{self.headline()}. {groups}",
-            data=self._facts(), **common)]
+            data=self._facts(), location=where, related=related, config=config)]
 
     def _facts(self) -> tuple[tuple[str, Any], ...]:
         match, weights = self.match, self.weights

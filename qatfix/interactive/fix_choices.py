@@ -10,10 +10,16 @@ import re
 from typing import Callable, Iterable, Optional
 
 from qatfix.errors import EditError, QatfixError
-from qatfix.findings import SEVERITY_RANK, Finding, Fix
+from qatfix.findings import Finding, Fix
+from qatfix.gate import most_severe_first
 from qatfix.interactive.flow import Item
 from qatfix.rules.base import PlannedFix
 from qatfix.rules.context import CheckContext
+from qatfix.edit.plan import realise_fix
+from qatfix.rules.weights_candidates import weights_change
+from qatfix.rules.weights_candidates import own_trained_models
+from qatfix.rules.weights_missing import local_problem
+from qatfix.interactive.display import short_title
 
 #: what a typed URL must look like: a scheme ppdet downloads, then something to download
 _URL_FORM = re.compile(r"^(?:https?|ppdet)://[^\s/]+(?:/\S*)?$", re.IGNORECASE)
@@ -31,9 +37,6 @@ def about_weights(finding: Finding, ctx: CheckContext) -> bool:
 
 
 def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
-    from qatfix.edit.plan import realise_fix
-
-    from qatfix.rules.weights_candidates import weights_change
 
     planned = PlannedFix(title, "unsafe", (weights_change(ctx, value),), value=value)
     return realise_fix(planned, ctx)
@@ -41,8 +44,6 @@ def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
 
 def own_model_fixes(ctx: CheckContext, taken: Iterable[str | None]) -> tuple[Fix, ...]:
     """Fixes loading the run's own trained model(s), unless already offered."""
-    from qatfix.rules.weights_candidates import own_trained_models
-
     seen = set(taken)
     fixes = []
     for path in own_trained_models(ctx):
@@ -59,10 +60,8 @@ def own_model_fixes(ctx: CheckContext, taken: Iterable[str | None]) -> tuple[Fix
 
 def review_items(findings: Iterable[Finding], context_of: ContextOf) -> tuple[Item, ...]:
     """The findings worth a decision, most severe first, with what each can be fixed with."""
-    ordered = sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.location.path,
-                                              f.location.line, f.code))
     items = []
-    for finding in ordered:
+    for finding in most_severe_first(findings):
         ctx = context_of(finding)
         weights = ctx is not None and about_weights(finding, ctx)
         choices = finding.fixes
@@ -75,8 +74,6 @@ def review_items(findings: Iterable[Finding], context_of: ContextOf) -> tuple[It
 
 def custom_problem(ctx: CheckContext, text: str) -> str | None:
     """Why a typed weights path or URL cannot be used, or None."""
-    from qatfix.rules.weights_missing import local_problem
-
     value = text.strip()
     if not value:
         return "enter a path or a URL"
@@ -98,8 +95,6 @@ def custom_fix(ctx: CheckContext, text: str) -> Fix:
 
 def fix_label(fix: Fix, ctx: CheckContext | None) -> str:
     """One line naming what a fix loads: the official weights and how they fit, or a path."""
-    from qatfix.interactive.display import short_title
-
     title = (short_title(fix).splitlines() or [""])[0]
     if ctx is None or not fix.value:
         return title

@@ -7,6 +7,7 @@ import time
 from typing import Callable
 
 from qatfix.record import record
+from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
 
 CACHE_SECONDS = 7 * 24 * 3600
 
@@ -56,7 +57,7 @@ Opener = Callable[[str, float], int]
 
 def requests_head(url: str, timeout: float) -> int:
     """The default opener: `requests.head` with redirects followed."""
-    import requests
+    import requests  # the HTTP boundary: imported only when a request is made
 
     try:
         return requests.head(url, allow_redirects=True, timeout=timeout).status_code
@@ -67,8 +68,6 @@ def requests_head(url: str, timeout: float) -> int:
 def head_status(url: str, timeout: float = 10.0, *, opener: Opener | None = None) -> UrlStatus | None:
     """HEAD the URL ppdet would download (following redirects); None when the network gives no
     answer."""
-    from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
-
     target = url.strip().replace(PPDET_PREFIX, PPDET_BASE, 1)
     try:
         code = (opener or requests_head)(target, timeout)
@@ -83,7 +82,9 @@ def url_status(url: str, *, online: bool, clock: Callable[[], float] = time.time
     one is older than `CACHE_SECONDS` (by `clock`)."""
     cache = _read_cache()
     entry = cache.get(url)
-    fresh = entry is not None and clock() - float(entry.get("time", 0)) < CACHE_SECONDS
+    stamp = entry.get("time", 0) if entry is not None else 0
+    fresh = entry is not None and isinstance(stamp, (int, float)) and \
+        clock() - stamp < CACHE_SECONDS
     if entry is not None and (fresh or not online):
         return UrlStatus(bool(entry["missing"]), str(entry["reason"]))
     if not online:

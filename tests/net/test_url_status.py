@@ -13,8 +13,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from qatfix.rules import url_check
-from qatfix.rules.url_check import CACHE_SECONDS, UrlStatus, head_status, url_status
+from qatfix.net import url_status as url_check
+from qatfix.net.url_status import CACHE_SECONDS, UrlStatus, head_status, url_status
 from tests.conftest import require_executable
 from tests.rules.helpers import picodet_tree
 

@@ -1,0 +1,145 @@
+"""The findings of every run a request names: configs paired with their slim configs, checked
+by the engine (and `--deep`), every finding through the gate; what could not be checked becomes
+a finding (QF000, QF002, QF003) rather than a silent gap."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from qatfix.config.kind import kind_of
+from qatfix.engine import check
+from qatfix.errors import QatfixError
+from qatfix.findings import Finding
+from qatfix.gate import Gate, order, same_finding_and_fix, unique
+from qatfix.record import record
+from qatfix.run.progress import Progress
+from qatfix.run.request import CheckRequest, expand
+from qatfix.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
+
+#: (config, slim config) of one run
+Run = tuple[str, "str | None"]
+
+
+@record
+class Collected:
+    """Findings of every run, and what could not be checked."""
+
+    #: as the rules made them (what fixes are verified against)
+    findings: tuple[Finding, ...]
+    #: runs whose config could not be read (QF000 findings)
+    unreadable: int = 0
+    #: runs where `--deep` could not run (QF003 findings)
+    deep_failed: int = 0
+    #: runs checked (readable configs)
+    checked: int = 0
+    #: as reported: a finding in a file several runs share once, naming those runs
+    shown: tuple[Finding, ...] = ()
+
+    @property
+    def failures(self) -> int:
+        """Runs that could not be checked fully (exit code 2 after the report)."""
+        return self.unreadable + self.deep_failed
+
+    def __iter__(self) -> Iterator[Any]:  # `findings, failures = collect(request)`
+        return iter((list(self.findings), self.failures))
+
+
+def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
+    """The (config, slim) runs to check, and QF002 findings for files that cannot be checked.
+
+    `-c CONFIG` and `--slim_config` name one run exactly; named files and folders are checked
+    through the pairs they take part in (`qatfix.runs`)."""
+    paths = request.targets()
+    if request.explicit:
+        runs: list[Run] = []
+        unchecked: list[Finding] = []
+        for path in expand(paths):
+            if kind_of(path) == "other":
+                finding = unchecked_file(path)
+                if finding is not None:
+                    unchecked.append(finding)
+                    continue
+            runs.append((path, request.slim))
+        return runs, unchecked
+    from qatfix.runs import plan  # pairing named files: `-c` runs (the seed check) skip it
+
+    planned = plan(expand(paths))
+    return [(r.config, r.slim) for r in planned.runs], list(planned.unchecked)
+
+
+def _run_label(config: str, slim: str | None) -> str:
+    return f"-c {config}" + (f" --slim_config {slim}" if slim else "")
+
+
+def with_deep(request: CheckRequest, config: str, slim: str | None, found: list[Finding],
+              gate: Gate, progress: Progress) -> tuple[list[Finding], bool]:
+    """Static findings with the `--deep` ones (through the same gate); QF003 (and the static
+    ones) when deep fails."""
+    from qatfix.deep.download import cache_root  # the paddle boundary: --deep only
+    from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
+
+    progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
+    try:
+        exact = gate.admit(deep_findings(config, slim, request.options, request.offline))
+    except QatfixError as exc:
+        failed = deep_not_run(exc, config, slim, request.offline, str(cache_root()))
+        return found + gate.admit([failed]), False
+    replaced = {f.code for f in exact if f.code == "QF501"}
+    return order([f for f in found if f.code not in replaced] + exact), True
+
+
+def collect(request: CheckRequest) -> Collected:
+    """Findings for every run; unreadable configs and failed `--deep` runs become findings."""
+    runs, unchecked = plan_runs(request)
+    gate = Gate.of(request.select, request.ignore)
+    unchecked = gate.admit(unchecked)
+    progress = Progress(request.report_format)
+    per_run: list[tuple[Run, list[Finding]]] = []
+    failures = deep_failed = 0
+    for index, (config, slim) in enumerate(runs, start=1):
+        if len(runs) > 1:
+            progress.show(f"[{index}/{len(runs)}] {config}")
+        try:
+            found = check(config, slim, request.options, online=request.online,
+                          select=request.select, ignore=request.ignore,
+                          dropped_options=request.dropped_options, step=request.step)
+        except QatfixError as exc:
+            if len(runs) == 1 and not unchecked:
+                progress.clear()
+                raise
+            failures += 1
+            per_run.append(((config, slim), [unreadable(exc, config)]))
+            continue
+        if request.deep:
+            found, ran = with_deep(request, config, slim, found, gate, progress)
+            deep_failed += not ran
+        per_run.append(((config, slim), found))
+    progress.clear()
+    findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],
+                            same_finding_and_fix))
+    shown = findings if request.explicit else order(unique([*group_by_run(per_run), *unchecked]))
+    return Collected(tuple(findings), failures, deep_failed, len(runs) - failures, tuple(shown))
+
+
+def group_by_run(per_run: Sequence[tuple[Run, Sequence[Finding]]]) -> list[Finding]:
+    """One finding per place, message and fix, naming the run(s) it came from when it lies in
+    a file shared by several runs (a slim config or a base)."""
+    groups: dict[object, tuple[Finding, list[str]]] = {}
+    for (config, slim), found in per_run:
+        for f in found:
+            first, labels = groups.setdefault(same_finding_and_fix(f), (f, []))
+            label = _run_label(config, slim)
+            if label not in labels:
+                labels.append(label)
+    out = []
+    for first, labels in groups.values():
+        own = first.location.path in (first.config, "") or first.code in (UNREADABLE,
+                                                                          NOT_UNDERSTOOD)
+        if own and len(labels) == 1:
+            out.append(first)
+            continue
+        shown = "; ".join(labels[:3]) + (f"; and {len(labels) - 3} more" if len(labels) > 3 else "")
+        out.append(replace(first, message=f"{first.message}\nfrom: {shown}",
+                           data=(*first.data, ("runs", list(labels)))))
+    return out

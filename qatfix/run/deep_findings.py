@@ -1,0 +1,41 @@
+"""`check --deep`: the exact load report from ppdet itself (needs the [paddle] extra).
+
+Findings come back unfiltered: like the rules' findings they then pass `qatfix.gate`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from qatfix.config import resolve
+from qatfix.findings import Finding, Location
+from qatfix.model.checkpoint_size import size_message, size_note
+
+if TYPE_CHECKING:
+    from qatfix.deep.load_report import DeepReport
+
+#: slim modes whose checkpoint is a fake-quantized float model (QF501)
+_QAT_MODES = ("QAT", "PrunerQAT")
+
+
+def deep_findings(config: str, slim: str | None, options: Sequence[str],
+                  offline: bool) -> list[Finding]:
+    """QF601/QF602 from building the model with ppdet, and QF501 with the exact sizes."""
+    from qatfix.deep import run_deep_check  # the paddle boundary: imported only for --deep
+
+    report = run_deep_check(config, slim, options, offline=offline, cache_dir=None)
+    return list(report.findings()) + exact_size_findings(report, config, slim)
+
+
+def exact_size_findings(report: "DeepReport", config: str, slim: str | None) -> list[Finding]:
+    """QF501 with the built model's exact float32 and int8 sizes (QAT runs only)."""
+    if slim is None or report.model.slim_type not in _QAT_MODES:
+        return []
+    sizes = report.sizes()
+    origin = resolve(slim).origin(("slim",))
+    where = Location(origin.path, origin.line, origin.column) if origin else Location(slim)
+    note = size_note(f"{sizes.elements:,} values in the state dict", sizes.float32_bytes,
+                     sizes.int8_bytes, exact=True)
+    return [Finding("QF501", "info", size_message(note), where, config=config,
+                    data=(("state_dict", sizes.elements), ("float32_bytes", sizes.float32_bytes),
+                          ("int8_bytes", sizes.int8_bytes)))]

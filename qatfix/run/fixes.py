@@ -1,0 +1,203 @@
+"""Fixes verified in memory, then written: what `--diff`, `--apply` and `--interactive` share.
+
+A fix is kept only when, applied on top of the fixes kept before it, re-resolving and re-running
+the rules shows its finding gone and no new error. Writes are atomic and refused when a file
+changed since it was read; after writing, the run is checked again.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import AbstractSet
+
+from qatfix.config.loader import overlay
+from qatfix.edit.apply import SourceFile, apply_text_edits, new_source, read_source, write_all
+from qatfix.edit.plan import current_text
+from qatfix.engine import check
+from qatfix.errors import QatfixError
+from qatfix.findings import Finding, Fix, TextEdit
+from qatfix.gate import most_severe_first
+from qatfix.record import record
+from qatfix.run.collect import Collected, collect
+from qatfix.run.request import CheckRequest
+
+
+@record
+class Verdict:
+    """Whether a fix survived verification, and why not when it did not."""
+
+    finding: Finding
+    fix: Fix
+    accepted: bool
+    reason: str = ""
+
+
+def chosen_fix(finding: Finding, unsafe: bool) -> Fix | None:
+    if finding.fix is None:
+        return None
+    return finding.fix if unsafe or finding.fix.safety == "safe" else None
+
+
+def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
+    """Errors by code, file and message: a fix that swaps one wrong value for another creates
+    a new error even though the code and file stay the same."""
+    return {(f.code, f.location.path, f.message) for f in findings if f.severity == "error"}
+
+
+def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str]
+            ) -> list[Finding]:
+    with overlay(texts):
+        return check(config, slim, options)
+
+
+def texts_with_edits(edits: Sequence[TextEdit], originals: dict[str, str]) -> dict[str, str]:
+    """Every touched file with all `edits` applied to its original text.
+
+    Each fix's edits are numbered against the file as read, so they are applied together to
+    that text rather than one after another (an earlier fix may add or remove lines).
+    `originals` caches the texts as read.
+    """
+    by_path: dict[str, list[TextEdit]] = {}
+    for edit in edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    new = {}
+    for path, file_edits in by_path.items():
+        if path not in originals:
+            originals[path] = current_text(path, new=creates(file_edits))
+        new[path] = apply_text_edits(originals[path], file_edits)
+    return new
+
+
+def creates(edits: Sequence[TextEdit]) -> bool:
+    """Do these edits write a file that does not exist yet (one insertion at line 1)?"""
+    return (len(edits) == 1 and edits[0].start_line == 1 and edits[0].end_line == 0
+            and not os.path.lexists(edits[0].path))
+
+
+def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
+                 forced: AbstractSet[Fix] = frozenset()) -> tuple[dict[str, str], list[Verdict]]:
+    """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
+    verified fix applied, and a verdict per fix tried. A fix that writes a new slim config is
+    checked as the run with that slim config. `forced` fixes are kept even when re-checking
+    finds a problem with them (the user chose to apply them anyway)."""
+    texts: dict[str, str] = {}
+    kept: list[TextEdit] = []
+    originals: dict[str, str] = {}
+    verdicts: list[Verdict] = []
+    pairs, conflicts = without_conflicts(pairs)
+    verdicts.extend(conflicts)
+    for finding, fix in pairs:
+        run_slim = finding.slim or slim
+        try:
+            candidate = texts_with_edits([*kept, *fix.edits], originals)
+            before = recheck(finding.config, run_slim, options, texts)
+            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate)
+        except QatfixError as exc:
+            verdicts.append(Verdict(finding, fix, False, str(exc)))
+            continue
+        still = [f for f in after if f.code == finding.code and f.location == finding.location
+                 and f.message == finding.message]
+        new_errors = _errors(after) - _errors(before)
+        if fix in forced:
+            pass
+        elif still:
+            verdicts.append(Verdict(finding, fix, False, "the finding remains after the fix"))
+            continue
+        elif new_errors:
+            shown = ", ".join(sorted({f"{c} in {p}" for c, p, _ in new_errors}))
+            verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
+            continue
+        texts = candidate
+        kept.extend(fix.edits)
+        slim = fix.slim_config or slim
+        verdicts.append(Verdict(finding, fix, True))
+    return texts, verdicts
+
+
+def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
+                      ) -> tuple[list[tuple[Finding, Fix]], list[Verdict]]:
+    """Fixes that change the same lines in different ways (several model configs sharing one
+    slim config, each wanting other weights) are never applied first-come: all of them are
+    refused, naming every config involved. Identical fixes from several configs count once."""
+    by_lines: dict[tuple[str, int, int], list[tuple[Finding, Fix]]] = {}
+    for finding, fix in pairs:
+        for edit in fix.edits:
+            by_lines.setdefault((edit.path, edit.start_line, edit.end_line), []).append(
+                (finding, fix))
+    refused: set[int] = set()
+    verdicts: list[Verdict] = []
+    for (path, line, _), group in sorted(by_lines.items()):
+        texts = {tuple(e.new_text for e in fix.edits) for _, fix in group}
+        if len(texts) < 2:
+            continue
+        configs = sorted({f.config for f, _ in group})
+        reason = (f"{len(configs)} configs share {path}:{line} and need different fixes there "
+                  f"({', '.join(configs[:4])}{', ...' if len(configs) > 4 else ''}); fix it "
+                  "for one run with -c MODEL --slim_config SLIM --interactive")
+        for finding, fix in group:
+            if id(fix) not in refused:
+                refused.add(id(fix))
+                verdicts.append(Verdict(finding, fix, False, reason))
+    kept: list[tuple[Finding, Fix]] = []
+    seen: set[tuple[object, ...]] = set()
+    for finding, fix in pairs:
+        key = tuple((e.path, e.start_line, e.end_line, e.new_text) for e in fix.edits)
+        if id(fix) in refused or key in seen:
+            continue
+        seen.add(key)
+        kept.append((finding, fix))
+    return kept, verdicts
+
+
+def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
+           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
+    """Texts with every verified fix applied, and a verdict per fix tried."""
+    pairs = [(f, fix) for f in most_severe_first(findings) if (fix := chosen_fix(f, unsafe)) is not None]
+    return verify_fixes(pairs, slim, options)
+
+
+def sources_of(paths: Sequence[str]) -> dict[str, SourceFile]:
+    """Each file as read now (a file not there yet as one a fix may create), so a write can
+    tell whether it changed meanwhile."""
+    return {path: read_source(path) if os.path.lexists(path) else new_source(path)
+            for path in paths}
+
+
+def edited_paths(findings: Sequence[Finding], unsafe: bool) -> list[str]:
+    """The files the chosen fixes of `findings` edit."""
+    return sorted({e.path for f in findings if (fix := chosen_fix(f, unsafe)) for e in fix.edits})
+
+
+@record
+class Written:
+    """What verify -> write -> re-check did."""
+
+    verdicts: tuple[Verdict, ...]
+    #: paths written, in order
+    written: tuple[str, ...]
+    #: paths among `written` that did not exist before
+    created: tuple[str, ...]
+    #: the run checked again after writing
+    after: Collected
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for v in self.verdicts if v.accepted)
+
+
+def changed_texts(texts: Mapping[str, str], sources: Mapping[str, SourceFile]) -> dict[str, str]:
+    """The texts that differ from the files as read."""
+    return {path: text for path, text in texts.items() if text != sources[path].text}
+
+
+def write_and_recheck(request: CheckRequest, sources: Mapping[str, SourceFile],
+                      texts: Mapping[str, str], verdicts: Sequence[Verdict], *,
+                      follow_new_slim: bool = True) -> Written:
+    """Write the verified texts (all or nothing), then check the run again; with
+    `follow_new_slim`, with the slim config a fix created."""
+    written = write_all(sources, changed_texts(texts, sources))
+    created = tuple(path for path in written if not sources[path].exists)
+    new_slims = [v.fix.slim_config for v in verdicts
+                 if follow_new_slim and v.accepted and v.fix.slim_config in created]
+    again = request.with_slim(new_slims[-1]) if new_slims else request
+    return Written(tuple(verdicts), tuple(written), created, collect(again))
