@@ -24,6 +24,7 @@ RULE_MODULES = (
     "qatfix.rules.option_order",
     "qatfix.rules.qat_size",
     "qatfix.rules.slim_alone",
+    "qatfix.rules.normalization",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None
