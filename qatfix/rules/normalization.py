@@ -92,22 +92,32 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     inputs = training_inputs(entry.tree, entry.config)
     if inputs is None:
         return
+    wrong = []
     for reader, trained in zip(READERS, (inputs.train, inputs.eval)):
         run = reader_normalization(ctx.get, reader)
-        if run is None or trained is None or run.same_as(trained):
-            continue
-        effect = ("QAT calibrates every activation range on inputs the float model never "
-                  "produced" if ctx.is_quant else "the network starts from weights that never "
-                  "saw inputs scaled like these")
-        fix = _reader_fix(ctx, run, inputs) if reader == "TrainReader" else None
-        yield Issue(
-            message=(f"{reader} NormalizeImage gives {run.describe()}, but {entry.name} was "
-                     f"trained with {trained.describe()} ({entry.config}"
-                     f"{', ' + inputs.reader if inputs.reader else ''}): {effect}"),
-            location=ctx.location(run.key_path),
-            fixes=(fix,) if fix else (),
-            data=(("weights", entry.name), ("reader", reader)),
-        )
+        if run is not None and trained is not None and not run.same_as(trained):
+            wrong.append((reader, run, trained))
+    if not wrong:
+        return
+    reader, run, trained = wrong[0]
+    effect = ("QAT calibrates every activation range on inputs the float model never produced"
+              if ctx.is_quant else "the network starts from weights that never saw inputs "
+              "scaled like these")
+    # the reader is the thing to change only when the weights are of this very network; else
+    # the weights rules (QF101/QF105) propose the weights of this network, which fit its reader
+    fits = ctx.weights_differences == ()
+    fix = _reader_fix(ctx, run, inputs) if reader == "TrainReader" and fits else None
+    readers = " and ".join(r for r, _, _ in wrong)
+    verb = "gives" if len(wrong) == 1 else "give"
+    yield Issue(
+        message=(f"{readers} NormalizeImage {verb} {run.describe()}, but {entry.name} was "
+                 f"trained with {trained.describe()} ({entry.config}"
+                 f"{', ' + inputs.reader if inputs.reader else ''}): {effect}"),
+        location=ctx.location(run.key_path),
+        related=tuple(ctx.location(other.key_path) for _, other, _ in wrong[1:]),
+        fixes=(fix,) if fix else (),
+        data=(("weights", entry.name), ("readers", [r for r, _, _ in wrong])),
+    )
 
 
 RULES = (Rule(
@@ -132,8 +142,9 @@ RULES = (Rule(
     fix_safety=("safe when the reader file the weights' config uses differs from the current "
                 "one only in NormalizeImage (ppyoloe_reader.yml and ppyoloe_plus_reader.yml); "
                 "unsafe otherwise, since the other reader also brings its augmentations, sizes "
-                "and batch size. Offered only when the command-line config lists the reader in "
-                "its own `_BASE_`."),
+                "and batch size. Offered only when the weights are of this very network (else the "
+                "weights rules propose the weights of this network) and the command-line config "
+                "lists the reader in its own `_BASE_`."),
     evidence=("ppdet/data/transform/operators.py: NormalizeImage.__init__/apply (is_scale, "
               "norm_type, mean, std); configs/ppyoloe/_base_/ppyoloe_reader.yml and "
               "ppyoloe_plus_reader.yml differ only in those lines; registry/recipes.json "
