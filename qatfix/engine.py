@@ -43,7 +43,10 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     dropped = tuple(tuple(g) for g in dropped_options)
     if mode in DISTILL_MODES and slim_own is not None:
         student = resolve(config, None, options, root=root, dropped_options=dropped)
-        return [CheckContext(student, "train", "student", run_root, online, step=step),
+        merged = resolve(config, slim, options, root=root, dropped_options=dropped) \
+            if step == "train" else None
+        return [CheckContext(student, "train", "student", run_root, online, step=step,
+                             trained_with=merged),
                 CheckContext(slim_own, "train", "teacher", run_root, online, step=step)]
     if slim and options and mode in LOADED_BEFORE_FINAL_OPTIONS and step == "train":
         at_load = resolve(config, slim, options, root=root, options_after_slim=False,

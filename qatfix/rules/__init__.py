@@ -25,6 +25,7 @@ RULE_MODULES = (
     "qatfix.rules.qat_size",
     "qatfix.rules.slim_alone",
     "qatfix.rules.normalization",
+    "qatfix.rules.pruning",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import READERS, reader_normalization
+from qatfix.model.pruning import pruner_arguments
 from qatfix.registry.builder.files import write_atomically
 from qatfix.registry.recipes import dump_recipes, names_digest, recipes_path
 from qatfix.registry.urls import canonical_url, is_url
@@ -40,15 +41,6 @@ def config_inputs(root: Path, config: str) -> dict[str, Any] | None:
     return record if record["train"] or record["eval"] else None
 
 
-def pruner_section(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The pruner arguments a slim config gives ppdet: `Pruner`/`PrunerQAT` for those slim
-    types, the section `pruner:` names for DistillPrune."""
-    slim = data.get("slim")
-    name = data.get("pruner") if slim == "DistillPrune" else slim
-    section = data.get(name) if isinstance(name, str) and name in ("Pruner", "PrunerQAT") else None
-    return section if isinstance(section, Mapping) else None
-
-
 def _prune_lists(roots: Mapping[str, Path], registry: Any) -> dict[str, Any]:
     lists: dict[str, dict[str, set[str]]] = {}
     for tree, root in sorted(roots.items()):
@@ -58,11 +50,11 @@ def _prune_lists(roots: Mapping[str, Path], registry: Any) -> dict[str, Any]:
                 data = resolve(str(path)).plain()
             except QatfixError:
                 continue
-            section = pruner_section(data)
-            names = section.get("pruned_params") if section else None
-            if not isinstance(names, list) or not names:
+            pruner = pruner_arguments(data)
+            names = pruner.names if pruner else None
+            if not names:
                 continue
-            found = lists.setdefault(names_digest(map(str, names)),
+            found = lists.setdefault(names_digest(names),
                                      {"slims": set(), "configs": set(), "weights": set()})
             found["slims"].add(f"{tree}:{rel}")
             found["configs"].update(e.config for e in registry
