@@ -26,6 +26,7 @@ RULE_MODULES = (
     "qatfix.rules.slim_alone",
     "qatfix.rules.normalization",
     "qatfix.rules.pruning",
+    "qatfix.rules.distillation",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None
