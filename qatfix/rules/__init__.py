@@ -27,6 +27,8 @@ RULE_MODULES = (
     "qatfix.rules.normalization",
     "qatfix.rules.pruning",
     "qatfix.rules.distillation",
+    "qatfix.rules.qat_recipe",
+    "qatfix.rules.dead_keys",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None
