@@ -5,7 +5,9 @@
 divides by `std` (defaults: the ImageNet values); `norm_type: none` skips that step, which is the
 same as mean 0 / std 1. Two readers normalize alike when these three facts are equal: that is what
 the network's first layer sees. The same operator may sit in `sample_transforms` or in
-`batch_transforms` (PP-YOLOE's readers put it in the latter).
+`batch_transforms` (PP-YOLOE's readers put it in the latter). Some operators before it divide by
+255 already: `FlipWarpAffine` (CenterNet's training reader; its `is_scale` defaults to True) and
+`CULaneDataProcess`, so what counts is how many times the pixels are divided by 255 in all.
 """
 from __future__ import annotations
 
@@ -23,16 +25,17 @@ READERS = ("TrainReader", "EvalReader")
 
 @record
 class Normalization:
-    """What one reader's `NormalizeImage` does to a pixel: `(x * scale - mean) / std`."""
+    """What one reader does to a pixel: `(x / 255**divisions - mean) / std`."""
 
-    is_scale: bool
+    #: how many times the pixels are divided by 255 up to and including NormalizeImage
+    divisions: int
     mean: tuple[float, ...]
     std: tuple[float, ...]
     #: where the operator is in the effective config (reader, list, index, "NormalizeImage")
     key_path: KeyPath = ()
 
     def same_as(self, other: "Normalization") -> bool:
-        return (self.is_scale == other.is_scale and _close(self.mean, other.mean)
+        return (self.divisions == other.divisions and _close(self.mean, other.mean)
                 and _close(self.std, other.std))
 
     def describe(self) -> str:
@@ -42,16 +45,18 @@ class Normalization:
             values = "ImageNet mean/std"
         else:
             values = f"mean {list(self.mean)}, std {list(self.std)}"
-        return f"{values}, {'scaled to [0, 1]' if self.is_scale else 'pixels 0-255'}"
+        scale = {0: "pixels 0-255", 1: "scaled to [0, 1]"}.get(
+            self.divisions, f"divided by 255 {self.divisions} times")
+        return f"{values}, {scale}"
 
     def as_json(self) -> list[Any]:
-        return [self.is_scale, list(self.mean), list(self.std)]
+        return [self.divisions, list(self.mean), list(self.std)]
 
     @classmethod
     def from_json(cls, data: Any) -> "Normalization | None":
         if not isinstance(data, list) or len(data) != 3:
             return None
-        return cls(bool(data[0]), tuple(map(float, data[1])), tuple(map(float, data[2])))
+        return cls(int(data[0]), tuple(map(float, data[1])), tuple(map(float, data[2])))
 
 
 def _close(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -67,9 +72,9 @@ def _numbers(value: Any, default: tuple[float, ...]) -> tuple[float, ...] | None
     return tuple(round(float(v), 8) for v in value)
 
 
-def from_arguments(args: Any, key_path: KeyPath = ()) -> Normalization | None:
-    """The normalization of one `NormalizeImage` entry's arguments; None when they are not
-    what ppdet accepts (it raises TypeError then, which another check reports)."""
+def from_arguments(args: Any, key_path: KeyPath = (), divided: int = 0) -> Normalization | None:
+    """The normalization of one `NormalizeImage` entry's arguments (after `divided` earlier
+    divisions by 255); None when they are not what ppdet accepts (it raises TypeError)."""
     if isinstance(args, Tagged):
         args = args.value
     if args is None:
@@ -85,13 +90,23 @@ def from_arguments(args: Any, key_path: KeyPath = ()) -> Normalization | None:
         return None
     if norm_type == "none":
         mean, std = (0.0,) * len(mean), (1.0,) * len(std)
-    return Normalization(is_scale, mean, std, key_path)
+    return Normalization(divided + int(is_scale), mean, std, key_path)
+
+
+def _divides(name: Any, args: Any) -> int:
+    """How many times an operator other than NormalizeImage divides the pixels by 255."""
+    if isinstance(args, Tagged):
+        args = args.value
+    if name == "FlipWarpAffine":
+        return int(not isinstance(args, dict) or args.get("is_scale", True) is not False)
+    return int(name == "CULaneDataProcess")
 
 
 def reader_normalization(get: Callable[[KeyPath], Any], reader: str) -> Normalization | None:
     """The normalization of `reader` in a config (`get` reads a key path of it): its one
     `NormalizeImage`; None when it has none, several, or arguments ppdet would refuse."""
     found = []
+    divided = 0
     for kind in TRANSFORM_LISTS:
         items = get((reader, kind))
         if not isinstance(items, list):
@@ -100,5 +115,7 @@ def reader_normalization(get: Callable[[KeyPath], Any], reader: str) -> Normaliz
             if isinstance(item, dict) and len(item) == 1:
                 (name, args), = item.items()
                 if name == "NormalizeImage":
-                    found.append(from_arguments(args, (reader, kind, index, name)))
+                    found.append(from_arguments(args, (reader, kind, index, name), divided))
+                else:
+                    divided += _divides(name, args)
     return found[0] if len(found) == 1 else None

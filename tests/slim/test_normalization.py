@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.model.normalization import Normalization, from_arguments
+from qatfix.model.normalization import Normalization, from_arguments, reader_normalization
 from tests.slim.helpers import copy_tree, findings, of_code, qatfix
 
 MODEL = "configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml"
@@ -21,10 +21,18 @@ QAT:
 
 def test_norm_type_none_is_mean_zero_std_one_as_ppdet_computes_it() -> None:
     none = from_arguments({"mean": [0.5, 0.5, 0.5], "std": [2, 2, 2], "norm_type": "none"})
-    assert none == Normalization(True, (0.0,) * 3, (1.0,) * 3)
+    assert none == Normalization(1, (0.0,) * 3, (1.0,) * 3)
     default = from_arguments({})
     assert default is not None and "ImageNet" in default.describe()
     assert from_arguments({"is_scale": "yes"}) is None  # ppdet raises TypeError on it
+
+
+def test_centernet_training_reader_scales_in_flip_warp_affine() -> None:
+    reader = {("TrainReader", "sample_transforms"): [
+        {"Decode": {}}, {"FlipWarpAffine": {"input_h": 512}},
+        {"NormalizeImage": {"mean": [0.4, 0.4, 0.4], "std": [0.3, 0.3, 0.3], "is_scale": False}}]}
+    found = reader_normalization(lambda key: reader.get(key), "TrainReader")
+    assert found is not None and found.divisions == 1 and "scaled to [0, 1]" in found.describe()
 
 
 PLUS_MODEL = "configs/ppyoloe/my_plus_l.yml"
