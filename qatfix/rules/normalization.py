@@ -117,6 +117,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         related=tuple(ctx.location(other.key_path) for _, other, _ in wrong[1:]),
         fixes=(fix,) if fix else (),
         data=(("weights", entry.name), ("readers", [r for r, _, _ in wrong])),
+        # a float training run adapts to its inputs over its epochs; a slim run starts from the
+        # weights as they are (QAT calibrates on them at once)
+        severity=None if ctx.mode != "train" or ctx.role == "student" else "info",
     )
 
 
@@ -132,7 +135,10 @@ RULES = (Rule(
         "inputs about four times larger or smaller than the weights saw: ppdet loads every "
         "tensor and prints nothing, QAT calibrates its activation ranges on inputs the float model "
         "never produced, and accuracy drops for no visible reason. The registry records the "
-        "TrainReader and EvalReader normalization of every official weights file's config."),
+        "TrainReader and EvalReader normalization of every official weights file's config. "
+        "A warning for slim runs and distillation students; an info for plain training, which "
+        "adapts to its inputs over its epochs (MCFairMOT fine-tunes CenterNet's weights with "
+        "another mean/std on purpose)."),
     example=("qatfix -c configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml --slim_config QAT.yml  "
              "# QAT.yml: pretrain_weights: https://paddledet.bj.bcebos.com/models/"
              "ppyoloe_plus_crn_l_80e_coco.pdparams"),
