@@ -42,13 +42,32 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule code {args.code!r}; `qatfix explain` lists them")
     severity, summary, explanation, safety = entries[code]
     why, example = split_example(explanation)
+    rule = _rule(code)
+    example = rule.example if rule is not None and rule.example else example
     sections = [("What it checks", summary), ("Why it matters", why)]
     if example:
         sections.append(("Example", example))
+    if rule is not None and rule.instead:
+        sections.append(("Use instead", rule.instead))
     sections.append(("Fix safety", safety))
-    body = "\n\n".join(f"{title}:\n{_wrap(text)}" for title, text in sections)
+    if rule is not None and rule.evidence:
+        sections.append(("Evidence", rule.evidence))
+    body = "\n\n".join(f"{title}:\n{_block(text)}" for title, text in sections)
     sys.stdout.write(f"{code} ({severity})\n\n{body}\n")
     return 0
+
+
+def _rule(code: str):  # type: ignore[no-untyped-def]
+    from qatfix.rules import all_rules
+
+    return all_rules().get(code)
+
+
+def _block(text: str) -> str:
+    """Prose wrapped; YAML or a command (several lines) kept line by line, indented."""
+    if "\n" in text:
+        return "\n".join("  " + line for line in text.splitlines())
+    return _wrap(text)
 
 
 def split_example(explanation: str) -> tuple[str, str]:

@@ -139,9 +139,11 @@ RULES = (Rule(
         "A warning for slim runs and distillation students; an info for plain training, which "
         "adapts to its inputs over its epochs (MCFairMOT fine-tunes CenterNet's weights with "
         "another mean/std on purpose)."),
-    example=("qatfix -c configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml --slim_config QAT.yml  "
-             "# QAT.yml: pretrain_weights: https://paddledet.bj.bcebos.com/models/"
-             "ppyoloe_plus_crn_l_80e_coco.pdparams"),
+    example=("qatfix -c configs/ppyoloe/my_ppyoloe_plus_l.yml --slim_config QAT.yml\n"
+             "# my_ppyoloe_plus_l.yml: ppyoloe_plus_crn_l_80e_coco.yml with\n"
+             "#   './_base_/ppyoloe_reader.yml' in its _BASE_; QAT.yml:\n"
+             "pretrain_weights: https://paddledet.bj.bcebos.com/models/"
+             "ppyoloe_plus_crn_l_80e_coco.pdparams\nslim: QAT"),
     instead=("Use the reader the weights were trained with: `_BASE_: [..., "
              "'./_base_/ppyoloe_plus_reader.yml']` for PP-YOLOE+ weights, or the PP-YOLOE "
              "weights for `ppyoloe_reader.yml`."),
