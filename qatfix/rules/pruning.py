@@ -2,20 +2,22 @@
 refuses after the weights are loaded, or that PaddleSlim silently bends."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from qatfix.config import Resolved
 from qatfix.config.nodes import KeyPath
 from qatfix.findings import Location
-from qatfix.model.pruning import CRITERIA, PrunerArguments, pruner_arguments
-from qatfix.registry.recipes import PruneList, prune_list
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+
+if TYPE_CHECKING:
+    from qatfix.model.pruning import PrunerArguments
+    from qatfix.registry.recipes import PruneList
 
 PRUNE_MODES = ("Pruner", "PrunerQAT")
 
 
-def pruned_run(ctx: CheckContext) -> tuple[Resolved, PrunerArguments] | None:
+def pruned_run(ctx: CheckContext) -> tuple[Resolved, "PrunerArguments"] | None:
     """The config the pruner is created from and its arguments, for a run that prunes: the run
     itself (`slim: Pruner`/`PrunerQAT`), or a DistillPrune student's merged config."""
     if ctx.role == "model" and ctx.mode in PRUNE_MODES:
@@ -25,6 +27,8 @@ def pruned_run(ctx: CheckContext) -> tuple[Resolved, PrunerArguments] | None:
         source = ctx.trained_with
     else:
         return None
+    from qatfix.model.pruning import pruner_arguments  # only runs that prune need it
+
     found = pruner_arguments(source.data)
     return (source, found) if found is not None else None
 
@@ -36,7 +40,7 @@ def _location(source: Resolved, key_path: KeyPath) -> Location:
     return Location(origin.path, origin.line, origin.column)
 
 
-def _same_network(ctx: CheckContext, official: PruneList) -> bool | None:
+def _same_network(ctx: CheckContext, official: "PruneList") -> bool | None:
     """Is this model the network the official list was written for? None when unknown."""
     identity = ctx.identity
     if identity.architecture is None or identity.model_json == "{}":
@@ -55,7 +59,7 @@ def _same_network(ctx: CheckContext, official: PruneList) -> bool | None:
     return any(parameter_differences(model, identity.model) == () for model in models)
 
 
-def _named_slim(official: PruneList, slim_path: str) -> str:
+def _named_slim(official: "PruneList", slim_path: str) -> str:
     """The official slim config to name: the run's own when it is one, else a prune config."""
     paths = [reference.partition(":")[2] for reference in official.slims]
     here = slim_path.replace("\\", "/")
@@ -68,6 +72,8 @@ def check_network(ctx: CheckContext) -> Iterator[Issue]:
     if found is None:
         return
     source, pruner = found
+    from qatfix.registry.recipes import prune_list
+
     names = pruner.names
     official = prune_list(names) if names else None
     if official is None or not official.configs or _same_network(ctx, official) is not False:
@@ -115,6 +121,8 @@ def check_settings(ctx: CheckContext) -> Iterator[Issue]:
     source, pruner = found
     key, arguments = pruner.key, pruner.arguments
     criterion = arguments.get("criterion")
+    from qatfix.model.pruning import CRITERIA
+
     if "criterion" in arguments and criterion not in CRITERIA:
         yield Issue(
             message=(f"{key}.criterion {criterion!r} is not one of {', '.join(CRITERIA)}: ppdet's "
