@@ -162,12 +162,18 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
-          dropped_options: Sequence[Sequence[str]] = (), step: str = "train") -> list[Finding]:
-    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`."""
+          dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+          gpus: int | None = None) -> list[Finding]:
+    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`, run on
+    `gpus` GPUs when the command line says so."""
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
                         dropped_options=dropped_options, step=step):
+        if gpus is not None:
+            from dataclasses import replace
+
+            ctx = replace(ctx, gpus=gpus)
         findings.extend(run_rules(ctx, rules))
     return sort_findings(findings)
 

@@ -47,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--step", default="train",
                         choices=("train", "eval", "export", "infer", "post_quant"),
                         help=argparse.SUPPRESS)
+    # set from a pasted command line: how many GPUs it trains on
+    parser.add_argument("--gpus", type=int, default=None, help=argparse.SUPPRESS)
 
 
 def _codes(text: str) -> list[str]:
@@ -189,7 +191,8 @@ def collect(args: argparse.Namespace) -> Collected:
         try:
             found = check(config, slim, args.opt, online=args.online,
                           select=_codes(args.select), ignore=_codes(args.ignore),
-                          dropped_options=dropped_options(args), step=step)
+                          dropped_options=dropped_options(args), step=step,
+                          gpus=getattr(args, "gpus", None))
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()

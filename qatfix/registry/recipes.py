@@ -4,7 +4,9 @@
   input normalization its TrainReader and EvalReader apply (`qatfix.model.normalization`) and
   the file that defines TrainReader's `NormalizeImage` (the reader base a fix points at);
 - `pruned_params`: every official `pruned_params` list of the trees' slim configs, by a digest of
-  its names, with the slim configs that hold it and the model configs it is documented with.
+  its names, with the slim configs that hold it and the model configs it is documented with;
+- `launches`: every training command the READMEs write with `paddle.distributed.launch --gpus`
+  (`TREE:CONFIG[|SLIM]`): its GPU count, and the batch size per GPU and learning rate it runs.
 
 The file is derived from the trees by `qatfix registry recipes` (no paddle). A lookup finds its
 line instead of parsing the whole file, as the networks index does.
@@ -27,7 +29,7 @@ except ImportError:  # pragma: no cover - other interpreters
 
 SCHEMA_VERSION = 1
 FILE_NAME = "recipes.json"
-SECTIONS = ("normalization", "pruned_params")
+SECTIONS = ("normalization", "pruned_params", "launches")
 
 
 class TrainingInputs(NamedTuple):
@@ -126,6 +128,25 @@ def prune_list(names: Iterable[str]) -> Optional[PruneList]:
         return None
     return PruneList(tuple(found.get("slims") or ()), tuple(found.get("configs") or ()),
                      tuple(found.get("weights") or ()))
+
+
+class Launch(NamedTuple):
+    """A documented multi-GPU training command: the schedule is tuned for this total batch."""
+
+    gpus: int
+    batch_size: int
+    base_lr: float
+
+
+def documented_launch(config: str, slim: Optional[str] = None) -> Optional[Launch]:
+    """The documented launch of `tools/train.py -c config [--slim_config slim]` (paths from
+    the tree root), develop's first; None when no README writes one."""
+    index = _index()
+    for tree in ("develop", "release-2.6"):
+        found = index.get("launches", f"{tree}:{config}" + (f"|{slim}" if slim else ""))
+        if isinstance(found, dict):
+            return Launch(int(found["gpus"]), int(found["batch_size"]), float(found["base_lr"]))
+    return None
 
 
 def dump_recipes(index: dict[str, Any]) -> str:

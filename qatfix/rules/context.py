@@ -41,6 +41,8 @@ class CheckContext:
     #: slim (teacher) config's whole chain merged over it and `-o` again (DistillModel calls
     #: `load_config(slim_config)` on ppdet's one global config after building the student)
     trained_with: Resolved | None = None
+    #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
+    gpus: int | None = None
 
     @property
     def config_path(self) -> str:

@@ -1,11 +1,14 @@
 """QF302: a QAT fine-tuning schedule with the float recipe's learning rate; QF303: DropBlock
-left on while QAT calibrates its activation ranges."""
+left on while QAT calibrates its activation ranges; QF305: a schedule documented for more GPUs
+than the pasted command trains on."""
 from __future__ import annotations
 
 import os
 from typing import Any, Iterator
 
+from qatfix.config import Resolved
 from qatfix.config.nodes import Tagged
+from qatfix.findings import Location
 from qatfix.errors import QatfixError
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
@@ -110,6 +113,44 @@ def check_drop_block(ctx: CheckContext) -> Iterator[Issue]:
             location=ctx.location(where), fixes=fixes)
 
 
+def check_gpus(ctx: CheckContext) -> Iterator[Issue]:
+    if ctx.gpus is None or ctx.step != "train" or ctx.role == "teacher":
+        return
+    from qatfix.registry import config_key
+    from qatfix.registry.recipes import documented_launch
+
+    slim = config_key(ctx.slim_path) if ctx.slim_path else None
+    if ctx.role == "student":
+        slim = config_key(ctx.trained_with.slim_path or "") if ctx.trained_with else None
+    launch = documented_launch(config_key(ctx.config_path), slim)
+    final = ctx.trained_with or ctx.final or ctx.resolved
+    batch, lr = final.get(("TrainReader", "batch_size")), _number(final.get(("LearningRate",
+                                                                              "base_lr")))
+    if launch is None or not isinstance(batch, int) or lr is None or lr != launch.base_lr:
+        return
+    ours, theirs = ctx.gpus * batch, launch.gpus * launch.batch_size
+    if ours >= theirs:
+        return
+    scaled = lr * ours / theirs
+    yield Issue(
+        message=(f"this command trains on {ctx.gpus} GPU{'s' if ctx.gpus > 1 else ''} x "
+                 f"batch_size {batch} = {ours} images a step, but base_lr {lr:g} is the "
+                 f"documented recipe's for {launch.gpus} GPUs x {launch.batch_size} = {theirs}: "
+                 f"ppdet does not rescale it, so this run trains at {theirs / ours:g}x the rate "
+                 f"the READMEs' rule gives for its batch (base_lr {scaled:.3g} = {lr:g} x "
+                 f"{ours}/{theirs})"),
+        location=_location_of(final, ("LearningRate", "base_lr")),
+        data=(("gpus", ctx.gpus), ("documented_gpus", launch.gpus), ("scaled_base_lr", scaled)),
+    )
+
+
+def _location_of(resolved: Resolved, key_path: tuple[str, ...]) -> Location:
+    origin = resolved.origin(key_path)
+    if origin is None:
+        return Location(resolved.config_path, 0, 0)
+    return Location(origin.path, origin.line, origin.column)
+
+
 RULES = (
     Rule(
         code="QF302", name="qat-float-learning-rate", severity="warning",
@@ -159,4 +200,28 @@ RULES = (
                   "`x * mask * (mask.numel() / mask.sum())`); ppdet/modeling/necks/yolo_fpn.py "
                   "(PPYOLOFPN/PPYOLOPAN `drop_block`); configs/slim/quant/ppyolo_*_qat*.yml."),
         check=check_drop_block),
+    Rule(
+        code="QF305", name="schedule-for-more-gpus", severity="warning",
+        summary=("The pasted command trains on fewer GPUs than the documented recipe whose "
+                 "learning rate it keeps."),
+        explanation=(
+            "A ppdet recipe's learning rate belongs to its total batch: images per GPU "
+            "(TrainReader.batch_size) times the GPUs of its documented command "
+            "(`paddle.distributed.launch --gpus 0,...,7`). ppdet does not rescale it when fewer "
+            "GPUs run, and its READMEs say to adjust it by lr_new = lr_default x (batch_size_new "
+            "x GPUs_new) / (batch_size_default x GPUs_default). A distillation or QAT recipe "
+            "documented for 8 GPUs and run on one takes steps 8x too large for its batch. "
+            "qatfix knows the GPU count of every training command the READMEs write "
+            "(registry/recipes.json `launches`) and reads the pasted command's."),
+        example=("qatfix python tools/train.py -c configs/yolov3/yolov3_mobilenet_v1_270e_coco.yml "
+                 "--slim_config configs/slim/distill/yolov3_mobilenet_v1_coco_distill.yml"),
+        instead=("python tools/train.py -c ... --slim_config ... -o LearningRate.base_lr=0.000125"
+                 "   # 0.001 x 8/64, or launch on the documented 8 GPUs"),
+        fix_safety="no automatic fix: the learning rate is given with -o on the command line.",
+        evidence=("configs/ppyoloe/README.md (\"if GPU number or mini-batch size is changed, "
+                  "learning rate should be adjusted\" with the formula); ppdet/optimizer/"
+                  "optimizer.py: LearningRate uses base_lr as written, whatever "
+                  "paddle.distributed.get_world_size() is; the launch commands of configs/**/"
+                  "README*.md."),
+        check=check_gpus),
 )

@@ -29,7 +29,7 @@ def qatfix(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def findings(*argv: str, cwd: Path) -> list[dict[str, Any]]:
     """The JSON findings of one check in a fresh process (exit 0 or 1, nothing on stderr)."""
-    done = qatfix(*argv, "--format", "json", cwd=cwd)
+    done = qatfix("--format", "json", *argv, cwd=cwd)
     assert done.returncode in (0, 1), (done.stdout, done.stderr)
     return list(json.loads(done.stdout)["findings"])
 

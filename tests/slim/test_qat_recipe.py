@@ -66,3 +66,26 @@ def test_ptq_batch_count_under_ptq_does_nothing_and_its_fix(tree_copy: Path) -> 
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert "\nquant_batch_num: 64\n" in slim.read_text(encoding="utf-8")
     assert of_code(findings(model, PTQ, cwd=tree_copy), "QF304") == []
+
+
+@pytest.mark.corpus
+def test_a_recipe_documented_for_eight_gpus_pasted_with_fewer(tree_copy: Path) -> None:
+    model = "configs/yolov3/yolov3_mobilenet_v1_270e_coco.yml"
+    distill = "configs/slim/distill/yolov3_mobilenet_v1_coco_distill.yml"
+    single = findings("python", "tools/train.py", "-c", model, "--slim_config", distill,
+                      cwd=tree_copy)
+    (qf305,) = of_code(single, "QF305")
+    assert qf305["message"].startswith("this command trains on 1 GPU x batch_size 8 = 8 images "
+                                       "a step, but base_lr 0.001 is the documented recipe's "
+                                       "for 8 GPUs x 8 = 64")
+    assert "base_lr 0.000125" in qf305["message"]
+    eight = ["python", "-m", "paddle.distributed.launch", "--gpus", "0,1,2,3,4,5,6,7"]
+    assert of_code(findings(*eight, "tools/train.py", "-c", model, "--slim_config", distill,
+                            cwd=tree_copy), "QF305") == []
+    # a launch without --gpus uses every visible device: unknown, so nothing is said
+    assert of_code(findings("python", "-m", "paddle.distributed.launch", "tools/train.py", "-c",
+                            model, "--slim_config", distill, cwd=tree_copy), "QF305") == []
+    # the learning rate scaled for the batch, given with -o, is what the rule asks for
+    assert of_code(findings("python", "tools/train.py", "-c", model, "--slim_config", distill,
+                            "-o", "LearningRate.base_lr=0.000125", cwd=tree_copy), "QF305") == []
+    assert of_code(findings("-c", model, "--slim_config", distill, cwd=tree_copy), "QF305") == []

@@ -8,6 +8,7 @@ registry's slim entries) and the config that trained its `pretrain_weights`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -71,6 +72,39 @@ def _prune_lists(roots: Mapping[str, Path], registry: Any) -> dict[str, Any]:
             for digest, found in lists.items()}
 
 
+_LAUNCH = re.compile(r"paddle\.distributed\.launch\s[^\n`|]*?--gpus[= ]([0-9,]+)\s+tools/train\.py"
+                     r"\s+-c\s+(\S+\.yml)(?:\s+--slim_config[= ](\S+\.yml))?")
+
+
+def _launches(roots: Mapping[str, Path]) -> dict[str, Any]:
+    """The GPU count, batch size and learning rate of every training command the trees'
+    READMEs write with `paddle.distributed.launch --gpus`, by `TREE:CONFIG[|SLIM]`."""
+    counts: dict[str, dict[int, int]] = {}
+    for tree, root in sorted(roots.items()):
+        for readme in sorted((root / "configs").rglob("*.md")):
+            for gpus, config, slim in _LAUNCH.findall(readme.read_text(encoding="utf-8")):
+                if not (root / config).is_file() or (slim and not (root / slim).is_file()):
+                    continue
+                key = f"{tree}:{config}" + (f"|{slim}" if slim else "")
+                number = len([g for g in gpus.split(",") if g])
+                counts.setdefault(key, {})
+                counts[key][number] = counts[key].get(number, 0) + 1
+    found: dict[str, Any] = {}
+    for key, by_count in counts.items():
+        gpus = max(by_count, key=lambda n: (by_count[n], n))  # the most written, then the most
+        tree, _, rest = key.partition(":")
+        config, _, slim = rest.partition("|")
+        try:
+            resolved = resolve(str(roots[tree] / config), str(roots[tree] / slim) if slim else None)
+        except QatfixError:
+            continue
+        batch = resolved.get(("TrainReader", "batch_size"))
+        lr = resolved.get(("LearningRate", "base_lr"))
+        if isinstance(batch, int) and isinstance(lr, (int, float)) and not isinstance(lr, bool):
+            found[key] = {"gpus": gpus, "batch_size": batch, "base_lr": lr}
+    return found
+
+
 def derive_recipes(roots: Mapping[str, Path]) -> dict[str, Any]:
     """The recipes index of the trees in `roots` (label -> PaddleDetection root)."""
     from qatfix.registry import load_registry
@@ -86,7 +120,8 @@ def derive_recipes(roots: Mapping[str, Path]) -> dict[str, Any]:
         found = config_inputs(roots[entry.tree], entry.config)
         if found is not None:
             normalization[key] = found
-    return {"normalization": normalization, "pruned_params": _prune_lists(roots, registry)}
+    return {"normalization": normalization, "pruned_params": _prune_lists(roots, registry),
+            "launches": _launches(roots)}
 
 
 def rederive_recipes(roots: Mapping[str, Path], *, write: bool = True) -> bool:
