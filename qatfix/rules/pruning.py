@@ -75,7 +75,9 @@ def check_network(ctx: CheckContext) -> Iterator[Issue]:
     from qatfix.registry.recipes import prune_list
 
     names = pruner.names
-    official = prune_list(names) if names else None
+    if not names:
+        return
+    official = prune_list(names)
     if official is None or not official.configs or _same_network(ctx, official) is not False:
         return
     slim = _named_slim(official, ctx.slim_path or "")
