@@ -4,7 +4,8 @@ Codes are part of qatfix's interface and never change meaning:
 QF0xx unchecked files and inputs; QF1xx weights; QF2xx input sizes and normalization (QF204:
 readers that normalize otherwise than the weights were trained); QF3xx quantization and
 fine-tuning settings (QF301 quant_config, QF302 QAT learning rate, QF303 DropBlock in QAT, QF304
-PTQ keys ppdet reads elsewhere, QF305 a schedule documented for more GPUs); QF4xx YAML pitfalls;
+PTQ keys ppdet reads elsewhere, QF305 a schedule documented for more GPUs, QF306 quant_config
+keys the installed PaddleSlim does not know yet); QF4xx YAML pitfalls;
 QF5xx expectations about QAT output; QF6xx exact load report (`--deep`); QF7xx pruning (QF701 an
 official pruning list on another network, QF702 pruner settings); QF8xx distillation (QF801 the
 teacher chain's recipe, QF802 its data and classes); QF9xx after training (eval, export, infer,

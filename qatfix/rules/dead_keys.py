@@ -1,4 +1,5 @@
-"""QF304: slim keys ppdet reads from somewhere else, so the value written does nothing."""
+"""QF304: slim keys ppdet reads from somewhere else, so the value written does nothing; QF306:
+`QAT.quant_config` keys the installed PaddleSlim does not know yet (it ignores them)."""
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -8,6 +9,10 @@ from qatfix.rules.context import CheckContext
 
 #: ppdet/engine/trainer.py: Trainer.post_quant, `int(self.cfg.get('quant_batch_num', 10))`
 DEFAULT_QUANT_BATCH_NUM = 10
+#: the first PaddleSlim release whose dygraph QAT `_quant_config_default` has the key (read in
+#: paddleslim/dygraph/quant/qat.py of the 2.3.0, 2.4.0 and 2.6.0 wheels); `_parse_configs`
+#: copies unknown keys along and nothing reads them
+QUANT_CONFIG_KEY_SINCE = {"onnx_format": (2, 4, 0)}
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -39,6 +44,51 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         location=ctx.location(("PTQ", "quant_batch_num")), fixes=fixes)
 
 
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for part in text.split(".")[:3]:
+        digits = "".join(c for c in part if c.isdigit()) or "0"
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def ignored_keys(keys: Any, version: str) -> list[tuple[str, str]]:
+    """(key, release that added it) for each quant_config key PaddleSlim `version` ignores."""
+    found = []
+    for key in keys:
+        since = QUANT_CONFIG_KEY_SINCE.get(str(key))
+        if since is not None and _version(version) < since:
+            found.append((str(key), ".".join(map(str, since))))
+    return found
+
+
+def installed_paddleslim() -> str | None:
+    """The installed PaddleSlim's version, read from its metadata (paddle is not imported)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("paddleslim")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
+    if ctx.mode not in ("QAT", "PrunerQAT"):
+        return
+    section = ctx.get((ctx.mode, "quant_config"))
+    if not isinstance(section, dict) or not any(k in QUANT_CONFIG_KEY_SINCE for k in section):
+        return
+    version = installed_paddleslim()
+    if version is None:
+        return
+    for key, since in ignored_keys(section, version):
+        yield Issue(
+            message=(f"quant_config {key} is unknown to the installed PaddleSlim {version} (it "
+                     f"came in {since}): PaddleSlim keeps the key and never reads it, so the "
+                     "setting does nothing"),
+            location=ctx.location((ctx.mode, "quant_config", key)))
+
+
 RULES = (Rule(
     code="QF304", name="ptq-batch-count-unused", severity="warning",
     summary="PTQ.quant_batch_num is set, but ppdet reads the top-level quant_batch_num.",
@@ -56,4 +106,24 @@ RULES = (Rule(
     evidence=("ppdet/slim/quant.py: PTQ.__init__ (`self.quant_batch_num = quant_batch_num`, "
               "never read); ppdet/engine/trainer.py: Trainer.post_quant (`if idx == "
               "int(self.cfg.get('quant_batch_num', 10)): break`), in develop and release-2.6."),
-    check=check),)
+    check=check),
+    Rule(
+        code="QF306", name="quant-config-key-too-new", severity="warning",
+        summary="A quant_config key the installed PaddleSlim does not know yet, so it is ignored.",
+        explanation=(
+            "ppdet hands `QAT.quant_config` to PaddleSlim's dygraph QAT, whose `_parse_configs` "
+            "starts from `_quant_config_default` and updates it with the user's mapping: a key "
+            "the release does not know is kept and never read. `onnx_format` came in PaddleSlim "
+            "2.4.0 (default False; 2.6.0 makes it True): with PaddleSlim 2.3 the quantized model "
+            "is exported in the old format whatever the config says."),
+        example=("QAT:\n  quant_config: {weight_quantize_type: channel_wise_abs_max, "
+                 "onnx_format: true}\n  print_model: false   # with paddleslim 2.3.0 installed"),
+        instead=("pip install 'paddleslim>=2.4'   # or drop the key and export with the format "
+                 "the installed release writes"),
+        fix_safety="no automatic fix: the remedy is another PaddleSlim, not an edit.",
+        evidence=("paddleslim/dygraph/quant/qat.py: _quant_config_default and _parse_configs "
+                  "(`configs.update(user_config)`) in the 2.3.0 wheel (no onnx_format), 2.4.0 "
+                  "(onnx_format False) and 2.6.0 (True); ppdet/slim/quant.py: QAT.__call__ "
+                  "(`paddleslim.dygraph.quant.QAT(config=self.quant_config)`)."),
+        check=check_versioned_keys),
+)

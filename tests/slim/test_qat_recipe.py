@@ -89,3 +89,29 @@ def test_a_recipe_documented_for_eight_gpus_pasted_with_fewer(tree_copy: Path) -
     assert of_code(findings("python", "tools/train.py", "-c", model, "--slim_config", distill,
                             "-o", "LearningRate.base_lr=0.000125", cwd=tree_copy), "QF305") == []
     assert of_code(findings("-c", model, "--slim_config", distill, cwd=tree_copy), "QF305") == []
+
+
+def test_onnx_format_is_ignored_before_paddleslim_2_4() -> None:
+    from qatfix.rules.dead_keys import ignored_keys
+
+    config = {"weight_quantize_type": "channel_wise_abs_max", "onnx_format": True}
+    assert ignored_keys(config, "2.3.0") == [("onnx_format", "2.4.0")]
+    assert ignored_keys(config, "2.4.0") == [] and ignored_keys(config, "2.6.0") == []
+    assert ignored_keys(config, "2.3.0rc1") == [("onnx_format", "2.4.0")]
+
+
+@pytest.mark.corpus
+def test_onnx_format_with_the_installed_paddleslim(tree_copy: Path) -> None:
+    from importlib import metadata
+
+    try:
+        version = metadata.version("paddleslim")
+    except metadata.PackageNotFoundError:
+        pytest.skip("paddleslim is not installed")
+    slim = tree_copy / PPYOLOE_QAT
+    slim.write_text(slim.read_text(encoding="utf-8").replace(
+        "'quantizable_layer_type': ['Conv2D', 'Linear']}",
+        "'quantizable_layer_type': ['Conv2D', 'Linear'], 'onnx_format': True}"), encoding="utf-8")
+    assert "onnx_format" in slim.read_text(encoding="utf-8")
+    found = of_code(findings(PPYOLOE, PPYOLOE_QAT, cwd=tree_copy), "QF306")
+    assert found == [] if tuple(map(int, version.split(".")[:2])) >= (2, 4) else len(found) == 1
