@@ -13,6 +13,10 @@ def deep_findings(config: str, slim: str | None, options: Sequence[str], offline
 
     report = run_deep_check(config, slim, options, offline=offline, cache_dir=None)
     findings = list(report.findings()) + exact_size_findings(report, config, slim)
+    if slim is not None and report.model.slim_type in ("Pruner", "PrunerQAT"):  # type: ignore[attr-defined]
+        from qatfix.deep.prune_names import pruning_findings
+
+        findings += pruning_findings(config, slim, options)
     chosen = tuple(s.upper() for s in select)
     ignored = tuple(s.upper() for s in ignore)
     return [f for f in findings

@@ -2,15 +2,37 @@
 from __future__ import annotations
 
 #: code -> severity the deep check gives it in a QAT/PTQ run
-SEVERITIES: dict[str, str] = {"QF601": "error", "QF602": "error"}
+SEVERITIES: dict[str, str] = {"QF601": "error", "QF602": "error", "QF703": "warning",
+                              "QF704": "info"}
 
 #: code -> one-line summary
 SUMMARIES: dict[str, str] = {
     "QF601": "not every model parameter would load from the weights",
     "QF602": "ppdet would stop with an ambiguity error while loading the weights",
+    "QF703": "--deep: pruned_params that are not in the model, or not convolution filters",
+    "QF704": "--deep: the layer and shape each pruned_params name is in the built model",
 }
 
 EXPLANATIONS: dict[str, str] = {
+    "QF703": (
+        "Builds the model as tools/train.py does (first, inside a fresh unique-name scope, so "
+        "Paddle generates the same parameter names as the real run) and looks up every "
+        "pruned_params name. PaddleSlim's FilterPruner.prune_var logs a name it finds no "
+        "collection for at debug level only and prunes nothing for it "
+        "(paddleslim/dygraph/prune/filter_pruner.py), so a list written for a bigger network "
+        "silently prunes less than planned; a name of a bias or batch-norm parameter is no "
+        "convolution filter. Example: a list naming conv2d_9999.w_0 on YOLOv3-MobileNetV1, "
+        "which has 241 parameters. Fix: choose names the model has (QF704 and `print_params: "
+        "True` list them)."
+    ),
+    "QF704": (
+        "Says where each pruned_params name lands in the model ppdet builds: its state-dict key "
+        "and shape. On the network a list was written for, yolov3_prune_l1_norm.yml's "
+        "conv2d_27.w_0 is neck.yolo_block.0.conv_module.conv0.conv.weight [512, 1024, 1, 1]; "
+        "on PicoDet-S LCNet the same name is backbone.blocks6.1.dw_conv.conv.weight "
+        "[384, 1, 5, 5], a depthwise convolution of the backbone (the static QF701 warns about "
+        "that). Information only."
+    ),
     "QF601": (
         "Builds the model exactly as tools/train.py would (ppdet's load_config, the slim config, "
         "the -o options, create(architecture)), reads the key/shape signature of the weights "
