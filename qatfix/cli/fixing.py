@@ -1,7 +1,8 @@
 """`--diff` and `--apply`: choose fixes, verify each in memory, then show or write them.
 
 A fix is kept only when, applied on top of the fixes kept before it, re-resolving and re-running
-the rules shows its finding gone and no new error. Writes are atomic and refused when a file
+the rules shows its finding gone, no new error, and no new finding of its own code (a reader
+fixed for weights that an earlier fix already replaced). Writes are atomic and refused when a file
 changed since it was read. Exit codes as ruff: 0 when nothing remains, 1 when findings remain.
 """
 from __future__ import annotations
