@@ -27,11 +27,11 @@ EXPLANATIONS: dict[str, str] = {
     ),
     "QF704": (
         "Says where each pruned_params name lands in the model ppdet builds: its state-dict key "
-        "and shape. On the network a list was written for, yolov3_prune_l1_norm.yml's "
+        "and shape. Example: on the network a list was written for, yolov3_prune_l1_norm.yml's "
         "conv2d_27.w_0 is neck.yolo_block.0.conv_module.conv0.conv.weight [512, 1024, 1, 1]; "
         "on PicoDet-S LCNet the same name is backbone.blocks6.1.dw_conv.conv.weight "
         "[384, 1, 5, 5], a depthwise convolution of the backbone (the static QF701 warns about "
-        "that). Information only."
+        "that). Fix: none; it is information, for choosing the names to prune."
     ),
     "QF601": (
         "Builds the model exactly as tools/train.py would (ppdet's load_config, the slim config, "
