@@ -6,6 +6,7 @@ the same gate `--deep` findings pass, so rules stay pure functions that only say
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from qatfix.config import Resolved, resolve
@@ -45,7 +46,10 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     dropped = tuple(tuple(g) for g in dropped_options)
     if mode in DISTILL_MODES and slim_own is not None:
         student = resolve(config, None, options, root=root, dropped_options=dropped)
-        return [CheckContext(student, "train", "student", run_root, online, step=step),
+        merged = resolve(config, slim, options, root=root, dropped_options=dropped) \
+            if step == "train" else None
+        return [CheckContext(student, "train", "student", run_root, online, step=step,
+                             trained_with=merged),
                 CheckContext(slim_own, "train", "teacher", run_root, online, step=step)]
     if slim and options and mode in LOADED_BEFORE_FINAL_OPTIONS and step == "train":
         at_load = resolve(config, slim, options, root=root, options_after_slim=False,
@@ -119,13 +123,17 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
-          dropped_options: Sequence[Sequence[str]] = (), step: str = "train") -> list[Finding]:
-    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`."""
+          dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+          gpus: int | None = None) -> list[Finding]:
+    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`, run on
+    `gpus` GPUs when the command line says so."""
     gate = Gate.of(select, ignore)
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
                         dropped_options=dropped_options, step=step):
+        if gpus is not None:
+            ctx = replace(ctx, gpus=gpus)
         findings.extend(run_rules(ctx, rules, gate))
     return sort_findings(findings)
 

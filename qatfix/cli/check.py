@@ -51,6 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--step", default="train",
                         choices=("train", "eval", "export", "infer", "post_quant"),
                         help=argparse.SUPPRESS)
+    # set from a pasted command line: how many GPUs it trains on
+    parser.add_argument("--gpus", type=int, default=None, help=argparse.SUPPRESS)
 
 
 def known_codes() -> list[str]:
@@ -79,7 +81,8 @@ def request_from(args: argparse.Namespace) -> CheckRequest:
         options=tuple(args.opt or ()), dropped_options=dropped_options(args),
         online=args.online, deep=args.deep, offline=args.offline,
         select=split_codes(args.select), ignore=split_codes(args.ignore),
-        step=getattr(args, "step", "train"), report_format=getattr(args, "format", "text"))
+        step=getattr(args, "step", "train"), report_format=getattr(args, "format", "text"),
+        gpus=getattr(args, "gpus", None))
 
 
 def named_pair(args: argparse.Namespace) -> None:

@@ -34,7 +34,7 @@ def describe(rule: Rule) -> str:
     if rule.example:
         sections.append(("Example", _verbatim(rule.example)))
     if rule.instead:
-        sections.append(("Instead", _verbatim(rule.instead)))
+        sections.append(("Use instead", _verbatim(rule.instead)))
     sections.append(("Fix safety", _wrap(rule.fix_safety)))
     if rule.evidence:
         sections.append(("Evidence", _wrap(rule.evidence)))

@@ -91,6 +91,21 @@ def _flag_and_inline(token: str, names: tuple[str, ...]) -> str | None:
     return None
 
 
+def launched_gpus(launcher: list[str]) -> int | None:
+    """How many GPUs the command trains on: `paddle.distributed.launch --gpus 0,1` starts one
+    process per listed GPU, a plain `python tools/train.py` runs one; None when the launcher
+    picks them itself (no `--gpus`: every visible device)."""
+    if "paddle.distributed.launch" not in launcher:
+        return 1
+    for index, token in enumerate(launcher):
+        value = token[len("--gpus="):] if token.startswith("--gpus=") else (
+            launcher[index + 1] if token == "--gpus" and index + 1 < len(launcher) else None)
+        if value is not None:
+            listed = [g for g in value.split(",") if g.strip()]
+            return len(listed) or None
+    return None
+
+
 def translate(argv: list[str]) -> list[str]:
     """`check` arguments for `argv` when it holds a pasted command, else `argv` unchanged."""
     start = start_of_command(argv)
@@ -102,10 +117,12 @@ def translate(argv: list[str]) -> list[str]:
         known = ", ".join(f"tools/{s}" for s in SCRIPTS)
         raise UsageError(f"qatfix reads the commands of {known}; {argv[script]} is not one of them")
     own, command = argv[:start], argv[script + 1:]
+    gpus = launched_gpus(argv[start:script])
     if own and own[0] == "resolve":
         out = own
     else:
         out = ["check", *own[1 if own and own[0] == "check" else 0:], "--step", SCRIPTS[name]]
+        out += ["--gpus", str(gpus)] if gpus else []
     index = 0
     while index < len(command):
         token = command[index]

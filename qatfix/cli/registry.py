@@ -6,6 +6,7 @@
     qatfix registry build --paddledetection PATH [...] [--with-paddle] [--output FILE] [--check]
     qatfix registry signatures --paddledetection PATH [...] [--output DIR] [--work DIR]
     qatfix registry networks --paddledetection PATH [...] [--check]
+    qatfix registry recipes --paddledetection PATH [...] [--check]
 """
 from __future__ import annotations
 
@@ -68,6 +69,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     networks.add_argument("--check", action="store_true",
                           help="write nothing; exit 1 when the committed file is not up to date")
 
+    recipes = actions.add_parser(
+        "recipes", help="rederive registry/recipes.json (normalization, pruning lists; no paddle)")
+    recipes.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
+                         help="PaddleDetection root holding configs/ (repeat for several trees)")
+    recipes.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 when the committed file is not up to date")
+
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -82,7 +90,8 @@ def _registry(args: argparse.Namespace) -> Registry:
 
 def run(args: argparse.Namespace) -> int:
     return {"show": _show, "search": _search, "candidates": _candidates, "build": _build,
-            "signatures": _signatures, "networks": _networks}[args.action](args)
+            "signatures": _signatures, "networks": _networks,
+            "recipes": _recipes}[args.action](args)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -190,15 +199,31 @@ def _signatures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _networks(args: argparse.Namespace) -> int:
-    from qatfix.registry.builder.networks import rederive_networks
-
+def _tree_roots(args: argparse.Namespace) -> dict[str, Path]:
     roots = {Path(p).name: Path(p) for p in args.paddledetection}
     if len(roots) != len(args.paddledetection):
         raise UsageError("two trees share a folder name")
     missing = [str(p) for p in roots.values() if not (p / "configs").is_dir()]
     if missing:
         raise UsageError(f"not a PaddleDetection root (no configs/): {missing[0]}")
+    return roots
+
+
+def _recipes(args: argparse.Namespace) -> int:
+    from qatfix.registry.builder.recipes import rederive_recipes
+
+    changed = rederive_recipes(_tree_roots(args), write=not args.check)
+    if args.check:
+        print("recipes.json is out of date" if changed else "recipes.json is up to date")
+        return EXIT_FOUND_NOTHING if changed else EXIT_OK
+    print("wrote recipes.json" if changed else "recipes.json was up to date")
+    return EXIT_OK
+
+
+def _networks(args: argparse.Namespace) -> int:
+    from qatfix.registry.builder.networks import rederive_networks
+
+    roots = _tree_roots(args)
     changed = rederive_networks(roots, write=not args.check)
     if args.check:
         print("networks.json is out of date" if changed else "networks.json is up to date")

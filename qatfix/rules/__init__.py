@@ -29,6 +29,12 @@ RULE_MODULES = (
     "qatfix.rules.slim_alone",
     "qatfix.rules.not_checked",
     "qatfix.rules.deep_load",
+    "qatfix.rules.deep_pruning",
+    "qatfix.rules.normalization",
+    "qatfix.rules.pruning",
+    "qatfix.rules.distillation",
+    "qatfix.rules.qat_recipe",
+    "qatfix.rules.dead_keys",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

@@ -48,6 +48,12 @@ class CheckContext:
     #: the ppdet script of the run: `train`, or a step that loads the trained `weights`
     #: (`eval`, `export`, `infer`, `post_quant`)
     step: str = "train"
+    #: for a distillation student: the config train.py trains with, the student's chain with the
+    #: slim (teacher) config's whole chain merged over it and `-o` again (DistillModel calls
+    #: `load_config(slim_config)` on ppdet's one global config after building the student)
+    trained_with: Resolved | None = None
+    #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
+    gpus: int | None = None
 
     @property
     def config_path(self) -> str:

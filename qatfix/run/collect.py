@@ -103,7 +103,8 @@ def collect(request: CheckRequest) -> Collected:
         try:
             found = check(config, slim, request.options, online=request.online,
                           select=request.select, ignore=request.ignore,
-                          dropped_options=request.dropped_options, step=request.step)
+                          dropped_options=request.dropped_options, step=request.step,
+                          gpus=request.gpus)
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()

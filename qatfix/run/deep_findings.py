@@ -16,15 +16,23 @@ if TYPE_CHECKING:
 
 #: slim modes whose checkpoint is a fake-quantized float model (QF501)
 _QAT_MODES = ("QAT", "PrunerQAT")
+#: slim modes that prune `pruned_params` (QF703/QF704)
+_PRUNING_MODES = ("Pruner", "PrunerQAT")
 
 
 def deep_findings(config: str, slim: str | None, options: Sequence[str],
                   offline: bool) -> list[Finding]:
-    """QF601/QF602 from building the model with ppdet, and QF501 with the exact sizes."""
+    """QF601/QF602 from building the model with ppdet, QF501 with the exact sizes, and QF703/QF704
+    for pruning runs."""
     from qatfix.deep import run_deep_check  # the paddle boundary: imported only for --deep
 
     report = run_deep_check(config, slim, options, offline=offline, cache_dir=None)
-    return list(report.findings()) + exact_size_findings(report, config, slim)
+    findings = list(report.findings()) + exact_size_findings(report, config, slim)
+    if slim is not None and report.model.slim_type in _PRUNING_MODES:
+        from qatfix.deep.prune_names import pruning_findings  # paddle: --deep only
+
+        findings += pruning_findings(config, slim, options)
+    return findings
 
 
 def exact_size_findings(report: "DeepReport", config: str, slim: str | None) -> list[Finding]:

@@ -50,6 +50,12 @@ def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[s
         return check(config, slim, options)
 
 
+def _same_code(findings: Sequence[Finding], code: str) -> set[tuple[str, str, str]]:
+    """Findings of one code by file and message: a fix must not trade its finding for another
+    of the same kind (a reader fixed for weights an earlier fix already replaced)."""
+    return {(f.code, f.location.path, f.message) for f in findings if f.code == code}
+
+
 def texts_with_edits(edits: Sequence[TextEdit], originals: dict[str, str]) -> dict[str, str]:
     """Every touched file with all `edits` applied to its original text.
 
@@ -102,6 +108,11 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
             pass
         elif still:
             verdicts.append(Verdict(finding, fix, False, "the finding remains after the fix"))
+            continue
+        elif _same_code(after, finding.code) - _same_code(before, finding.code):
+            verdicts.append(Verdict(finding, fix, False,
+                                    f"it would create another {finding.code} (an earlier fix "
+                                    "already changed what this one answers)"))
             continue
         elif new_errors:
             shown = ", ".join(sorted({f"{c} in {p}" for c, p, _ in new_errors}))

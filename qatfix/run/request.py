@@ -32,6 +32,8 @@ class CheckRequest:
     step: str = "train"
     #: the report format, so progress lines never mix with machine-readable output
     report_format: str = "text"
+    #: how many GPUs the pasted command trains on (None: the command does not say)
+    gpus: int | None = None
 
     @property
     def explicit(self) -> bool:
