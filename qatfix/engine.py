@@ -17,6 +17,8 @@ from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext, find_run_root
 
 DISTILL_MODES = ("Distill", "DistillPrune")
+#: the codes of rules that check PaddleSlim auto-compression (ACT) runs
+ACT_CODES = ("QF95", "QF96", "QF97")
 _SUPPRESS = re.compile(r"#\s*qatfix:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.IGNORECASE)
 
 
@@ -28,11 +30,14 @@ def slim_mode(slim_own: Resolved | None) -> str:
 
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
-             dropped_options: Sequence[Sequence[str]] = (), step: str = "train"
-             ) -> list[CheckContext]:
+             dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+             reader: str | None = None) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights. `step` is the
-    ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`)."""
+    ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
+    for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py)."""
+    if step == "act" or (slim is None and not options and _is_act_config(config)):
+        return [_act_context(config, reader, pasted=step == "act", online=online)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -58,6 +63,21 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
     return found
+
+
+def _is_act_config(config: str) -> bool:
+    from qatfix.config.kind import kind_of
+
+    return kind_of(config) == "act"
+
+
+def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool
+                 ) -> CheckContext:
+    """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
+    from qatfix.act.run import act_run
+
+    run = act_run(config, reader, pasted)
+    return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
 
 
 def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
@@ -141,6 +161,8 @@ def _suppressed(finding: Finding, ctx: CheckContext) -> bool:
 def run_rules(ctx: CheckContext, rules: Sequence[Rule]) -> list[Finding]:
     findings = []
     for rule in rules:
+        if ctx.step == "act" and not rule.code.startswith(ACT_CODES):
+            continue  # ppdet-config rules say nothing true about an ACT config
         for issue in rule.check(ctx):
             finding = to_finding(rule, issue, ctx)
             if not _suppressed(finding, ctx):
@@ -159,12 +181,14 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
-          dropped_options: Sequence[Sequence[str]] = (), step: str = "train") -> list[Finding]:
-    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`."""
+          dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+          reader: str | None = None) -> list[Finding]:
+    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the
+    step `step` of the run; `reader` is the `--config` of an ACT run_det.py command)."""
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
-                        dropped_options=dropped_options, step=step):
+                        dropped_options=dropped_options, step=step, reader=reader):
         findings.extend(run_rules(ctx, rules))
     return sort_findings(findings)
 

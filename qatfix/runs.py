@@ -150,8 +150,8 @@ def plan(paths: Iterable[str]) -> Plan:
     unchecked: list[Finding] = []
     for path in files:
         kind = kind_of(path)
-        if kind == "unreadable":
-            runs[Run(path)] = None  # checked alone, so the error surfaces as QF000
+        if kind in ("unreadable", "act"):
+            runs[Run(path)] = None  # QF000 for an unreadable one; an ACT config is its own run
             continue
         if known is None:
             known = _Pairs(path)

@@ -45,8 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --apply/--diff: include unsafe fixes")
     # set from a pasted command line (`qatfix python tools/eval.py -c ...`): the ppdet script
     parser.add_argument("--step", default="train",
-                        choices=("train", "eval", "export", "infer", "post_quant"),
+                        choices=("train", "eval", "export", "infer", "post_quant", "act"),
                         help=argparse.SUPPRESS)
+    # set from a pasted ACT command (`qatfix python run_det.py --config R ...`): its reader
+    parser.add_argument("--act-reader", default=None, help=argparse.SUPPRESS)
 
 
 def _codes(text: str) -> list[str]:
@@ -189,7 +191,8 @@ def collect(args: argparse.Namespace) -> Collected:
         try:
             found = check(config, slim, args.opt, online=args.online,
                           select=_codes(args.select), ignore=_codes(args.ignore),
-                          dropped_options=dropped_options(args), step=step)
+                          dropped_options=dropped_options(args), step=step,
+                          reader=getattr(args, "act_reader", None))
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()

@@ -2,7 +2,14 @@
 
 Codes are part of qatfix's interface and never change meaning:
 QF1xx weights, QF2xx input sizes, QF3xx quantization settings, QF4xx YAML pitfalls,
-QF5xx expectations about QAT output, QF6xx exact load report (`--deep`).
+QF5xx expectations about QAT output, QF6xx exact load report (`--deep`),
+QF9xx the steps after training:
+  QF90x `tools/eval.py`, `export_model.py`, `infer.py`, `post_quant.py`: the checkpoint they load
+        (`weights`) against the slim config given with it, and what export bakes in;
+  QF95x an ACT run's reader config against the exported model (size, normalization, classes);
+  QF96x the exported model an ACT config names (identity, file names, NMS);
+  QF97x an ACT config's strategy sections and keys as PaddleSlim reads them.
+Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`).
 """
 from __future__ import annotations
 
@@ -24,6 +31,9 @@ RULE_MODULES = (
     "qatfix.rules.option_order",
     "qatfix.rules.qat_size",
     "qatfix.rules.slim_alone",
+    "qatfix.rules.act_reader",
+    "qatfix.rules.act_model",
+    "qatfix.rules.act_strategy",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

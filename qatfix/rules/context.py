@@ -37,6 +37,8 @@ class CheckContext:
     #: the ppdet script of the run: `train`, or a step that loads the trained `weights`
     #: (`eval`, `export`, `infer`, `post_quant`)
     step: str = "train"
+    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.act.run.ActRun`
+    act: Any = None
 
     @property
     def config_path(self) -> str:

@@ -1,0 +1,126 @@
+"""QF960-QF962: the exported model an ACT config names.
+
+QF960 the model cannot be identified (not checked), QF961 model/params file names that are
+not in `model_dir` (paddle 3 exports `model.json`), QF962 `include_nms: false` without the
+post-processing run_det.py has for it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Optional
+
+from qatfix.act.run import ActRun
+from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.context import CheckContext
+
+#: what `paddle.jit.save` writes for the program: paddle 3 (PIR) and earlier releases
+PROGRAM_FILES = ("model.json", "model.pdmodel")
+
+
+def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None or run.exported is not None:
+        return
+    shown = run.global_config.get("model_dir")
+    if not isinstance(shown, str) or not shown.strip():
+        yield Issue(message="Global.model_dir is not set: the ACT script has no model to "
+                            "compress (KeyError 'model_dir')",
+                    location=ctx.location(("Global",)), severity="error")
+        return
+    where = ("does not exist" if not os.path.isdir(run.model_dir or "") else
+             "has no infer_cfg.yml")
+    yield Issue(
+        message=(f"the model was not checked: model_dir {shown.strip()} {where} (relative to "
+                 f"{run.run_dir}) and its folder name is no official model; input size, "
+                 "normalization and classes of the reader are unchecked"),
+        location=ctx.location(("Global", "model_dir")))
+
+
+def check_files(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None or run.exported is None or run.exported.files is None:
+        return
+    files = set(run.exported.files)
+    for key in ("model_filename", "params_filename"):
+        name = run.global_config.get(key)
+        if not isinstance(name, str) or not name or name in files:
+            continue
+        fixes: tuple[PlannedFix, ...] = ()
+        other = ""
+        if key == "model_filename":
+            present = [f for f in PROGRAM_FILES if f in files]
+            if present:
+                other = f"; the folder holds {present[0]}"
+                if present[0] == "model.json":
+                    other += " (paddle 3 writes the program as model.json)"
+                fixes = (PlannedFix(f"Set Global.model_filename to {present[0]}", "safe",
+                                    (Change("set", ("Global", key), present[0],
+                                            path=ctx.config_path),), value=present[0],
+                                    reason="the file exists in model_dir"),)
+        yield Issue(
+            message=(f"Global.{key} is {name}, which is not in model_dir "
+                     f"{run.global_config.get('model_dir')}: loading the inference model "
+                     f"fails{other}"),
+            location=ctx.location(("Global", key)), fixes=fixes)
+
+
+def check_nms(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None:
+        return
+    glob = run.global_config
+    if glob.get("include_nms") is not False or not glob.get("Evaluation"):
+        return
+    arch = glob.get("arch")
+    if arch == "PPYOLOE":
+        return
+    yield Issue(
+        message=(f"Global.include_nms is false and Global.arch is {arch!r}: the evaluation of "
+                 "run_det.py post-processes only arch PPYOLOE (its assert on a string never "
+                 "fails), so the first evaluation stops with UnboundLocalError 'postprocess'"),
+        location=ctx.location(("Global", "include_nms")))
+
+
+RULES = (
+    Rule(
+        code="QF960", name="act-model-unknown", severity="info",
+        summary="The exported model of an ACT config could not be identified (not checked).",
+        explanation=(
+            "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "
+            "exists, else the official model the folder is named after. When neither is there, "
+            "input size, normalization and classes are not checked, and the report says so."),
+        example="Global: {model_dir: ./my_export/, model_filename: model.pdmodel}",
+        instead="export the model first (tools/export_model.py), or name its folder as the zoo",
+        fix_safety="no fix.",
+        evidence="ppdet/engine/export_utils.py _dump_infer_config writes infer_cfg.yml",
+        check=check_unknown),
+    Rule(
+        code="QF961", name="act-model-files", severity="error",
+        summary="Global.model_filename or params_filename is not in model_dir.",
+        explanation=(
+            "ACT loads `model_dir/model_filename` and `params_filename` "
+            "(paddle.static.load_inference_model). paddle 3 writes the program as "
+            "`model.json` (PIR), earlier releases as `model.pdmodel`; the shipped configs say "
+            "model.pdmodel."),
+        example="Global: {model_dir: ./picodet/, model_filename: model.pdmodel}  # holds model.json",
+        instead="Global: {model_dir: ./picodet/, model_filename: model.json}",
+        fix_safety="safe: the name of the program file that is in model_dir.",
+        evidence=("paddleslim/auto_compression/compressor.py AutoCompression.__init__ "
+                  "(model_filename, params_filename); paddle.jit.save in "
+                  "ppdet/engine/trainer.py export()"),
+        check=check_files),
+    Rule(
+        code="QF962", name="act-nms-arch", severity="error",
+        summary="include_nms: false without arch PPYOLOE stops run_det.py's evaluation.",
+        explanation=(
+            "With `include_nms: false` the evaluation post-processes the raw outputs, and "
+            "run_det.py / run.py do that only for `arch: PPYOLOE`; for any other arch the "
+            "`assert \"Not support ...\"` passes (a non-empty string) and `postprocess` is never "
+            "set."),
+        example="Global: {include_nms: false, Evaluation: true, arch: YOLO}",
+        instead="Global: {include_nms: false, Evaluation: true, arch: PPYOLOE}",
+        fix_safety="no automatic fix: export with NMS (include_nms: true) or use a PP-YOLOE.",
+        evidence="deploy/auto_compression/run_det.py eval_function (develop), run.py (2.6)",
+        check=check_nms),
+)
