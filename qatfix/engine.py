@@ -46,6 +46,11 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     mode = slim_mode(slim_own)
     run_root = find_run_root(config)
     dropped = tuple(tuple(g) for g in dropped_options)
+    if mode == "Distill" and slim_own is not None and step != "train":
+        # build_slim_model returns the config unchanged outside training: the -c model alone
+        alone = resolve(config, None, options, root=root, dropped_options=dropped)
+        return [CheckContext(alone, "train", "model", run_root, online, None, slim_own,
+                             step=step)]
     if mode in DISTILL_MODES and slim_own is not None:
         student = resolve(config, None, options, root=root, dropped_options=dropped)
         return [CheckContext(student, "train", "student", run_root, online, step=step),
