@@ -43,9 +43,17 @@ def run(args: argparse.Namespace) -> int:
     severity, summary, explanation, safety = entries[code]
     why, example = split_example(explanation)
     sections = [("What it checks", summary), ("Why it matters", why)]
+    from qatfix.rules import all_rules
+
+    rule = all_rules().get(code)
+    example = example or (rule.example if rule else "")
     if example:
         sections.append(("Example", example))
+    if rule is not None and rule.instead:
+        sections.append(("Instead", rule.instead))
     sections.append(("Fix safety", safety))
+    if rule is not None and rule.evidence:
+        sections.append(("Evidence", rule.evidence))
     body = "\n\n".join(f"{title}:\n{_wrap(text)}" for title, text in sections)
     sys.stdout.write(f"{code} ({severity})\n\n{body}\n")
     return 0
