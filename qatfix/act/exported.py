@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Optional
 
+from qatfix.act.program import feeds as program_feeds
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model import normalization
@@ -42,6 +43,8 @@ class ExportedModel:
     official: Optional[str] = None
     #: the model config the facts were read from (identified by name), for messages
     config: Optional[str] = None
+    #: feed name -> shape, read from paddle 3's model.json when it is there
+    feeds: Optional[dict[str, list[int]]] = None
 
 
 def _infer_size(preprocess: Any) -> Optional[Size]:
@@ -62,6 +65,12 @@ def from_infer_cfg(model_dir: str, shown: str) -> ExportedModel:
     preprocess = data.get("Preprocess")
     size = _infer_size(preprocess)
     dynamic = data.get("use_dynamic_shape") is True
+    inputs = program_feeds(os.path.join(model_dir, "model.json")) \
+        if "model.json" in files else None
+    image = inputs.get("image") if inputs else None
+    if isinstance(image, list) and len(image) == 4:  # the graph itself says what it takes
+        dynamic = as_size(image[-2:]) is None
+        size = as_size(image[-2:]) or size
     labels = data.get("label_list")
     return ExportedModel(
         source=os.path.join(shown, INFER_CFG),
@@ -70,7 +79,7 @@ def from_infer_cfg(model_dir: str, shown: str) -> ExportedModel:
         normalization=normalization.of_transforms(preprocess),
         num_classes=len(labels) if isinstance(labels, list) and labels else None,
         arch=data.get("arch") if isinstance(data.get("arch"), str) else None,
-        files=files)
+        files=files, feeds=inputs)
 
 
 def paddledetection_root(path: str) -> Optional[str]:

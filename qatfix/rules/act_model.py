@@ -2,7 +2,7 @@
 
 QF960 the model cannot be identified (not checked), QF961 model/params file names that are
 not in `model_dir` (paddle 3 exports `model.json`), QF962 `include_nms: false` without the
-post-processing run_det.py has for it.
+post-processing run_det.py has for it, QF963 `input_list` against the program's feeds.
 """
 from __future__ import annotations
 
@@ -82,6 +82,41 @@ def check_nms(ctx: CheckContext) -> Iterator[Issue]:
         location=ctx.location(("Global", "include_nms")))
 
 
+def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None or run.exported is None or not run.exported.feeds:
+        return
+    given = run.global_config.get("input_list")
+    if isinstance(given, dict):
+        names = [str(v) for v in given.values()]
+    elif isinstance(given, list):
+        names = [str(v) for v in given]
+    else:
+        return  # run_det.py then asks the model for its feeds (get_feed_vars)
+    feeds = list(run.exported.feeds)
+    extra = [n for n in names if n not in feeds]
+    missing = [n for n in feeds if n not in names]
+    if not extra and not missing:
+        return
+    parts = []
+    if extra:
+        parts.append(f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} not an input "
+                     f"of the model (`var {extra[0]} not in this block`)")
+    if missing:
+        parts.append(f"the model's input {', '.join(missing)} is never fed")
+    yield Issue(
+        message=(f"Global.input_list {names} does not match the exported model's inputs "
+                 f"{feeds} (read from {run.global_config.get('model_dir')}/model.json): "
+                 f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
+                 "then reads the feeds from the model)"),
+        location=ctx.location(("Global", "input_list")),
+        fixes=(PlannedFix(f"Set Global.input_list to {feeds}", "safe",
+                          (Change("set", ("Global", "input_list"), feeds,
+                                  path=ctx.config_path),), value=str(feeds),
+                          reason="the feed names of the exported program"),)
+        if isinstance(given, list) else ())
+
+
 RULES = (
     Rule(
         code="QF960", name="act-model-unknown", severity="info",
@@ -123,4 +158,21 @@ RULES = (
         fix_safety="no automatic fix: export with NMS (include_nms: true) or use a PP-YOLOE.",
         evidence="deploy/auto_compression/run_det.py eval_function (develop), run.py (2.6)",
         check=check_nms),
+    Rule(
+        code="QF963", name="act-input-list", severity="error",
+        summary="Global.input_list names other inputs than the exported model's feeds.",
+        explanation=(
+            "run_det.py feeds the reader's fields named by `Global.input_list` to the program; "
+            "without it, it asks the model (get_feed_vars). A name the program has no feed for "
+            "fails with `var scale_factor not in this block`, a feed left out is never given. "
+            "The feeds are read from paddle 3's model.json (`data` operations) without paddle; "
+            "ppdet's export keeps only the inputs the network uses (PicoDet without "
+            "post-processing takes `image` alone)."),
+        example="Global: {input_list: [image, im_shape, scale_factor], model_dir: ./picodet/}",
+        instead="Global: {input_list: [image, scale_factor], model_dir: ./picodet/}",
+        fix_safety="safe: the feed names of the exported program, as get_feed_vars reads them.",
+        evidence=("deploy/auto_compression/run_det.py reader_wrapper / eval_function "
+                  "(input_list); paddleslim/common/dataloader.py get_feed_vars; "
+                  "ppdet/engine/trainer.py _get_infer_cfg_and_input_spec (_prune_input_spec)"),
+        check=check_inputs),
 )
