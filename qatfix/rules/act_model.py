@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from qatfix.act.run import ActRun
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+
+if TYPE_CHECKING:
+    from qatfix.act.run import ActRun
 
 #: what `paddle.jit.save` writes for the program: paddle 3 (PIR) and earlier releases
 PROGRAM_FILES = ("model.json", "model.pdmodel")

@@ -7,25 +7,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
-from qatfix.act.exported import ExportedModel
-from qatfix.act.run import ActRun
-from qatfix.config import Resolved, resolve
-from qatfix.config.kind import kind_of
-from qatfix.errors import QatfixError
 from qatfix.findings import Location
-from qatfix.model import normalization
 from qatfix.model.sizes import Size, eval_input_size
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+
+if TYPE_CHECKING:
+    from qatfix.act.exported import ExportedModel
+    from qatfix.act.run import ActRun
+    from qatfix.config import Resolved
+
+# the ACT modules (`qatfix.act`, `qatfix.model.normalization`) are imported by the checks, after
+# their guard: a ppdet training check never loads them
 
 
 def _size_text(size: Size) -> str:
     return f"{size[0]}x{size[1]}"
 
 
-def _reader_location(reader: Resolved, key: str) -> Location:
+def _reader_location(reader: "Resolved", key: str) -> Location:
     """Where the reader sets `key` (the EvalReader, or eval_height), else its first line."""
     for path in ((key,), ("EvalReader",)):
         origin = reader.origin(path)
@@ -34,45 +36,7 @@ def _reader_location(reader: Resolved, key: str) -> Location:
     return Location(reader.config_path, 1, 1)
 
 
-def fits(reader: Any, model: ExportedModel) -> bool:
-    """Does a reader (plain data) feed this model what it expects (size and normalization)?"""
-    want_size = model.size or model.nominal_size
-    if want_size is not None and eval_input_size(reader) != want_size:
-        return False
-    got = normalization.of_reader(reader.get("EvalReader"))
-    if model.normalization is not None and (got is None or not got.same_as(model.normalization)):
-        return False
-    return True
-
-
-def fitting_readers(run: ActRun, model: ExportedModel) -> list[str]:
-    """Reader configs beside the given one (or in the ACT config's folder) that fit the model,
-    as paths relative to the run folder."""
-    folders = {os.path.dirname(run.act.config_path)}
-    if run.reader is not None:
-        folders.add(os.path.dirname(run.reader.config_path))
-    found = []
-    for folder in sorted(folders):
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        for name in names:
-            path = os.path.join(folder, name)
-            if not name.endswith((".yml", ".yaml")) or kind_of(path) != "other":
-                continue
-            if run.reader is not None and os.path.samefile(path, run.reader.config_path):
-                continue
-            try:
-                data = resolve(path).plain()
-            except QatfixError:
-                continue
-            if isinstance(data.get("EvalReader"), dict) and fits(data, model):
-                found.append(os.path.relpath(path, run.run_dir))
-    return found
-
-
-def reader_fixes(run: ActRun, candidates: list[str]) -> tuple[PlannedFix, ...]:
+def reader_fixes(run: "ActRun", candidates: list[str]) -> tuple[PlannedFix, ...]:
     """`Global.reader_config` set to a fitting reader (run.py reads it); a command-line reader
     (run_det.py --config) has no file to edit: the message gives the command instead."""
     if not run.reader_from_config:
@@ -84,7 +48,7 @@ def reader_fixes(run: ActRun, candidates: list[str]) -> tuple[PlannedFix, ...]:
                  for c in candidates)
 
 
-def _instead(run: ActRun, candidates: list[str]) -> str:
+def _instead(run: "ActRun", candidates: list[str]) -> str:
     if not candidates:
         return ""
     if run.reader_from_config:
@@ -92,14 +56,16 @@ def _instead(run: ActRun, candidates: list[str]) -> str:
     return f"; run instead: {run.command(candidates[0])}"
 
 
-def _model_text(model: ExportedModel) -> str:
+def _model_text(model: "ExportedModel") -> str:
     return model.source
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
-    run: Optional[ActRun] = ctx.act
+    run: Optional["ActRun"] = ctx.act
     if run is None or run.reader is not None:
         return
+    from qatfix.act.readers import fitting_readers
+
     model = run.exported
     fitting = fitting_readers(run, model) if model is not None else []
     hint = (f"; readers beside it that fit {model.official or 'the model'}: "
@@ -114,7 +80,7 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_size(ctx: CheckContext) -> Iterator[Issue]:
-    run: Optional[ActRun] = ctx.act
+    run: Optional["ActRun"] = ctx.act
     if run is None or run.reader is None or run.exported is None:
         return
     model = run.exported
@@ -122,6 +88,8 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
     got = eval_input_size(run.reader.plain())
     if want is None or got is None or got == want:
         return
+    from qatfix.act.readers import fitting_readers
+
     candidates = fitting_readers(run, model)
     if model.size is not None:
         effect = ("the exported network's input is fixed to that size: ACT stops with "
@@ -144,9 +112,12 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
-    run: Optional[ActRun] = ctx.act
+    run: Optional["ActRun"] = ctx.act
     if run is None or run.reader is None or run.exported is None:
         return
+    from qatfix.act.readers import fitting_readers
+    from qatfix.model import normalization
+
     model = run.exported
     want = model.normalization
     got = normalization.of_reader(run.reader.get("EvalReader"))
@@ -165,7 +136,7 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_classes(ctx: CheckContext) -> Iterator[Issue]:
-    run: Optional[ActRun] = ctx.act
+    run: Optional["ActRun"] = ctx.act
     if run is None or run.reader is None or run.exported is None:
         return
     want = run.exported.num_classes

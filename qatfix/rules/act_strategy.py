@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qatfix.act.strategy import RENAMED_KEYS, RENAMED_SECTIONS, strategy_keys
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 
@@ -18,6 +17,8 @@ SCRIPT_KEYS = frozenset({"Global"})
 def check_keys(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.act is None:
         return
+    from qatfix.act.strategy import RENAMED_KEYS, strategy_keys
+
     known = strategy_keys()
     for section, value in ctx.resolved.data.items():
         accepted = known.keys.get(section)
@@ -45,6 +46,8 @@ def check_keys(ctx: CheckContext) -> Iterator[Issue]:
 def check_sections(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.act is None:
         return
+    from qatfix.act.strategy import RENAMED_SECTIONS, strategy_keys
+
     known = strategy_keys()
     data = ctx.resolved.data
     for section in data:
@@ -71,6 +74,8 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
 def check_renamed_keys(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.act is None:
         return
+    from qatfix.act.strategy import RENAMED_KEYS
+
     for section, value in ctx.resolved.data.items():
         if not isinstance(value, dict):
             continue

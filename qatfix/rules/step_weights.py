@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from qatfix.registry.checkpoints import WeightsCheckpoint, weights_checkpoint
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
+
+if TYPE_CHECKING:
+    from qatfix.registry.checkpoints import WeightsCheckpoint
 
 #: the steps that build the model and load `weights` into it
 LOADING_STEPS = {"eval": "tools/eval.py", "export": "tools/export_model.py",
@@ -25,6 +27,9 @@ def checkpoint_of(ctx: CheckContext) -> Optional[WeightsCheckpoint]:
     value = ctx.get("weights")
     if not isinstance(value, str) or not value.strip():
         return None
+    # the boundary of the after-training steps: not imported by a training check
+    from qatfix.registry.checkpoints import weights_checkpoint
+
     return weights_checkpoint(value.strip(), ctx.weights_entry, ctx.run_root, ctx.identity)
 
 
