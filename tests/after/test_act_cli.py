@@ -226,3 +226,15 @@ def test_missing_reader_is_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no_such_reader.yml does not exist" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_folder_scan_checks_readers_through_the_act_configs_naming_them() -> None:
+    run_dir = tree("release-2.6") / ACT
+    code, found = findings("configs/", cwd=run_dir)
+    assert code == 0
+    assert "QF002" not in codes(found)  # every reader is some ACT config's reader_config
+    run_dir = tree("develop") / ACT
+    code, found = findings("configs/", cwd=run_dir)
+    unchecked = [f for f in found if f["code"] == "QF002"]
+    assert unchecked and all("reader config" in f["message"] for f in unchecked)
+    assert not [f for f in found if f["severity"] != "info"]
