@@ -1,8 +1,9 @@
 """What kind of file a YAML file is, for ppdet: a model config, a slim config, or neither.
 
 A model config (or one of its `_BASE_` files) sets `architecture`; a slim config sets `slim` and
-no `architecture`; a PaddleSlim auto-compression (ACT) config has `Global` and a strategy section. The top-level keys are read off the parsed node tree, each file once per run,
-so telling a few hundred files apart costs far less than resolving them.
+no `architecture`; a PaddleSlim auto-compression (ACT) config has `Global` and a strategy
+section. The top-level keys are read off the parsed node tree, each file once per run, so
+telling a few hundred files apart costs far less than resolving them.
 """
 from __future__ import annotations
 
