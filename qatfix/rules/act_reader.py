@@ -86,7 +86,13 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
     model = run.exported
     want = model.size or model.nominal_size
     got = eval_input_size(run.reader.plain())
-    if want is None or got is None or got == want:
+    if want is None or got is None:
+        side = (f"the reader {run.reader_shown} has no EvalReader Resize or eval size"
+                if got is None else f"{model.source} gives no input size")
+        yield Issue(message=f"the input size was not checked: {side}",
+                    location=_reader_location(run.reader, "EvalReader"), severity="info")
+        return
+    if got == want:
         return
     from qatfix.act.readers import fitting_readers
 
@@ -121,7 +127,13 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
     model = run.exported
     want = model.normalization
     got = normalization.of_reader(run.reader.get("EvalReader"))
-    if want is None or got is None or got.same_as(want):
+    if want is None or got is None:
+        side = (f"the reader {run.reader_shown}'s EvalReader cannot be read" if got is None
+                else f"{model.source} does not say how images are normalized")
+        yield Issue(message=f"the normalization was not checked: {side}",
+                    location=_reader_location(run.reader, "EvalReader"), severity="info")
+        return
+    if got.same_as(want):
         return
     candidates = fitting_readers(run, model)
     twice = (" (the exported network normalizes itself: TestReader.fuse_normalize)"
