@@ -21,6 +21,8 @@ from qatfix.rules.context import CheckContext, find_run_root
 from qatfix.edit.plan import realise_fix
 
 DISTILL_MODES = ("Distill", "DistillPrune")
+#: the codes of rules that check PaddleSlim auto-compression (ACT) runs
+ACT_CODES = ("QF95", "QF96", "QF97")
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -31,11 +33,14 @@ def slim_mode(slim_own: Resolved | None) -> str:
 
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
-             dropped_options: Sequence[Sequence[str]] = (), step: str = "train"
-             ) -> list[CheckContext]:
+             dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+             reader: str | None = None) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights. `step` is the
-    ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`)."""
+    ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
+    for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py)."""
+    if step == "act" or (slim is None and not options and _is_act_config(config)):
+        return [_act_context(config, reader, pasted=step == "act", online=online)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -44,6 +49,11 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     mode = slim_mode(slim_own)
     run_root = find_run_root(config)
     dropped = tuple(tuple(g) for g in dropped_options)
+    if mode == "Distill" and slim_own is not None and step != "train":
+        # build_slim_model returns the config unchanged outside training: the -c model alone
+        alone = resolve(config, None, options, root=root, dropped_options=dropped)
+        return [CheckContext(alone, "train", "model", run_root, online, None, slim_own,
+                             step=step)]
     if mode in DISTILL_MODES and slim_own is not None:
         student = resolve(config, None, options, root=root, dropped_options=dropped)
         merged = resolve(config, slim, options, root=root, dropped_options=dropped) \
@@ -64,6 +74,21 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
     return found
+
+
+def _is_act_config(config: str) -> bool:
+    from qatfix.config.kind import kind_of
+
+    return kind_of(config) == "act"
+
+
+def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool
+                 ) -> CheckContext:
+    """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
+    from qatfix.act.run import act_run
+
+    run = act_run(config, reader, pasted)
+    return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
 
 
 def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
@@ -110,7 +135,10 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
 
 
 def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate()) -> list[Finding]:
-    """The findings `rules` make for one config, through the gate."""
+    """The findings `rules` make for one config, through the gate. An ACT run is checked by the
+    ACT rules alone: the ppdet-config rules say nothing true about it."""
+    if ctx.step == "act":
+        rules = [rule for rule in rules if rule.code.startswith(ACT_CODES)]
     found = [to_finding(rule, issue, ctx) for rule in rules for issue in rule.check(ctx)]
     return gate.admit(found, ctx.resolved.documents)
 
@@ -124,14 +152,15 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
           dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
-          gpus: int | None = None) -> list[Finding]:
-    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]`, run on
-    `gpus` GPUs when the command line says so."""
+          gpus: int | None = None, reader: str | None = None) -> list[Finding]:
+    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the
+    step `step` of the run), run on `gpus` GPUs when the command line says so; `reader` is the
+    `--config` of an ACT run_det.py command."""
     gate = Gate.of(select, ignore)
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
-                        dropped_options=dropped_options, step=step):
+                        dropped_options=dropped_options, step=step, reader=reader):
         if gpus is not None:
             ctx = replace(ctx, gpus=gpus)
         findings.extend(run_rules(ctx, rules, gate))

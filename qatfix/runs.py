@@ -136,6 +136,23 @@ def _shown(absolute: str, like: str) -> str:
     return absolute if rel.startswith(os.pardir + os.sep + os.pardir) else rel
 
 
+def _act_readers(files: Sequence[str]) -> set[str]:
+    """The `Global.reader_config` files of the ACT configs among `files` (absolute paths)."""
+    found: set[str] = set()
+    for path in files:
+        if kind_of(path) != "act":
+            continue
+        from qatfix.act.run import act_run
+
+        try:
+            run = act_run(path, None, pasted=False)
+        except QatfixError:
+            continue
+        if run.reader_path:
+            found.add(os.path.normpath(os.path.abspath(run.reader_path)))
+    return found
+
+
 def plan(paths: Iterable[str]) -> Plan:
     """The runs that check every file in `paths` (files, not folders)."""
     files = list(paths)
@@ -144,10 +161,13 @@ def plan(paths: Iterable[str]) -> Plan:
     known: _Pairs | None = None
     runs: dict[Run, None] = {}
     unchecked: list[Finding] = []
+    readers = _act_readers(files)
     for path in files:
         kind = kind_of(path)
-        if kind == "unreadable":
-            runs[Run(path)] = None  # checked alone, so the error surfaces as QF000
+        if kind == "other" and os.path.normpath(os.path.abspath(path)) in readers:
+            continue  # checked as the reader of an ACT run named with it
+        if kind in ("unreadable", "act"):
+            runs[Run(path)] = None  # QF000 for an unreadable one; an ACT config is its own run
             continue
         if known is None:
             known = _Pairs(path)

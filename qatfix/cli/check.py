@@ -49,8 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --apply/--diff: include unsafe fixes")
     # set from a pasted command line (`qatfix python tools/eval.py -c ...`): the ppdet script
     parser.add_argument("--step", default="train",
-                        choices=("train", "eval", "export", "infer", "post_quant"),
+                        choices=("train", "eval", "export", "infer", "post_quant", "act"),
                         help=argparse.SUPPRESS)
+    # set from a pasted ACT command (`qatfix python run_det.py --config R ...`): its reader
+    parser.add_argument("--act-reader", default=None, help=argparse.SUPPRESS)
     # set from a pasted command line: how many GPUs it trains on
     parser.add_argument("--gpus", type=int, default=None, help=argparse.SUPPRESS)
 
@@ -82,7 +84,7 @@ def request_from(args: argparse.Namespace) -> CheckRequest:
         online=args.online, deep=args.deep, offline=args.offline,
         select=split_codes(args.select), ignore=split_codes(args.ignore),
         step=getattr(args, "step", "train"), report_format=getattr(args, "format", "text"),
-        gpus=getattr(args, "gpus", None))
+        gpus=getattr(args, "gpus", None), reader=getattr(args, "act_reader", None))
 
 
 def named_pair(args: argparse.Namespace) -> None:

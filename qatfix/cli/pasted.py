@@ -22,7 +22,14 @@ SCRIPTS = {
     "export_model.py": "export",
     "infer.py": "infer",
     "post_quant.py": "post_quant",
+    # PaddleSlim auto-compression, run from deploy/auto_compression
+    "run_det.py": "act",
+    "run.py": "act",
 }
+
+#: the flags of the ACT scripts: run_det.py (develop) `--config READER --act_config_path ACT`,
+#: run.py (release-2.6) `--config_path ACT` (its reader is the ACT config's Global.reader_config)
+ACT_FLAGS = {"--act_config_path": "-c", "--config_path": "-c", "--config": "--act-reader"}
 
 
 def is_python(token: str) -> bool:
@@ -114,7 +121,8 @@ def translate(argv: list[str]) -> list[str]:
     script = _script_index(argv, start)
     name = os.path.basename(argv[script])
     if name not in SCRIPTS:
-        known = ", ".join(f"tools/{s}" for s in SCRIPTS)
+        known = ", ".join(f"tools/{s}" for s, step in SCRIPTS.items() if step != "act")
+        known += ", deploy/auto_compression/run_det.py and run.py"
         raise UsageError(f"qatfix reads the commands of {known}; {argv[script]} is not one of them")
     own, command = argv[:start], argv[script + 1:]
     gpus = launched_gpus(argv[start:script])
@@ -123,6 +131,8 @@ def translate(argv: list[str]) -> list[str]:
     else:
         out = ["check", *own[1 if own and own[0] == "check" else 0:], "--step", SCRIPTS[name]]
         out += ["--gpus", str(gpus)] if gpus else []
+    if SCRIPTS[name] == "act":
+        return out + _act_arguments(command)
     index = 0
     while index < len(command):
         token = command[index]
@@ -143,4 +153,24 @@ def translate(argv: list[str]) -> list[str]:
             index += 1
         else:
             index += 1  # a flag of the script that does not change the config, or its value
+    return out
+
+
+def _act_arguments(command: list[str]) -> list[str]:
+    """`check` arguments of an ACT script's flags (`--flag value` or `--flag=value`)."""
+    out: list[str] = []
+    index = 0
+    while index < len(command):
+        token = command[index]
+        flag, equals, inline = token.partition("=")
+        if flag in ACT_FLAGS:
+            value = inline if equals else _value(command, index, flag)
+            out += [ACT_FLAGS[flag], value]
+            index += 1 if equals else 2
+        else:
+            index += 1  # --save_dir, --devices: they do not change what is compressed
+    if "-c" not in out:
+        raise UsageError("the pasted ACT command names no ACT config: expected run_det.py "
+                         "--config READER.yml --act_config_path ACT.yaml, or run.py "
+                         "--config_path ACT.yaml")
     return out

@@ -1,8 +1,9 @@
 """What kind of file a YAML file is, for ppdet: a model config, a slim config, or neither.
 
 A model config (or one of its `_BASE_` files) sets `architecture`; a slim config sets `slim` and
-no `architecture`. The top-level keys are read off the parsed node tree, each file once per run,
-so telling a few hundred files apart costs far less than resolving them.
+no `architecture`; a PaddleSlim auto-compression (ACT) config has `Global` and a strategy
+section. The top-level keys are read off the parsed node tree, each file once per run, so
+telling a few hundred files apart costs far less than resolving them.
 """
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ from qatfix.errors import QatfixError
 
 
 def kind_of(path: str) -> str:
-    """`model`, `slim`, `other` (a mapping qatfix does not check) or `unreadable`."""
+    """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`."""
     keys = _chain_keys(os.path.normpath(os.path.abspath(path)), ())
     if keys is None:
         return "unreadable"
     if "slim" in keys and "architecture" not in keys:
         return "slim"
-    return "model" if "architecture" in keys else "other"
+    if "architecture" in keys:
+        return "model"
+    from qatfix.act.config import is_act_config
+
+    return "act" if is_act_config(keys) else "other"
 
 
 @functools.lru_cache(maxsize=4096)

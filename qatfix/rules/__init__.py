@@ -5,7 +5,13 @@ QF002, QF003 from the run, QF6xx from `--deep`): `explain`, SARIF, reviews and `
 this one table. Codes are part of qatfix's interface and never change meaning:
 QF0xx unchecked/inputs, QF1xx weights, QF2xx sizes/normalization, QF3xx quantization settings,
 QF4xx YAML pitfalls, QF5xx QAT output, QF6xx `--deep` load report, QF7xx pruning,
-QF8xx distillation, QF9xx after training.
+QF8xx distillation, QF9xx the steps after training:
+  QF90x `tools/eval.py`, `export_model.py`, `infer.py`, `post_quant.py`: the checkpoint they load
+        (`weights`) against the slim config given with it, and what export bakes in;
+  QF95x an ACT run's reader config against the exported model (size, normalization, classes);
+  QF96x the exported model an ACT config names (identity, file names, NMS);
+  QF97x an ACT config's strategy sections and keys as PaddleSlim reads them.
+Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`).
 """
 from __future__ import annotations
 
@@ -35,6 +41,12 @@ RULE_MODULES = (
     "qatfix.rules.distillation",
     "qatfix.rules.qat_recipe",
     "qatfix.rules.dead_keys",
+    "qatfix.rules.step_weights",
+    "qatfix.rules.step_slim",
+    "qatfix.rules.export_input",
+    "qatfix.rules.act_reader",
+    "qatfix.rules.act_model",
+    "qatfix.rules.act_strategy",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

@@ -54,6 +54,8 @@ class CheckContext:
     trained_with: Resolved | None = None
     #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
     gpus: int | None = None
+    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.act.run.ActRun`
+    act: Any = None
 
     @property
     def config_path(self) -> str:

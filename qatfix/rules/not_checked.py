@@ -35,11 +35,12 @@ UNREADABLE = Rule(
 
 NOT_UNDERSTOOD = Rule(
     code="QF002", name="not-a-paddledetection-config", severity="info", needs="run",
-    summary="A file that is not a PaddleDetection model or slim config was not checked.",
+    summary="A file that is not a PaddleDetection model, slim or ACT config was not checked.",
     explanation=(
         "qatfix checks PaddleDetection configs: a model config (it or its `_BASE_` files set "
-        "`architecture`) or a slim config (`slim: QAT`, ...). A PaddleOCR, PaddleClas or "
-        "PaddleSeg config, a PaddleSlim auto-compression (ACT) config, a base that no checked "
+        "`architecture`), a slim config (`slim: QAT`, ...) or a PaddleSlim auto-compression "
+        "(ACT) config (`Global` and a strategy section). A PaddleOCR, PaddleClas or "
+        "PaddleSeg config, a base that no checked "
         "config includes, or any other YAML file is named in the report as not checked, and "
         "the summary then never says \"all clear\". The exit code comes from the files that "
         "were checked (infos never fail, unless `--fail-on info`); when no named file could "

@@ -104,7 +104,7 @@ def collect(request: CheckRequest) -> Collected:
             found = check(config, slim, request.options, online=request.online,
                           select=request.select, ignore=request.ignore,
                           dropped_options=request.dropped_options, step=request.step,
-                          gpus=request.gpus)
+                          gpus=request.gpus, reader=request.reader)
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()

@@ -34,6 +34,8 @@ class CheckRequest:
     report_format: str = "text"
     #: how many GPUs the pasted command trains on (None: the command does not say)
     gpus: int | None = None
+    #: the reader config (`--config`) of a pasted ACT `run_det.py` command
+    reader: str | None = None
 
     @property
     def explicit(self) -> bool:

@@ -1,0 +1,103 @@
+"""One ACT run: the ACT config, its reader config, the exported model, and where paths start.
+
+The scripts run from `deploy/auto_compression` and open every path relative to it: the reader
+(`--config` on develop's run_det.py, `Global.reader_config` for release-2.6's run.py) and
+`Global.model_dir`. A pasted command runs from the current folder; an ACT config given alone is
+taken to run from the folder above its `configs/` folder, as the READMEs do.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any, Optional
+
+from qatfix.act.exported import ExportedModel, from_infer_cfg, from_registry
+from qatfix.config import Resolved, resolve
+from qatfix.errors import ConfigError
+
+
+class ActRun:
+    """What the ACT rules look at, computed once per run."""
+
+    def __init__(self, act: Resolved, reader_arg: Optional[str], run_dir: str,
+                 pasted: bool) -> None:
+        self.act = act
+        #: the reader given as `--config` (run_det.py), or None
+        self.reader_arg = reader_arg
+        self.run_dir = run_dir
+        #: the run comes from a pasted command line (`python run_det.py ...`)
+        self.pasted = pasted
+        self.reader: Optional[Resolved] = None
+        path = self.reader_path
+        if path is not None:
+            if not os.path.isfile(path):
+                where = "--config" if reader_arg else "Global.reader_config"
+                raise ConfigError(f"the reader config ({where}) {self.reader_shown} does not exist "
+                                  f"(relative to {run_dir}); the ACT script stops there",
+                                  path=act.config_path)
+            self.reader = resolve(path)
+
+    @property
+    def global_config(self) -> dict[str, Any]:
+        value = self.act.get("Global")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def reader_shown(self) -> Optional[str]:
+        """The reader as the command or the config spells it."""
+        if self.reader_arg:
+            return self.reader_arg
+        value = self.act.get(("Global", "reader_config"))
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def reader_from_config(self) -> bool:
+        """The reader is `Global.reader_config` (run.py), not `--config` (run_det.py)."""
+        return not self.reader_arg and self.reader_shown is not None
+
+    @property
+    def reader_path(self) -> Optional[str]:
+        shown = self.reader_shown
+        return self.path(shown) if shown else None
+
+    def path(self, value: str) -> str:
+        value = os.path.expanduser(value)
+        return value if os.path.isabs(value) else os.path.normpath(os.path.join(self.run_dir,
+                                                                                value))
+
+    @property
+    def model_dir(self) -> Optional[str]:
+        value = self.global_config.get("model_dir")
+        return self.path(value.strip()) if isinstance(value, str) and value.strip() else None
+
+    @functools.cached_property
+    def exported(self) -> Optional[ExportedModel]:
+        """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name."""
+        model_dir = self.model_dir
+        if model_dir is None:
+            return None
+        shown = str(self.global_config.get("model_dir")).strip()
+        if os.path.isfile(os.path.join(model_dir, "infer_cfg.yml")):
+            return from_infer_cfg(model_dir, shown)
+        from qatfix.registry import load_registry
+
+        found = from_registry(model_dir, self.act.config_path, load_registry())
+        if found is not None and os.path.isdir(model_dir):
+            from dataclasses import replace
+
+            found = replace(found, files=tuple(sorted(os.listdir(model_dir))))
+        return found
+
+    def command(self, reader: str) -> str:
+        """The run_det.py command with another reader (paths as the user wrote them)."""
+        act = os.path.relpath(self.act.config_path, self.run_dir)
+        return f"python run_det.py --config {reader} --act_config_path {act}"
+
+
+def act_run(config: str, reader: Optional[str], pasted: bool) -> ActRun:
+    """The ACT run of `config` (with the `--config` reader of run_det.py, if given)."""
+    from qatfix.rules.context import find_run_root
+
+    act = resolve(config)
+    run_dir = os.getcwd() if pasted else find_run_root(config)
+    return ActRun(act, reader, run_dir, pasted)

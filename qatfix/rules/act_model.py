@@ -1,0 +1,180 @@
+"""QF960-QF962: the exported model an ACT config names.
+
+QF960 the model cannot be identified (not checked), QF961 model/params file names that are
+not in `model_dir` (paddle 3 exports `model.json`), QF962 `include_nms: false` without the
+post-processing run_det.py has for it, QF963 `input_list` against the program's feeds.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Optional
+
+from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.context import CheckContext
+
+if TYPE_CHECKING:
+    from qatfix.act.run import ActRun
+
+#: what `paddle.jit.save` writes for the program: paddle 3 (PIR) and earlier releases
+PROGRAM_FILES = ("model.json", "model.pdmodel")
+
+
+def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None or run.exported is not None:
+        return
+    shown = run.global_config.get("model_dir")
+    if not isinstance(shown, str) or not shown.strip():
+        yield Issue(message="Global.model_dir is not set: the ACT script has no model to "
+                            "compress (KeyError 'model_dir')",
+                    location=ctx.location(("Global",)), severity="error")
+        return
+    where = ("does not exist" if not os.path.isdir(run.model_dir or "") else
+             "has no infer_cfg.yml")
+    yield Issue(
+        message=(f"the model was not checked: model_dir {shown.strip()} {where} (relative to "
+                 f"{run.run_dir}) and its folder name is no official model; input size, "
+                 "normalization and classes of the reader are unchecked"),
+        location=ctx.location(("Global", "model_dir")))
+
+
+def check_files(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None or run.exported is None or run.exported.files is None:
+        return
+    files = set(run.exported.files)
+    for key in ("model_filename", "params_filename"):
+        name = run.global_config.get(key)
+        if not isinstance(name, str) or not name or name in files:
+            continue
+        fixes: tuple[PlannedFix, ...] = ()
+        other = ""
+        if key == "model_filename":
+            present = [f for f in PROGRAM_FILES if f in files]
+            if present:
+                other = f"; the folder holds {present[0]}"
+                if present[0] == "model.json":
+                    other += " (paddle 3 writes the program as model.json)"
+                fixes = (PlannedFix(f"Set Global.model_filename to {present[0]}", "safe",
+                                    (Change("set", ("Global", key), present[0],
+                                            path=ctx.config_path),), value=present[0],
+                                    reason="the file exists in model_dir"),)
+        yield Issue(
+            message=(f"Global.{key} is {name}, which is not in model_dir "
+                     f"{run.global_config.get('model_dir')}: loading the inference model "
+                     f"fails{other}"),
+            location=ctx.location(("Global", key)), fixes=fixes)
+
+
+def check_nms(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None:
+        return
+    glob = run.global_config
+    if glob.get("include_nms") is not False or not glob.get("Evaluation"):
+        return
+    arch = glob.get("arch")
+    if arch == "PPYOLOE":
+        return
+    yield Issue(
+        message=(f"Global.include_nms is false and Global.arch is {arch!r}: the evaluation of "
+                 "run_det.py post-processes only arch PPYOLOE (its assert on a string never "
+                 "fails), so the first evaluation stops with UnboundLocalError 'postprocess'"),
+        location=ctx.location(("Global", "include_nms")))
+
+
+def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    if run is None or run.exported is None or not run.exported.feeds:
+        return
+    given = run.global_config.get("input_list")
+    if isinstance(given, dict):
+        names = [str(v) for v in given.values()]
+    elif isinstance(given, list):
+        names = [str(v) for v in given]
+    else:
+        return  # run_det.py then asks the model for its feeds (get_feed_vars)
+    feeds = list(run.exported.feeds)
+    extra = [n for n in names if n not in feeds]
+    missing = [n for n in feeds if n not in names]
+    if not extra and not missing:
+        return
+    parts = []
+    if extra:
+        parts.append(f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} not an input "
+                     f"of the model (`var {extra[0]} not in this block`)")
+    if missing:
+        parts.append(f"the model's input {', '.join(missing)} is never fed")
+    yield Issue(
+        message=(f"Global.input_list {names} does not match the exported model's inputs "
+                 f"{feeds} (read from {run.global_config.get('model_dir')}/model.json): "
+                 f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
+                 "then reads the feeds from the model)"),
+        location=ctx.location(("Global", "input_list")),
+        fixes=(PlannedFix(f"Set Global.input_list to {feeds}", "safe",
+                          (Change("set", ("Global", "input_list"), feeds,
+                                  path=ctx.config_path),), value=str(feeds),
+                          reason="the feed names of the exported program"),)
+        if isinstance(given, list) else ())
+
+
+RULES = (
+    Rule(
+        code="QF960", name="act-model-unknown", severity="info",
+        summary="The exported model of an ACT config could not be identified (not checked).",
+        explanation=(
+            "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "
+            "exists, else the official model the folder is named after. When neither is there, "
+            "input size, normalization and classes are not checked, and the report says so."),
+        example="Global: {model_dir: ./my_export/, model_filename: model.pdmodel}",
+        instead="export the model first (tools/export_model.py), or name its folder as the zoo",
+        fix_safety="no fix.",
+        evidence="ppdet/engine/export_utils.py _dump_infer_config writes infer_cfg.yml",
+        check=check_unknown),
+    Rule(
+        code="QF961", name="act-model-files", severity="error",
+        summary="Global.model_filename or params_filename is not in model_dir.",
+        explanation=(
+            "ACT loads `model_dir/model_filename` and `params_filename` "
+            "(paddle.static.load_inference_model). paddle 3 writes the program as "
+            "`model.json` (PIR), earlier releases as `model.pdmodel`; the shipped configs say "
+            "model.pdmodel."),
+        example="Global: {model_dir: ./picodet/, model_filename: model.pdmodel}  # holds model.json",
+        instead="Global: {model_dir: ./picodet/, model_filename: model.json}",
+        fix_safety="safe: the name of the program file that is in model_dir.",
+        evidence=("paddleslim/auto_compression/compressor.py AutoCompression.__init__ "
+                  "(model_filename, params_filename); paddle.jit.save in "
+                  "ppdet/engine/trainer.py export()"),
+        check=check_files),
+    Rule(
+        code="QF962", name="act-nms-arch", severity="error",
+        summary="include_nms: false without arch PPYOLOE stops run_det.py's evaluation.",
+        explanation=(
+            "With `include_nms: false` the evaluation post-processes the raw outputs, and "
+            "run_det.py / run.py do that only for `arch: PPYOLOE`; for any other arch the "
+            "`assert \"Not support ...\"` passes (a non-empty string) and `postprocess` is never "
+            "set."),
+        example="Global: {include_nms: false, Evaluation: true, arch: YOLO}",
+        instead="Global: {include_nms: false, Evaluation: true, arch: PPYOLOE}",
+        fix_safety="no automatic fix: export with NMS (include_nms: true) or use a PP-YOLOE.",
+        evidence="deploy/auto_compression/run_det.py eval_function (develop), run.py (2.6)",
+        check=check_nms),
+    Rule(
+        code="QF963", name="act-input-list", severity="error",
+        summary="Global.input_list names other inputs than the exported model's feeds.",
+        explanation=(
+            "run_det.py feeds the reader's fields named by `Global.input_list` to the program; "
+            "without it, it asks the model (get_feed_vars). A name the program has no feed for "
+            "fails with `var scale_factor not in this block`, a feed left out is never given. "
+            "The feeds are read from paddle 3's model.json (`data` operations) without paddle; "
+            "ppdet's export keeps only the inputs the network uses (PicoDet without "
+            "post-processing takes `image` alone)."),
+        example="Global: {input_list: [image, im_shape, scale_factor], model_dir: ./picodet/}",
+        instead="Global: {input_list: [image, scale_factor], model_dir: ./picodet/}",
+        fix_safety="safe: the feed names of the exported program, as get_feed_vars reads them.",
+        evidence=("deploy/auto_compression/run_det.py reader_wrapper / eval_function "
+                  "(input_list); paddleslim/common/dataloader.py get_feed_vars; "
+                  "ppdet/engine/trainer.py _get_infer_cfg_and_input_spec (_prune_input_spec)"),
+        check=check_inputs),
+)

@@ -1,0 +1,28 @@
+"""Run qatfix as a user does: a fresh `python -m qatfix` process, in a chosen folder."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import REPO
+
+
+def qatfix(*args: str, cwd: Path | str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "qatfix", *args], cwd=str(cwd), env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def findings(*args: str, cwd: Path | str) -> tuple[int, list[dict[str, Any]]]:
+    """Exit code and the JSON findings of one run."""
+    done = qatfix("--format", "json", *args, cwd=cwd)
+    assert done.stdout, done.stderr
+    return done.returncode, json.loads(done.stdout)["findings"]
+
+
+def codes(found: list[dict[str, Any]]) -> list[str]:
+    return sorted(f["code"] for f in found)

@@ -1,0 +1,38 @@
+"""Real checkpoints for the after-training tests, written with paddle, ppdet and PaddleSlim.
+
+    python make_checkpoints.py ROOT OUT   # ROOT: a PaddleDetection tree (release-2.6)
+
+OUT gets `float.pdparams` (PicoDet-S-320 LCNet as ppdet builds it), `qat.pdparams` (the same
+model after ppdet's QAT slim, i.e. paddleslim's quantization wrappers) and `pruned.pdparams`
+(PP-YOLO MobileNetV3 after ppdet's FPGM Pruner, when PaddleSlim's pruner runs on the installed
+paddle: PaddleSlim 2.6.0's FLOPs counter fails on paddle 3). Nothing of qatfix is imported.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def main(root: str, out: str) -> None:
+    sys.path.insert(0, root)
+    import paddle
+    from ppdet.core.workspace import create, load_config
+
+    cfg = load_config(f"{root}/configs/picodet/picodet_s_320_coco_lcnet.yml")
+    paddle.save(create(cfg.architecture).state_dict(), f"{out}/float.pdparams")
+    load_config(f"{root}/configs/slim/quant/picodet_s_416_lcnet_quant.yml")
+    qat = create(cfg.slim)(create(cfg.architecture))
+    paddle.save(qat.state_dict(), f"{out}/qat.pdparams")
+
+    cfg = load_config(f"{root}/configs/ppyolo/ppyolo_mbv3_large_coco.yml")
+    load_config(f"{root}/configs/slim/prune/ppyolo_mbv3_large_prune_fpgm.yml")
+    try:
+        pruned = create(cfg.slim)(create(cfg.architecture))
+    except Exception as exc:  # PaddleSlim's dygraph pruner on a paddle it does not support
+        print(f"pruned.pdparams not written: {type(exc).__name__}: {exc}")
+    else:
+        paddle.save(pruned.state_dict(), f"{out}/pruned.pdparams")
+    print("written", out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
