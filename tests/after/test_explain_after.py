@@ -27,6 +27,6 @@ def test_every_doc_field_is_filled_and_names_its_source(code: str) -> None:
 def test_explain_in_a_fresh_process(code: str) -> None:
     done = qatfix("explain", code, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    for section in ("What it checks:", "Why it matters:", "Example:", "Instead:",
+    for section in ("What it checks:", "Why it matters:", "Example:", "Use instead:",
                     "Fix safety:", "Evidence:"):
         assert section in done.stdout, (code, section)
