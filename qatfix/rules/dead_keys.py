@@ -99,8 +99,21 @@ RULES = (Rule(
         "(the loop breaks after batch number 10), and the activation ranges rest on far fewer "
         "images than intended. The official PTQ configs write 10, the default, so they are "
         "not affected."),
-    example="weights: model.pdparams\nslim: PTQ\nPTQ:\n  ptq_config: {}\n  quant_batch_num: 64",
-    instead="weights: model.pdparams\nslim: PTQ\nquant_batch_num: 64\nPTQ:\n  ptq_config: {}",
+    example=(
+        'qatfix -c configs/yolov3/yolov3_darknet53_270e_coco.yml --slim_config '
+        'configs/example/yolov3_darknet53_ptq.yml\n'
+        '# configs/example/yolov3_darknet53_ptq.yml\n'
+        'weights: https://paddledet.bj.bcebos.com/models/yolov3_darknet53_270e_coco.pdparams\n'
+        'slim: PTQ\n'
+        'PTQ:\n'
+        '  ptq_config: {activation_quantizer: HistQuantizer, upsample_bins: 127, '
+        'hist_percent: 0.999}\n'
+        '  quant_batch_num: 64\n'
+        '  fuse: True\n'
+    ),
+    instead=("quant_batch_num: 64   # at the top level of the slim config\nPTQ:\n"
+             "  ptq_config: {activation_quantizer: HistQuantizer, upsample_bins: 127, "
+             "hist_percent: 0.999}\n  fuse: True"),
     fix_safety=("safe: the fix sets the top-level `quant_batch_num` in the slim config to the "
                 "number written under PTQ; nothing else reads either key."),
     evidence=("ppdet/slim/quant.py: PTQ.__init__ (`self.quant_batch_num = quant_batch_num`, "
@@ -116,8 +129,21 @@ RULES = (Rule(
             "the release does not know is kept and never read. `onnx_format` came in PaddleSlim "
             "2.4.0 (default False; 2.6.0 makes it True): with PaddleSlim 2.3 the quantized model "
             "is exported in the old format whatever the config says."),
-        example=("QAT:\n  quant_config: {weight_quantize_type: channel_wise_abs_max, "
-                 "onnx_format: true}\n  print_model: false   # with paddleslim 2.3.0 installed"),
+        example=(
+            'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+            'configs/example/picodet_onnx_qat.yml\n'
+            '# configs/example/picodet_onnx_qat.yml\n'
+            '# reported when the installed PaddleSlim is older than 2.4.0 (2.3.0, say)\n'
+            'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+            'coco_lcnet.pdparams\n'
+            'slim: QAT\n'
+            'QAT:\n'
+            '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+            'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+            'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+            '0.9, quantizable_layer_type: [Conv2D, Linear], onnx_format: true}\n'
+            '  print_model: False\n'
+        ),
         instead=("pip install 'paddleslim>=2.4'   # or drop the key and export with the format "
                  "the installed release writes"),
         fix_safety="no automatic fix: the remedy is another PaddleSlim, not an edit.",

@@ -210,8 +210,19 @@ RULES = (
             "word. PaddleSlim prunes `min(n - 1, round(n * ratio))` filters of a layer of n: a "
             "ratio of 1 or more keeps a single filter, and a negative one slices from the end and "
             "removes almost all of them. A name given twice keeps only its later ratio."),
-        example=("Pruner:\n  criterion: l1\n  pruned_params: ['conv2d_27.w_0', 'conv2d_28.w_0']\n"
-                 "  pruned_ratios: [0.3]"),
+        example=(
+            'qatfix -c configs/yolov3/yolov3_mobilenet_v1_270e_voc.yml --slim_config '
+            'configs/example/yolov3_prune.yml\n'
+            '# configs/example/yolov3_prune.yml\n'
+            'pretrain_weights: https://paddledet.bj.bcebos.com/models/'
+            'yolov3_mobilenet_v1_270e_voc.pdparams\n'
+            'slim: Pruner\n'
+            'Pruner:\n'
+            '  criterion: l1\n'
+            "  pruned_params: ['conv2d_27.w_0', 'conv2d_28.w_0']\n"
+            '  pruned_ratios: [0.3]\n'
+            '  print_params: False\n'
+        ),
         instead=("Pruner:\n  criterion: l1_norm\n  pruned_params: ['conv2d_27.w_0', "
                  "'conv2d_28.w_0']\n  pruned_ratios: [0.3, 0.3]"),
         fix_safety=("unsafe, and only for a misspelt criterion (`l1`, `L1Norm`, `FPGM`): the "

@@ -166,9 +166,22 @@ RULES = (
             "far below the float model until the rate is lowered about 10x. A slim config that "
             "sets no schedule at all re-runs the whole float recipe (as the official "
             "YOLOv3-MobileNetV1 and SSD QAT configs do): reported as info."),
-        example=("# QAT.yml\npretrain_weights: https://paddledet.bj.bcebos.com/models/"
-                 "ppyoloe_crn_l_300e_coco.pdparams\nslim: QAT\nepoch: 30  # and no LearningRate\n"
-                 "QAT: {quant_config: {...}, print_model: false}"),
+        example=(
+            'qatfix -c configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml --slim_config '
+            'configs/example/ppyoloe_l_qat.yml\n'
+            '# configs/example/ppyoloe_l_qat.yml\n'
+            'pretrain_weights: https://paddledet.bj.bcebos.com/models/'
+            'ppyoloe_crn_l_300e_coco.pdparams\n'
+            'slim: QAT\n'
+            'QAT:\n'
+            '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
+            'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
+            'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
+            '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
+            '  print_model: False\n'
+            "epoch: 30   # and no LearningRate: the float recipe's base_lr 0.01 stays\n"
+            'snapshot_epoch: 5\n'
+        ),
         instead="epoch: 30\nLearningRate:\n  base_lr: 0.001  # 1/10 of the float recipe's 0.01",
         fix_safety="no automatic fix: the right fraction depends on the model and batch size.",
         evidence=("configs/slim/quant/*.yml of both trees: base_lr against each model config's "

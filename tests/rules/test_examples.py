@@ -62,10 +62,31 @@ def short_keys_weights(root: Path) -> None:
 PREPARE = {"QF602": short_keys_weights}
 
 
+def paddleslim_knows_every_key() -> str | None:
+    """Why QF306's example cannot report here: the installed PaddleSlim (or none) knows every
+    key the rule tracks. None when it can; the example is not run against a faked version."""
+    from qatfix.rules.dead_keys import QUANT_CONFIG_KEY_SINCE, ignored_keys, installed_paddleslim
+
+    version = installed_paddleslim()
+    if version is None:
+        return "QF306 needs PaddleSlim installed; it is not"
+    if not ignored_keys(QUANT_CONFIG_KEY_SINCE, version):
+        return (f"QF306 reports keys older PaddleSlim releases ignore; the installed PaddleSlim "
+                f"{version} knows every one ({', '.join(QUANT_CONFIG_KEY_SINCE)})")
+    return None
+
+
+#: why an example cannot report with what is installed here (None when it can)
+UNRUNNABLE_HERE = {"QF306": paddleslim_knows_every_key}
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_example_reports_its_code(code: str, tmp_path: Path) -> None:
     rule = RULES[code]
+    reason = UNRUNNABLE_HERE[code]() if code in UNRUNNABLE_HERE else None
+    if reason:
+        pytest.skip(reason)
     command, files = example_parts(rule.example)
     argv = shlex.split(command)[1:]
     if "--deep" in argv:
@@ -78,7 +99,8 @@ def test_every_example_reports_its_code(code: str, tmp_path: Path) -> None:
     if code in PREPARE:
         PREPARE[code](root)
     env = {**os.environ, "QATFIX_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    done = subprocess.run([sys.executable, "-m", "qatfix", *argv, "--format", "json"], cwd=root,
+    # `--format json` first: a pasted training command takes every argument after it
+    done = subprocess.run([sys.executable, "-m", "qatfix", "--format", "json", *argv], cwd=root,
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode in (0, 1, 2), done.stderr
     findings = json.loads(done.stdout)["findings"]
