@@ -7,8 +7,8 @@ from qatfix.rules.base import Rule, made_elsewhere
 #: a pruning slim config naming one real filter, one name the model lacks and one batch-norm
 #: parameter, on the network the official YOLOv3 list was written for
 _EXAMPLE = """\
-qatfix -c configs/yolov3/yolov3_mobilenet_v1_270e_voc.yml --slim_config configs/slim/prune/mixed_prune.yml --deep --offline
-# configs/slim/prune/mixed_prune.yml
+qatfix -c configs/yolov3/yolov3_mobilenet_v1_270e_voc.yml --slim_config configs/example/mixed_prune.yml --deep --offline
+# configs/example/mixed_prune.yml
 pretrain_weights: https://paddledet.bj.bcebos.com/models/yolov3_mobilenet_v1_270e_voc.pdparams
 slim: Pruner
 Pruner:
