@@ -127,7 +127,21 @@ RULES = (
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "
             "exists, else the official model the folder is named after. When neither is there, "
             "input size, normalization and classes are not checked, and the report says so."),
-        example="Global: {model_dir: ./my_export/, model_filename: model.pdmodel}",
+        example=("qatfix python deploy/auto_compression/run_det.py --config "
+                 "deploy/auto_compression/configs/picodet_320_reader.yml --act_config_path "
+                 "deploy/auto_compression/configs/my_picodet_qat_dis.yaml\n"
+                 "# deploy/auto_compression/configs/my_picodet_qat_dis.yaml\n"
+                 "Global:\n"
+                 "  include_nms: True\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: ./my_export/\n"
+                 "  model_filename: model.pdmodel\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation: {alpha: 1.0, loss: l2}\n"
+                 "QuantAware: {use_pact: true, onnx_format: true, weight_bits: 8, activation_bits: 8, "
+                 "quantize_op_types: [conv2d]}\n"
+                 "TrainConfig: {train_iter: 16000, eval_iter: 1000, optimizer_builder: {optimizer: "
+                 "{type: SGD}, weight_decay: 4.0e-05}}\n"),
         instead="export the model first (tools/export_model.py), or name its folder as the zoo",
         fix_safety="no fix.",
         evidence="ppdet/engine/export_utils.py _dump_infer_config writes infer_cfg.yml",
@@ -140,8 +154,13 @@ RULES = (
             "(paddle.static.load_inference_model). paddle 3 writes the program as "
             "`model.json` (PIR), earlier releases as `model.pdmodel`; the shipped configs say "
             "model.pdmodel."),
-        example="Global: {model_dir: ./picodet/, model_filename: model.pdmodel}  # holds model.json",
-        instead="Global: {model_dir: ./picodet/, model_filename: model.json}",
+        example=("qatfix deploy/auto_compression/configs/picodet_s_320_lcnet_qat_dis.yaml\n"
+                 "# deploy/auto_compression/models/picodet_s_320_coco_lcnet/model.json\n"
+                 '{"base_code": {"magic": "pir", "trainable": true, "version": 1}, "program": '
+                 '{"regions": [{"#": "region_0", "blocks": [{"#": "block_0", "args": [], "ops": '
+                 '[{"#": "1.data", "A": [{"AT": {"#": "0.a_str", "D": "image"}, "N": "name"}, {"AT": '
+                 '{"#": "1.a_intarray", "D": [-1, 3, 320, 320]}, "N": "shape"}]}]}]}]}}\n'),
+        instead=("Global: {model_dir: ./models/picodet_s_320_coco_lcnet/, model_filename: model.json}"),
         fix_safety="safe: the name of the program file that is in model_dir.",
         evidence=("paddleslim/auto_compression/compressor.py AutoCompression.__init__ "
                   "(model_filename, params_filename); paddle.jit.save in "
@@ -155,7 +174,27 @@ RULES = (
             "run_det.py / run.py do that only for `arch: PPYOLOE`; for any other arch the "
             "`assert \"Not support ...\"` passes (a non-empty string) and `postprocess` is never "
             "set."),
-        example="Global: {include_nms: false, Evaluation: true, arch: YOLO}",
+        example=("qatfix deploy/auto_compression/configs/visdrone_qat_without_nms.yml\n"
+                 "# deploy/auto_compression/configs/visdrone_qat_without_nms.yml\n"
+                 "Global:\n"
+                 "  reader_config: configs/ppyoloe_crn_l_80e_sliced_visdrone_640_025_reader.yml\n"
+                 "  input_list: ['image', 'scale_factor']\n"
+                 "  arch: YOLO\n"
+                 "  include_nms: False\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: ../../output_inference/ppyoloe_crn_l_80e_sliced_visdrone_640_025\n"
+                 "  model_filename: model.pdmodel\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation: {alpha: 1.0, loss: soft_label}\n"
+                 "QuantAware: {onnx_format: True, use_pact: False, activation_quantize_type: "
+                 "'moving_average_abs_max', quantize_op_types: [conv2d, depthwise_conv2d]}\n"
+                 "TrainConfig:\n"
+                 "  train_iter: 5000\n"
+                 "  eval_iter: 1000\n"
+                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
+                 "  optimizer_builder:\n"
+                 "    optimizer: {type: SGD}\n"
+                 "    weight_decay: 4.0e-05\n"),
         instead="Global: {include_nms: false, Evaluation: true, arch: PPYOLOE}",
         fix_safety="no automatic fix: export with NMS (include_nms: true) or use a PP-YOLOE.",
         evidence="deploy/auto_compression/run_det.py eval_function (develop), run.py (2.6)",
@@ -170,8 +209,56 @@ RULES = (
             "The feeds are read from paddle 3's model.json (`data` operations) without paddle; "
             "ppdet's export keeps only the inputs the network uses (PicoDet without "
             "post-processing takes `image` alone)."),
-        example="Global: {input_list: [image, im_shape, scale_factor], model_dir: ./picodet/}",
-        instead="Global: {input_list: [image, scale_factor], model_dir: ./picodet/}",
+        example=("qatfix python deploy/auto_compression/run_det.py --config "
+                 "deploy/auto_compression/configs/picodet_416_reader.yml --act_config_path "
+                 "deploy/auto_compression/configs/picodet_s_416_npu_qat_dis.yaml\n"
+                 "# deploy/auto_compression/configs/picodet_s_416_npu_qat_dis.yaml\n"
+                 "Global:\n"
+                 "  input_list: [image, im_shape, scale_factor]\n"
+                 "  include_nms: True\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: deploy/auto_compression/picodet_s_416_coco_npu/\n"
+                 "  model_filename: model.json\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation: {alpha: 1.0, loss: l2}\n"
+                 "QuantAware: {use_pact: true, onnx_format: true, weight_bits: 8, activation_bits: 8, "
+                 "quantize_op_types: [conv2d]}\n"
+                 "TrainConfig:\n"
+                 "  train_iter: 5000\n"
+                 "  eval_iter: 1000\n"
+                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
+                 "  optimizer_builder:\n"
+                 "    optimizer: {type: SGD}\n"
+                 "    weight_decay: 4.0e-05\n"
+                 "# deploy/auto_compression/picodet_s_416_coco_npu/infer_cfg.yml\n"
+                 "mode: paddle\n"
+                 "draw_threshold: 0.5\n"
+                 "metric: COCO\n"
+                 "use_dynamic_shape: false\n"
+                 "arch: PicoDet\n"
+                 "min_subgraph_size: 3\n"
+                 "Preprocess:\n"
+                 "- {type: Resize, interp: 2, keep_ratio: false, target_size: [416, 416]}\n"
+                 "- {type: NormalizeImage, is_scale: true, mean: [0, 0, 0], std: [1, 1, 1]}\n"
+                 "- {type: Permute}\n"
+                 "label_list: [person, bicycle, car, motorcycle, airplane, bus, train, truck, boat, "
+                 "traffic light, fire hydrant, stop sign, parking meter, bench, bird, cat, dog, "
+                 "horse, sheep, cow, elephant, bear, zebra, giraffe, backpack, umbrella, handbag, "
+                 "tie, suitcase, frisbee, skis, snowboard, sports ball, kite, baseball bat, baseball "
+                 "glove, skateboard, surfboard, tennis racket, bottle, wine glass, cup, fork, knife, "
+                 "spoon, bowl, banana, apple, sandwich, orange, broccoli, carrot, hot dog, pizza, "
+                 "donut, cake, chair, couch, potted plant, bed, dining table, toilet, tv, laptop, "
+                 "mouse, remote, keyboard, cell phone, microwave, oven, toaster, sink, refrigerator, "
+                 "book, clock, vase, scissors, teddy bear, hair drier, toothbrush]\n"
+                 "# deploy/auto_compression/picodet_s_416_coco_npu/model.json\n"
+                 '{"base_code": {"magic": "pir", "trainable": true, "version": 1}, "program": '
+                 '{"regions": [{"#": "region_0", "blocks": [{"#": "block_0", "args": [], "ops": '
+                 '[{"#": "1.data", "A": [{"AT": {"#": "0.a_str", "D": "image"}, "N": "name"}, {"AT": '
+                 '{"#": "1.a_intarray", "D": [-1, 3, 416, 416]}, "N": "shape"}]}, {"#": "1.data", '
+                 '"A": [{"AT": {"#": "0.a_str", "D": "scale_factor"}, "N": "name"}, {"AT": {"#": '
+                 '"1.a_intarray", "D": [-1, 2]}, "N": "shape"}]}]}]}]}}\n'),
+        instead=("Global: {input_list: [image, scale_factor], model_dir: "
+                 "deploy/auto_compression/picodet_s_416_coco_npu/}"),
         fix_safety="safe: the feed names of the exported program, as get_feed_vars reads them.",
         evidence=("deploy/auto_compression/run_det.py reader_wrapper / eval_function "
                   "(input_list); paddleslim/common/dataloader.py get_feed_vars; "

@@ -194,10 +194,12 @@ RULES = (
             "ACT reader that resizes elsewhere feeds a tensor the graph cannot reshape "
             "(`ReshapeOp ... shape attribute is invalid`), sometimes only at the first "
             "evaluation. With a dynamic input it runs, calibrated at the wrong size (warning)."),
-        example=("python run_det.py --config configs/picodet_416_reader.yml --act_config_path "
-                 "configs/picodet_s_320_lcnet_qat_dis.yaml"),
-        instead=("python run_det.py --config configs/picodet_320_reader.yml --act_config_path "
-                 "configs/picodet_s_320_lcnet_qat_dis.yaml"),
+        example=("qatfix python deploy/auto_compression/run_det.py --config "
+                 "deploy/auto_compression/configs/picodet_416_reader.yml --act_config_path "
+                 "deploy/auto_compression/configs/picodet_s_320_lcnet_qat_dis.yaml"),
+        instead=("python deploy/auto_compression/run_det.py --config "
+                 "deploy/auto_compression/configs/picodet_320_reader.yml --act_config_path "
+                 "deploy/auto_compression/configs/picodet_s_320_lcnet_qat_dis.yaml"),
         fix_safety=("safe when the reader is `Global.reader_config`: another reader of the same "
                     "folder whose size and normalization are the model's; on the command line "
                     "the message gives the command."),
@@ -212,9 +214,9 @@ RULES = (
             "`TestReader.fuse_normalize: true` the exported network normalizes itself and "
             "infer_cfg.yml has no NormalizeImage, so a reader that still normalizes does it "
             "twice. Either way the network sees other values than it was trained on."),
-        example=("python run_det.py --config configs/picodet_416_reader.yml --act_config_path "
-                 "configs/picodet_s_320_lcnet_qat_dis.yaml  # mean 0/std 1 for an ImageNet "
-                 "mean/std model"),
+        example=("qatfix python deploy/auto_compression/run_det.py --config "
+                 "deploy/auto_compression/configs/picodet_416_reader.yml --act_config_path "
+                 "deploy/auto_compression/configs/picodet_s_320_lcnet_qat_dis.yaml"),
         instead="a reader whose NormalizeImage is the model's TestReader's (none when fused)",
         fix_safety="as QF951: a reader that fits size and normalization, verified.",
         evidence=("ppdet/data/transform/operators.py NormalizeImage.apply; "
@@ -230,7 +232,12 @@ RULES = (
             "(COCOMetric / VOCMetric with `class_num`); the exported model predicts the classes "
             "of its `label_list` in infer_cfg.yml. Another count scores ids against the wrong "
             "labels."),
-        example="num_classes: 80   # in the reader, for a model exported with 10 labels",
+        example=("qatfix python deploy/auto_compression/run_det.py --config "
+                 "deploy/auto_compression/configs/visdrone_80_classes_reader.yml --act_config_path "
+                 "deploy/auto_compression/configs/ppyoloe_crn_l_80e_sliced_visdrone_640_025_qat.yml\n"
+                 "# deploy/auto_compression/configs/visdrone_80_classes_reader.yml\n"
+                 "_BASE_: [ppyoloe_crn_l_80e_sliced_visdrone_640_025_reader.yml]\n"
+                 "num_classes: 80\n"),
         instead="num_classes: 10   # the length of label_list in infer_cfg.yml",
         fix_safety="no automatic fix: the dataset decides which is right.",
         evidence=_EVIDENCE_READER, check=check_classes),

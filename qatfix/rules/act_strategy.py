@@ -118,7 +118,29 @@ RULES = (
             "a misspelt or foreign key is a TypeError before compression starts. The keys are "
             "read from the installed PaddleSlim's strategy_config.py (a table of 2.6.0 "
             "without it)."),
-        example="QuantAware: {use_pact: true, weight_bit: 8}",
+        example=("qatfix deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
+                 "# deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
+                 "Global:\n"
+                 "  include_nms: True\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: ./ppyoloe_crn_l_300e_coco\n"
+                 "  model_filename: model.pdmodel\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation:\n"
+                 "  alpha: 1.0\n"
+                 "  loss: soft_label\n"
+                 "QuantAware:\n"
+                 "  use_pact: true\n"
+                 "  weight_bit: 8\n"
+                 "  activation_quantize_type: 'moving_average_abs_max'\n"
+                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n"
+                 "TrainConfig:\n"
+                 "  train_iter: 5000\n"
+                 "  eval_iter: 1000\n"
+                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
+                 "  optimizer_builder:\n"
+                 "    optimizer: {type: SGD}\n"
+                 "    weight_decay: 4.0e-05\n"),
         instead="QuantAware: {use_pact: true, weight_bits: 8}",
         fix_safety="unsafe: the closest accepted name, to be checked by the user.",
         evidence=_EVIDENCE, check=check_keys),
@@ -130,7 +152,29 @@ RULES = (
             "top-level key is dropped silently and ACT then chooses the strategy itself. "
             "`Quantization` became `QuantAware` in PaddleSlim 2.4 (an error: the quantization "
             "asked for does not happen); other unknown sections are warnings."),
-        example="Quantization: {use_pact: true, weight_bits: 8}",
+        example=("qatfix deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
+                 "# deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
+                 "Global:\n"
+                 "  include_nms: True\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: ./ppyoloe_crn_l_300e_coco\n"
+                 "  model_filename: model.pdmodel\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation:\n"
+                 "  alpha: 1.0\n"
+                 "  loss: soft_label\n"
+                 "Quantization:\n"
+                 "  use_pact: true\n"
+                 "  weight_bits: 8\n"
+                 "  activation_quantize_type: 'moving_average_abs_max'\n"
+                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n"
+                 "TrainConfig:\n"
+                 "  train_iter: 5000\n"
+                 "  eval_iter: 1000\n"
+                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
+                 "  optimizer_builder:\n"
+                 "    optimizer: {type: SGD}\n"
+                 "    weight_decay: 4.0e-05\n"),
         instead="QuantAware: {use_pact: true, weight_bits: 8}",
         fix_safety="safe: the section's new name; its settings kept their names.",
         evidence=_EVIDENCE, check=check_sections),
@@ -142,7 +186,28 @@ RULES = (
             "`distill_node_pair` to `node`, and removed `merge_feed`. The old names are "
             "TypeErrors. `node` lists student nodes only, so the pairs are not renamed "
             "automatically."),
-        example="Distillation: {distill_loss: l2, distill_lambda: 1.0}",
+        example=("qatfix deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
+                 "# deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
+                 "Global:\n"
+                 "  include_nms: True\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: ./ppyoloe_crn_l_300e_coco\n"
+                 "  model_filename: model.pdmodel\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation:\n"
+                 "  distill_lambda: 1.0\n"
+                 "  distill_loss: soft_label\n"
+                 "QuantAware:\n"
+                 "  use_pact: true\n"
+                 "  activation_quantize_type: 'moving_average_abs_max'\n"
+                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n"
+                 "TrainConfig:\n"
+                 "  train_iter: 5000\n"
+                 "  eval_iter: 1000\n"
+                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
+                 "  optimizer_builder:\n"
+                 "    optimizer: {type: SGD}\n"
+                 "    weight_decay: 4.0e-05\n"),
         instead="Distillation: {loss: l2, alpha: 1.0}",
         fix_safety=("safe for loss and alpha (same value, new name); node and merge_feed have "
                     "no automatic fix."),

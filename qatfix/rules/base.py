@@ -117,8 +117,9 @@ class Rule:
     #: "online" rules only
     needs: Needs = "static"
     #: a command line that triggers the rule, run from a PaddleDetection checkout, optionally
-    #: followed by the files it adds there, each after a `# configs/....yml` line (see
-    #: `example_parts`); `explain` shows it and a test runs every one through qatfix
+    #: followed by the files it adds there, each after a `# configs/....yml` line (or
+    #: `# deploy/auto_compression/...` for ACT runs; see `example_parts`); `explain` shows it
+    #: and a test runs every one through qatfix
     example: str = ""
     #: what to write instead of the example
     instead: str = ""
@@ -133,8 +134,9 @@ def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:
     return iter(())
 
 
-#: the line that starts a file of an example: `# configs/some/file.yml`
-_EXAMPLE_FILE = "# configs/"
+#: the line that starts a file of an example: `# configs/some/file.yml`, or a file of an ACT
+#: run (`# deploy/auto_compression/configs/some.yaml`, an exported model's files)
+_EXAMPLE_FILE = ("# configs/", "# deploy/auto_compression/")
 
 
 def example_parts(example: str) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -34,7 +34,10 @@ RULES = (
             "bias` itself and infer_cfg.yml lists no NormalizeImage. Deployment code and ACT / "
             "PTQ readers must then feed raw 0-255 pixels; a reader that still normalizes "
             "normalizes twice (QF952 checks ACT readers against infer_cfg.yml)."),
-        example="TestReader: {fuse_normalize: true}",
+        example=("qatfix python tools/export_model.py -c "
+                 "configs/smalldet/ppyoloe_crn_l_80e_sliced_visdrone_640_025.yml -o weights="
+                 "https://paddledet.bj.bcebos.com/models/"
+                 "ppyoloe_crn_l_80e_sliced_visdrone_640_025.pdparams"),
         instead=("an ACT reader without NormalizeImage, as "
                  "deploy/auto_compression/configs/ppyoloe_crn_l_80e_sliced_visdrone_640_025_reader.yml"),
         fix_safety="no fix: a note on what the export expects.",

@@ -65,7 +65,7 @@ RULES = (
             "slim config is Distill, so eval.py, export_model.py, infer.py and post_quant.py "
             "run the `-c` model with `weights` as if no slim config were given; users expecting "
             "the distilled model get whatever `weights` holds."),
-        example=("python tools/eval.py -c configs/ppyoloe/ppyoloe_plus_crn_s_80e_coco.yml "
+        example=("qatfix python tools/eval.py -c configs/ppyoloe/ppyoloe_plus_crn_s_80e_coco.yml "
                  "--slim_config configs/slim/distill/ppyoloe_plus_distill_m_distill_s.yml"),
         instead=("python tools/eval.py -c configs/ppyoloe/ppyoloe_plus_crn_s_80e_coco.yml "
                  "-o weights=output/ppyoloe_plus_distill_m_distill_s/model_final"),
@@ -81,7 +81,7 @@ RULES = (
             "PTQ object that calibrates and saves the quantized model. With a QAT config the "
             "model is wrapped in QAT fake-quant layers whose scales are never trained (threads "
             "report KeyError 'target0'); with none, trainer.post_quant has no `cfg.slim`."),
-        example=("python tools/post_quant.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
+        example=("qatfix python tools/post_quant.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
                  "--slim_config configs/slim/quant/picodet_s_416_lcnet_quant.yml"),
         instead=("python tools/post_quant.py -c configs/ppyolo/ppyolo_mbv3_large_coco.yml "
                  "--slim_config configs/slim/post_quant/ppyolo_mbv3_large_ptq.yml"),

@@ -107,7 +107,7 @@ RULES = (
             "reports mAP near 0 and export writes an untrained model. Official slim weights "
             "come from the registry; a local .pdparams is read (without paddle) for its "
             "tensor names and compared with the model's signature."),
-        example=("python tools/eval.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
+        example=("qatfix python tools/eval.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
                  "-o weights=https://paddledet.bj.bcebos.com/models/"
                  "picodet_s_416_coco_lcnet_quant.pdparams"),
         instead=("python tools/eval.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
@@ -122,7 +122,7 @@ RULES = (
             "before it loads `weights`. A float checkpoint's names (`conv.weight`) do not match "
             "the wrapped layers' (`conv._layer.weight`): the export is a fake-quant model with "
             "untrained weights and scales."),
-        example=("python tools/export_model.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
+        example=("qatfix python tools/export_model.py -c configs/picodet/picodet_s_416_coco_lcnet.yml "
                  "--slim_config configs/slim/quant/picodet_s_416_lcnet_quant.yml "
                  "-o weights=https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams"),
         instead=("the same command with -o weights=output/picodet_s_416_lcnet_quant/model_final "

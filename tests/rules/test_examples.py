@@ -1,8 +1,9 @@
 """Every rule's example, run through qatfix in a fresh process, reports that rule's code.
 
 An example is a command line run from a PaddleDetection checkout (here the develop tree, its
-`configs/` folders linked into a temporary checkout), followed by the files it adds there
-(`qatfix.rules.base.example_parts`). `--deep` examples need paddle and ppdet.
+`configs/` folders and the ACT configs of `deploy/auto_compression/configs/` linked into a
+temporary checkout), followed by the files it adds there (`qatfix.rules.base.example_parts`).
+`--deep` examples need paddle and ppdet.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def test_every_rule_documents_itself(code: str) -> None:
         assert getattr(rule, field).strip(), f"{code} has no {field}"
     command, files = example_parts(rule.example)
     assert command.startswith("qatfix "), command
-    assert all(path.startswith("configs/") and text.strip() for path, text in files)
+    assert all(path.startswith(("configs/", "deploy/auto_compression/")) and text.strip()
+               for path, text in files)
 
 
 def checkout(tmp_path: Path) -> Path:
@@ -39,7 +41,31 @@ def checkout(tmp_path: Path) -> Path:
     (root / "configs").mkdir(parents=True)
     for entry in (develop / "configs").iterdir():
         (root / "configs" / entry.name).symlink_to(entry)
+    act = root / "deploy" / "auto_compression" / "configs"
+    act.mkdir(parents=True)
+    for entry in (develop / "deploy" / "auto_compression" / "configs").iterdir():
+        act.joinpath(entry.name).symlink_to(entry)
     return root
+
+
+def add_file(root: Path, path: str, text: str) -> None:
+    """Write an example's file into the checkout, never through a link into the develop tree:
+    a linked folder on the way becomes a folder of links to its entries, a linked file is
+    replaced."""
+    folder = root
+    for part in Path(path).parent.parts:
+        folder = folder / part
+        if folder.is_symlink():
+            source = folder.resolve()
+            folder.unlink()
+            folder.mkdir()
+            for entry in source.iterdir():
+                (folder / entry.name).symlink_to(entry)
+        folder.mkdir(exist_ok=True)
+    target = root / path
+    if target.is_symlink():
+        target.unlink()
+    target.write_text(text, encoding="utf-8")
 
 
 def short_keys_weights(root: Path) -> None:
@@ -58,8 +84,15 @@ def short_keys_weights(root: Path) -> None:
                    timeout=600)
 
 
+def exported_params(root: Path) -> None:
+    """`model.pdiparams` beside each exported `model.json` of an example: the parameters file
+    paddle 3 writes with the program (its content is not read, only its name)."""
+    for program in (root / "deploy").rglob("model.json"):
+        program.with_name("model.pdiparams").write_bytes(b"")
+
+
 #: what an example needs made before it runs, beyond its files
-PREPARE = {"QF602": short_keys_weights}
+PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": exported_params}
 
 
 def paddleslim_knows_every_key() -> str | None:
@@ -94,8 +127,7 @@ def test_every_example_reports_its_code(code: str, tmp_path: Path) -> None:
         require("ppdet")
     root = checkout(tmp_path)
     for path, text in files:
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
+        add_file(root, path, text)
     if code in PREPARE:
         PREPARE[code](root)
     env = {**os.environ, "QATFIX_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
