@@ -17,7 +17,8 @@ from qatfix.findings import Finding, Fix
 from qatfix.gate import Gate, order, unique
 from qatfix.rules import engine_rules
 from qatfix.rules.base import Issue, PlannedFix, Rule
-from qatfix.rules.context import CheckContext, find_run_root
+from qatfix.repo_paths import find_run_root
+from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
 
 DISTILL_MODES = ("Distill", "DistillPrune")

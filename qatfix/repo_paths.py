@@ -1,4 +1,5 @@
-"""Repository-relative paths, and keeping every file read inside the repository.
+"""Repository-relative paths, keeping every file read inside the repository, and the checkout a
+config belongs to.
 
 A pull request is untrusted: a symlink or a `../` path must not make the bot read (or report
 on) files outside the checked-out repository.
@@ -36,3 +37,15 @@ def read_text(root: str, rel: str, *, limit: int = 2_000_000) -> str | None:
             return f.read()
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def find_run_root(config_path: str) -> str:
+    """The PaddleDetection root: the folder above the `configs` folder holding the config.
+
+    Falls back to the current directory, where users run tools/train.py from.
+    """
+    parts = os.path.abspath(config_path).split(os.sep)
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index] == "configs":
+            return os.sep.join(parts[:index]) or os.sep
+    return os.getcwd()

@@ -20,7 +20,7 @@ from qatfix.findings import Finding
 from qatfix.pairs import Pair, documented_pairs, project_root, read_pairs
 from qatfix.record import record
 from qatfix.unchecked import unchecked_file
-from qatfix.rules.context import find_run_root
+from qatfix.repo_paths import find_run_root
 from qatfix.inheritance import BASE_KEY, bases_of, config_files
 from qatfix.repo_paths import read_text
 from qatfix.registry import load_registry

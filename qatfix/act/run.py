@@ -96,7 +96,7 @@ class ActRun:
 
 def act_run(config: str, reader: Optional[str], pasted: bool) -> ActRun:
     """The ACT run of `config` (with the `--config` reader of run_det.py, if given)."""
-    from qatfix.rules.context import find_run_root
+    from qatfix.repo_paths import find_run_root
 
     act = resolve(config)
     run_dir = os.getcwd() if pasted else find_run_root(config)

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
 
 
@@ -24,8 +25,6 @@ def kind_of(path: str) -> str:
         return "slim"
     if "architecture" in keys:
         return "model"
-    from qatfix.act.config import is_act_config
-
     return "act" if is_act_config(keys) else "other"
 
 

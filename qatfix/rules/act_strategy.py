@@ -58,7 +58,7 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
             fixes = () if new in data else (PlannedFix(
                 f"Rename {section} to {new}", "safe",
                 (Change("rename", (section,), new, path=ctx.config_path),), value=new,
-                reason=f"PaddleSlim 2.4 renamed the section; its settings kept their names"),)
+                reason="PaddleSlim 2.4 renamed the section; its settings kept their names"),)
             yield Issue(
                 message=(f"{section} is the PaddleSlim 2.3 name of {new}: {known.source} drops "
                          f"the section without a word and ACT picks a strategy itself"),

@@ -137,16 +137,3 @@ class CheckContext:
         """A path from the config as train.py would open it (relative to the run folder)."""
         path = os.path.expanduser(path)
         return path if os.path.isabs(path) else os.path.join(self.run_root, path)
-
-
-def find_run_root(config_path: str) -> str:
-    """The PaddleDetection root: the folder above the `configs` folder holding the config.
-
-    Falls back to the current directory, where users run tools/train.py from.
-    """
-    parts = os.path.abspath(config_path).split(os.sep)
-    for index in range(len(parts) - 1, 0, -1):
-        if parts[index] == "configs":
-            return os.sep.join(parts[:index]) or os.sep
-    return os.getcwd()
-

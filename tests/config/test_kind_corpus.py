@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from qatfix.act.config import is_act_config
+from qatfix.config.act_keys import is_act_config
 from qatfix.config import resolve
 from qatfix.discover import yaml_files
 from qatfix.errors import QatfixError

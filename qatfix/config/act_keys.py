@@ -1,4 +1,5 @@
-"""What makes a YAML file an ACT config, and the sections PaddleSlim reads from it."""
+"""What makes a YAML file a PaddleSlim auto-compression (ACT) config, by its top-level keys, and
+the sections PaddleSlim reads from it: a kind of config file (`qatfix.config.kind`)."""
 from __future__ import annotations
 
 from collections.abc import Collection
