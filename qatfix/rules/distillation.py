@@ -210,8 +210,24 @@ RULES = (
             "EvalDataset and `num_classes`: the student built for your 3 classes is trained and "
             "evaluated on COCO's data with COCO's 80 classes, and the teacher's head does not "
             "describe your classes at all. ppdet prints no warning."),
-        example=("qatfix -c configs/my/yolov3_mobilenet_v1_3cls.yml --slim_config "
-                 "configs/slim/distill/yolov3_mobilenet_v1_coco_distill.yml"),
+        example=("qatfix -c configs/yolov3/my_yolov3_mobilenet_v1_3cls.yml --slim_config "
+                 "configs/slim/distill/yolov3_mobilenet_v1_coco_distill.yml\n"
+                 "# configs/yolov3/my_yolov3_mobilenet_v1_3cls.yml\n"
+                 "_BASE_: ['yolov3_mobilenet_v1_270e_coco.yml']\n"
+                 "metric: VOC\n"
+                 "num_classes: 3\n"
+                 "TrainDataset:\n"
+                 "  !VOCDataSet\n"
+                 "    dataset_dir: dataset/fruit\n"
+                 "    anno_path: train.txt\n"
+                 "    label_list: label_list.txt\n"
+                 "    data_fields: ['image', 'gt_bbox', 'gt_class', 'difficult']\n"
+                 "EvalDataset:\n"
+                 "  !VOCDataSet\n"
+                 "    dataset_dir: dataset/fruit\n"
+                 "    anno_path: val.txt\n"
+                 "    label_list: label_list.txt\n"
+                 "    data_fields: ['image', 'gt_bbox', 'gt_class', 'difficult']\n"),
         instead=("Train (or fine-tune) the teacher on your dataset first, then distill with a "
                  "slim config whose chain uses your dataset config and class count."),
         fix_safety=("no automatic fix: the teacher has to be trained for the student's classes "
