@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import ACT_TRAIN_CONFIG
 
 if TYPE_CHECKING:
     from qatfix.act.run import ActRun
@@ -188,13 +189,7 @@ RULES = (
                  "Distillation: {alpha: 1.0, loss: soft_label}\n"
                  "QuantAware: {onnx_format: True, use_pact: False, activation_quantize_type: "
                  "'moving_average_abs_max', quantize_op_types: [conv2d, depthwise_conv2d]}\n"
-                 "TrainConfig:\n"
-                 "  train_iter: 5000\n"
-                 "  eval_iter: 1000\n"
-                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
-                 "  optimizer_builder:\n"
-                 "    optimizer: {type: SGD}\n"
-                 "    weight_decay: 4.0e-05\n"),
+                 + ACT_TRAIN_CONFIG),
         instead="Global: {include_nms: false, Evaluation: true, arch: PPYOLOE}",
         fix_safety="no automatic fix: export with NMS (include_nms: true) or use a PP-YOLOE.",
         evidence="deploy/auto_compression/run_det.py eval_function (develop), run.py (2.6)",
@@ -222,14 +217,7 @@ RULES = (
                  "  params_filename: model.pdiparams\n"
                  "Distillation: {alpha: 1.0, loss: l2}\n"
                  "QuantAware: {use_pact: true, onnx_format: true, weight_bits: 8, activation_bits: 8, "
-                 "quantize_op_types: [conv2d]}\n"
-                 "TrainConfig:\n"
-                 "  train_iter: 5000\n"
-                 "  eval_iter: 1000\n"
-                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
-                 "  optimizer_builder:\n"
-                 "    optimizer: {type: SGD}\n"
-                 "    weight_decay: 4.0e-05\n"
+                 "quantize_op_types: [conv2d]}\n" + ACT_TRAIN_CONFIG +
                  "# deploy/auto_compression/picodet_s_416_coco_npu/infer_cfg.yml\n"
                  "mode: paddle\n"
                  "draw_threshold: 0.5\n"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import ACT_TRAIN_CONFIG
 
 #: top-level keys the ACT scripts themselves read, besides PaddleSlim's sections
 SCRIPT_KEYS = frozenset({"Global"})
@@ -133,14 +134,7 @@ RULES = (
                  "  use_pact: true\n"
                  "  weight_bit: 8\n"
                  "  activation_quantize_type: 'moving_average_abs_max'\n"
-                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n"
-                 "TrainConfig:\n"
-                 "  train_iter: 5000\n"
-                 "  eval_iter: 1000\n"
-                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
-                 "  optimizer_builder:\n"
-                 "    optimizer: {type: SGD}\n"
-                 "    weight_decay: 4.0e-05\n"),
+                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n" + ACT_TRAIN_CONFIG),
         instead="QuantAware: {use_pact: true, weight_bits: 8}",
         fix_safety="unsafe: the closest accepted name, to be checked by the user.",
         evidence=_EVIDENCE, check=check_keys),
@@ -167,14 +161,7 @@ RULES = (
                  "  use_pact: true\n"
                  "  weight_bits: 8\n"
                  "  activation_quantize_type: 'moving_average_abs_max'\n"
-                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n"
-                 "TrainConfig:\n"
-                 "  train_iter: 5000\n"
-                 "  eval_iter: 1000\n"
-                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
-                 "  optimizer_builder:\n"
-                 "    optimizer: {type: SGD}\n"
-                 "    weight_decay: 4.0e-05\n"),
+                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n" + ACT_TRAIN_CONFIG),
         instead="QuantAware: {use_pact: true, weight_bits: 8}",
         fix_safety="safe: the section's new name; its settings kept their names.",
         evidence=_EVIDENCE, check=check_sections),
@@ -200,14 +187,7 @@ RULES = (
                  "QuantAware:\n"
                  "  use_pact: true\n"
                  "  activation_quantize_type: 'moving_average_abs_max'\n"
-                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n"
-                 "TrainConfig:\n"
-                 "  train_iter: 5000\n"
-                 "  eval_iter: 1000\n"
-                 "  learning_rate: {type: CosineAnnealingDecay, learning_rate: 0.00003, T_max: 6000}\n"
-                 "  optimizer_builder:\n"
-                 "    optimizer: {type: SGD}\n"
-                 "    weight_decay: 4.0e-05\n"),
+                 "  quantize_op_types: [conv2d, depthwise_conv2d]\n" + ACT_TRAIN_CONFIG),
         instead="Distillation: {loss: l2, alpha: 1.0}",
         fix_safety=("safe for loss and alpha (same value, new name); node and merge_feed have "
                     "no automatic fix."),

@@ -11,6 +11,7 @@ from qatfix.model.normalization import READERS, Normalization, reader_normalizat
 from qatfix.registry.recipes import TrainingInputs, training_inputs
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
 
 
 def _file_normalizations(path: str) -> tuple[list[Normalization | None], Any] | None:
@@ -154,13 +155,7 @@ RULES = (Rule(
              "# configs/example/ppyoloe_plus_qat.yml\n"
              "pretrain_weights: https://paddledet.bj.bcebos.com/models/"
              "ppyoloe_plus_crn_l_80e_coco.pdparams\n"
-             "slim: QAT\n"
-             "QAT:\n"
-             "  quant_config: {weight_quantize_type: channel_wise_abs_max, "
-             "activation_quantize_type: moving_average_abs_max, weight_bits: 8, "
-             "activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: 0.9, "
-             "quantizable_layer_type: [Conv2D, Linear]}\n"
-             "  print_model: False\n"),
+             "slim: QAT\n" + QAT_SECTION),
     instead=("Use the reader the weights were trained with: `_BASE_: [..., "
              "'./_base_/ppyoloe_plus_reader.yml']` for PP-YOLOE+ weights, or the PP-YOLOE "
              "weights for `ppyoloe_reader.yml`."),

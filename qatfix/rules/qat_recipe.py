@@ -12,6 +12,7 @@ from qatfix.findings import Location
 from qatfix.errors import QatfixError
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
 
 QAT_MODES = ("QAT", "PrunerQAT")
 
@@ -172,13 +173,7 @@ RULES = (
             '# configs/example/ppyoloe_l_qat.yml\n'
             'pretrain_weights: https://paddledet.bj.bcebos.com/models/'
             'ppyoloe_crn_l_300e_coco.pdparams\n'
-            'slim: QAT\n'
-            'QAT:\n'
-            '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
-            'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
-            'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
-            '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
-            '  print_model: False\n'
+            'slim: QAT\n' + QAT_SECTION +
             "epoch: 30   # and no LearningRate: the float recipe's base_lr 0.01 stays\n"
             'snapshot_epoch: 5\n'
         ),

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from qatfix.model.load_forecast import describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
 from qatfix.registry.loading import recipe_start_weights
 from qatfix.registry.urls import canonical_url
@@ -244,13 +245,7 @@ RULES = (
              '# configs/example/quant.yml\n'
              'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
              'coco_lcnet.pdparams\n'
-             'slim: QAT\n'
-             'QAT:\n'
-             '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
-             'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
-             'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
-             '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
-             '  print_model: False\n'
+             'slim: QAT\n' + QAT_SECTION
          ),
          instead=(
              'pretrain_weights: output/picodet_4_classes/model_final  (the float '

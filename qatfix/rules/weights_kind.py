@@ -5,6 +5,7 @@ from typing import Iterator
 
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
 
 
@@ -41,13 +42,7 @@ RULES = (Rule(
         'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
         'configs/example/quant.yml\n'
         '# configs/example/quant.yml\n'
-        'slim: QAT\n'
-        'QAT:\n'
-        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
-        'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
-        'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
-        '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
-        '  print_model: False\n'
+        'slim: QAT\n' + QAT_SECTION
     ),
     instead=(
         'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'

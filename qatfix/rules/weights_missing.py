@@ -8,6 +8,7 @@ from qatfix.findings import Location
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes, own_model_fixes
 
 
@@ -93,13 +94,7 @@ RULES = (Rule(
         'configs/example/quant.yml\n'
         '# configs/example/quant.yml\n'
         'pretrain_weights: output/picodet_s_320_coco_lcnt/model_final\n'
-        'slim: QAT\n'
-        'QAT:\n'
-        '  quant_config: {weight_quantize_type: channel_wise_abs_max, '
-        'activation_quantize_type: moving_average_abs_max, weight_bits: 8, '
-        'activation_bits: 8, dtype: int8, window_size: 10000, moving_rate: '
-        '0.9, quantizable_layer_type: [Conv2D, Linear]}\n'
-        '  print_model: False\n'
+        'slim: QAT\n' + QAT_SECTION
     ),
     instead=(
         'pretrain_weights: output/picodet_s_320_coco_lcnet/model_final  (a '
