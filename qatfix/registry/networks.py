@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional
 
 from qatfix.errors import RegistryError
 from qatfix.model.sections import canonical_json, network_key
+from qatfix.registry.line_index import line_value, section_ranges
 
 if TYPE_CHECKING:
     from qatfix.model.compare import SectionDifference
@@ -80,15 +81,11 @@ class _Index:
         self._text = text
         self._ranges: dict[str, tuple[int, int]] = {}
         self._parsed: dict[str, dict[str, Any]] = {}
-        for name in _SECTIONS:
-            head = b'\n "' + name.encode() + b'": {'
-            start = text.find(head)
-            if start < 0:
-                self._parse_whole(path)
-                return
-            start += len(head)
-            end = text.find(b"\n }", start)
-            self._ranges[name] = (start, end if end >= 0 else len(text))
+        ranges = section_ranges(text, _SECTIONS)
+        if ranges is None:
+            self._parse_whole(path)
+            return
+        self._ranges = ranges
         if not text.startswith(b'{\n "schema_version": ' + str(SCHEMA_VERSION).encode() + b","):
             raise RegistryError("not a networks index of a supported version", path=str(path))
 
@@ -104,14 +101,7 @@ class _Index:
     def get(self, section: str, key: str) -> Any:
         if section in self._parsed:
             return self._parsed[section].get(key)
-        start, end = self._ranges[section]
-        needle = b"\n  " + json.dumps(key).encode() + b": "
-        at = self._text.find(needle, start, end)
-        if at < 0:
-            return None
-        at += len(needle)
-        line_end = self._text.find(b"\n", at)
-        return json.loads(self._text[at:line_end if line_end >= 0 else None].rstrip(b","))
+        return line_value(self._text, self._ranges[section], key)
 
     def section(self, section: str) -> dict[str, Any]:
         if section not in self._parsed:

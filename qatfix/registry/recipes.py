@@ -21,6 +21,7 @@ from typing import Any, Iterable, NamedTuple, Optional
 from qatfix.errors import RegistryError
 from qatfix.model.normalization import Normalization
 from qatfix.model.sections import canonical_json
+from qatfix.registry.line_index import line_value, section_ranges
 
 try:  # the OpenSSL-backed hashlib costs 3 ms to import; blake2 is built in
     from _blake2 import blake2b
@@ -75,24 +76,15 @@ class _Index:
                 self._ranges = {name: (0, 0) for name in SECTIONS}
                 return
             raise RegistryError("not a recipes index of a supported version", path=str(path))
-        for name in SECTIONS:
-            head = b'\n "' + name.encode() + b'": {'
-            start = text.find(head)
-            if start < 0:
-                raise RegistryError(f"the recipes index has no {name!r} section", path=str(path))
-            start += len(head)
-            end = text.find(b"\n }", start)
-            self._ranges[name] = (start, end if end >= 0 else len(text))
+        ranges = section_ranges(text, SECTIONS)
+        if ranges is None:
+            missing = [n for n in SECTIONS if b'\n "' + n.encode() + b'": {' not in text]
+            raise RegistryError(f"the recipes index has no {missing[0]!r} section",
+                                path=str(path))
+        self._ranges = ranges
 
     def get(self, section: str, key: str) -> Any:
-        start, end = self._ranges[section]
-        needle = b"\n  " + json.dumps(key).encode() + b": "
-        at = self._text.find(needle, start, end)
-        if at < 0:
-            return None
-        at += len(needle)
-        line_end = self._text.find(b"\n", at)
-        return json.loads(self._text[at:line_end if line_end >= 0 else None].rstrip(b","))
+        return line_value(self._text, self._ranges[section], key)
 
 
 @functools.lru_cache(maxsize=1)
