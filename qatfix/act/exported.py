@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from qatfix.act.program import feeds as program_feeds
+from qatfix.act.program import ProgramFacts, read_json
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model import deploy_normalization as normalization
@@ -43,8 +43,13 @@ class ExportedModel:
     official: Optional[str] = None
     #: the model config the facts were read from (identified by name), for messages
     config: Optional[str] = None
-    #: feed name -> shape, read from paddle 3's model.json when it is there
-    feeds: Optional[dict[str, list[int]]] = None
+    #: feeds, fetched outputs and operations, read from paddle 3's model.json when it is there
+    program: Optional[ProgramFacts] = None
+
+    @property
+    def feeds(self) -> Optional[dict[str, list[int]]]:
+        """Feed name -> shape of the program, when it was read."""
+        return self.program.feeds if self.program else None
 
 
 def _infer_size(preprocess: Any) -> Optional[Size]:
@@ -65,9 +70,9 @@ def from_infer_cfg(model_dir: str, shown: str) -> ExportedModel:
     preprocess = data.get("Preprocess")
     size = _infer_size(preprocess)
     dynamic = data.get("use_dynamic_shape") is True
-    inputs = program_feeds(os.path.join(model_dir, "model.json")) \
+    program = read_json(os.path.join(model_dir, "model.json")) \
         if "model.json" in files else None
-    image = inputs.get("image") if inputs else None
+    image = program.feeds.get("image") if program else None
     if isinstance(image, list) and len(image) == 4:  # the graph itself says what it takes
         dynamic = as_size(image[-2:]) is None
         size = as_size(image[-2:]) or size
@@ -79,7 +84,7 @@ def from_infer_cfg(model_dir: str, shown: str) -> ExportedModel:
         normalization=normalization.of_transforms(preprocess),
         num_classes=len(labels) if isinstance(labels, list) and labels else None,
         arch=data.get("arch") if isinstance(data.get("arch"), str) else None,
-        files=files, feeds=inputs)
+        files=files, program=program)
 
 
 def paddledetection_root(path: str) -> Optional[str]:
