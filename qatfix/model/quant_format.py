@@ -18,7 +18,6 @@ will run the job.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -30,9 +29,9 @@ KNOWN_DEFAULTS = {"2.3.4": False, "2.4.0": False, "2.4.1": False, "2.6.0": True}
 #: the files that hold the default for ppdet's dygraph QAT and for ACT
 DEFAULT_FILES = {"dygraph": "dygraph/quant/qat.py",
                  "act": "auto_compression/strategy_config.py"}
-_DEFAULT_PATTERNS = {"dygraph": re.compile(r"(?:['\"]onnx_format['\"]\s*:|\bonnx_format\s*=)\s*"
-                                           r"(True|False)\b"),
-                     "act": re.compile(r"\bonnx_format\s*=\s*(True|False)\s*[,)]")}
+#: how each file spells the default: a dict entry (`'onnx_format': True`) or a keyword
+#: default (`onnx_format=False`); a value that is not a literal (`self.config[...]`) is skipped
+_SEPARATORS = {"dygraph": ":=", "act": "="}
 
 OUTPUT_SCALE = "._ma_output_scale."
 WRAPPED = "._layer."
@@ -41,10 +40,28 @@ FAKE_QUANT = "._layer._fake_quant_"
 
 @record
 class InstalledDefault:
-    """The `onnx_format` a config that does not set it gets, and from which PaddleSlim."""
+    """The `onnx_format` a config that does not set it gets, from the installed PaddleSlim."""
 
     value: bool
-    source: str
+
+    @property
+    def source(self) -> str:
+        """"PaddleSlim 2.6.0" (its metadata is read only for a message)."""
+        return installed_paddleslim.shown()
+
+
+def _literal_defaults(text: str, separators: str) -> list[bool]:
+    """Each `onnx_format` of `text` followed by a separator and True or False (str.find, not a
+    regular expression: this runs in every QAT check)."""
+    found, at = [], text.find("onnx_format")
+    while at >= 0:
+        rest = text[at + 11:at + 24].lstrip("'\"").lstrip()
+        if rest[:1] and rest[0] in separators:
+            value = rest[1:].lstrip()
+            if value.startswith(("True", "False")):
+                found.append(value.startswith("True"))
+        at = text.find("onnx_format", at + 11)
+    return found
 
 
 @functools.lru_cache(maxsize=2)
@@ -54,10 +71,10 @@ def installed_default(kind: str) -> Optional[InstalledDefault]:
     text = installed_paddleslim.source(DEFAULT_FILES[kind])
     if text is None:
         return None
-    values = {match == "True" for match in _DEFAULT_PATTERNS[kind].findall(text)}
+    values = set(_literal_defaults(text, _SEPARATORS[kind]))
     if len(values) != 1:
         return None
-    return InstalledDefault(values.pop(), installed_paddleslim.shown())
+    return InstalledDefault(values.pop())
 
 
 def effective(config: Mapping[str, Any], kind: str) -> tuple[Optional[bool], str]:
