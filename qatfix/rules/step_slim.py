@@ -1,7 +1,7 @@
-"""QF903-QF904: slim configs that do not do at eval/export/infer/post-quant what they say.
+"""QF903, QF904, QF907: slim configs that do not do at eval/export/infer/post-quant what they say.
 
 QF903 a Distill slim config outside training (ignored), QF904 tools/post_quant.py with a slim
-config that is not PTQ.
+config that is not PTQ, QF907 tools/export_model.py with a PTQ slim config (nothing calibrates).
 """
 from __future__ import annotations
 
@@ -56,6 +56,22 @@ def check_post_quant(ctx: CheckContext) -> Iterator[Issue]:
     yield Issue(message=message, location=_slim_location(ctx))
 
 
+def check_ptq_export(ctx: CheckContext) -> Iterator[Issue]:
+    if ctx.step != "export" or ctx.role != "model" or ctx.mode != "PTQ":
+        return
+    slim = ctx.slim_path or "THE_PTQ_CONFIG.yml"
+    yield Issue(
+        message=("tools/export_model.py with a PTQ slim config calibrates nothing: "
+                 "build_slim_model wraps the model in PTQ observers, and trainer.export saves it "
+                 "with paddle.jit.save (only QAT goes through save_quantized_model), without a "
+                 "single calibration batch; with paddle 3.3.1 and PaddleSlim 2.6.0 the export "
+                 "stops with `TypeError: float(Tensor) is not supported in static graph mode`; "
+                 "post-training quantization is tools/post_quant.py, which runs quant_batch_num "
+                 f"batches and saves the quantized model: run instead: python tools/post_quant.py "
+                 f"-c {ctx.config_path} --slim_config {slim}"),
+        location=_slim_location(ctx))
+
+
 RULES = (
     Rule(
         code="QF903", name="distill-config-outside-training", severity="warning",
@@ -90,4 +106,25 @@ RULES = (
                   "branch); ppdet/engine/trainer.py Trainer.post_quant (`kl_quant = "
                   "hasattr(self.cfg.slim, 'ptq')`, `self.cfg.slim.save_quantized_model`)"),
         check=check_post_quant),
+    Rule(
+        code="QF907", name="ptq-config-at-export", severity="error",
+        summary="tools/export_model.py with a PTQ slim config: nothing is calibrated.",
+        explanation=(
+            "A PTQ slim config belongs to tools/post_quant.py: Trainer.post_quant runs "
+            "`quant_batch_num` batches through the observers and saves with PaddleSlim's "
+            "save_quantized_model. export_model.py builds the same observer-wrapped model but "
+            "Trainer.export saves it with paddle.jit.save (save_quantized_model is for QAT "
+            "only), with no calibration; on paddle 3.3.1 with PaddleSlim 2.6.0 the observers "
+            "do not even convert to a static graph."),
+        example=("qatfix python tools/export_model.py -c configs/ppyolo/ppyolo_mbv3_large_coco.yml "
+                 "--slim_config configs/slim/post_quant/ppyolo_mbv3_large_ptq.yml"),
+        instead=("python tools/post_quant.py -c configs/ppyolo/ppyolo_mbv3_large_coco.yml "
+                 "--slim_config configs/slim/post_quant/ppyolo_mbv3_large_ptq.yml"),
+        fix_safety="no automatic fix (it is the command line): the message gives the command.",
+        evidence=("ppdet/slim/__init__.py build_slim_model (PTQ branch); ppdet/engine/trainer.py "
+                  "Trainer.export (`'QAT' not in slim_type`: paddle.jit.save) and "
+                  "Trainer.post_quant; measured: develop's export of picodet_s_320_coco_lcnet "
+                  "with configs/slim/post_quant/picodet_s_ptq.yml on paddle 3.3.1 fails in "
+                  "dy2static with TypeError float(Tensor)"),
+        check=check_ptq_export),
 )

@@ -73,6 +73,18 @@ def test_post_quant_needs_a_ptq_slim_config(root: Path) -> None:
     assert "QF904" not in codes(found)
 
 
+def test_ptq_slim_config_at_export_is_post_quant_s(root: Path) -> None:
+    ptq = "configs/slim/post_quant/ppyolo_mbv3_large_ptq.yml"
+    code, found = findings("python", "tools/export_model.py", "-c", PPYOLO, "--slim_config", ptq,
+                           cwd=root)
+    assert code == 1 and codes(found) == ["QF907"]
+    assert found[0]["location"]["path"] == ptq
+    assert f"run instead: python tools/post_quant.py -c {PPYOLO} --slim_config {ptq}" in \
+        found[0]["message"]
+    assert findings("python", "tools/post_quant.py", "-c", PPYOLO, "--slim_config", ptq,
+                    cwd=root) == (0, [])
+
+
 def test_fused_normalization_at_export(root: Path) -> None:
     config = "configs/smalldet/ppyoloe_crn_l_80e_sliced_visdrone_640_025.yml"
     code, found = findings("python", "tools/export_model.py", "-c", config, cwd=root)
