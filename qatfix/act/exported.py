@@ -16,8 +16,7 @@ from typing import Any, Optional
 from qatfix.act.program import ProgramFacts, read_json
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
-from qatfix.model import deploy_normalization as normalization
-from qatfix.model.deploy_normalization import Normalization
+from qatfix.model.normalization import Normalization, exported_input, infer_cfg_input
 from qatfix.model.sizes import Size, as_size
 from qatfix.record import record
 
@@ -81,7 +80,7 @@ def from_infer_cfg(model_dir: str, shown: str) -> ExportedModel:
         source=os.path.join(shown, INFER_CFG),
         size=None if dynamic else size,
         nominal_size=size,
-        normalization=normalization.of_transforms(preprocess),
+        normalization=infer_cfg_input(preprocess),
         num_classes=len(labels) if isinstance(labels, list) and labels else None,
         arch=data.get("arch") if isinstance(data.get("arch"), str) else None,
         files=files, program=program)
@@ -134,7 +133,7 @@ def from_registry(model_dir: str, anchor: str, registry: Any) -> Optional[Export
             return ExportedModel(
                 source=f"official model {entry.name} ({entry.config})",
                 size=fixed, nominal_size=fixed or eval_input_size(data),
-                normalization=normalization.exported(data),
+                normalization=exported_input(data),
                 num_classes=num_classes if isinstance(num_classes, int) else entry.num_classes,
                 official=entry.name, config=config_path)
     return ExportedModel(source=f"official model {entry.name} (registry)",

@@ -10,7 +10,7 @@ from qatfix.act.run import ActRun
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
-from qatfix.model import deploy_normalization as normalization
+from qatfix.model.normalization import getter, reader_input
 from qatfix.model.sizes import eval_input_size
 
 
@@ -19,7 +19,7 @@ def fits(reader: Any, model: ExportedModel) -> bool:
     want_size = model.size or model.nominal_size
     if want_size is not None and eval_input_size(reader) != want_size:
         return False
-    got = normalization.of_reader(reader.get("EvalReader"))
+    got = reader_input(getter(reader), "EvalReader")
     if model.normalization is not None and (got is None or not got.same_as(model.normalization)):
         return False
     return True

@@ -8,9 +8,16 @@ the network's first layer sees. The same operator may sit in `sample_transforms`
 `batch_transforms` (PP-YOLOE's readers put it in the latter). Some operators before it divide by
 255 already: `FlipWarpAffine` (CenterNet's training reader; its `is_scale` defaults to True) and
 `CULaneDataProcess`, so what counts is how many times the pixels are divided by 255 in all.
+
+The same model describes what an exported network expects: `infer_cfg.yml` lists its
+Preprocess as `{type: NormalizeImage, ...}`, and with `TestReader.fuse_normalize: true` the
+network normalizes itself (`BaseArch.load_meanstd` / `fuse_norm`), so its reader must pass raw
+pixels (RAW). Two normalizations are the same when they map a pixel to the same value, however
+they are spelled (`is_scale: false` with mean and std times 255 is ImageNet's).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from qatfix.config.nodes import KeyPath, Tagged
@@ -34,11 +41,24 @@ class Normalization:
     #: where the operator is in the effective config (reader, list, index, "NormalizeImage")
     key_path: KeyPath = ()
 
+    def affine(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """(scale, offset) per channel: the network sees `pixel * scale + offset`."""
+        factor = 255.0 ** -self.divisions
+        return (tuple(factor / s for s in self.std),
+                tuple(-m / s for m, s in zip(self.mean, self.std)))
+
     def same_as(self, other: "Normalization") -> bool:
-        return (self.divisions == other.divisions and _close(self.mean, other.mean)
-                and _close(self.std, other.std))
+        """Both map every pixel to the same value (up to float rounding)."""
+        if len(self.mean) != len(other.mean) or len(self.std) != len(other.std):
+            return False
+        mine, theirs = self.affine(), other.affine()
+        return all(abs(a - b) <= 1e-4 * max(1e-6, abs(b))
+                   for a, b in zip(mine[0] + mine[1], theirs[0] + theirs[1]))
 
     def describe(self) -> str:
+        if self.divisions == 0 and not any(self.mean) and all(abs(s - 1) < 1e-6
+                                                              for s in self.std):
+            return "no NormalizeImage (raw 0-255 pixels)"
         if not any(self.mean) and all(abs(s - 1) < 1e-6 for s in self.std):
             values = "no mean/std (norm_type none, or mean 0 / std 1)"
         elif _close(self.mean, IMAGENET_MEAN) and _close(self.std, IMAGENET_STD):
@@ -57,6 +77,10 @@ class Normalization:
         if not isinstance(data, list) or len(data) != 3:
             return None
         return cls(int(data[0]), tuple(map(float, data[1])), tuple(map(float, data[2])))
+
+
+#: what a network that normalizes itself takes: raw pixels
+RAW = Normalization(0, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
 
 
 def _close(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -86,7 +110,7 @@ def from_arguments(args: Any, key_path: KeyPath = (), divided: int = 0) -> Norma
     mean = _numbers(args.get("mean"), IMAGENET_MEAN)
     std = _numbers(args.get("std"), IMAGENET_STD)
     if not isinstance(is_scale, bool) or norm_type not in ("mean_std", "none") or \
-            mean is None or std is None:
+            mean is None or std is None or 0.0 in std:
         return None
     if norm_type == "none":
         mean, std = (0.0,) * len(mean), (1.0,) * len(std)
@@ -102,9 +126,10 @@ def _divides(name: Any, args: Any) -> int:
     return int(name == "CULaneDataProcess")
 
 
-def reader_normalization(get: Callable[[KeyPath], Any], reader: str) -> Normalization | None:
-    """The normalization of `reader` in a config (`get` reads a key path of it): its one
-    `NormalizeImage`; None when it has none, several, or arguments ppdet would refuse."""
+def _normalize_ops(get: Callable[[KeyPath], Any],
+                   reader: str) -> tuple[list[Normalization | None], int]:
+    """Each NormalizeImage of a reader (in order), and the divisions by 255 of all its other
+    operators."""
     found = []
     divided = 0
     for kind in TRANSFORM_LISTS:
@@ -118,4 +143,57 @@ def reader_normalization(get: Callable[[KeyPath], Any], reader: str) -> Normaliz
                     found.append(from_arguments(args, (reader, kind, index, name), divided))
                 else:
                     divided += _divides(name, args)
+    return found, divided
+
+
+def reader_normalization(get: Callable[[KeyPath], Any], reader: str) -> Normalization | None:
+    """The normalization of `reader` in a config (`get` reads a key path of it): its one
+    `NormalizeImage`; None when it has none, several, or arguments ppdet would refuse."""
+    found, _ = _normalize_ops(get, reader)
     return found[0] if len(found) == 1 else None
+
+
+def reader_input(get: Callable[[KeyPath], Any], reader: str) -> Normalization | None:
+    """What `reader` feeds the network: its one NormalizeImage, or the pixels as its other
+    operators leave them when it has none (RAW for most); None when it cannot be read."""
+    if not isinstance(get((reader,)), Mapping):
+        return None
+    found, divided = _normalize_ops(get, reader)
+    if not found:
+        return Normalization(divided, RAW.mean, RAW.std)
+    return found[0] if len(found) == 1 else None
+
+
+def getter(data: Any) -> Callable[[KeyPath], Any]:
+    """`get` over plain nested mappings: the value at a key path, or None."""
+    def get(key_path: KeyPath) -> Any:
+        value = data
+        for key in key_path:
+            if not isinstance(value, Mapping) or key not in value:
+                return None
+            value = value[key]
+        return value
+    return get
+
+
+def infer_cfg_input(preprocess: Any) -> Normalization | None:
+    """What an exported model expects, from `infer_cfg.yml`'s Preprocess list
+    (`[{type: NormalizeImage, mean: ..., std: ..., is_scale: ...}, ...]`): RAW when it has no
+    NormalizeImage (exported with fuse_normalize); None when it cannot be read."""
+    if not isinstance(preprocess, list):
+        return None
+    for item in preprocess:
+        if isinstance(item, Mapping) and item.get("type") == "NormalizeImage":
+            return from_arguments({k: v for k, v in item.items() if k != "type"})
+    return RAW
+
+
+def exported_input(config: Mapping[str, Any]) -> Normalization | None:
+    """What the network `tools/export_model.py` writes for a model config expects: RAW with
+    `TestReader.fuse_normalize`, else what its TestReader feeds."""
+    reader = config.get("TestReader")
+    if not isinstance(reader, Mapping):
+        return None
+    if reader.get("fuse_normalize") is True:
+        return RAW
+    return reader_input(getter(config), "TestReader")

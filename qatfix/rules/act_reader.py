@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from qatfix.act.run import ActRun
     from qatfix.config import Resolved
 
-# the ACT modules (`qatfix.act`, `qatfix.model.deploy_normalization`) are imported by the checks, after
+# the ACT modules (`qatfix.act`, `qatfix.model.normalization`) are imported by the checks, after
 # their guard: a ppdet training check never loads them
 
 
@@ -123,11 +123,11 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
     if run is None or run.reader is None or run.exported is None:
         return
     from qatfix.act.readers import fitting_readers
-    from qatfix.model import deploy_normalization as normalization
+    from qatfix.model.normalization import RAW, reader_input
 
     model = run.exported
     want = model.normalization
-    got = normalization.of_reader(run.reader.get("EvalReader"))
+    got = reader_input(run.reader.get, "EvalReader")
     if want is None or got is None:
         side = (f"the reader {run.reader_shown}'s EvalReader cannot be read" if got is None
                 else f"{model.source} does not say how images are normalized")
@@ -138,10 +138,10 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
         return
     candidates = fitting_readers(run, model)
     twice = (" (the exported network normalizes itself: TestReader.fuse_normalize)"
-             if want == normalization.RAW and got != normalization.RAW else "")
+             if want.same_as(RAW) and not got.same_as(RAW) else "")
     yield Issue(
-        message=(f"the reader {run.reader_shown} feeds {got.text}, but the model "
-                 f"({_model_text(model)}) expects {want.text}{twice}: every image reaches the "
+        message=(f"the reader {run.reader_shown} feeds {got.describe()}, but the model "
+                 f"({_model_text(model)}) expects {want.describe()}{twice}: every image reaches the "
                  f"network on another scale, and calibration and accuracy are wrong"
                  f"{_instead(run, candidates)}"),
         location=_reader_location(run.reader, "EvalReader"),

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from qatfix.config import load_document
 from qatfix.config.resolve import base_path
 from qatfix.errors import QatfixError
-from qatfix.model.normalization import READERS, Normalization, reader_normalization
+from qatfix.model.normalization import READERS, Normalization, getter, reader_normalization
 from qatfix.registry.recipes import TrainingInputs, training_inputs
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
@@ -23,17 +23,9 @@ def _file_normalizations(path: str) -> tuple[list[Normalization | None], Any] | 
         return None
     if not isinstance(data, dict):
         return None
-    found = [reader_normalization(lambda key: _get(data, key), reader) for reader in READERS]
+    found = [reader_normalization(getter(data), reader) for reader in READERS]
     rest = {key: _without_normalize(value) for key, value in data.items()}
     return found, rest
-
-
-def _get(data: Any, key_path: tuple[Any, ...]) -> Any:
-    for key in key_path:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 def _without_normalize(value: Any) -> Any:
