@@ -3,7 +3,8 @@ expects (its input size and normalization), for the fixes that name another read
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from qatfix.act.exported import ExportedModel
 from qatfix.act.run import ActRun
@@ -14,10 +15,32 @@ from qatfix.model.normalization import getter, reader_input
 from qatfix.model.sizes import eval_input_size
 
 
+def ratio_kept_resize(reader: Any) -> Optional[int]:
+    """The index in `EvalReader.sample_transforms` (plain data) of a Resize that keeps the
+    aspect ratio with no Pad to a fixed size after it: its images come out in many shapes
+    (ppdet's Resize with keep_ratio scales the short side to the target and the long side as
+    far as it fits); None when the reader's images all have one shape."""
+    items = reader.get("EvalReader", {}).get("sample_transforms") \
+        if isinstance(reader.get("EvalReader"), Mapping) else None
+    found = None
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if not isinstance(item, Mapping) or len(item) != 1:
+            continue
+        (name, args), = item.items()
+        args = args if isinstance(args, Mapping) else {}
+        if name == "Resize" and args.get("keep_ratio", True) is not False:
+            found = index
+        elif name == "Pad" and args.get("size") is not None:
+            found = None
+    return found
+
+
 def fits(reader: Any, model: ExportedModel) -> bool:
     """Does a reader (plain data) feed this model what it expects (size and normalization)?"""
     want_size = model.size or model.nominal_size
     if want_size is not None and eval_input_size(reader) != want_size:
+        return False
+    if model.size is not None and ratio_kept_resize(reader) is not None:
         return False
     got = reader_input(getter(reader), "EvalReader")
     if model.normalization is not None and (got is None or not got.same_as(model.normalization)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from qatfix.findings import Location, Severity
 from qatfix.model.sizes import Size, eval_input_size
@@ -93,10 +93,11 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue(message=f"the input size was not checked: {side}",
                     location=_reader_location(run.reader, "EvalReader"), severity="info")
         return
-    if got == want:
-        return
     from qatfix.act.readers import fitting_readers
 
+    if got == want:
+        yield from _varying_shapes(run, model, fitting_readers)
+        return
     candidates = fitting_readers(run, model)
     if model.size is not None:
         effect = ("the exported network's input is fixed to that size: ACT stops with "
@@ -116,6 +117,33 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
         fixes=reader_fixes(run, candidates), severity=severity,
         data=(("reader_size", list(got)), ("model_size", list(want)),
               ("readers", candidates)))
+
+
+def _varying_shapes(run: "ActRun", model: "ExportedModel", fitting: Any) -> Iterator[Issue]:
+    """A reader at the right size whose Resize keeps the aspect ratio, for a fixed input."""
+    from qatfix.act.readers import ratio_kept_resize
+
+    assert run.reader is not None
+    index = ratio_kept_resize(run.reader.plain())
+    if model.size is None or index is None:
+        return
+    where = ("EvalReader", "sample_transforms", index, "Resize")
+    candidates = fitting(run, model)
+    keep = run.reader.origin((*where, "keep_ratio"))
+    yield Issue(
+        message=(f"the reader {run.reader_shown} resizes to {_size_text(model.size)} keeping the "
+                 "aspect ratio (Resize keep_ratio, no Pad to a fixed size after it), so its "
+                 "images come out in many shapes, but the exported network's input is fixed to "
+                 f"{_size_text(model.size)} ({_model_text(model)}): ACT stops with `ReshapeOp "
+                 "... shape attribute is invalid` on the first image that is not square; set "
+                 f"keep_ratio: false, as the export's own Resize does{_instead(run, candidates)}"),
+        location=(Location(keep.path, keep.line, keep.column) if keep is not None and keep.line
+                  else _reader_location(run.reader, "EvalReader")),
+        fixes=(PlannedFix("Set keep_ratio to false in the EvalReader Resize", "safe",
+                          (Change("set", (*where, "keep_ratio"), False,
+                                  path=run.reader.config_path),), value="false",
+                          reason="the reader then gives every image the fixed input size, as "
+                                 "the exported model's Resize does"),))
 
 
 def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
@@ -193,7 +221,10 @@ RULES = (
             "`TestReader.inputs_def.image_shape` and writes that size into infer_cfg.yml. An "
             "ACT reader that resizes elsewhere feeds a tensor the graph cannot reshape "
             "(`ReshapeOp ... shape attribute is invalid`), sometimes only at the first "
-            "evaluation. With a dynamic input it runs, calibrated at the wrong size (warning)."),
+            "evaluation. With a dynamic input it runs, calibrated at the wrong size (warning). "
+            "A reader at the right size whose Resize keeps the aspect ratio without a Pad to "
+            "that size after it gives images of many shapes, which a fixed input refuses as "
+            "well (the fix sets keep_ratio: false, as the export's own Resize)."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "
                  "deploy/auto_compression/configs/picodet_416_reader.yml --act_config_path "
                  "deploy/auto_compression/configs/picodet_s_320_lcnet_qat_dis.yaml"),
@@ -202,8 +233,10 @@ RULES = (
                  "deploy/auto_compression/configs/picodet_s_320_lcnet_qat_dis.yaml"),
         fix_safety=("safe when the reader is `Global.reader_config`: another reader of the same "
                     "folder whose size and normalization are the model's; on the command line "
-                    "the message gives the command."),
-        evidence=_EVIDENCE_READER + "; ppdet/engine/trainer.py `_get_infer_cfg_and_input_spec`",
+                    "the message gives the command. keep_ratio: false on a reader at the "
+                    "model's size: safe, every image then has the fixed shape."),
+        evidence=(_EVIDENCE_READER + "; ppdet/engine/trainer.py `_get_infer_cfg_and_input_spec`"
+                  "; ppdet/data/transform/operators.py Resize (keep_ratio) and Pad"),
         check=check_size),
     Rule(
         code="QF952", name="act-reader-normalization", severity="error",

@@ -251,3 +251,22 @@ def test_a_paddle2_program_is_said_to_be_unread(act_copy: Path) -> None:
     assert found[0]["severity"] == "info"
     assert "model.pdmodel" in found[0]["message"] and "unchecked" in found[0]["message"]
     assert found[0]["location"]["line"] == 8  # Global.model_filename
+
+
+def test_a_ratio_keeping_resize_for_a_fixed_input_and_its_fix(act_copy: Path) -> None:
+    reader = act_copy / "configs" / "picodet_320_reader.yml"
+    _edit(reader, "keep_ratio: False", "keep_ratio: True")
+    args = ("python", "run_det.py", "--config", "configs/picodet_320_reader.yml",
+            "--act_config_path", "configs/picodet_s_320_lcnet_qat_dis.yaml")
+    code, found = findings("--select", "QF95", *args, cwd=act_copy)
+    assert code == 1 and codes(found) == ["QF951"]
+    assert "keeping the aspect ratio" in found[0]["message"]
+    assert found[0]["location"]["path"] == "configs/picodet_320_reader.yml"
+    assert found[0]["fix"]["safety"] == "safe"
+    applied = qatfix("--apply", "--select", "QF95", *args, cwd=act_copy)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "keep_ratio: False}" in reader.read_text()  # the file's own spelling
+    assert findings("--select", "QF95", *args, cwd=act_copy) == (0, [])
+    # a Pad to the size after the Resize gives one shape again (yolov8_reader.yml does that)
+    _edit(reader, "keep_ratio: False}", "keep_ratio: True}\n  - Pad: {size: [320, 320]}")
+    assert findings("--select", "QF95", *args, cwd=act_copy) == (0, [])
