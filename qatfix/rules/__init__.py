@@ -48,6 +48,7 @@ RULE_MODULES = (
     "qatfix.rules.act_model",
     "qatfix.rules.act_strategy",
     "qatfix.rules.onnx_format",
+    "qatfix.rules.weights_local",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

@@ -110,9 +110,22 @@ def qat_checkpoint_onnx_false(root: Path) -> None:
                    capture_output=True, timeout=600)
 
 
+def lcnet_state_dict(root: Path) -> None:
+    """`output/lcnet_model_final.pdparams`: the LCNet PicoDet's state dict as ppdet builds it
+    (QF106's example trains the legacy ESNet PicoDet from it)."""
+    script = ("import sys, paddle\n"
+              "from ppdet.core.workspace import create, load_config\n"
+              "cfg = load_config(sys.argv[1])\n"
+              "paddle.save(create(cfg.architecture).state_dict(), sys.argv[2])\n")
+    (root / "output").mkdir(exist_ok=True)
+    subprocess.run([sys.executable, "-c", script, "configs/picodet/picodet_s_320_coco_lcnet.yml",
+                    str(root / "output" / "lcnet_model_final.pdparams")], cwd=root, check=True,
+                   capture_output=True, timeout=600)
+
+
 #: what an example needs made before it runs, beyond its files
 PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": exported_params,
-           "QF906": qat_checkpoint_onnx_false}
+           "QF906": qat_checkpoint_onnx_false, "QF106": lcnet_state_dict}
 
 
 @pytest.mark.corpus
