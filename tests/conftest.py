@@ -76,6 +76,25 @@ def paddleslim_release(version: str, cache: Path) -> Path:
     return _RELEASES[version]
 
 
+def trained_checkpoint(path: Path, config: str = "configs/picodet/picodet_s_320_coco_lcnet.yml",
+                       tree_name: str = "develop") -> Path:
+    """A `.pdparams` of the network `config` builds, as a run's own training would save it:
+    paddle.save's format (a pickle of numpy arrays under the state-dict names), the shapes from
+    the signature ppdet built for that config (registry/signatures), zeros for the values."""
+    numpy = require("numpy")
+    import pickle
+
+    from qatfix.registry.signatures import signature_of
+
+    signature = signature_of(tree_name, config)
+    assert signature is not None, config
+    state = {key: numpy.zeros(shape, dtype="float32") for key, shape in signature.shapes.items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        pickle.dump(state, handle, protocol=4)
+    return path
+
+
 def require_executable(name: str) -> str:
     """The path of an executable on PATH (e.g. the `qatfix` console script): skip without it,
     fail under CI."""

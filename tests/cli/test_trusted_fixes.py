@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, tree
+from tests.conftest import REPO, tree, trained_checkpoint
 
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
 LCNET_MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
@@ -148,7 +148,7 @@ def test_qat_without_weights_is_fixed_in_the_slim_config_not_the_model(copy: Pat
 def test_the_users_own_trained_model_comes_first_and_nothing_is_safe_then(copy: Path) -> None:
     saved = copy / "output" / "picodet_s_320_coco_lcnet"
     saved.mkdir(parents=True)
-    (saved / "model_final.pdparams").write_bytes(b"")
+    trained_checkpoint(saved / "model_final.pdparams")
     (finding,) = [f for f in findings(copy, "-c", LCNET_MODEL, "--slim_config", SLIM)
                   if f["code"] == "QF101"]
     assert finding["fix"]["value"] == "output/picodet_s_320_coco_lcnet/model_final"

@@ -15,6 +15,7 @@ from qatfix.interactive.fix_choices import (
     about_weights, custom_fix, custom_problem, fix_label, review_items,
 )
 from qatfix.rules.context import CheckContext
+from tests.conftest import trained_checkpoint
 from tests.interactive.conftest import LCNET, LEGACY, MODEL, PEDESTRIAN, SLIM
 
 
@@ -62,7 +63,7 @@ def test_the_runs_own_trained_model_is_offered_when_it_exists(picodet: Path,
                                                                ) -> None:
     saved = picodet / "output" / "picodet_s_320_coco_lcnet"
     saved.mkdir(parents=True)
-    (saved / "model_final.pdparams").write_bytes(b"")
+    trained_checkpoint(saved / "model_final.pdparams")
     (item,), _ = _items(picodet, monkeypatch)
     # the user's own float model comes first; with it there, no official weights are safe
     assert _values(item)[0] == "output/picodet_s_320_coco_lcnet/model_final"
@@ -92,7 +93,7 @@ def test_custom_values_are_checked_as_ppdet_would_load_them(picodet: Path,
     assert "output/x/model_final.pdparams does not exist" in (
         custom_problem(ctx, "output/x/model_final") or "")
     (picodet / "output" / "x").mkdir(parents=True)
-    (picodet / "output" / "x" / "model_final.pdparams").write_bytes(b"")
+    trained_checkpoint(picodet / "output" / "x" / "model_final.pdparams")
     assert custom_problem(ctx, "output/x/model_final") is None
     assert custom_problem(ctx, " output/x/model_final.pdparams ") is None
     assert "is a folder" in (custom_problem(ctx, "output/x") or "")

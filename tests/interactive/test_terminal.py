@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from qatfix.interactive.menus import ACTION_QUESTION, CUSTOM_QUESTION, WEIGHTS_QUESTION
+from tests.conftest import trained_checkpoint
 from tests.interactive.conftest import (
     CLEAR_LINE, CTRL_C, LCNET, LEGACY, MODEL, PEDESTRIAN, SLIM, Terminal,
 )
@@ -84,7 +85,7 @@ def test_choose_the_second_candidate(picodet: Path, terminal: type[Terminal]) ->
 def test_enter_a_path_checked_as_ppdet_would_load_it(picodet: Path,
                                                      terminal: type[Terminal]) -> None:
     (picodet / "output" / "x").mkdir(parents=True)
-    (picodet / "output" / "x" / "model_final.pdparams").write_bytes(b"")
+    trained_checkpoint(picodet / "output" / "x" / "model_final.pdparams")
     before = _snapshot(picodet)
     term = terminal(picodet)
     term.answer(ACTION_QUESTION, CHOOSE)
@@ -106,7 +107,7 @@ def test_enter_a_path_checked_as_ppdet_would_load_it(picodet: Path,
 def test_the_runs_own_trained_model_is_listed(picodet: Path, terminal: type[Terminal]) -> None:
     saved = picodet / "output" / "picodet_s_320_coco_lcnet"
     saved.mkdir(parents=True)
-    (saved / "best_model.pdparams").write_bytes(b"")
+    trained_checkpoint(saved / "best_model.pdparams")
     before = _snapshot(picodet)
     term = terminal(picodet)
     term.expect("+pretrain_weights: output/picodet_s_320_coco_lcnet/best_model")  # proposed first
