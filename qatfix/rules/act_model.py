@@ -10,15 +10,13 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
+from qatfix.act.program_files import PROGRAM_FILES
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG
 
 if TYPE_CHECKING:
     from qatfix.act.run import ActRun
-
-#: what `paddle.jit.save` writes for the program: paddle 3 (PIR) and earlier releases
-PROGRAM_FILES = ("model.json", "model.pdmodel")
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
@@ -109,7 +107,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
         parts.append(f"the model's input {', '.join(missing)} is never fed")
     yield Issue(
         message=(f"Global.input_list {names} does not match the exported model's inputs "
-                 f"{feeds} (read from {run.global_config.get('model_dir')}/model.json): "
+                 f"{feeds} (read from {run.program_read_from}): "
                  f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
                  "then reads the feeds from the model)"),
         location=ctx.location(("Global", "input_list")),
@@ -201,7 +199,9 @@ RULES = (
             "run_det.py feeds the reader's fields named by `Global.input_list` to the program; "
             "without it, it asks the model (get_feed_vars). A name the program has no feed for "
             "fails with `var scale_factor not in this block`, a feed left out is never given. "
-            "The feeds are read from paddle 3's model.json (`data` operations) without paddle; "
+            "The feeds are read from paddle 3's model.json (`data` operations) without paddle, "
+            "or under `--deep` by paddle.static.load_inference_model itself (model.json or a "
+            "legacy model.pdmodel); "
             "ppdet's export keeps only the inputs the network uses (PicoDet without "
             "post-processing takes `image` alone)."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "
