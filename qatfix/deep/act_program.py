@@ -43,11 +43,21 @@ def is_pir_json(path: str) -> bool:
         return handle.read(64).lstrip()[:1] == b"{"
 
 
+#: programs loaded in this process, by their files' paths, sizes and times (verifying a fix
+#: re-checks the run twice; the files do not change in between)
+_LOADED: dict[tuple[str, str, int, int, int, int], ProgramFacts] = {}
+
+
 def program_of_run(run: "ActRun") -> ProgramFacts:
     """The exported program of `run`, loaded by paddle; DeepCheckError when there is nothing to
     load or paddle cannot load it."""
     files = program_files(run)
-    return read_program(files.model, files.params)
+    model, params = os.stat(files.model), os.stat(files.params)
+    key = (files.model, files.params, model.st_size, model.st_mtime_ns, params.st_size,
+           params.st_mtime_ns)
+    if key not in _LOADED:
+        _LOADED[key] = read_program(files.model, files.params)
+    return _LOADED[key]
 
 
 def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS) -> ProgramFacts:
