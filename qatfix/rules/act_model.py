@@ -10,7 +10,6 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from qatfix.act.program_files import PROGRAM_FILES
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG
@@ -42,6 +41,8 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
     if run is None or run.exported is None or run.exported.files is None:
         return
+    from qatfix.act.program_files import PROGRAM_FILES  # ACT runs only: not on every check
+
     files = set(run.exported.files)
     for key in ("model_filename", "params_filename"):
         name = run.global_config.get(key)
