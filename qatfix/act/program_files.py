@@ -36,6 +36,8 @@ class ProgramFiles:
     model: str
     #: the parameters (model.pdiparams)
     params: str
+    #: the program file as model_dir spells it, for messages
+    shown: str
 
 
 def _named(folder: str, value: object, fallbacks: tuple[str, ...]) -> str | None:
@@ -71,4 +73,5 @@ def program_files(run: "ActRun") -> ProgramFiles:
         raise DeepCheckError(f"{where} holds the program {os.path.basename(model)} but no "
                              f"parameters file {named}: paddle.static.load_inference_model "
                              "cannot load it", todo=EXPORT_FIRST)
-    return ProgramFiles(model=model, params=params)
+    return ProgramFiles(model=model, params=params,
+                        shown=os.path.join(str(shown).strip(), os.path.basename(model)))

@@ -56,16 +56,19 @@ def program_of_run(run: "ActRun") -> ProgramFacts:
     key = (files.model, files.params, model.st_size, model.st_mtime_ns, params.st_size,
            params.st_mtime_ns)
     if key not in _LOADED:
-        _LOADED[key] = read_program(files.model, files.params)
+        _LOADED[key] = read_program(files.model, files.params, shown=files.shown)
     return _LOADED[key]
 
 
-def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS) -> ProgramFacts:
-    """The facts of the program `model` (with its parameters `params`), as paddle loads them."""
+def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS,
+                 shown: str | None = None) -> ProgramFacts:
+    """The facts of the program `model` (with its parameters `params`), as paddle loads them;
+    `shown` is `model` as the user spells it, for messages."""
+    shown = shown or model
     try:
         pir = is_pir_json(model)
     except OSError as exc:
-        raise DeepCheckError(f"cannot read {model}: {exc.strerror}") from None
+        raise DeepCheckError(f"cannot read {shown}: {exc.strerror}") from None
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "FLAGS_enable_pir_api": "1" if pir else "0",
@@ -75,7 +78,7 @@ def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS) -> P
                               capture_output=True, text=True, timeout=timeout, env=env,
                               check=False)
     except subprocess.TimeoutExpired:
-        raise DeepCheckError(f"paddle took more than {timeout:.0f} s to load {model}") from None
+        raise DeepCheckError(f"paddle took more than {timeout:.0f} s to load {shown}") from None
     answer = [line for line in done.stdout.splitlines() if line.startswith(_MARK)]
     if done.returncode != 0 or not answer:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -83,7 +86,8 @@ def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS) -> P
             raise DeepCheckError(f"loading the exported program needs paddlepaddle ({reason}); "
                                  f"install it with: {INSTALL_HINT}")
         raise DeepCheckError(
-            f"paddle.static.load_inference_model cannot load {model} with {params}: {reason}",
+            f"paddle.static.load_inference_model cannot load {shown} with "
+            f"{os.path.basename(params)}: {reason}",
             todo=("the ACT run fails at the same load: export the model again "
                   "(tools/export_model.py) so that program and parameters come from one export"))
     data = json.loads(answer[-1][len(_MARK):])
@@ -109,8 +113,8 @@ def _facts(paddle: Any, program: Any, feed_names: list[str], fetch_targets: list
     """Feeds, fetched shapes and operation names of a loaded program (PIR or legacy)."""
     if paddle.framework.in_pir_mode():
         ops = list(_pir_ops(program.global_block()))
-        data_shapes = {op.attrs()["name"]: op.attrs()["shape"] for op in ops
-                       if op.name() in ("pd_op.data", "pd_op.feed") and "shape" in op.attrs()}
+        data_shapes = {op.attrs()["name"]: op.attrs().get("shape", op.result(0).shape)
+                       for op in ops if op.name() in ("pd_op.data", "pd_op.feed")}
         names = {op.name().split(".", 1)[-1] for op in ops if op.name() != "builtin.parameter"}
         feeds = [(name, _shape(data_shapes.get(name))) for name in feed_names]
     else:

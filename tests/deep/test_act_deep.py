@@ -177,3 +177,18 @@ def test_fixes_are_verified_with_the_program_paddle_loads(run_dir: Path, legacy_
     assert "QF963" not in {f.code for f in recheck(config, None, (), {})}
     deep = [f for f in recheck(config, None, (), {}, deep=True) if f.code == "QF963"]
     assert len(deep) == 1 and "never fed" in deep[0].message and deep[0].fix is not None
+
+
+def test_a_program_paddle_cannot_load_is_qf003_with_paddles_reason(run_dir: Path) -> None:
+    folder = run_dir / "models" / "truncated"
+    folder.mkdir(exist_ok=True)
+    for name in ("infer_cfg.yml", "model.pdiparams"):
+        shutil.copy(run_dir / EXPORT / name, folder / name)
+    text = (run_dir / EXPORT / "model.json").read_text()
+    (folder / "model.json").write_text(text[:len(text) // 2])  # an export cut short
+    act = _act(run_dir, "deep_truncated", model_dir="./models/truncated/")
+    code, found = _run_det("--deep", act=act, run_dir=run_dir)
+    assert code == 2 and codes(found) == ["QF003"], found
+    message = str(found[0]["message"])
+    assert "load_inference_model cannot load ./models/truncated/model.json" in message
+    assert "parse error" in message and "export the model again" in message
