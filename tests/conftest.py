@@ -6,6 +6,9 @@ import importlib
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from types import ModuleType
 from typing import Iterator, NoReturn
@@ -48,6 +51,29 @@ def require(module: str) -> ModuleType:
     except ImportError as exc:
         problem = f"{module} cannot be imported ({exc})"
     _missing(problem)
+
+
+_RELEASES: dict[str, Path] = {}
+
+
+def paddleslim_release(version: str, cache: Path) -> Path:
+    """A folder holding PaddleSlim `version`'s real wheel unpacked (package and dist-info), from
+    the package index, to put first on a qatfix process's PYTHONPATH: qatfix reads PaddleSlim's
+    source files and metadata and never imports it, so that process sees the release as
+    installed. Skips when the index cannot be reached (fails under CI)."""
+    if version in _RELEASES:
+        return _RELEASES[version]
+    folder = cache / f"paddleslim-{version}"
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                           "-d", str(folder / "wheel"), f"paddleslim=={version}"],
+                          capture_output=True, text=True, timeout=300)
+    wheels = list((folder / "wheel").glob("paddleslim-*.whl"))
+    if done.returncode != 0 or not wheels:
+        _missing(f"PaddleSlim {version} could not be downloaded: {done.stderr[-300:]}")
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        wheel.extractall(folder / "site")
+    _RELEASES[version] = folder / "site"
+    return _RELEASES[version]
 
 
 def require_executable(name: str) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import functools
-import importlib.util
 import os
 from typing import Optional
 
+from qatfix import installed_paddleslim
 from qatfix.record import record
 
 #: PaddleSlim 2.6.0's strategy classes and the keys their constructors take
@@ -101,21 +101,11 @@ def _parse(path: str) -> Optional[dict[str, frozenset[str]]]:
 @functools.lru_cache(maxsize=1)
 def strategy_keys() -> StrategyKeys:
     """From the installed PaddleSlim when there is one, else PaddleSlim 2.6.0's table."""
-    try:
-        spec = importlib.util.find_spec("paddleslim")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        path = os.path.join(os.path.dirname(spec.origin), "auto_compression",
-                            "strategy_config.py")
+    root = installed_paddleslim.folder()
+    if root is not None:
+        path = os.path.join(root, "auto_compression", "strategy_config.py")
         parsed = _parse(path)
         if parsed is not None:
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                shown = f"PaddleSlim {version('paddleslim')}"
-            except PackageNotFoundError:
-                shown = "the installed PaddleSlim"
-            return StrategyKeys(parsed, f"{shown} ({path})")
+            return StrategyKeys(parsed, f"{installed_paddleslim.shown()} ({path})")
     return StrategyKeys(dict(KEYS_2_6), "PaddleSlim 2.6.0 (qatfix's table; PaddleSlim is not "
                                         "installed)")

@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING, Mapping, Optional
 
 from qatfix.model.checkpoint import Shape, kind_against, read_checkpoint
+from qatfix.model.quant_format import QatLayout, qat_layout
 from qatfix.record import record
 from qatfix.registry.urls import is_url, split_weights_suffix
 
@@ -36,6 +37,8 @@ class WeightsCheckpoint:
     #: (tensors that load, tensors of the model) by ppdet's match_state_dict, when the file
     #: was read and the model's signature is known
     loads: Optional[tuple[int, int]] = None
+    #: for a local QAT file: the onnx_format layout its tensor names show
+    layout: Optional[QatLayout] = None
 
 
 def model_shapes(identity: "ModelIdentity") -> Optional[Mapping[str, Shape]]:
@@ -82,7 +85,8 @@ def from_file(path: str, identity: "ModelIdentity") -> Optional[WeightsCheckpoin
         wrapped = [k for k in checkpoint.shapes if "._layer." in k][:1]
         detail = (f"paddleslim QAT tensor names such as {wrapped[0]}" if wrapped else
                   "paddleslim fake-quant scales")
-        return WeightsCheckpoint("qat", f"local file {path}", detail=detail, loads=loads)
+        return WeightsCheckpoint("qat", f"local file {path}", detail=detail, loads=loads,
+                                 layout=qat_layout(checkpoint.shapes))
     verdict = kind_against(checkpoint, model)
     detail = ""
     if verdict.kind == "pruned":

@@ -47,6 +47,7 @@ RULE_MODULES = (
     "qatfix.rules.act_reader",
     "qatfix.rules.act_model",
     "qatfix.rules.act_strategy",
+    "qatfix.rules.onnx_format",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

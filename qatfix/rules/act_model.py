@@ -1,8 +1,9 @@
-"""QF960-QF962: the exported model an ACT config names.
+"""QF960-QF964: the exported model an ACT config names.
 
 QF960 the model cannot be identified (not checked), QF961 model/params file names that are
 not in `model_dir` (paddle 3 exports `model.json`), QF962 `include_nms: false` without the
-post-processing run_det.py has for it, QF963 `input_list` against the program's feeds.
+post-processing run_det.py has for it, QF963 `input_list` against the program's feeds, QF964
+`include_nms` against what the program fetches (an export without NMS or with it).
 """
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
-    if run is None or run.exported is not None:
+    if run is None:
+        return
+    if run.exported is not None:
+        yield from _program_unread(ctx, run)
         return
     shown = run.global_config.get("model_dir")
     if not isinstance(shown, str) or not shown.strip():
@@ -35,6 +39,22 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
                  f"{run.run_dir}) and its folder name is no official model; input size, "
                  "normalization and classes of the reader are unchecked"),
         location=ctx.location(("Global", "model_dir")))
+
+
+def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
+    """The program file is there but only model.json is read without paddle."""
+    exported = run.exported
+    name = run.global_config.get("model_filename")
+    if (exported is None or exported.files is None or exported.program is not None
+            or not isinstance(name, str) or name not in exported.files
+            or name.endswith(".json")):
+        return
+    yield Issue(
+        message=(f"the program {name} in {run.global_config.get('model_dir')} was not read "
+                 "(a protobuf program of paddle 2; qatfix reads paddle 3's model.json without "
+                 "paddle): Global.input_list and include_nms against its feeds and outputs are "
+                 "unchecked"),
+        location=ctx.location(("Global", "model_filename")))
 
 
 def check_files(ctx: CheckContext) -> Iterator[Issue]:
@@ -84,6 +104,61 @@ def check_nms(ctx: CheckContext) -> Iterator[Issue]:
         location=ctx.location(("Global", "include_nms")))
 
 
+def _shapes(fetches: tuple[tuple[int, ...], ...]) -> str:
+    return ", ".join("[" + ", ".join(str(d) for d in shape) + "]" for shape in fetches)
+
+
+def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
+    run: Optional[ActRun] = ctx.act
+    program = run.exported.program if run is not None and run.exported is not None else None
+    if run is None or program is None or not program.fetches:
+        return
+    glob = run.global_config
+    if not glob.get("Evaluation") or glob.get("arch") == "keypoint":
+        return
+    where = f"{glob.get('model_dir')}/{program.source.rsplit('/', 1)[-1]}"
+    fetched = f"the exported program ({where}) fetches {_shapes(program.fetches)}"
+    if glob.get("include_nms") is not False:
+        if program.gives_boxes_and_count:
+            return
+        yield Issue(
+            message=(f"Global.include_nms is {glob.get('include_nms', 'not set (true)')} but "
+                     f"{fetched}: no boxes with a 1-D box count, so it was exported without NMS "
+                     "or post-processing (exclude_nms=True, exclude_post_process=True, "
+                     "export.benchmark or export.nms: false); run_det.py's evaluation reads "
+                     "every output of more than one dimension as 'bbox' and stops at the first "
+                     "evaluation with KeyError 'bbox_num'; export the model again without that "
+                     "option"),
+            location=ctx.location(("Global", "include_nms") if "include_nms" in glob
+                                  else ("Global",)), severity="error")
+        return
+    if glob.get("arch") != "PPYOLOE":
+        return  # QF962
+    if program.gives_boxes_and_count:
+        yield Issue(
+            message=(f"Global.include_nms is false but {fetched}: the boxes after NMS and their "
+                     "count; run_det.py's PP-YOLOE post-processing takes the first output as "
+                     "raw predictions and fails on the first evaluation (IndexError); with "
+                     "include_nms: true "
+                     "it reads these outputs as they are"),
+            location=ctx.location(("Global", "include_nms")), severity="error",
+            fixes=(PlannedFix("Set Global.include_nms to true", "safe",
+                              (Change("set", ("Global", "include_nms"), True,
+                                      path=ctx.config_path),), value="true",
+                              reason="the program fetches boxes and a 1-D count, what "
+                                     "run_det.py reads with include_nms: true"),))
+        return
+    first = program.fetches[0]
+    if len(first) != 3 or first[-1] <= 4:
+        yield Issue(
+            message=(f"Global.include_nms is false but {fetched}: run_det.py's PP-YOLOE "
+                     "post-processing needs one output [batch, boxes, 4 + classes] (an export "
+                     "with exclude_post_process=True); from this one it reads no class scores, "
+                     "every image gets no box, and after a whole evaluation pass run_det.py "
+                     "stops with KeyError 'bbox' (ppdet's COCOMetric scores nothing)"),
+            location=ctx.location(("Global", "include_nms")), severity="error")
+
+
 def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
     if run is None or run.exported is None or not run.exported.feeds:
@@ -126,7 +201,10 @@ RULES = (
         explanation=(
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "
             "exists, else the official model the folder is named after. When neither is there, "
-            "input size, normalization and classes are not checked, and the report says so."),
+            "input size, normalization and classes are not checked, and the report says so. "
+            "A program saved as a paddle 2 protobuf (`model.pdmodel`) is not read without "
+            "paddle: then the feeds (input_list) and outputs (include_nms) are unchecked, and "
+            "the report says that too."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "
                  "deploy/auto_compression/configs/picodet_320_reader.yml --act_config_path "
                  "deploy/auto_compression/configs/my_picodet_qat_dis.yaml\n"
@@ -253,4 +331,64 @@ RULES = (
                   "(input_list); paddleslim/common/dataloader.py get_feed_vars; "
                   "ppdet/engine/trainer.py _get_infer_cfg_and_input_spec (_prune_input_spec)"),
         check=check_inputs),
+    Rule(
+        code="QF964", name="act-nms-outputs", severity="error",
+        summary="include_nms does not match what the exported program fetches.",
+        explanation=(
+            "With `include_nms: true` (or no include_nms) run_det.py's evaluation takes the "
+            "program's outputs as they are: each output of more than one dimension becomes "
+            "'bbox', a 1-D one 'bbox_num', as ppdet's post-processing exports them. A model "
+            "exported without NMS or post-processing (`-o exclude_nms=True`, "
+            "`exclude_post_process=True`, `export.benchmark: true`, `export.nms: false`) "
+            "fetches raw predictions instead, and the first evaluation stops with KeyError "
+            "'bbox_num'. With `include_nms: false` and `arch: PPYOLOE`, run_det.py runs its own "
+            "NMS on the first output, which must be [batch, boxes, 4 + classes] "
+            "(exclude_post_process=True): boxes after NMS make it fail at once (IndexError); "
+            "the two outputs of exclude_nms=True give no class scores, so no image gets a box "
+            "and the evaluation ends with KeyError 'bbox'. The outputs are read from "
+            "model.json's fetch operations."),
+        example=("qatfix deploy/auto_compression/configs/picodet_bench_qat_dis.yaml\n"
+                 "# deploy/auto_compression/configs/picodet_bench_qat_dis.yaml\n"
+                 "Global:\n"
+                 "  include_nms: True\n"
+                 "  Evaluation: True\n"
+                 "  model_dir: ./picodet_s_320_bench/\n"
+                 "  model_filename: model.json\n"
+                 "  params_filename: model.pdiparams\n"
+                 "Distillation: {alpha: 1.0, loss: l2}\n"
+                 "QuantAware: {use_pact: true, onnx_format: true, weight_bits: 8, activation_bits: 8, "
+                 "quantize_op_types: [conv2d]}\n" + ACT_TRAIN_CONFIG +
+                 "# deploy/auto_compression/picodet_s_320_bench/infer_cfg.yml\n"
+                 "mode: paddle\n"
+                 "metric: COCO\n"
+                 "arch: PicoDet\n"
+                 "Preprocess:\n"
+                 "- {type: Resize, interp: 2, keep_ratio: false, target_size: [320, 320]}\n"
+                 "- {type: NormalizeImage, is_scale: true, mean: [0.485, 0.456, 0.406], "
+                 "std: [0.229, 0.224, 0.225]}\n"
+                 "- {type: Permute}\n"
+                 "label_list: [person]\n"
+                 "# deploy/auto_compression/picodet_s_320_bench/model.json\n"
+                 '{"program": {"regions": [{"#": "region_0", "blocks": [{"#": "block_0", "ops": ['
+                 '{"#": "1.data", "A": [{"AT": {"#": "0.a_str", "D": "image"}, "N": "name"}, '
+                 '{"AT": {"#": "1.a_intarray", "D": [1, 3, 320, 320]}, "N": "shape"}]}, '
+                 '{"#": "1.fetch", "A": [{"AT": {"#": "0.a_str", "D": "fetch_name_0"}, "N": '
+                 '"name"}, {"AT": {"#": "0.a_i32", "D": 0}, "N": "col"}], "O": [{"TT": {"#": '
+                 '"0.t_dtensor", "D": [{"#": "0.t_f32"}, [1, 1600, 1], "NCHW", [], 0]}}]}, '
+                 '{"#": "1.fetch", "A": [{"AT": {"#": "0.a_str", "D": "fetch_name_1"}, "N": '
+                 '"name"}, {"AT": {"#": "0.a_i32", "D": 1}, "N": "col"}], "O": [{"TT": {"#": '
+                 '"0.t_dtensor", "D": [{"#": "0.t_f32"}, [1, 1600, 32], "NCHW", [], 0]}}]}'
+                 ']}]}]}}\n'),
+        instead=("export with NMS (no exclude_nms / exclude_post_process / export.benchmark) "
+                 "for include_nms: true"),
+        fix_safety=("safe where the program fetches boxes and a count (include_nms set to "
+                    "true); otherwise no automatic fix: the model has to be exported again."),
+        evidence=("deploy/auto_compression/run_det.py eval_function and post_process.py "
+                  "PPYOLOEPostProcess; ppdet/metrics/coco_utils.py get_infer_results "
+                  "(outs['bbox_num']) and metrics.py COCOMetric.accumulate; "
+                  "ppdet/engine/trainer.py _get_infer_cfg_and_input_spec (export.post_process "
+                  "/ export.nms / export.benchmark); exclude_nms in "
+                  "ppdet/modeling/heads/ppyoloe_head.py; measured on develop's exports of "
+                  "PicoDet-S-320 LCNet with and without export.benchmark"),
+        check=check_nms_outputs),
 )

@@ -139,6 +139,21 @@ def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:
 _EXAMPLE_FILE = ("# configs/", "# deploy/auto_compression/")
 
 
+#: the line that says which PaddleSlim release an example is run with, when not the installed one
+_EXAMPLE_PADDLESLIM = "# with PaddleSlim "
+
+
+def example_paddleslim(example: str) -> str | None:
+    """The PaddleSlim release an example needs ("2.4.1" from `# with PaddleSlim 2.4.1
+    installed`, before its files), or None for the installed one."""
+    for line in example.strip("\n").splitlines()[1:]:
+        if line.startswith(_EXAMPLE_FILE):
+            return None
+        if line.startswith(_EXAMPLE_PADDLESLIM) and line.rstrip().endswith(" installed"):
+            return line[len(_EXAMPLE_PADDLESLIM):].split()[0]
+    return None
+
+
 def example_parts(example: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A rule's example as (command line, ((path, text), ...)): the files the command needs
     added to a PaddleDetection checkout, paths relative to its root."""

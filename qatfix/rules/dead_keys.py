@@ -62,23 +62,15 @@ def ignored_keys(keys: Any, version: str) -> list[tuple[str, str]]:
     return found
 
 
-def installed_paddleslim() -> str | None:
-    """The installed PaddleSlim's version, read from its metadata (paddle is not imported)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("paddleslim")
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.mode not in ("QAT", "PrunerQAT"):
         return
     section = ctx.get((ctx.mode, "quant_config"))
     if not isinstance(section, dict) or not any(k in QUANT_CONFIG_KEY_SINCE for k in section):
         return
-    version = installed_paddleslim()
+    from qatfix.installed_paddleslim import version as installed_version
+
+    version = installed_version()
     if version is None:
         return
     for key, since in ignored_keys(section, version):
@@ -132,8 +124,8 @@ RULES = (Rule(
         example=(
             'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
             'configs/example/picodet_onnx_qat.yml\n'
+            '# with PaddleSlim 2.3.4 installed\n'
             '# configs/example/picodet_onnx_qat.yml\n'
-            '# reported when the installed PaddleSlim is older than 2.4.0 (2.3.0, say)\n'
             'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
             'coco_lcnet.pdparams\n'
             'slim: QAT\n'

@@ -238,3 +238,16 @@ def test_a_folder_scan_checks_readers_through_the_act_configs_naming_them() -> N
     unchecked = [f for f in found if f["code"] == "QF002"]
     assert unchecked and all("reader config" in f["message"] for f in unchecked)
     assert not [f for f in found if f["severity"] != "info"]
+
+
+def test_a_paddle2_program_is_said_to_be_unread(act_copy: Path) -> None:
+    model = act_copy / "../../output_inference/ppyoloe_crn_l_80e_sliced_visdrone_640_025"
+    _exported(model.resolve(), normalize=False, labels=10, program="model.pdmodel")
+    act = "configs/ppyoloe_crn_l_80e_sliced_visdrone_640_025_qat.yml"
+    reader = "configs/ppyoloe_crn_l_80e_sliced_visdrone_640_025_reader.yml"
+    code, found = findings("python", "run_det.py", "--config", reader, "--act_config_path", act,
+                           cwd=act_copy)
+    assert (code, codes(found)) == (0, ["QF960"])
+    assert found[0]["severity"] == "info"
+    assert "model.pdmodel" in found[0]["message"] and "unchecked" in found[0]["message"]
+    assert found[0]["location"]["line"] == 8  # Global.model_filename

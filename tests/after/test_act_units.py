@@ -25,7 +25,7 @@ def test_the_table_is_paddleslim_2_6s_own_classes() -> None:
 
 
 def test_without_paddleslim_the_table_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(strategy.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(strategy.installed_paddleslim, "folder", lambda: None)
     strategy.strategy_keys.cache_clear()
     try:
         found = strategy.strategy_keys()

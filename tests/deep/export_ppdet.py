@@ -2,15 +2,18 @@
 (Trainer(cfg, mode='test').export(), which writes infer_cfg.yml and calls paddle.jit.save).
 Nothing of qatfix is imported; the weights are the model's initial values (no download).
 
-    python export_ppdet.py ROOT CONFIG OUT_DIR
+    python export_ppdet.py ROOT CONFIG OUT_DIR ['{"exclude_nms": true}']
+
+The optional last argument is a JSON object merged into the config like `-o` options.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 
 
-def main(root: str, config: str, out: str) -> None:
+def main(root: str, config: str, out: str, options: str = "{}") -> None:
     sys.path.insert(0, root)
     os.chdir(root)  # ppdet reads dataset annotation paths relative to the checkout
     import paddle
@@ -18,7 +21,8 @@ def main(root: str, config: str, out: str) -> None:
     from ppdet.engine import Trainer
 
     cfg = load_config(config)
-    merge_config({"use_gpu": False, "pretrain_weights": None, "weights": None})
+    merge_config({"use_gpu": False, "pretrain_weights": None, "weights": None,
+                  **json.loads(options)})
     paddle.set_device("cpu")
     trainer = Trainer(cfg, mode="test")
     trainer.export(out)
@@ -26,4 +30,4 @@ def main(root: str, config: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

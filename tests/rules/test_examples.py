@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from qatfix.rules import all_rules
-from qatfix.rules.base import example_parts
-from tests.conftest import require, tree
+from qatfix.rules.base import example_paddleslim, example_parts
+from tests.conftest import REPO, paddleslim_release, require, tree
 
 RULES = all_rules()
 
@@ -91,35 +91,35 @@ def exported_params(root: Path) -> None:
         program.with_name("model.pdiparams").write_bytes(b"")
 
 
+def qat_checkpoint_onnx_false(root: Path) -> None:
+    """`output/qat_onnx_false/model_final.pdparams`: PicoDet-S-320 LCNet quantized by ppdet's
+    QAT slim with onnx_format false (the layout PaddleSlim up to 2.4.1 trains by default)."""
+    require("paddleslim")
+    script = ("import sys, paddle\n"
+              "from ppdet.core.workspace import create, load_config, merge_config\n"
+              "cfg = load_config(sys.argv[1])\n"
+              "load_config(sys.argv[2])\n"
+              "merge_config({'QAT': {'quant_config': {'onnx_format': False}}})\n"
+              "model = create(cfg.slim)(create(cfg.architecture))\n"
+              "paddle.save(model.state_dict(), sys.argv[3])\n")
+    out = root / "output" / "qat_onnx_false"
+    out.mkdir(parents=True)
+    subprocess.run([sys.executable, "-c", script, "configs/picodet/picodet_s_320_coco_lcnet.yml",
+                    "configs/slim/quant/picodet_s_416_lcnet_quant.yml",
+                    str(out / "model_final.pdparams")], cwd=root, check=True,
+                   capture_output=True, timeout=600)
+
+
 #: what an example needs made before it runs, beyond its files
-PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": exported_params}
-
-
-def paddleslim_knows_every_key() -> str | None:
-    """Why QF306's example cannot report here: the installed PaddleSlim (or none) knows every
-    key the rule tracks. None when it can; the example is not run against a faked version."""
-    from qatfix.rules.dead_keys import QUANT_CONFIG_KEY_SINCE, ignored_keys, installed_paddleslim
-
-    version = installed_paddleslim()
-    if version is None:
-        return "QF306 needs PaddleSlim installed; it is not"
-    if not ignored_keys(QUANT_CONFIG_KEY_SINCE, version):
-        return (f"QF306 reports keys older PaddleSlim releases ignore; the installed PaddleSlim "
-                f"{version} knows every one ({', '.join(QUANT_CONFIG_KEY_SINCE)})")
-    return None
-
-
-#: why an example cannot report with what is installed here (None when it can)
-UNRUNNABLE_HERE = {"QF306": paddleslim_knows_every_key}
+PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": exported_params,
+           "QF906": qat_checkpoint_onnx_false}
 
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_every_example_reports_its_code(code: str, tmp_path: Path) -> None:
+def test_every_example_reports_its_code(code: str, tmp_path: Path,
+                                        tmp_path_factory: pytest.TempPathFactory) -> None:
     rule = RULES[code]
-    reason = UNRUNNABLE_HERE[code]() if code in UNRUNNABLE_HERE else None
-    if reason:
-        pytest.skip(reason)
     command, files = example_parts(rule.example)
     argv = shlex.split(command)[1:]
     if "--deep" in argv:
@@ -131,6 +131,10 @@ def test_every_example_reports_its_code(code: str, tmp_path: Path) -> None:
     if code in PREPARE:
         PREPARE[code](root)
     env = {**os.environ, "QATFIX_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    release = example_paddleslim(rule.example)
+    if release is not None:
+        site = paddleslim_release(release, tmp_path_factory.getbasetemp())
+        env["PYTHONPATH"] = os.pathsep.join([str(site), str(REPO)])
     # `--format json` first: a pasted training command takes every argument after it
     done = subprocess.run([sys.executable, "-m", "qatfix", "--format", "json", *argv], cwd=root,
                           env=env, capture_output=True, text=True, timeout=600)
