@@ -53,7 +53,7 @@ def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
         message=(f"the program {name} in {run.global_config.get('model_dir')} was not read "
                  "(a protobuf program of paddle 2; qatfix reads paddle 3's model.json without "
                  "paddle): Global.input_list and include_nms against its feeds and outputs are "
-                 "unchecked"),
+                 "unchecked; `qatfix --deep` loads it with paddle"),
         location=ctx.location(("Global", "model_filename")))
 
 
@@ -116,7 +116,7 @@ def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
     glob = run.global_config
     if not glob.get("Evaluation") or glob.get("arch") == "keypoint":
         return
-    where = f"{glob.get('model_dir')}/{program.source.rsplit('/', 1)[-1]}"
+    where = run.program_read_from
     fetched = f"the exported program ({where}) fetches {_shapes(program.fetches)}"
     if glob.get("include_nms") is not False:
         if program.gives_boxes_and_count:

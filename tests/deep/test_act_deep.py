@@ -192,3 +192,20 @@ def test_a_program_paddle_cannot_load_is_qf003_with_paddles_reason(run_dir: Path
     message = str(found[0]["message"])
     assert "load_inference_model cannot load ./models/truncated/model.json" in message
     assert "parse error" in message and "export the model again" in message
+
+
+def test_legacy_pdmodel_outputs_are_judged_under_deep(run_dir: Path, legacy_dir: Path) -> None:
+    """QF964 reads the same facts: the small legacy program fetches two 2-D outputs and no 1-D
+    box count, which run_det.py's evaluation with include_nms: true cannot read."""
+    act = _act(run_dir, "deep_legacy_outputs", model_dir="./models/picodet_legacy/",
+               model_filename="model.pdmodel", input_list="[image, scale_factor]")
+    code, found = findings("--select", "QF96", act, cwd=run_dir)
+    assert (code, codes(found)) == (0, ["QF960"])  # statically: the program was not read
+    assert "was not read" in str(found[0]["message"])
+    code, found = findings("--deep", "--select", "QF96", act, cwd=run_dir)
+    assert code == 1 and codes(found) == ["QF964"], found
+    message = str(found[0]["message"])
+    side = (320 - 3) // 2 + 1
+    assert f"fetches [-1, {4 * side * side}], [-1, 2]" in message
+    assert f"./models/picodet_legacy/model.pdmodel, {LOADED_BY}" in message
+    assert "KeyError 'bbox_num'" in message
