@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from qatfix.config import Resolved, resolve
 from qatfix.config.kind import is_slim_only
@@ -20,6 +20,9 @@ from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.repo_paths import find_run_root
 from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
+
+if TYPE_CHECKING:
+    from qatfix.act.run import ProgramReader
 
 DISTILL_MODES = ("Distill", "DistillPrune")
 #: the codes of rules that check PaddleSlim auto-compression (ACT) runs
@@ -35,13 +38,16 @@ def slim_mode(slim_own: Resolved | None) -> str:
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
              dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
-             reader: str | None = None) -> list[CheckContext]:
+             reader: str | None = None, read_program: Optional[ProgramReader] = None
+             ) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights. `step` is the
     ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
-    for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py)."""
-    if step == "act" or (slim is None and not options and _is_act_config(config)):
-        return [_act_context(config, reader, pasted=step == "act", online=online)]
+    for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py, and
+    `read_program` what reads its exported program under `--deep`)."""
+    if is_act_run(config, slim, options, step):
+        return [_act_context(config, reader, pasted=step == "act", online=online,
+                             read_program=read_program)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -77,18 +83,23 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     return found
 
 
+def is_act_run(config: str, slim: str | None, options: Sequence[str], step: str) -> bool:
+    """The run is PaddleSlim auto-compression: a pasted ACT script, or an ACT config alone."""
+    return step == "act" or (slim is None and not options and _is_act_config(config))
+
+
 def _is_act_config(config: str) -> bool:
     from qatfix.config.kind import kind_of
 
     return kind_of(config) == "act"
 
 
-def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool
-                 ) -> CheckContext:
+def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
+                 read_program: Optional[ProgramReader] = None) -> CheckContext:
     """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
     from qatfix.act.run import act_run
 
-    run = act_run(config, reader, pasted)
+    run = act_run(config, reader, pasted, read_program)
     return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
 
 
@@ -153,19 +164,22 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
           dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
-          gpus: int | None = None, reader: str | None = None) -> list[Finding]:
+          gpus: int | None = None, reader: str | None = None,
+          read_program: Optional[ProgramReader] = None) -> list[Finding]:
     """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the
     step `step` of the run), run on `gpus` GPUs when the command line says so; `reader` is the
-    `--config` of an ACT run_det.py command."""
+    `--config` of an ACT run_det.py command, `read_program` what reads its exported program
+    (`--deep`; the static run reads model.json itself)."""
     gate = Gate.of(select, ignore)
     rules = selected_rules(select, ignore, static_only)
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
-                        dropped_options=dropped_options, step=step, reader=reader):
+                        dropped_options=dropped_options, step=step, reader=reader,
+                        read_program=read_program):
         if gpus is not None:
             ctx = replace(ctx, gpus=gpus)
         findings.extend(run_rules(ctx, rules, gate))
     return sort_findings(findings)
 
 
-__all__ = ["check", "contexts", "selected_rules", "slim_mode", "sort_findings"]
+__all__ = ["check", "contexts", "is_act_run", "selected_rules", "slim_mode", "sort_findings"]

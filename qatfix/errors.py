@@ -48,6 +48,13 @@ class RegistryError(QatfixError):
 class DeepCheckError(QatfixError):
     """The paddle-backed checks cannot run (extra not installed, model cannot be built, ...)."""
 
+    def __init__(self, message: str, *, todo: str | None = None, path: str | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message, path=path, line=line, column=column)
+        #: what to do about it, when the code raising it knows (the report says it after the
+        #: message); None lets the report tell from the message
+        self.todo = todo
+
 
 class NetworkError(QatfixError):
     """A download or API call failed."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qatfix.errors import QatfixError
+from qatfix.errors import DeepCheckError, QatfixError
 from qatfix.findings import Finding, Location
 from qatfix.rules.not_checked import DEEP_NOT_RUN as _DEEP_NOT_RUN
 from qatfix.rules.not_checked import NOT_UNDERSTOOD as _NOT_UNDERSTOOD
@@ -68,7 +68,9 @@ def deep_not_run(exc: QatfixError, config: str, slim: str | None, offline: bool,
     """QF003 for a config whose `--deep` check raised `exc`, with what to do about it."""
     text = str(exc)
     lowered = text.lower()
-    if "download" in lowered or "offline" in lowered or "network" in lowered or "http" in lowered:
+    if isinstance(exc, DeepCheckError) and exc.todo:
+        todo = exc.todo
+    elif "download" in lowered or "offline" in lowered or "network" in lowered or "http" in lowered:
         todo = (f"put the weights file in the cache folder {cache} (or allow the download)"
                 if offline else
                 f"allow the download, or put the file in the cache folder {cache} and add "

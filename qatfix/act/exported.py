@@ -42,7 +42,8 @@ class ExportedModel:
     official: Optional[str] = None
     #: the model config the facts were read from (identified by name), for messages
     config: Optional[str] = None
-    #: feeds, fetched outputs and operations, read from paddle 3's model.json when it is there
+    #: feeds, fetched outputs and operations: read from paddle 3's model.json when it is there,
+    #: or by paddle itself under `--deep`
     program: Optional[ProgramFacts] = None
 
     @property
@@ -62,15 +63,17 @@ def _infer_size(preprocess: Any) -> Optional[Size]:
     return None
 
 
-def from_infer_cfg(model_dir: str, shown: str) -> ExportedModel:
-    """The facts `infer_cfg.yml` in `model_dir` records (ConfigError when it cannot be read)."""
+def from_infer_cfg(model_dir: str, shown: str,
+                   program: Optional[ProgramFacts] = None) -> ExportedModel:
+    """The facts `infer_cfg.yml` in `model_dir` records (ConfigError when it cannot be read),
+    with the program's (`program` when paddle read it, else model.json's)."""
     data = resolve(os.path.join(model_dir, INFER_CFG)).plain()
     files = tuple(sorted(os.listdir(model_dir)))
     preprocess = data.get("Preprocess")
     size = _infer_size(preprocess)
     dynamic = data.get("use_dynamic_shape") is True
-    program = read_json(os.path.join(model_dir, "model.json")) \
-        if "model.json" in files else None
+    if program is None and "model.json" in files:
+        program = read_json(os.path.join(model_dir, "model.json"))
     image = program.feeds.get("image") if program else None
     if isinstance(image, list) and len(image) == 4:  # the graph itself says what it takes
         dynamic = as_size(image[-2:]) is None

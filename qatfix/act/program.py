@@ -4,7 +4,8 @@ paddle 3 saves the program as PIR JSON. Every operation is an object whose `"#"`
 `"<dialect>.<name>"` (`1.data`, `1.multiclass_nms3`, `1.fetch`) with attributes `A` and outputs
 `O`; a feed is a `data` operation whose attributes hold its `name` and `shape`, a fetched output
 a `fetch` operation whose output type (`TT`) holds the shape. Operations nested in control-flow
-regions are walked too. (A `model.pdmodel` protobuf is read only under `--deep`, with paddle.)
+regions are walked too. Under `--deep` the same record comes from paddle itself
+(`qatfix.deep.act_program`), for `model.json` and `model.pdmodel` alike.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class ProgramFacts:
     ops: frozenset[str]
     #: the file the facts were read from, for messages
     source: str
+    #: what read them, when not this module's JSON reader (`--deep`: "paddle 3.3.1")
+    loaded_by: str = ""
 
     @property
     def has_nms(self) -> bool:

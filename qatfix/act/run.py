@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from qatfix.act.exported import ExportedModel, from_infer_cfg, from_registry
+from qatfix.act.program import ProgramFacts
 from qatfix.config import Resolved, resolve
 from qatfix.errors import ConfigError
+
+
+#: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
+ProgramReader = Callable[["ActRun"], ProgramFacts]
 
 
 class ActRun:
     """What the ACT rules look at, computed once per run."""
 
     def __init__(self, act: Resolved, reader_arg: Optional[str], run_dir: str,
-                 pasted: bool) -> None:
+                 pasted: bool, read_program: Optional[ProgramReader] = None) -> None:
         self.act = act
         #: the reader given as `--config` (run_det.py), or None
         self.reader_arg = reader_arg
@@ -36,6 +41,8 @@ class ActRun:
                                   f"(relative to {run_dir}); the ACT script stops there",
                                   path=act.config_path)
             self.reader = resolve(path)
+        #: the exported program as paddle loads it (`--deep`), read once, before any rule looks
+        self.deep_program: Optional[ProgramFacts] = read_program(self) if read_program else None
 
     @property
     def global_config(self) -> dict[str, Any]:
@@ -78,15 +85,27 @@ class ActRun:
             return None
         shown = str(self.global_config.get("model_dir")).strip()
         if os.path.isfile(os.path.join(model_dir, "infer_cfg.yml")):
-            return from_infer_cfg(model_dir, shown)
+            return from_infer_cfg(model_dir, shown, self.deep_program)
         from qatfix.registry import load_registry
 
         found = from_registry(model_dir, self.act.config_path, load_registry())
         if found is not None and os.path.isdir(model_dir):
             from dataclasses import replace
 
-            found = replace(found, files=tuple(sorted(os.listdir(model_dir))))
+            found = replace(found, files=tuple(sorted(os.listdir(model_dir))),
+                            program=self.deep_program)
         return found
+
+    @property
+    def program_read_from(self) -> Optional[str]:
+        """Where the program's facts were read, for messages: the file as model_dir spells it,
+        and what read it (`models/x/model.json, loaded by paddle 3.3.1`)."""
+        program = self.exported.program if self.exported else None
+        if program is None:
+            return None
+        shown = str(self.global_config.get("model_dir") or "").strip()
+        where = os.path.join(shown, os.path.basename(program.source)) if shown else program.source
+        return f"{where}, loaded by {program.loaded_by}" if program.loaded_by else where
 
     def command(self, reader: str) -> str:
         """The run_det.py command with another reader (paths as the user wrote them)."""
@@ -94,10 +113,12 @@ class ActRun:
         return f"python run_det.py --config {reader} --act_config_path {act}"
 
 
-def act_run(config: str, reader: Optional[str], pasted: bool) -> ActRun:
-    """The ACT run of `config` (with the `--config` reader of run_det.py, if given)."""
+def act_run(config: str, reader: Optional[str], pasted: bool,
+            read_program: Optional[ProgramReader] = None) -> ActRun:
+    """The ACT run of `config` (with the `--config` reader of run_det.py, if given), its program
+    read by `read_program` when given (`--deep`)."""
     from qatfix.repo_paths import find_run_root
 
     act = resolve(config)
     run_dir = os.getcwd() if pasted else find_run_root(config)
-    return ActRun(act, reader, run_dir, pasted)
+    return ActRun(act, reader, run_dir, pasted, read_program)

@@ -57,13 +57,16 @@ class Session:
 
     def __init__(self, items: tuple[Item, ...],
                  context_of: Callable[[Finding], Optional[CheckContext]], color: bool,
-                 slim: str | None = None, options: Sequence[str] = ()) -> None:
+                 slim: str | None = None, options: Sequence[str] = (), deep: bool = False
+                 ) -> None:
         self.items = items
         self.context_of = context_of
         self.color = color
         self.show_path = shown_path
         self.slim = slim
         self.options = tuple(options)
+        #: fixes are verified with what `--deep` reads
+        self.deep = deep
         #: every file a fix may edit, as read before the first question
         self.sources: dict[str, SourceFile] = {}
         for fix in (fix for item in items for fix in item.choices):
@@ -111,7 +114,8 @@ class Session:
         """Why re-checking would reject `fix` on top of what was chosen so far, or None."""
         chosen = self.review.chosen if self.review is not None else ()
         try:
-            _, verdicts = verify_fixes([*chosen, (finding, fix)], self.slim, self.options)
+            _, verdicts = verify_fixes([*chosen, (finding, fix)], self.slim, self.options,
+                                       deep=self.deep)
         except QatfixError as exc:
             return str(exc)
         last = verdicts[-1]
@@ -173,7 +177,8 @@ def run_interactive(request: CheckRequest, fail_on: str) -> int:
         sys.stdout.write(report(findings, "text"))
         print("nothing to fix")
         return 2 if collected.failures else exit_code(findings, fail_on)
-    session = Session(items, context_of, want_color(sys.stdout), request.slim, request.options)
+    session = Session(items, context_of, want_color(sys.stdout), request.slim, request.options,
+                      request.deep)
     review = session.run()
     return finish(request, fail_on, review, session.sources, findings, collected.failures,
                   session.forced)

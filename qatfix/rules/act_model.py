@@ -18,9 +18,6 @@ from qatfix.rules.example_text import ACT_TRAIN_CONFIG
 if TYPE_CHECKING:
     from qatfix.act.run import ActRun
 
-#: what `paddle.jit.save` writes for the program: paddle 3 (PIR) and earlier releases
-PROGRAM_FILES = ("model.json", "model.pdmodel")
-
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
@@ -56,7 +53,7 @@ def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
         message=(f"the program {name} in {run.global_config.get('model_dir')} was not read "
                  "(a protobuf program of paddle 2; qatfix reads paddle 3's model.json without "
                  "paddle): Global.input_list and include_nms against its feeds and outputs are "
-                 "unchecked"),
+                 "unchecked; `qatfix --deep` loads it with paddle"),
         location=ctx.location(("Global", "model_filename")))
 
 
@@ -64,6 +61,8 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
     if run is None or run.exported is None or run.exported.files is None:
         return
+    from qatfix.act.program_files import PROGRAM_FILES  # ACT runs only: not on every check
+
     files = set(run.exported.files)
     for key in ("model_filename", "params_filename"):
         name = run.global_config.get(key)
@@ -117,7 +116,7 @@ def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
     glob = run.global_config
     if not glob.get("Evaluation") or glob.get("arch") == "keypoint":
         return
-    where = f"{glob.get('model_dir')}/{program.source.rsplit('/', 1)[-1]}"
+    where = run.program_read_from
     fetched = f"the exported program ({where}) fetches {_shapes(program.fetches)}"
     if glob.get("include_nms") is not False:
         if program.gives_boxes_and_count:
@@ -184,7 +183,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
         parts.append(f"the model's input {', '.join(missing)} is never fed")
     yield Issue(
         message=(f"Global.input_list {names} does not match the exported model's inputs "
-                 f"{feeds} (read from {run.global_config.get('model_dir')}/model.json): "
+                 f"{feeds} (read from {run.program_read_from}): "
                  f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
                  "then reads the feeds from the model)"),
         location=ctx.location(("Global", "input_list")),
@@ -279,7 +278,9 @@ RULES = (
             "run_det.py feeds the reader's fields named by `Global.input_list` to the program; "
             "without it, it asks the model (get_feed_vars). A name the program has no feed for "
             "fails with `var scale_factor not in this block`, a feed left out is never given. "
-            "The feeds are read from paddle 3's model.json (`data` operations) without paddle; "
+            "The feeds are read from paddle 3's model.json (`data` operations) without paddle, "
+            "or under `--deep` by paddle.static.load_inference_model itself (model.json or a "
+            "legacy model.pdmodel); "
             "ppdet's export keeps only the inputs the network uses (PicoDet without "
             "post-processing takes `image` alone)."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "

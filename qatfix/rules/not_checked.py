@@ -65,9 +65,12 @@ DEEP_NOT_RUN = Rule(
     code="QF003", name="deep-check-not-run", severity="warning", needs="run",
     summary="`--deep` could not run for a config; only the static findings are shown.",
     explanation=(
-        "`--deep` builds the model with paddle and ppdet and reads the weights it loads. When "
-        "that cannot happen (paddle or ppdet missing or of another version, the weights or a "
-        "pretrained backbone not downloadable, `--offline` with nothing cached) the static "
+        "`--deep` builds the model with paddle and ppdet and reads the weights it loads; for a "
+        "PaddleSlim ACT run it loads the exported program in `Global.model_dir` with "
+        "paddle.static.load_inference_model. When that cannot happen (paddle or ppdet missing "
+        "or of another version, the weights or a pretrained backbone not downloadable, "
+        "`--offline` with nothing cached, an ACT model_dir that does not exist or holds no "
+        "program file) the static "
         "findings of the config are still reported, this finding says why the exact check did "
         "not run and what to do, and the run exits 2 after the report."),
     fix_safety="no fix: install the [paddle] extra, allow the download, or put the file in "
@@ -87,7 +90,8 @@ DEEP_NOT_RUN = Rule(
     instead=("drop --offline to allow the download, or put the weights file in the cache folder "
              "qatfix names"),
     evidence=("measured: `--deep` imports paddle and ppdet (qatfix/deep/runtime.py) and reads "
-              "the weights file (qatfix/deep/weights.py); either failing raises a "
+              "the weights file (qatfix/deep/weights.py), or for ACT the exported program "
+              "(qatfix/deep/act_program.py); any of them failing raises a "
               "DeepCheckError or NetworkError that the run reports as QF003."),
 )
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from qatfix.config.kind import kind_of
-from qatfix.engine import check
+from qatfix.engine import check, is_act_run
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding
 from qatfix.gate import Gate, order, same_finding_and_fix, unique
@@ -72,11 +72,21 @@ def _run_label(config: str, slim: str | None) -> str:
     return f"-c {config}" + (f" --slim_config {slim}" if slim else "")
 
 
+def _check(request: CheckRequest, config: str, slim: str | None, **deep: Any) -> list[Finding]:
+    """The engine's findings for one run of the request (`deep`: what `--deep` adds to it)."""
+    return check(config, slim, request.options, online=request.online, select=request.select,
+                 ignore=request.ignore, dropped_options=request.dropped_options,
+                 step=request.step, gpus=request.gpus, reader=request.reader, **deep)
+
+
 def with_deep(request: CheckRequest, config: str, slim: str | None, found: list[Finding],
               gate: Gate, progress: Progress) -> tuple[list[Finding], bool]:
     """Static findings with the `--deep` ones (through the same gate); QF003 (and the static
     ones) when deep fails."""
     from qatfix.deep.download import cache_root  # the paddle boundary: --deep only
+
+    if is_act_run(config, slim, request.options, request.step):
+        return with_deep_program(request, config, found, gate, progress, str(cache_root()))
     from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
@@ -87,6 +97,21 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, found: list[
         return found + gate.admit([failed]), False
     replaced = {f.code for f in exact if f.code == "QF501"}
     return order([f for f in found if f.code not in replaced] + exact), True
+
+
+def with_deep_program(request: CheckRequest, config: str, found: list[Finding], gate: Gate,
+                      progress: Progress, cache: str) -> tuple[list[Finding], bool]:
+    """An ACT run checked again by the same rules, with its exported program as paddle loads it
+    in place of the static model.json read; QF003 (and the static findings) when there is
+    nothing to load or paddle cannot load it."""
+    from qatfix.deep.act_program import program_of_run  # the paddle boundary: --deep only
+
+    progress.show(f"--deep {config}: loading the exported program with paddle...")
+    try:
+        return _check(request, config, None, read_program=program_of_run), True
+    except QatfixError as exc:
+        failed = deep_not_run(exc, config, None, request.offline, cache)
+        return found + gate.admit([failed]), False
 
 
 def collect(request: CheckRequest) -> Collected:
@@ -101,10 +126,7 @@ def collect(request: CheckRequest) -> Collected:
         if len(runs) > 1:
             progress.show(f"[{index}/{len(runs)}] {config}")
         try:
-            found = check(config, slim, request.options, online=request.online,
-                          select=request.select, ignore=request.ignore,
-                          dropped_options=request.dropped_options, step=request.step,
-                          gpus=request.gpus, reader=request.reader)
+            found = _check(request, config, slim)
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()

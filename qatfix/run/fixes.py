@@ -44,10 +44,17 @@ def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
     return {(f.code, f.location.path, f.message) for f in findings if f.severity == "error"}
 
 
-def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str]
-            ) -> list[Finding]:
+def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str],
+            deep: bool = False) -> list[Finding]:
+    """The findings of the run with `texts` in place of the files; with `deep`, an ACT run's
+    exported program is the one paddle loads, as the `--deep` findings were made."""
+    read_program = None
+    if deep:
+        from qatfix.deep.act_program import program_of_run  # the paddle boundary: --deep only
+
+        read_program = program_of_run
     with overlay(texts):
-        return check(config, slim, options)
+        return check(config, slim, options, read_program=read_program)
 
 
 def _same_code(findings: Sequence[Finding], code: str) -> set[tuple[str, str, str]]:
@@ -81,11 +88,13 @@ def creates(edits: Sequence[TextEdit]) -> bool:
 
 
 def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
-                 forced: AbstractSet[Fix] = frozenset()) -> tuple[dict[str, str], list[Verdict]]:
+                 forced: AbstractSet[Fix] = frozenset(), deep: bool = False
+                 ) -> tuple[dict[str, str], list[Verdict]]:
     """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
     verified fix applied, and a verdict per fix tried. A fix that writes a new slim config is
     checked as the run with that slim config. `forced` fixes are kept even when re-checking
-    finds a problem with them (the user chose to apply them anyway)."""
+    finds a problem with them (the user chose to apply them anyway). With `deep` the runs are
+    re-checked with what `--deep` reads (an ACT run's program as paddle loads it)."""
     texts: dict[str, str] = {}
     kept: list[TextEdit] = []
     originals: dict[str, str] = {}
@@ -96,8 +105,8 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
         run_slim = finding.slim or slim
         try:
             candidate = texts_with_edits([*kept, *fix.edits], originals)
-            before = recheck(finding.config, run_slim, options, texts)
-            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate)
+            before = recheck(finding.config, run_slim, options, texts, deep)
+            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate, deep)
         except QatfixError as exc:
             verdicts.append(Verdict(finding, fix, False, str(exc)))
             continue
@@ -161,10 +170,10 @@ def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
 
 
 def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
-           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
+           unsafe: bool, deep: bool = False) -> tuple[dict[str, str], list[Verdict]]:
     """Texts with every verified fix applied, and a verdict per fix tried."""
     pairs = [(f, fix) for f in most_severe_first(findings) if (fix := chosen_fix(f, unsafe)) is not None]
-    return verify_fixes(pairs, slim, options)
+    return verify_fixes(pairs, slim, options, deep=deep)
 
 
 def sources_of(paths: Sequence[str]) -> dict[str, SourceFile]:

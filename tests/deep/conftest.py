@@ -4,6 +4,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -11,13 +14,17 @@ from typing import Any, Iterator, Mapping
 
 import pytest
 
-from tests.conftest import require
+from tests.conftest import require, tree
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
 LCNET = FIXTURES / "picodet_s_lcnet.yml"
 ESNET = FIXTURES / "picodet_s_esnet.yml"
 QAT = FIXTURES / "quant_qat.yml"
 PTQ = FIXTURES / "quant_ptq.yml"
+#: the model develop's picodet_s_320_lcnet_qat_dis.yaml compresses, and that ACT config
+EXPORTED_CONFIG = "configs/picodet/picodet_s_320_coco_lcnet.yml"
+ACT = "configs/picodet_s_320_lcnet_qat_dis.yaml"
 
 
 def installed_runtime() -> Any:
@@ -125,3 +132,22 @@ def ppdet_log() -> Iterator[list[str]]:
         yield handler.lines
     finally:
         logger.removeHandler(handler)
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A deploy/auto_compression folder: develop's ACT configs, and the model exported with
+    develop's own ppdet (ppdet's exporter, paddle.jit.save) where picodet_s_320_lcnet_qat_dis.yaml
+    looks for it (./models/picodet_s_320_coco_lcnet/)."""
+    require("paddle")
+    root = tree("develop")
+    run = tmp_path_factory.mktemp("auto_compression")
+    shutil.copytree(root / "deploy" / "auto_compression" / "configs", run / "configs")
+    for path in (run / "configs").iterdir():
+        path.chmod(0o644)
+    done = subprocess.run([sys.executable, str(HERE / "export_ppdet.py"), str(root),
+                           EXPORTED_CONFIG, str(run / "models")], capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (run / "models" / "picodet_s_320_coco_lcnet" / "infer_cfg.yml").is_file()
+    return run

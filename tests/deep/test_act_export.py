@@ -1,5 +1,6 @@
 """End to end: export PicoDet-S-320 LCNet with develop's own ppdet and paddle (ppdet's exporter,
-paddle.jit.save), then check develop's ACT configs against the exported model."""
+paddle.jit.save; the session fixture `run_dir` in conftest.py), then check develop's ACT configs
+against the exported model."""
 from __future__ import annotations
 
 import shutil
@@ -7,32 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from qatfix.act.program import feeds
 from tests.after.helpers import codes, findings, qatfix
-from tests.conftest import require, tree
-
-HERE = Path(__file__).resolve().parent
-CONFIG = "configs/picodet/picodet_s_320_coco_lcnet.yml"
-ACT = "configs/picodet_s_320_lcnet_qat_dis.yaml"
-
-
-@pytest.fixture(scope="session")
-def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A deploy/auto_compression folder: develop's ACT configs, and the exported model where
-    picodet_s_320_lcnet_qat_dis.yaml looks for it (./models/picodet_s_320_coco_lcnet/)."""
-    require("paddle")
-    root = tree("develop")
-    run = tmp_path_factory.mktemp("auto_compression")
-    shutil.copytree(root / "deploy" / "auto_compression" / "configs", run / "configs")
-    for path in (run / "configs").iterdir():
-        path.chmod(0o644)
-    done = subprocess.run([sys.executable, str(HERE / "export_ppdet.py"), str(root), CONFIG,
-                           str(run / "models")], capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert (run / "models" / "picodet_s_320_coco_lcnet" / "infer_cfg.yml").is_file()
-    return run
+from tests.conftest import require
+from tests.deep.conftest import ACT
 
 
 def _act_copy(run_dir: Path, tmp_path: Path) -> Path:
