@@ -41,7 +41,7 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
     for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py)."""
     if step == "act" or (slim is None and not options and _is_act_config(config)):
-        return [_act_context(config, reader, pasted=step == "act", online=online)]
+        return [_act_context(config, reader, pasted=step == "act", online=online, root=root)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -83,12 +83,12 @@ def _is_act_config(config: str) -> bool:
     return kind_of(config) == "act"
 
 
-def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool
-                 ) -> CheckContext:
+def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
+                 root: str | None = None) -> CheckContext:
     """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
     from qatfix.act.run import act_run
 
-    run = act_run(config, reader, pasted)
+    run = act_run(config, reader, pasted, root=root)
     return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
 
 
@@ -132,6 +132,7 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
         config=ctx.config_path,
         data=issue.data,
         slim=ctx.slim_path or "",
+        reader=(ctx.act.reader_given or "") if ctx.act is not None else "",
     )
 
 

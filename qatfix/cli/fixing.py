@@ -30,7 +30,8 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
                   fail_on: str, fmt: str) -> int:
     findings = list(collected.findings)
     sources = fixes.sources_of(fixes.edited_paths(findings, unsafe))
-    texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe)
+    texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe,
+                                   step=request.step)
     report_rejections(verdicts)
     if diff:
         changed = fixes.changed_texts(texts, sources)

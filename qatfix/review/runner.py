@@ -34,7 +34,8 @@ CONFIG_ERROR_CODE = UNREADABLE
 
 class FindingSource(Protocol):
     def __call__(self, config: str, slim: str | None = None, options: Sequence[str] = (), *,
-                 root: str | None = None, static_only: bool = False) -> list[Finding]: ...
+                 root: str | None = None, static_only: bool = False,
+                 reader: str | None = None) -> list[Finding]: ...
 
 
 @record
@@ -71,8 +72,9 @@ def collect_findings(check: FindingSource, root: str,
     for target in targets:
         config = os.path.join(root, target.config)
         slim = os.path.join(root, target.slim) if target.slim else None
+        reader = os.path.join(root, target.reader) if target.reader else None
         try:
-            findings.extend(check(config, slim, (), root=root, static_only=True))
+            findings.extend(check(config, slim, (), root=root, static_only=True, reader=reader))
         except ConfigError as exc:
             findings.append(unreadable(exc, target.config, config))
     return findings
@@ -103,6 +105,7 @@ def run_review(settings: ReviewSettings, check: FindingSource,
     diffs = changed_files(client, settings)
 
     targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
+    notes.extend(t.reader_why for t in targets if t.reader_why)
     findings = collect_findings(check, settings.root, targets)
     read: Callable[[str], str | None] = partial(read_text, settings.root)
     items = build_items(findings, settings.root, diffs, read, inline=inline)

@@ -17,8 +17,8 @@ from qatfix.run.progress import Progress
 from qatfix.run.request import CheckRequest, expand
 from qatfix.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
 
-#: (config, slim config) of one run
-Run = tuple[str, "str | None"]
+#: (config, slim config, ACT reader config) of one run
+Run = tuple[str, "str | None", "str | None"]
 
 
 @record
@@ -46,10 +46,12 @@ class Collected:
 
 
 def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
-    """The (config, slim) runs to check, and QF002 findings for files that cannot be checked.
+    """The (config, slim, reader) runs to check, and QF002 findings for files that cannot be
+    checked.
 
-    `-c CONFIG` and `--slim_config` name one run exactly; named files and folders are checked
-    through the pairs they take part in (`qatfix.runs`)."""
+    `-c CONFIG` and `--slim_config` name one run exactly (with the request's ACT reader); named
+    files and folders are checked through the pairs they take part in (`qatfix.runs`), an ACT
+    config with the reader config named with it."""
     paths = request.targets()
     if request.explicit:
         runs: list[Run] = []
@@ -60,15 +62,18 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
                 if finding is not None:
                     unchecked.append(finding)
                     continue
-            runs.append((path, request.slim))
+            runs.append((path, request.slim, request.reader))
         return runs, unchecked
     from qatfix.runs import plan  # pairing named files: `-c` runs (the seed check) skip it
 
     planned = plan(expand(paths))
-    return [(r.config, r.slim) for r in planned.runs], list(planned.unchecked)
+    return ([(r.config, r.slim, r.reader or request.reader) for r in planned.runs],
+            list(planned.unchecked))
 
 
-def _run_label(config: str, slim: str | None) -> str:
+def _run_label(config: str, slim: str | None, reader: str | None = None) -> str:
+    if reader:
+        return f"run_det.py --config {reader} --act_config_path {config}"
     return f"-c {config}" + (f" --slim_config {slim}" if slim else "")
 
 
@@ -97,25 +102,25 @@ def collect(request: CheckRequest) -> Collected:
     progress = Progress(request.report_format)
     per_run: list[tuple[Run, list[Finding]]] = []
     failures = deep_failed = 0
-    for index, (config, slim) in enumerate(runs, start=1):
+    for index, (config, slim, reader) in enumerate(runs, start=1):
         if len(runs) > 1:
             progress.show(f"[{index}/{len(runs)}] {config}")
         try:
             found = check(config, slim, request.options, online=request.online,
                           select=request.select, ignore=request.ignore,
                           dropped_options=request.dropped_options, step=request.step,
-                          gpus=request.gpus, reader=request.reader)
+                          gpus=request.gpus, reader=reader)
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()
                 raise
             failures += 1
-            per_run.append(((config, slim), [unreadable(exc, config)]))
+            per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue
         if request.deep:
             found, ran = with_deep(request, config, slim, found, gate, progress)
             deep_failed += not ran
-        per_run.append(((config, slim), found))
+        per_run.append(((config, slim, reader), found))
     progress.clear()
     findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],
                             same_finding_and_fix))
@@ -127,10 +132,10 @@ def group_by_run(per_run: Sequence[tuple[Run, Sequence[Finding]]]) -> list[Findi
     """One finding per place, message and fix, naming the run(s) it came from when it lies in
     a file shared by several runs (a slim config or a base)."""
     groups: dict[object, tuple[Finding, list[str]]] = {}
-    for (config, slim), found in per_run:
+    for (config, slim, reader), found in per_run:
         for f in found:
             first, labels = groups.setdefault(same_finding_and_fix(f), (f, []))
-            label = _run_label(config, slim)
+            label = _run_label(config, slim, reader)
             if label not in labels:
                 labels.append(label)
     out = []

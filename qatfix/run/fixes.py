@@ -44,10 +44,11 @@ def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
     return {(f.code, f.location.path, f.message) for f in findings if f.severity == "error"}
 
 
-def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str]
-            ) -> list[Finding]:
+def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str], *,
+            step: str = "train", reader: str | None = None) -> list[Finding]:
+    """The run checked again over `texts`: the same step, and the same ACT reader."""
     with overlay(texts):
-        return check(config, slim, options)
+        return check(config, slim, options, step=step, reader=reader)
 
 
 def _same_code(findings: Sequence[Finding], code: str) -> set[tuple[str, str, str]]:
@@ -81,11 +82,13 @@ def creates(edits: Sequence[TextEdit]) -> bool:
 
 
 def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
-                 forced: AbstractSet[Fix] = frozenset()) -> tuple[dict[str, str], list[Verdict]]:
+                 forced: AbstractSet[Fix] = frozenset(), *, step: str = "train"
+                 ) -> tuple[dict[str, str], list[Verdict]]:
     """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
     verified fix applied, and a verdict per fix tried. A fix that writes a new slim config is
     checked as the run with that slim config. `forced` fixes are kept even when re-checking
-    finds a problem with them (the user chose to apply them anyway)."""
+    finds a problem with them (the user chose to apply them anyway). Each fix is re-checked as
+    the run its finding came from: the request's `step` and the finding's ACT reader."""
     texts: dict[str, str] = {}
     kept: list[TextEdit] = []
     originals: dict[str, str] = {}
@@ -94,10 +97,12 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
     verdicts.extend(conflicts)
     for finding, fix in pairs:
         run_slim = finding.slim or slim
+        reader = finding.reader or None
         try:
             candidate = texts_with_edits([*kept, *fix.edits], originals)
-            before = recheck(finding.config, run_slim, options, texts)
-            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate)
+            before = recheck(finding.config, run_slim, options, texts, step=step, reader=reader)
+            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate,
+                            step=step, reader=reader)
         except QatfixError as exc:
             verdicts.append(Verdict(finding, fix, False, str(exc)))
             continue
@@ -161,10 +166,10 @@ def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
 
 
 def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
-           unsafe: bool) -> tuple[dict[str, str], list[Verdict]]:
+           unsafe: bool, *, step: str = "train") -> tuple[dict[str, str], list[Verdict]]:
     """Texts with every verified fix applied, and a verdict per fix tried."""
     pairs = [(f, fix) for f in most_severe_first(findings) if (fix := chosen_fix(f, unsafe)) is not None]
-    return verify_fixes(pairs, slim, options)
+    return verify_fixes(pairs, slim, options, step=step)
 
 
 def sources_of(paths: Sequence[str]) -> dict[str, SourceFile]:
