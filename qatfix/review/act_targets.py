@@ -74,13 +74,17 @@ def _reads(root: str, target: ActTarget, reader: str) -> bool:
 
 
 def act_targets(root: str, affected: Iterable[str]) -> tuple[tuple[ActTarget, ...], set[str]]:
-    """ACT targets for the affected files, and the affected readers they cover."""
+    """ACT targets for the affected files, and the affected files beside ACT configs that are
+    readers: each is covered by the ACT runs that read it, or is named as not checked."""
     affected = sorted(affected)
     kinds = {rel: kind_of(os.path.join(root, rel)) for rel in affected}
     targets = {rel: _as_target(root, rel, _choice(root, rel))
                for rel in affected if kinds[rel] == "act"}
     covered: set[str] = set()
-    for rel in (r for r in affected if kinds[r] == "other"):
+    from qatfix.act_runs import is_reader_config
+
+    for rel in (r for r in affected if kinds[r] == "other"
+                and is_reader_config(os.path.join(root, r))):
         folder = os.path.join(root, os.path.dirname(rel))
         try:
             names = sorted(os.listdir(folder))
@@ -91,8 +95,14 @@ def act_targets(root: str, affected: Iterable[str]) -> tuple[tuple[ActTarget, ..
             if act is None or not is_config_path(name) or \
                     kind_of(os.path.join(root, act)) != "act":
                 continue
+            covered.add(rel)
             target = targets.get(act) or _as_target(root, act, _choice(root, act))
             if _reads(root, target, rel):
                 targets[act] = target
-                covered.add(rel)
     return tuple(targets[k] for k in sorted(targets)), covered
+
+
+def unread_readers(targets: Iterable[ActTarget], readers: Iterable[str], root: str) -> list[str]:
+    """The readers beside ACT configs that none of the ACT runs reads."""
+    runs = list(targets)
+    return sorted(r for r in readers if not any(_reads(root, t, r) for t in runs))

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from qatfix.inheritance import bases_of, descendants, is_config_path
 from qatfix.pairs import Pair
-from qatfix.review.act_targets import act_targets
+from qatfix.review.act_targets import act_targets, unread_readers
+
+#: why a changed reader config beside ACT configs is not checked
+UNREAD_READER = ("a ppdet reader config beside ACT configs, but no ACT config there is known "
+                 "to run with it (none names it in Global.reader_config, none is run with it "
+                 "in the README, and none has it as the one reader beside it that fits)")
 
 
 @dataclass(frozen=True, order=True)
@@ -26,6 +31,11 @@ class Target:
     reader: str | None = None
     #: why that reader (or why none): the review says which reader it took
     reader_why: str = ""
+
+    @property
+    def unread_reader(self) -> bool:
+        """A changed reader config that no ACT run reads: reported as not checked (QF002)."""
+        return self.reader_why == UNREAD_READER
 
     def __str__(self) -> str:
         if self.reader is not None:
@@ -61,6 +71,8 @@ def select_targets(root: str, changed: Iterable[str], pairs: Iterable[Pair] = ()
     acts, readers = act_targets(root, affected - paired)
     for act in acts:
         targets.add(Target(act.config, reader=act.reader, reader_why=act.note))
+    for rel in unread_readers(acts, readers, root):
+        targets.add(Target(rel, reader_why=UNREAD_READER))
     for rel in affected - paired - readers - {act.config for act in acts}:
         targets.add(Target(rel))
     return tuple(sorted(targets, key=lambda t: (t.config, t.slim or "", t.reader or "")))
