@@ -126,3 +126,24 @@ def test_release26_act_config_is_checked_with_its_reader_config(
     # the fix edits the changed line: a suggestion back to the reader that fits
     assert any("```suggestion\n" in c["body"] and "picodet_reader.yml" in c["body"]
                for c in payload.get("comments", []))
+
+
+def test_the_review_reader_of_every_shared_act_config() -> None:
+    """On develop the chosen reader is the one each config is documented or built for (the
+    table of tests.after.test_act_cli); PaddleYOLO's models are unknown, so none is chosen. On
+    release-2.6 every config is run with its own Global.reader_config."""
+    from qatfix.act.reader_choice import FITS, NAMED_KEY, OWN_KEY, README, chosen_reader
+    from tests.after.test_act_cli import DEVELOP_READERS
+    from tests.conftest import tree
+
+    configs = tree("develop") / ACT / "configs"
+    for name, documented in sorted(DEVELOP_READERS.items()):
+        choice = chosen_reader(str(configs / name))
+        if name.startswith("yolov"):
+            assert choice.reader is None, name
+            continue
+        assert choice.reader == str(configs / documented), name
+        expected = {"ppyoloe_l_qat_dis.yaml": README, "rtdetr_r50vd_qat_dis.yaml": NAMED_KEY}
+        assert choice.why.startswith(expected.get(name, FITS)), (name, choice.why)
+    for path in sorted((tree("release-2.6") / ACT / "configs").glob("*qat*")):
+        assert chosen_reader(str(path)).why == OWN_KEY, path
