@@ -36,10 +36,14 @@ class ActRun:
         self.reader: Optional[Resolved] = None
         path = self.reader_path
         if path is not None:
+            where = "--config" if reader_arg else "Global.reader_config"
             if not os.path.isfile(path):
-                where = "--config" if reader_arg else "Global.reader_config"
                 raise ConfigError(f"the reader config ({where}) {self.reader_shown} does not exist "
                                   f"(relative to {run_dir}); the ACT script stops there",
+                                  path=act.config_path)
+            if root is not None and not _inside(root, path):
+                raise ConfigError(f"the reader config ({where}) {self.reader_shown} lies outside "
+                                  "the repository; a review reads no file there",
                                   path=act.config_path)
             self.reader = resolve(path, root=root)
 

@@ -35,8 +35,8 @@ def _review(root: Path) -> tuple[subprocess.CompletedProcess[str], list[str], di
                            str(root)], cwd=str(root), env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    text, _, payload = done.stdout.partition("\n{")
-    return done, text.splitlines(), json.loads("{" + payload)
+    text, brace, payload = done.stdout.partition("\n{")
+    return done, text.splitlines(), json.loads("{" + payload) if brace else {}
 
 
 def _plain(run_dir: Path, reader: str, act: str) -> list[str]:
@@ -147,3 +147,27 @@ def test_the_review_reader_of_every_shared_act_config() -> None:
         assert choice.why.startswith(expected.get(name, FITS)), (name, choice.why)
     for path in sorted((tree("release-2.6") / ACT / "configs").glob("*qat*")):
         assert chosen_reader(str(path)).why == OWN_KEY, path
+
+
+def test_a_pull_request_cannot_make_the_review_read_outside_the_repository(
+        tmp_path: Path, actions_env: Path, github: FakeGitHub) -> None:  # noqa: F811
+    root = act_checkout("release-2.6", tmp_path / "pr")
+    outside = tmp_path / "outside"
+    (outside / "picodet_s_416_coco_npu").mkdir(parents=True)
+    # an export that, if read, would take 999x999 images
+    (outside / "picodet_s_416_coco_npu" / "infer_cfg.yml").write_text(
+        "arch: PicoDet\nPreprocess:\n- {type: Resize, target_size: [999, 999], keep_ratio: false}"
+        "\n- {type: Permute}\nlabel_list: [a]\n")
+    (outside / "reader.yml").write_text((root / ACT / "configs/picodet_reader.yml").read_text())
+    act = ACT / "configs/picodet_s_qat_dis.yaml"
+    escape = os.path.relpath(outside, root / ACT)
+    text = (root / act).read_text()
+    model_dir = next(line for line in text.splitlines() if "model_dir:" in line)
+    _change(github, root, act, model_dir, f"  model_dir: {escape}/picodet_s_416_coco_npu")
+    done, lines, payload = _review(root)
+    assert "999" not in done.stdout  # the model is known by its folder's name only
+    assert lines == ["No problems found in the configs changed by octo/detector#7."], lines
+    _change(github, root, act, "./configs/picodet_reader.yml", f"{escape}/reader.yml")
+    done, lines, payload = _review(root)
+    assert any(" QF000 " in line and "lies outside the repository" in line for line in lines), \
+        lines
