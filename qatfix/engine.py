@@ -47,7 +47,7 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     `read_program` what reads its exported program under `--deep`)."""
     if is_act_run(config, slim, options, step):
         return [_act_context(config, reader, pasted=step == "act", online=online,
-                             read_program=read_program)]
+                             read_program=read_program, root=root)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -95,11 +95,12 @@ def _is_act_config(config: str) -> bool:
 
 
 def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
-                 read_program: Optional[ProgramReader] = None) -> CheckContext:
+                 read_program: Optional[ProgramReader] = None,
+                 root: str | None = None) -> CheckContext:
     """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
     from qatfix.act.run import act_run
 
-    run = act_run(config, reader, pasted, read_program)
+    run = act_run(config, reader, pasted, read_program, root=root)
     return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
 
 
@@ -143,6 +144,7 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
         config=ctx.config_path,
         data=issue.data,
         slim=ctx.slim_path or "",
+        reader=(ctx.act.reader_given or "") if ctx.act is not None else "",
     )
 
 

@@ -79,6 +79,9 @@ class Finding:
     data: tuple[tuple[str, object], ...] = field(default=())
     #: the slim config of the run this finding came from ("" without one)
     slim: str = ""
+    #: the reader config an ACT run was given (`run_det.py --config`, or named with the ACT
+    #: config), as handed to qatfix ("" without one): re-checks run the same run
+    reader: str = ""
 
     @property
     def fixes(self) -> tuple[Fix, ...]:

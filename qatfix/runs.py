@@ -3,7 +3,8 @@
 A slim config means little on its own and a model config is often trained with a slim config:
 each named file is checked through every pair it takes part in (the project's `.qatfix.toml`
 pairs and the pairs the model-zoo READMEs document), as the model, the slim config, or a base of
-either. Two named files where exactly one is a slim config are one run. A base (neither a model
+either. Two named files where exactly one is a slim config are one run. An ACT config named with
+a reader config is the ACT run with that reader (`qatfix.act_runs`). A base (neither a model
 nor a slim config) is checked through the configs of its tree that inherit from it; any other
 file is not checked, and said so (QF002).
 """
@@ -28,10 +29,12 @@ from qatfix.registry import load_registry
 
 @record
 class Run:
-    """One check: a model config, and the slim config trained on it (if any)."""
+    """One check: a model config, and the slim config trained on it (if any); or an ACT config
+    and the reader config it is run with (if named)."""
 
     config: str
     slim: str | None = None
+    reader: str | None = None
 
 
 @record
@@ -51,6 +54,22 @@ def positional_pair(paths: Sequence[str]) -> Run | None:
         return None
     model, slim = (paths if kinds[0] == "model" else paths[::-1])
     return Run(model, slim)
+
+
+def positional_act_pair(paths: Sequence[str]) -> Run | None:
+    """`qatfix ACT READER` (either order): an ACT config and the reader config its script is
+    run with (not when run.py reads another `Global.reader_config`: the plan says so)."""
+    if len(paths) != 2 or not all(os.path.isfile(p) for p in paths):
+        return None
+    if "act" not in [kind_of(p) for p in paths]:
+        return None
+    from qatfix.act_runs import act_readers
+
+    found = act_readers(paths)
+    if len(found.pairs) != 1 or found.notes:
+        return None
+    act, reader = found.pairs[0]
+    return Run(act, reader=reader)
 
 
 class _Pairs:
@@ -136,23 +155,6 @@ def _shown(absolute: str, like: str) -> str:
     return absolute if rel.startswith(os.pardir + os.sep + os.pardir) else rel
 
 
-def _act_readers(files: Sequence[str]) -> set[str]:
-    """The `Global.reader_config` files of the ACT configs among `files` (absolute paths)."""
-    found: set[str] = set()
-    for path in files:
-        if kind_of(path) != "act":
-            continue
-        from qatfix.act.run import act_run
-
-        try:
-            run = act_run(path, None, pasted=False)
-        except QatfixError:
-            continue
-        if run.reader_path:
-            found.add(os.path.normpath(os.path.abspath(run.reader_path)))
-    return found
-
-
 def plan(paths: Iterable[str]) -> Plan:
     """The runs that check every file in `paths` (files, not folders)."""
     files = list(paths)
@@ -160,18 +162,22 @@ def plan(paths: Iterable[str]) -> Plan:
         return Plan(())
     known: _Pairs | None = None
     runs: dict[Run, None] = {}
-    unchecked: list[Finding] = []
-    readers = _act_readers(files)
+    from qatfix.act_runs import act_readers
+
+    act = act_readers(files)
+    unchecked: list[Finding] = list(act.notes)
+    noted = {os.path.normpath(os.path.abspath(f.location.path)) for f in act.notes}
     for path in files:
         kind = kind_of(path)
-        if kind == "other" and os.path.normpath(os.path.abspath(path)) in readers:
-            continue  # checked as the reader of an ACT run named with it
+        full = os.path.normpath(os.path.abspath(path))
+        if kind == "other" and (full in act.read or full in noted):
+            continue  # checked as the reader of an ACT run named with it, or said why not
         if kind in ("unreadable", "act"):
-            runs[Run(path)] = None  # QF000 for an unreadable one; an ACT config is its own run
+            # QF000 for an unreadable one; an ACT config is its own run, with a named reader
+            runs[Run(path, reader=act.reader_of(path) if kind == "act" else None)] = None
             continue
         if known is None:
             known = _Pairs(path)
-        full = os.path.normpath(os.path.abspath(path))
         pairs = known.with_side(full)
         if kind == "other" and not pairs:
             pairs = known.through_bases(full)

@@ -40,8 +40,9 @@ def foreign_kind(data: Mapping[str, Any]) -> str:
         return "a PaddleSlim auto-compression (ACT) config"
     if "EvalReader" in keys or "TrainDataset" in keys or "EvalDataset" in keys:
         return ("a ppdet reader config without `architecture`: it is checked through the model "
-                "configs that include it, or as the reader of an ACT run (qatfix python "
-                "run_det.py --config READER --act_config_path ACT)")
+                "configs that include it, or as the reader of an ACT run named with it (qatfix "
+                "ACT.yaml READER.yml, or qatfix python run_det.py --config READER "
+                "--act_config_path ACT)")
     if "model" in keys and keys & {"train_dataset", "val_dataset"}:
         return "a PaddleSeg config (model, train_dataset)"
     return "not a PaddleDetection model or slim config (neither it nor its _BASE_ files set " \

@@ -51,9 +51,9 @@ def fits(reader: Any, model: ExportedModel) -> bool:
 def fitting_readers(run: ActRun, model: ExportedModel) -> list[str]:
     """Reader configs beside the given one (or in the ACT config's folder) that fit the model,
     as paths relative to the run folder."""
-    folders = {os.path.dirname(run.act.config_path)}
+    folders = {os.path.dirname(os.path.abspath(run.act.config_path))}
     if run.reader is not None:
-        folders.add(os.path.dirname(run.reader.config_path))
+        folders.add(os.path.dirname(os.path.abspath(run.reader.config_path)))
     found = []
     for folder in sorted(folders):
         try:

@@ -2,8 +2,9 @@
 
 The scripts run from `deploy/auto_compression` and open every path relative to it: the reader
 (`--config` on develop's run_det.py, `Global.reader_config` for release-2.6's run.py) and
-`Global.model_dir`. A pasted command runs from the current folder; an ACT config given alone is
-taken to run from the folder above its `configs/` folder, as the READMEs do.
+`Global.model_dir`. A pasted command runs from the current folder; an ACT config named as a file
+(alone, or with a reader config beside it) is taken to run from the folder above its `configs/`
+folder, as the READMEs do.
 """
 from __future__ import annotations
 
@@ -25,22 +26,31 @@ class ActRun:
     """What the ACT rules look at, computed once per run."""
 
     def __init__(self, act: Resolved, reader_arg: Optional[str], run_dir: str,
-                 pasted: bool, read_program: Optional[ProgramReader] = None) -> None:
+                 pasted: bool, read_program: Optional[ProgramReader] = None, *,
+                 reader_given: Optional[str] = None, root: Optional[str] = None) -> None:
         self.act = act
-        #: the reader given as `--config` (run_det.py), or None
+        #: the reader given as `--config` (run_det.py), spelled from the run folder, or None
         self.reader_arg = reader_arg
+        #: the reader as it was handed to qatfix (from the current folder): what re-checks pass
+        self.reader_given = reader_given if reader_given is not None else reader_arg
         self.run_dir = run_dir
         #: the run comes from a pasted command line (`python run_det.py ...`)
         self.pasted = pasted
+        #: no file outside this folder is read (review mode), or None
+        self.root = root
         self.reader: Optional[Resolved] = None
         path = self.reader_path
         if path is not None:
+            where = "--config" if reader_arg else "Global.reader_config"
             if not os.path.isfile(path):
-                where = "--config" if reader_arg else "Global.reader_config"
                 raise ConfigError(f"the reader config ({where}) {self.reader_shown} does not exist "
                                   f"(relative to {run_dir}); the ACT script stops there",
                                   path=act.config_path)
-            self.reader = resolve(path)
+            if root is not None and not _inside(root, path):
+                raise ConfigError(f"the reader config ({where}) {self.reader_shown} lies outside "
+                                  "the repository; a review reads no file there",
+                                  path=act.config_path)
+            self.reader = resolve(path, root=root)
         #: the exported program as paddle loads it (`--deep`), read once, before any rule looks
         self.deep_program: Optional[ProgramFacts] = read_program(self) if read_program else None
 
@@ -84,12 +94,14 @@ class ActRun:
         if model_dir is None:
             return None
         shown = str(self.global_config.get("model_dir")).strip()
-        if os.path.isfile(os.path.join(model_dir, "infer_cfg.yml")):
+        # a review reads nothing outside the repository: such a folder is known by its name only
+        readable = self.root is None or _inside(self.root, model_dir)
+        if readable and os.path.isfile(os.path.join(model_dir, "infer_cfg.yml")):
             return from_infer_cfg(model_dir, shown, self.deep_program)
         from qatfix.registry import load_registry
 
         found = from_registry(model_dir, self.act.config_path, load_registry())
-        if found is not None and os.path.isdir(model_dir):
+        if found is not None and readable and os.path.isdir(model_dir):
             from dataclasses import replace
 
             found = replace(found, files=tuple(sorted(os.listdir(model_dir))),
@@ -113,12 +125,25 @@ class ActRun:
         return f"python run_det.py --config {reader} --act_config_path {act}"
 
 
+def _inside(root: str, path: str) -> bool:
+    from qatfix.repo_paths import inside_root
+
+    return inside_root(root, path)
+
+
 def act_run(config: str, reader: Optional[str], pasted: bool,
-            read_program: Optional[ProgramReader] = None) -> ActRun:
-    """The ACT run of `config` (with the `--config` reader of run_det.py, if given), its program
-    read by `read_program` when given (`--deep`)."""
+            read_program: Optional[ProgramReader] = None, *,
+            root: Optional[str] = None) -> ActRun:
+    """The ACT run of `config` with the `--config` reader of run_det.py, if given (a path from
+    the current folder), its program read by `read_program` when given (`--deep`). A pasted
+    command runs here, so the reader is kept as typed; a named ACT config runs from the folder
+    above its `configs/`, so the reader is spelled from there, as the command that runs it would
+    spell it. `root` confines every file read (review)."""
     from qatfix.repo_paths import find_run_root
 
-    act = resolve(config)
+    act = resolve(config, root=root)
     run_dir = os.getcwd() if pasted else find_run_root(config)
-    return ActRun(act, reader, run_dir, pasted, read_program)
+    shown = reader
+    if reader and not pasted:
+        shown = os.path.relpath(os.path.abspath(os.path.expanduser(reader)), run_dir)
+    return ActRun(act, shown, run_dir, pasted, read_program, reader_given=reader, root=root)

@@ -88,14 +88,17 @@ def request_from(args: argparse.Namespace) -> CheckRequest:
 
 
 def named_pair(args: argparse.Namespace) -> None:
-    """`qatfix MODEL SLIM` (either order) becomes `-c MODEL --slim_config SLIM` for every mode."""
+    """`qatfix MODEL SLIM` (either order) becomes `-c MODEL --slim_config SLIM`, and `qatfix
+    ACT READER` (either order) the ACT run with that reader, for every mode."""
     if args.config or args.slim_config or len(args.paths or []) != 2:
         return
-    from qatfix.runs import positional_pair  # two positional files only: pairing reads READMEs
+    from qatfix.runs import positional_act_pair, positional_pair  # two files: reads READMEs
 
-    pair = positional_pair(args.paths)
+    pair = positional_pair(args.paths) or positional_act_pair(args.paths)
     if pair is not None:
         args.config, args.slim_config, args.paths = pair.config, pair.slim, []
+        if pair.reader:
+            args.act_reader = pair.reader
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
     findings = list(collected.findings)
     sources = fixes.sources_of(fixes.edited_paths(findings, unsafe))
     texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe,
-                                   deep=request.deep)
+                                   deep=request.deep, step=request.step)
     report_rejections(verdicts)
     if diff:
         changed = fixes.changed_texts(texts, sources)

@@ -55,6 +55,11 @@ examples:
       with (.qatfix.toml pairs and the model-zoo READMEs)
   qatfix MODEL.yml --slim_config SLIM.yml --interactive
       review each proposed fix as a diff, then write the chosen ones
+  cd deploy/auto_compression && qatfix configs/ACT.yaml configs/READER.yml
+      check an ACT run with that reader (either order), as run_det.py --config READER.yml
+      --act_config_path ACT.yaml runs it; one reader named with several ACT configs is the
+      reader of each, several readers are not matched up (each is named as not checked); where
+      run.py reads another Global.reader_config, the run uses that one, and qatfix says so
 """
 
 

@@ -37,7 +37,7 @@ def finish(request: CheckRequest, fail_on: str, review: Review,
         print("nothing changed")
         return 2 if failures else exit_code(findings, fail_on)
     texts, verdicts = verify_fixes(review.chosen, request.slim, request.options, forced,
-                                   deep=request.deep)
+                                   deep=request.deep, step=request.step)
     done = write_and_recheck(request, sources, texts, verdicts)
     for line in decision_lines(review.decisions, rejections(review, verdicts), shown_path):
         print(line)

@@ -37,15 +37,20 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def context_lookup(configs: Sequence[str], slim: str | None, options: Sequence[str]
+def context_lookup(configs: Sequence[str], slim: str | None, options: Sequence[str], *,
+                   step: str = "train", reader: str | None = None
                    ) -> Callable[[Finding], Optional[CheckContext]]:
-    """The check context a finding belongs to, built on first need (one per config)."""
+    """The check context a finding belongs to, built on first need (one per config), as the
+    run the finding came from: the same step, and an ACT run with the reader it was given."""
     known: dict[str, CheckContext] = {}
     pending = list(configs)
 
     def context_of(finding: Finding) -> Optional[CheckContext]:
+        if finding.reader and finding.config not in known:
+            for ctx in contexts(finding.config, None, options, step=step, reader=finding.reader):
+                known.setdefault(ctx.config_path, ctx)
         while finding.config not in known and pending:
-            for ctx in contexts(pending.pop(0), slim, options):
+            for ctx in contexts(pending.pop(0), slim, options, step=step, reader=reader):
                 known.setdefault(ctx.config_path, ctx)
         return known.get(finding.config)
 
@@ -57,7 +62,8 @@ class Session:
 
     def __init__(self, items: tuple[Item, ...],
                  context_of: Callable[[Finding], Optional[CheckContext]], color: bool,
-                 slim: str | None = None, options: Sequence[str] = (), deep: bool = False
+                 slim: str | None = None, options: Sequence[str] = (), deep: bool = False,
+                 step: str = "train"
                  ) -> None:
         self.items = items
         self.context_of = context_of
@@ -67,6 +73,7 @@ class Session:
         self.options = tuple(options)
         #: fixes are verified with what `--deep` reads
         self.deep = deep
+        self.step = step
         #: every file a fix may edit, as read before the first question
         self.sources: dict[str, SourceFile] = {}
         for fix in (fix for item in items for fix in item.choices):
@@ -115,7 +122,7 @@ class Session:
         chosen = self.review.chosen if self.review is not None else ()
         try:
             _, verdicts = verify_fixes([*chosen, (finding, fix)], self.slim, self.options,
-                                       deep=self.deep)
+                                       deep=self.deep, step=self.step)
         except QatfixError as exc:
             return str(exc)
         last = verdicts[-1]
@@ -171,14 +178,15 @@ def run_interactive(request: CheckRequest, fail_on: str) -> int:
         raise UsageError(NOT_A_TERMINAL)
     collected = collect(request)
     findings = list(collected.findings)
-    context_of = context_lookup(request.model_configs(), request.slim, request.options)
+    context_of = context_lookup(request.model_configs(), request.slim, request.options,
+                                step=request.step, reader=request.reader)
     items = review_items(findings, context_of)
     if not items:
         sys.stdout.write(report(findings, "text"))
         print("nothing to fix")
         return 2 if collected.failures else exit_code(findings, fail_on)
     session = Session(items, context_of, want_color(sys.stdout), request.slim, request.options,
-                      request.deep)
+                      request.deep, request.step)
     review = session.run()
     return finish(request, fail_on, review, session.sources, findings, collected.failures,
                   session.forced)

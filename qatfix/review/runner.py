@@ -25,7 +25,7 @@ from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
-from qatfix.unchecked import UNREADABLE, unreadable
+from qatfix.unchecked import UNREADABLE, not_understood, unreadable
 from qatfix.registry import load_registry
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
@@ -34,7 +34,8 @@ CONFIG_ERROR_CODE = UNREADABLE
 
 class FindingSource(Protocol):
     def __call__(self, config: str, slim: str | None = None, options: Sequence[str] = (), *,
-                 root: str | None = None, static_only: bool = False) -> list[Finding]: ...
+                 root: str | None = None, static_only: bool = False,
+                 reader: str | None = None) -> list[Finding]: ...
 
 
 @record
@@ -69,10 +70,14 @@ def collect_findings(check: FindingSource, root: str,
                      targets: Sequence[Target]) -> list[Finding]:
     findings: list[Finding] = []
     for target in targets:
+        if target.unread_reader:
+            findings.append(not_understood(os.path.join(root, target.config), target.reader_why))
+            continue
         config = os.path.join(root, target.config)
         slim = os.path.join(root, target.slim) if target.slim else None
+        reader = os.path.join(root, target.reader) if target.reader else None
         try:
-            findings.extend(check(config, slim, (), root=root, static_only=True))
+            findings.extend(check(config, slim, (), root=root, static_only=True, reader=reader))
         except ConfigError as exc:
             findings.append(unreadable(exc, target.config, config))
     return findings
@@ -103,6 +108,7 @@ def run_review(settings: ReviewSettings, check: FindingSource,
     diffs = changed_files(client, settings)
 
     targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
+    notes.extend(t.reader_why for t in targets if t.reader_why and not t.unread_reader)
     findings = collect_findings(check, settings.root, targets)
     read: Callable[[str], str | None] = partial(read_text, settings.root)
     items = build_items(findings, settings.root, diffs, read, inline=inline)

@@ -2,7 +2,9 @@
 
 Every changed config and every config inheriting from one is a target. When such a file takes
 part in a configured pair (as the model config, the slim config, or a base of either), the pair
-is checked instead of the lone file: a slim config means little without its model config.
+is checked instead of the lone file: a slim config means little without its model config. A
+changed ACT config is checked with the reader its run uses, a changed reader config through the
+ACT configs beside it that run with it (`act_targets`).
 """
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ from dataclasses import dataclass
 
 from qatfix.inheritance import bases_of, descendants, is_config_path
 from qatfix.pairs import Pair
+from qatfix.review.act_targets import act_targets, unread_readers
+
+#: why a changed reader config beside ACT configs is not checked
+UNREAD_READER = ("a ppdet reader config beside ACT configs, but no ACT config there is known "
+                 "to run with it (none names it in Global.reader_config, none is run with it "
+                 "in the README, and none has it as the one reader beside it that fits)")
 
 
 @dataclass(frozen=True, order=True)
@@ -19,8 +27,19 @@ class Target:
 
     config: str
     slim: str | None = None
+    #: the reader config an ACT config is checked with (repository-relative)
+    reader: str | None = None
+    #: why that reader (or why none): the review says which reader it took
+    reader_why: str = ""
+
+    @property
+    def unread_reader(self) -> bool:
+        """A changed reader config that no ACT run reads: reported as not checked (QF002)."""
+        return self.reader_why == UNREAD_READER
 
     def __str__(self) -> str:
+        if self.reader is not None:
+            return f"{self.config} with the reader {self.reader}"
         return self.config if self.slim is None else f"{self.config} + {self.slim}"
 
 
@@ -49,6 +68,11 @@ def select_targets(root: str, changed: Iterable[str], pairs: Iterable[Pair] = ()
         if hit:
             targets.add(Target(pair.config, pair.slim))
             paired |= {pair.config, pair.slim}
-    for rel in affected - paired:
+    acts, readers = act_targets(root, affected - paired)
+    for act in acts:
+        targets.add(Target(act.config, reader=act.reader, reader_why=act.note))
+    for rel in unread_readers(acts, readers, root):
+        targets.add(Target(rel, reader_why=UNREAD_READER))
+    for rel in affected - paired - readers - {act.config for act in acts}:
         targets.add(Target(rel))
-    return tuple(sorted(targets, key=lambda t: (t.config, t.slim or "")))
+    return tuple(sorted(targets, key=lambda t: (t.config, t.slim or "", t.reader or "")))

@@ -17,8 +17,8 @@ from qatfix.run.progress import Progress
 from qatfix.run.request import CheckRequest, expand
 from qatfix.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
 
-#: (config, slim config) of one run
-Run = tuple[str, "str | None"]
+#: (config, slim config, ACT reader config) of one run
+Run = tuple[str, "str | None", "str | None"]
 
 
 @record
@@ -46,10 +46,12 @@ class Collected:
 
 
 def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
-    """The (config, slim) runs to check, and QF002 findings for files that cannot be checked.
+    """The (config, slim, reader) runs to check, and QF002 findings for files that cannot be
+    checked.
 
-    `-c CONFIG` and `--slim_config` name one run exactly; named files and folders are checked
-    through the pairs they take part in (`qatfix.runs`)."""
+    `-c CONFIG` and `--slim_config` name one run exactly (with the request's ACT reader); named
+    files and folders are checked through the pairs they take part in (`qatfix.runs`), an ACT
+    config with the reader config named with it."""
     paths = request.targets()
     if request.explicit:
         runs: list[Run] = []
@@ -60,33 +62,38 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
                 if finding is not None:
                     unchecked.append(finding)
                     continue
-            runs.append((path, request.slim))
+            runs.append((path, request.slim, request.reader))
         return runs, unchecked
     from qatfix.runs import plan  # pairing named files: `-c` runs (the seed check) skip it
 
     planned = plan(expand(paths))
-    return [(r.config, r.slim) for r in planned.runs], list(planned.unchecked)
+    return ([(r.config, r.slim, r.reader or request.reader) for r in planned.runs],
+            list(planned.unchecked))
 
 
-def _run_label(config: str, slim: str | None) -> str:
+def _run_label(config: str, slim: str | None, reader: str | None = None) -> str:
+    if reader:
+        return f"run_det.py --config {reader} --act_config_path {config}"
     return f"-c {config}" + (f" --slim_config {slim}" if slim else "")
 
 
-def _check(request: CheckRequest, config: str, slim: str | None, **deep: Any) -> list[Finding]:
+def _check(request: CheckRequest, config: str, slim: str | None, reader: str | None,
+           **deep: Any) -> list[Finding]:
     """The engine's findings for one run of the request (`deep`: what `--deep` adds to it)."""
     return check(config, slim, request.options, online=request.online, select=request.select,
                  ignore=request.ignore, dropped_options=request.dropped_options,
-                 step=request.step, gpus=request.gpus, reader=request.reader, **deep)
+                 step=request.step, gpus=request.gpus, reader=reader, **deep)
 
 
-def with_deep(request: CheckRequest, config: str, slim: str | None, found: list[Finding],
-              gate: Gate, progress: Progress) -> tuple[list[Finding], bool]:
+def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str | None,
+              found: list[Finding], gate: Gate, progress: Progress) -> tuple[list[Finding], bool]:
     """Static findings with the `--deep` ones (through the same gate); QF003 (and the static
     ones) when deep fails."""
     from qatfix.deep.download import cache_root  # the paddle boundary: --deep only
 
     if is_act_run(config, slim, request.options, request.step):
-        return with_deep_program(request, config, found, gate, progress, str(cache_root()))
+        return with_deep_program(request, config, reader, found, gate, progress,
+                                 str(cache_root()))
     from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
@@ -99,8 +106,9 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, found: list[
     return order([f for f in found if f.code not in replaced] + exact), True
 
 
-def with_deep_program(request: CheckRequest, config: str, found: list[Finding], gate: Gate,
-                      progress: Progress, cache: str) -> tuple[list[Finding], bool]:
+def with_deep_program(request: CheckRequest, config: str, reader: str | None,
+                      found: list[Finding], gate: Gate, progress: Progress,
+                      cache: str) -> tuple[list[Finding], bool]:
     """An ACT run checked again by the same rules, with its exported program as paddle loads it
     in place of the static model.json read; QF003 (and the static findings) when there is
     nothing to load or paddle cannot load it."""
@@ -108,7 +116,7 @@ def with_deep_program(request: CheckRequest, config: str, found: list[Finding], 
 
     progress.show(f"--deep {config}: loading the exported program with paddle...")
     try:
-        return _check(request, config, None, read_program=program_of_run), True
+        return _check(request, config, None, reader, read_program=program_of_run), True
     except QatfixError as exc:
         failed = deep_not_run(exc, config, None, request.offline, cache)
         return found + gate.admit([failed]), False
@@ -122,22 +130,22 @@ def collect(request: CheckRequest) -> Collected:
     progress = Progress(request.report_format)
     per_run: list[tuple[Run, list[Finding]]] = []
     failures = deep_failed = 0
-    for index, (config, slim) in enumerate(runs, start=1):
+    for index, (config, slim, reader) in enumerate(runs, start=1):
         if len(runs) > 1:
             progress.show(f"[{index}/{len(runs)}] {config}")
         try:
-            found = _check(request, config, slim)
+            found = _check(request, config, slim, reader)
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()
                 raise
             failures += 1
-            per_run.append(((config, slim), [unreadable(exc, config)]))
+            per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue
         if request.deep:
-            found, ran = with_deep(request, config, slim, found, gate, progress)
+            found, ran = with_deep(request, config, slim, reader, found, gate, progress)
             deep_failed += not ran
-        per_run.append(((config, slim), found))
+        per_run.append(((config, slim, reader), found))
     progress.clear()
     findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],
                             same_finding_and_fix))
@@ -149,10 +157,10 @@ def group_by_run(per_run: Sequence[tuple[Run, Sequence[Finding]]]) -> list[Findi
     """One finding per place, message and fix, naming the run(s) it came from when it lies in
     a file shared by several runs (a slim config or a base)."""
     groups: dict[object, tuple[Finding, list[str]]] = {}
-    for (config, slim), found in per_run:
+    for (config, slim, reader), found in per_run:
         for f in found:
             first, labels = groups.setdefault(same_finding_and_fix(f), (f, []))
-            label = _run_label(config, slim)
+            label = _run_label(config, slim, reader)
             if label not in labels:
                 labels.append(label)
     out = []

@@ -44,17 +44,17 @@ def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
     return {(f.code, f.location.path, f.message) for f in findings if f.severity == "error"}
 
 
-def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str],
-            deep: bool = False) -> list[Finding]:
-    """The findings of the run with `texts` in place of the files; with `deep`, an ACT run's
-    exported program is the one paddle loads, as the `--deep` findings were made."""
+def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str], *,
+            step: str = "train", reader: str | None = None, deep: bool = False) -> list[Finding]:
+    """The run checked again over `texts`: the same step, and the same ACT reader; with `deep`,
+    an ACT run's exported program is the one paddle loads, as the `--deep` findings were made."""
     read_program = None
     if deep:
         from qatfix.deep.act_program import program_of_run  # the paddle boundary: --deep only
 
         read_program = program_of_run
     with overlay(texts):
-        return check(config, slim, options, read_program=read_program)
+        return check(config, slim, options, step=step, reader=reader, read_program=read_program)
 
 
 def _same_code(findings: Sequence[Finding], code: str) -> set[tuple[str, str, str]]:
@@ -88,13 +88,15 @@ def creates(edits: Sequence[TextEdit]) -> bool:
 
 
 def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
-                 forced: AbstractSet[Fix] = frozenset(), deep: bool = False
+                 forced: AbstractSet[Fix] = frozenset(), *, step: str = "train",
+                 deep: bool = False
                  ) -> tuple[dict[str, str], list[Verdict]]:
     """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
     verified fix applied, and a verdict per fix tried. A fix that writes a new slim config is
     checked as the run with that slim config. `forced` fixes are kept even when re-checking
-    finds a problem with them (the user chose to apply them anyway). With `deep` the runs are
-    re-checked with what `--deep` reads (an ACT run's program as paddle loads it)."""
+    finds a problem with them (the user chose to apply them anyway). Each fix is re-checked as
+    the run its finding came from: the request's `step` and the finding's ACT reader; with
+    `deep`, with what `--deep` reads (an ACT run's program as paddle loads it)."""
     texts: dict[str, str] = {}
     kept: list[TextEdit] = []
     originals: dict[str, str] = {}
@@ -103,10 +105,13 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
     verdicts.extend(conflicts)
     for finding, fix in pairs:
         run_slim = finding.slim or slim
+        reader = finding.reader or None
         try:
             candidate = texts_with_edits([*kept, *fix.edits], originals)
-            before = recheck(finding.config, run_slim, options, texts, deep)
-            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate, deep)
+            before = recheck(finding.config, run_slim, options, texts, step=step, reader=reader,
+                             deep=deep)
+            after = recheck(finding.config, fix.slim_config or run_slim, options, candidate,
+                            step=step, reader=reader, deep=deep)
         except QatfixError as exc:
             verdicts.append(Verdict(finding, fix, False, str(exc)))
             continue
@@ -170,10 +175,11 @@ def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
 
 
 def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
-           unsafe: bool, deep: bool = False) -> tuple[dict[str, str], list[Verdict]]:
+           unsafe: bool, *, step: str = "train",
+           deep: bool = False) -> tuple[dict[str, str], list[Verdict]]:
     """Texts with every verified fix applied, and a verdict per fix tried."""
     pairs = [(f, fix) for f in most_severe_first(findings) if (fix := chosen_fix(f, unsafe)) is not None]
-    return verify_fixes(pairs, slim, options, deep=deep)
+    return verify_fixes(pairs, slim, options, step=step, deep=deep)
 
 
 def sources_of(paths: Sequence[str]) -> dict[str, SourceFile]:

@@ -100,7 +100,8 @@ def source_of(*makers: Callable[[str, str | None], list[Finding]]) -> tuple[Sour
     calls: list[tuple] = []
 
     def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
-              root: str | None = None, static_only: bool = False) -> list[Finding]:
+              root: str | None = None, static_only: bool = False,
+              reader: str | None = None) -> list[Finding]:
         calls.append((config, slim, tuple(options), root, static_only))
         return [f for make in makers for f in make(config, slim)]
 
