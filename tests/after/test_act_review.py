@@ -63,7 +63,7 @@ def test_a_changed_act_config_is_checked_with_the_readme_reader(develop: Path,
     reported = [line.split(": ", 1)[1].split(" ", 1)[1] for line in lines[:-1]]
     assert reported == _plain(develop / ACT, "configs/ppyoloe_reader.yml",
                               "configs/ppyoloe_l_qat_dis.yaml")
-    assert reported[0].startswith("QF952 the reader configs/ppyoloe_reader.yml feeds NormalizeImage")
+    assert reported[0].startswith("QF952 the reader configs/ppyoloe_reader.yml feeds ImageNet mean/std")
     assert lines[0].startswith(f"{ACT.as_posix()}/configs/ppyoloe_reader.yml:20")
     assert "QF950" not in done.stdout
     assert "QF952" in payload["body"]

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qatfix.engine import check
+from qatfix.errors import ConfigError
 from qatfix.registry.signatures import checkpoint_elements
+from tests.conftest import trained_checkpoint
 from tests.rules.helpers import ESNET_320, LCNET_320, LCNET_416, codes, picodet_tree, write
 
 
@@ -71,9 +75,13 @@ def test_missing_local_weights_and_windows_paths(tmp_path: Path) -> None:
                  "pretrain_weights: D:/PaddleDetection/model20\nslim: QAT\n")
     (finding,) = [f for f in check(model, slim) if f.code == "QF103"]
     assert "Windows path" in finding.message and finding.severity == "error"
-    write(tmp_path, "output/mine.pdparams", "")
+    trained_checkpoint(tmp_path / "output" / "mine.pdparams")
     ok = write(tmp_path, "configs/slim/ok.yml", "pretrain_weights: output/mine\nslim: QAT\n")
     assert "QF103" not in codes(check(model, ok))
+    # a file that is no state dict is bad input, as every weights file qatfix reads
+    write(tmp_path, "output/mine.pdparams", "")
+    with pytest.raises(ConfigError, match="not a paddle state dict"):
+        check(model, ok)
 
 
 def test_qat_without_weights_is_qf103(tmp_path: Path) -> None:
