@@ -24,6 +24,7 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     if run is None:
         return
     if run.exported is not None:
+        yield from _not_exported_yet(ctx, run)
         yield from _program_unread(ctx, run)
         return
     shown = run.global_config.get("model_dir")
@@ -39,6 +40,25 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
                  f"{run.run_dir}) and its folder name is no official model; input size, "
                  "normalization and classes of the reader are unchecked"),
         location=ctx.location(("Global", "model_dir")))
+
+
+def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
+    """The model is known by its folder's name only: its program is not there to read."""
+    exported = run.exported
+    if exported is None or exported.files is not None or exported.official is None:
+        return
+    shown = str(run.global_config.get("model_dir")).strip()
+    if run.model_dir and os.path.isdir(run.model_dir):
+        where = (f"model_dir {shown} lies outside the repository, which a review does not read: "
+                 f"the reader was checked against the official model {exported.official} its "
+                 "name gives; the exported program's feeds and outputs (Global.input_list, "
+                 "include_nms) were not checked")
+    else:
+        where = (f"model_dir {shown} does not exist yet: the reader was checked against the "
+                 f"official model {exported.official} its name gives; the exported program's "
+                 "feeds and outputs (Global.input_list, include_nms) are checked once it is "
+                 "exported there")
+    yield Issue(message=where, location=ctx.location(("Global", "model_dir")))
 
 
 def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
@@ -204,7 +224,8 @@ RULES = (
             "input size, normalization and classes are not checked, and the report says so. "
             "A program saved as a paddle 2 protobuf (`model.pdmodel`) is not read without "
             "paddle: then the feeds (input_list) and outputs (include_nms) are unchecked, and "
-            "the report says that too."),
+            "the report says that too, as it says that a model known by its folder's name "
+            "only (not exported yet) had its program unchecked."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "
                  "deploy/auto_compression/configs/picodet_320_reader.yml --act_config_path "
                  "deploy/auto_compression/configs/my_picodet_qat_dis.yaml\n"

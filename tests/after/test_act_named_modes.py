@@ -52,7 +52,8 @@ def test_apply_of_the_named_run_reports_what_remains_of_that_run(develop: Path,
     assert f"fixed {ACT_CONFIG}" in named.stderr and "applied 1 fix" in named.stderr
     remaining = [line.split(" ", 3)[2] for line in named.stdout.splitlines()
                  if re.match(r"^\S+:\d+:\d+: ", line)]
-    assert remaining == ["QF951", "QF952"]  # the reader's, not QF950 "reader not checked"
+    # the reader's, not QF950 "reader not checked"; and the note that the model is not exported
+    assert remaining == ["QF951", "QF952", "QF960"]
     assert (develop / ACT_CONFIG).read_text() == (pasted_copy / ACT_CONFIG).read_text()
     assert "\nQuantAware:" in (develop / ACT_CONFIG).read_text()
     assert findings(ACT_CONFIG, READER_416, cwd=develop) == findings(*PASTED, cwd=develop)
@@ -68,7 +69,7 @@ def test_a_fix_is_re_checked_as_the_run_it_came_from(develop: Path,
 
     monkeypatch.chdir(develop)
     found = list(collect(CheckRequest(paths=(ACT_CONFIG, READER_416))).findings)
-    assert [f.code for f in found] == ["QF951", "QF952", "QF971"]
+    assert [f.code for f in found] == ["QF951", "QF952", "QF960", "QF971"]
     assert {f.reader for f in found} == {READER_416}
     again = recheck(found[0].config, None, (), {}, reader=found[0].reader)
     assert again == found
@@ -119,7 +120,7 @@ def test_interactive_review_of_the_act_run_keeps_its_reader(develop: Path, form:
     assert " error QF951 " in recheck and " error QF952 " in recheck
     assert "QF950" not in term.output and "QF971" not in recheck
     assert "\nQuantAware:" in (develop / ACT_CONFIG).read_text()
-    assert codes(findings(*PASTED, cwd=develop)[1]) == ["QF951", "QF952"]
+    assert codes(findings(*PASTED, cwd=develop)[1]) == ["QF951", "QF952", "QF960"]
 
 
 def _hook_entry() -> list[str]:
@@ -142,8 +143,8 @@ def test_pre_commit_hook_checks_a_changed_act_config_with_the_reader_changed_wit
     named = qatfix(*changed, cwd=root)
     assert done.stdout == named.stdout
     code, found = findings(*changed, cwd=root)
-    assert codes(found) == ["QF951", "QF952", "QF971"]
+    assert codes(found) == ["QF951", "QF952", "QF960", "QF971"]
     # only the ACT config changed: the reader is not known, and that is said (QF950, an info)
     alone = qatfix(*_hook_entry(), "--format", "json", changed[0], cwd=root)
     assert alone.returncode == 1
-    assert codes(json.loads(alone.stdout)["findings"]) == ["QF950", "QF971"]
+    assert codes(json.loads(alone.stdout)["findings"]) == ["QF950", "QF960", "QF971"]
