@@ -12,6 +12,7 @@ own: a second QAT build in one process quantizes more layers). Nothing of qatfix
 """
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -35,6 +36,15 @@ def main(root: str, out: str) -> None:
     else:
         paddle.save(pruned.state_dict(), f"{out}/pruned.pdparams")
     print("written", out)
+
+
+def make(root: "os.PathLike[str] | str", out: "os.PathLike[str] | str", *options: str) -> None:
+    """Run this script in a fresh python (the tests' way in), and fail with its stderr."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, str(root), str(out), *options],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def qat_with_onnx_format(root: str, out: str, value: str) -> None:

@@ -1,8 +1,6 @@
 """Local checkpoints written by real paddle, ppdet and PaddleSlim, read without paddle."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +9,8 @@ from qatfix.model.checkpoint import kind_against, read_checkpoint
 from qatfix.model.matching import match_state_dict
 from tests.after.helpers import codes, findings
 from tests.conftest import require, tree
+from tests.deep import make_checkpoints
 
-HERE = Path(__file__).resolve().parent
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 QAT = "configs/slim/quant/picodet_s_416_lcnet_quant.yml"
 
@@ -23,9 +21,7 @@ def checkpoints(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require("paddleslim")
     root = tree("release-2.6")
     out = tmp_path_factory.mktemp("checkpoints")
-    done = subprocess.run([sys.executable, str(HERE / "make_checkpoints.py"), str(root),
-                           str(out)], capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
+    make_checkpoints.make(root, out)
     return out
 
 

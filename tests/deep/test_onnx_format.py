@@ -15,8 +15,8 @@ from qatfix.model.checkpoint import read_checkpoint
 from qatfix.model.quant_format import qat_layout
 from tests.after.helpers import codes, findings, qatfix
 from tests.conftest import require, tree
+from tests.deep import make_checkpoints
 
-HERE = Path(__file__).resolve().parent
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 QAT = "configs/slim/quant/picodet_s_416_lcnet_quant.yml"
 #: ppdet builds the QAT model of a slim config and counts what match_state_dict loads of a
@@ -47,10 +47,7 @@ def tree_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path.chmod(path.stat().st_mode | 0o200)
     (root / "output").mkdir()
     for value in ("true", "false"):
-        done = subprocess.run([sys.executable, str(HERE / "make_checkpoints.py"), str(source),
-                               str(root / "output"), "--onnx-format", value],
-                              capture_output=True, text=True, timeout=900)
-        assert done.returncode == 0, done.stderr[-3000:]
+        make_checkpoints.make(source, root / "output", "--onnx-format", value)
     return root
 
 
