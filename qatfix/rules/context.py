@@ -16,6 +16,7 @@ from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
 
 if TYPE_CHECKING:
+    from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.model.compare import SectionDifference
     from qatfix.model.identity import ModelIdentity
     from qatfix.registry.index import Registry
@@ -103,6 +104,18 @@ class CheckContext:
         if not isinstance(value, str) or not value.strip():
             return None
         return self.registry.lookup(value.strip())
+
+    @functools.cached_property
+    def weights_checkpoint(self) -> "WeightsCheckpoint | None":
+        """What the `weights` a step loads holds (a local file read once, for its tensor names
+        only; official weights from the registry); None when nothing is known of it."""
+        value = self.get("weights")
+        if not isinstance(value, str) or not value.strip():
+            return None
+        # the boundary of the after-training steps: a training check never imports it
+        from qatfix.registry.checkpoints import weights_checkpoint
+
+        return weights_checkpoint(value.strip(), self.weights_entry, self.run_root, self.identity)
 
     @functools.cached_property
     def weights_differences(self) -> tuple[SectionDifference, ...] | None:

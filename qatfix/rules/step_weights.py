@@ -23,14 +23,8 @@ QAT_MODES = ("QAT", "PrunerQAT")
 
 
 def checkpoint_of(ctx: CheckContext) -> Optional[WeightsCheckpoint]:
-    """The checkpoint the step loads (a local file is read for its tensor names only)."""
-    value = ctx.get("weights")
-    if not isinstance(value, str) or not value.strip():
-        return None
-    # the boundary of the after-training steps: not imported by a training check
-    from qatfix.registry.checkpoints import weights_checkpoint
-
-    return weights_checkpoint(value.strip(), ctx.weights_entry, ctx.run_root, ctx.identity)
+    """The checkpoint the step loads (read once per run, by the context)."""
+    return ctx.weights_checkpoint
 
 
 def _shown(path: str) -> str:
