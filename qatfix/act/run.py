@@ -109,6 +109,13 @@ class ActRun:
         return found
 
     @property
+    def model_dir_outside(self) -> bool:
+        """model_dir exists but lies outside the repository a review confines reads to."""
+        model_dir = self.model_dir
+        return bool(model_dir and self.root is not None and not _inside(self.root, model_dir)
+                    and os.path.isdir(model_dir))
+
+    @property
     def program_read_from(self) -> Optional[str]:
         """Where the program's facts were read, for messages: the file as model_dir spells it,
         and what read it (`models/x/model.json, loaded by paddle 3.3.1`)."""

@@ -48,7 +48,7 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     if exported is None or exported.files is not None or exported.official is None:
         return
     shown = str(run.global_config.get("model_dir")).strip()
-    if run.model_dir and os.path.isdir(run.model_dir):
+    if run.model_dir_outside:
         where = (f"model_dir {shown} lies outside the repository, which a review does not read: "
                  f"the reader was checked against the official model {exported.official} its "
                  "name gives; the exported program's feeds and outputs (Global.input_list, "
