@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional
 
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.rules.example_text import ACT_TRAIN_CONFIG
+from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
 
 if TYPE_CHECKING:
     from qatfix.act.run import ActRun
@@ -230,12 +230,7 @@ RULES = (
                  "deploy/auto_compression/configs/picodet_320_reader.yml --act_config_path "
                  "deploy/auto_compression/configs/my_picodet_qat_dis.yaml\n"
                  "# deploy/auto_compression/configs/my_picodet_qat_dis.yaml\n"
-                 "Global:\n"
-                 "  include_nms: True\n"
-                 "  Evaluation: True\n"
-                 "  model_dir: ./my_export/\n"
-                 "  model_filename: model.pdmodel\n"
-                 "  params_filename: model.pdiparams\n"
+                 + act_global("./my_export/", "model.pdmodel") +
                  "Distillation: {alpha: 1.0, loss: l2}\n"
                  "QuantAware: {use_pact: true, onnx_format: true, weight_bits: 8, activation_bits: 8, "
                  "quantize_op_types: [conv2d]}\n"
@@ -370,12 +365,7 @@ RULES = (
             "model.json's fetch operations."),
         example=("qatfix deploy/auto_compression/configs/picodet_bench_qat_dis.yaml\n"
                  "# deploy/auto_compression/configs/picodet_bench_qat_dis.yaml\n"
-                 "Global:\n"
-                 "  include_nms: True\n"
-                 "  Evaluation: True\n"
-                 "  model_dir: ./picodet_s_320_bench/\n"
-                 "  model_filename: model.json\n"
-                 "  params_filename: model.pdiparams\n"
+                 + act_global("./picodet_s_320_bench/", "model.json") +
                  "Distillation: {alpha: 1.0, loss: l2}\n"
                  "QuantAware: {use_pact: true, onnx_format: true, weight_bits: 8, activation_bits: 8, "
                  "quantize_op_types: [conv2d]}\n" + ACT_TRAIN_CONFIG +

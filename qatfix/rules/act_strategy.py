@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.rules.example_text import ACT_TRAIN_CONFIG
+from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
 
 #: top-level keys the ACT scripts themselves read, besides PaddleSlim's sections
 SCRIPT_KEYS = frozenset({"Global"})
@@ -121,12 +121,7 @@ RULES = (
             "without it)."),
         example=("qatfix deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
                  "# deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
-                 "Global:\n"
-                 "  include_nms: True\n"
-                 "  Evaluation: True\n"
-                 "  model_dir: ./ppyoloe_crn_l_300e_coco\n"
-                 "  model_filename: model.pdmodel\n"
-                 "  params_filename: model.pdiparams\n"
+                 + act_global("./ppyoloe_crn_l_300e_coco", "model.pdmodel") +
                  "Distillation:\n"
                  "  alpha: 1.0\n"
                  "  loss: soft_label\n"
@@ -148,12 +143,7 @@ RULES = (
             "asked for does not happen); other unknown sections are warnings."),
         example=("qatfix deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
                  "# deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
-                 "Global:\n"
-                 "  include_nms: True\n"
-                 "  Evaluation: True\n"
-                 "  model_dir: ./ppyoloe_crn_l_300e_coco\n"
-                 "  model_filename: model.pdmodel\n"
-                 "  params_filename: model.pdiparams\n"
+                 + act_global("./ppyoloe_crn_l_300e_coco", "model.pdmodel") +
                  "Distillation:\n"
                  "  alpha: 1.0\n"
                  "  loss: soft_label\n"
@@ -175,12 +165,7 @@ RULES = (
             "automatically."),
         example=("qatfix deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
                  "# deploy/auto_compression/configs/my_ppyoloe_l_qat_dis.yaml\n"
-                 "Global:\n"
-                 "  include_nms: True\n"
-                 "  Evaluation: True\n"
-                 "  model_dir: ./ppyoloe_crn_l_300e_coco\n"
-                 "  model_filename: model.pdmodel\n"
-                 "  params_filename: model.pdiparams\n"
+                 + act_global("./ppyoloe_crn_l_300e_coco", "model.pdmodel") +
                  "Distillation:\n"
                  "  distill_lambda: 1.0\n"
                  "  distill_loss: soft_label\n"

@@ -25,3 +25,13 @@ ACT_TRAIN_CONFIG = (
     "    optimizer: {type: SGD}\n"
     "    weight_decay: 4.0e-05\n"
 )
+
+
+def act_global(model_dir: str, model_filename: str) -> str:
+    """The Global section of an example ACT config (NMS in the graph, evaluation on)."""
+    return ("Global:\n"
+            "  include_nms: True\n"
+            "  Evaluation: True\n"
+            f"  model_dir: {model_dir}\n"
+            f"  model_filename: {model_filename}\n"
+            "  params_filename: model.pdiparams\n")

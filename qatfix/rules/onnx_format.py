@@ -12,7 +12,7 @@ from typing import Any
 
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.rules.example_text import ACT_TRAIN_CONFIG
+from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
 
 QAT_MODES = ("QAT", "PrunerQAT")
 #: ACT sections that quantize and take onnx_format
@@ -193,12 +193,7 @@ RULES = (
         example=("qatfix deploy/auto_compression/configs/ppyoloe_plus_s_qat_dis.yaml\n"
                  "# with PaddleSlim 2.4.1 installed\n"
                  "# deploy/auto_compression/configs/ppyoloe_plus_s_qat_dis.yaml\n"
-                 "Global:\n"
-                 "  include_nms: True\n"
-                 "  Evaluation: True\n"
-                 "  model_dir: ./ppyoloe_plus_crn_s_80e_coco\n"
-                 "  model_filename: model.pdmodel\n"
-                 "  params_filename: model.pdiparams\n"
+                 + act_global("./ppyoloe_plus_crn_s_80e_coco", "model.pdmodel") +
                  "Distillation: {alpha: 1.0, loss: soft_label}\n"
                  "QuantAware: {use_pact: true, activation_quantize_type: moving_average_abs_max, "
                  "quantize_op_types: [conv2d, depthwise_conv2d]}\n" + ACT_TRAIN_CONFIG),
