@@ -102,8 +102,3 @@ def read_json(path: str) -> Optional[ProgramFacts]:
     return ProgramFacts(feeds=feeds, fetches=tuple(shape for _, shape in sorted(fetches)),
                         ops=frozenset(names), source=path)
 
-
-def feeds(path: str) -> Optional[dict[str, list[int]]]:
-    """Feed name -> shape of a `model.json`, in program order; None when it cannot be read."""
-    facts = read_json(path)
-    return facts.feeds if facts else None

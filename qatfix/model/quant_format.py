@@ -24,8 +24,6 @@ from typing import Any, Optional
 from qatfix import installed_paddleslim
 from qatfix.record import record
 
-#: the default of the releases whose wheels were read (PyPI has no 2.5)
-KNOWN_DEFAULTS = {"2.3.4": False, "2.4.0": False, "2.4.1": False, "2.6.0": True}
 #: the files that hold the default for ppdet's dygraph QAT and for ACT
 DEFAULT_FILES = {"dygraph": "dygraph/quant/qat.py",
                  "act": "auto_compression/strategy_config.py"}

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qatfix.act.program import feeds
+from qatfix.act.program import read_json
 from tests.after.helpers import codes, findings, qatfix
 from tests.conftest import require
 from tests.deep.conftest import ACT
@@ -30,7 +30,8 @@ def test_feeds_are_paddles_own(run_dir: Path) -> None:
             str(model / "model"), paddle.static.Executor(paddle.CPUPlace()))
     finally:
         paddle.disable_static()
-    read = feeds(str(model / "model.json"))
+    facts = read_json(str(model / "model.json"))
+    read = facts.feeds if facts else None
     assert read is not None and list(read) == list(names)
     assert read["image"][-2:] == [320, 320]
 
