@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from qatfix.findings import Location, Severity
 from qatfix.model.sizes import Size, eval_input_size
@@ -96,7 +96,7 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
     from qatfix.act.readers import fitting_readers
 
     if got == want:
-        yield from _varying_shapes(run, model, fitting_readers)
+        yield from _varying_shapes(run, model)
         return
     candidates = fitting_readers(run, model)
     if model.size is not None:
@@ -119,16 +119,16 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
               ("readers", candidates)))
 
 
-def _varying_shapes(run: "ActRun", model: "ExportedModel", fitting: Any) -> Iterator[Issue]:
+def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
     """A reader at the right size whose Resize keeps the aspect ratio, for a fixed input."""
-    from qatfix.act.readers import ratio_kept_resize
+    from qatfix.act.readers import fitting_readers, ratio_kept_resize
 
     assert run.reader is not None
     index = ratio_kept_resize(run.reader.plain())
     if model.size is None or index is None:
         return
     where = ("EvalReader", "sample_transforms", index, "Resize")
-    candidates = fitting(run, model)
+    candidates = fitting_readers(run, model)
     keep = run.reader.origin((*where, "keep_ratio"))
     yield Issue(
         message=(f"the reader {run.reader_shown} resizes to {_size_text(model.size)} keeping the "
