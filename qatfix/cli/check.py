@@ -10,7 +10,7 @@ import sys
 
 from qatfix.cli.common import add_config_arguments, dropped_options
 from qatfix.errors import UsageError
-from qatfix.gate import exit_code, split_codes
+from qatfix.run.gate import exit_code, split_codes
 from qatfix.report.output import report
 from qatfix.rules import all_rules
 from qatfix.run.collect import Collected, collect
@@ -92,7 +92,7 @@ def named_pair(args: argparse.Namespace) -> None:
     ACT READER` (either order) the ACT run with that reader, for every mode."""
     if args.config or args.slim_config or len(args.paths or []) != 2:
         return
-    from qatfix.runs import positional_act_pair, positional_pair  # two files: reads READMEs
+    from qatfix.run.plan import positional_act_pair, positional_pair  # two files: reads READMEs
 
     pair = positional_pair(args.paths) or positional_act_pair(args.paths)
     if pair is not None:

@@ -15,6 +15,12 @@ from typing import Any
 from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
 
+#: ppdet's `slim:` modes (ppdet/slim/__init__.py build_slim_model), grouped as the rules ask
+QAT_MODES = ("QAT", "PrunerQAT")
+QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
+PRUNE_MODES = ("Pruner", "PrunerQAT")
+DISTILL_MODES = ("Distill", "DistillPrune")
+
 
 def kind_of(path: str) -> str:
     """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`."""

@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, NoReturn
 
 from qatfix.config import yaml11
 from qatfix.config.events import document_root, events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
 from qatfix.errors import ConfigError, QatfixError
-from qatfix.record import record
 
 #: files larger than this are refused rather than parsed for minutes
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -29,7 +28,8 @@ MAX_DEPTH = 500
 #: for long (the largest PaddleDetection config holds about 600)
 MAX_VALUES = 100_000
 
-_CORE = "tag:yaml.org,2002:"
+CORE_TAG = "tag:yaml.org,2002:"
+_CORE = CORE_TAG
 
 
 class Node:
@@ -54,7 +54,7 @@ class Node:
         self.text = text  # a scalar's string before typing (quotes and escapes resolved)
 
 
-@record
+@dataclass(frozen=True)
 class Document:
     """One parsed file: its node tree plus facts ppdet would not tell (duplicates, anchors)."""
 

@@ -2,7 +2,7 @@
 
 Importing this package is cheap: paddle and ppdet are imported inside the functions that build
 models or read weights. `match_state_dict` and `model_sections` need no paddle; what the
-`--deep` codes mean is in `qatfix.rules.deep_load`.
+`--deep` codes mean is in `qatfix.rules.weights.deep_load`.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ given with `-o`. Only the model is created: readers, datasets and optimizers are
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import copy
 import os
 from typing import Any, Mapping, Sequence
@@ -17,7 +18,6 @@ from qatfix.deep.runtime import PpdetRuntime, PpdetSource, load_runtime, one_lin
 from qatfix.deep.build_sections import model_sections
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
 from qatfix.errors import DeepCheckError, QatfixError
-from qatfix.record import record
 
 #: slim types that train a fake-quant model from float weights
 QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
@@ -25,7 +25,7 @@ QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
 UNSUPPORTED_SLIM_TYPES = frozenset({"Distill", "DistillPrune"})
 
 
-@record
+@dataclass(frozen=True)
 class BuiltModel:
     """What ppdet built and what it would load into it."""
 

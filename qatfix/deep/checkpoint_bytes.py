@@ -7,8 +7,8 @@ exactly; the file adds a small pickle header per tensor.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from qatfix.deep.signature import Signature
-from qatfix.record import record
 
 _ITEM_SIZES = {
     "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int64": 8, "int32": 4,
@@ -16,7 +16,7 @@ _ITEM_SIZES = {
 }
 
 
-@record
+@dataclass(frozen=True)
 class CheckpointSizes:
     """Parameter counts and payload bytes of one model."""
 

@@ -9,6 +9,7 @@ are built with ppdet and compared key by key and shape by shape.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from typing import Any, Literal
 
@@ -16,7 +17,6 @@ from qatfix.deep.runtime import PpdetRuntime, load_runtime
 from qatfix.deep.signature import Signature
 from qatfix.deep.weights import read_signature
 from qatfix.errors import DeepCheckError, QatfixError
-from qatfix.record import record
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
@@ -27,7 +27,7 @@ _ITEM_SIZES = {"bfloat16": 2, "float8_e4m3fn": 1, "float8_e5m2": 1}
 How = Literal["signature", "state-dict size", "file name", "file name, other signature"]
 
 
-@record
+@dataclass(frozen=True)
 class RegistryMatch:
     """A registry entry the file corresponds to, and how strongly."""
 
@@ -36,7 +36,7 @@ class RegistryMatch:
     how: How
 
 
-@record
+@dataclass(frozen=True)
 class WeightsInspection:
     """Counts and sizes of one weights file, and its registry matches."""
 

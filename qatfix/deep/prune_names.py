@@ -8,17 +8,17 @@ level and prunes nothing for it, so a name that is not in the model silently doe
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from qatfix.deep.runtime import load_runtime, one_line
 from qatfix.errors import DeepCheckError, QatfixError
-from qatfix.record import record
 
 if TYPE_CHECKING:
     from qatfix.findings import Finding
 
 
-@record
+@dataclass(frozen=True)
 class NamedParameter:
     """One parameter of the built model: its generated name, state-dict key and shape."""
 

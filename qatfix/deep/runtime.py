@@ -9,6 +9,7 @@ installed paddledet.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import contextlib
 import copy
 import importlib
@@ -22,12 +23,11 @@ from types import FunctionType, ModuleType
 from typing import Any, Iterator, Literal
 
 from qatfix.errors import DeepCheckError
-from qatfix.record import record
 
 INSTALL_HINT = "pip install 'qatfix[paddle]'"
 
 
-@record
+@dataclass(frozen=True)
 class PpdetSource:
     """Where the ppdet used for a build comes from."""
 

@@ -8,6 +8,7 @@ offline).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from typing import Any, Mapping
 
@@ -15,11 +16,10 @@ from qatfix.deep import download
 from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
 from qatfix.deep.signature import Signature, signature_of_state
 from qatfix.errors import DeepCheckError
-from qatfix.record import record
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 
 
-@record
+@dataclass(frozen=True)
 class WeightsSignature:
     """A weights file's signature and how it was obtained."""
 

@@ -8,6 +8,7 @@ results are kept in a work folder, so an interrupted rebuild resumes where it st
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import json
 import os
 import re
@@ -21,14 +22,13 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from qatfix.errors import DeepCheckError, UsageError
-from qatfix.record import record
 from qatfix.registry.signatures import INDEX, SCHEMA_VERSION, canonical_json, config_key, signature_id
 
 Progress = Callable[[str], None]
 _RELEASE = re.compile(r"release[-/](\d+\.\d+)$")
 
 
-@record
+@dataclass(frozen=True)
 class TreeBuild:
     """One tree to build: its name in the store and which ppdet builds it."""
 
@@ -39,7 +39,7 @@ class TreeBuild:
     ppdet: str
 
 
-@record
+@dataclass(frozen=True)
 class StoreSummary:
     """What a rebuild wrote."""
 

@@ -11,18 +11,17 @@ visible exactly as written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, Union
 
 from qatfix.config.events import document_root, events, pure_events, syntax_error
 from qatfix.edit import lexical
 from qatfix.errors import EditError
-from qatfix.record import record
-
-MAX_DEPTH = 500
+from qatfix.config.loader import MAX_DEPTH
 
 
-@record
+
+@dataclass(frozen=True)
 class Scalar:
     """A scalar; `start` includes its properties, `end` is just past its last character."""
 
@@ -41,7 +40,7 @@ class Scalar:
         return self.style == "" and self.value == "" and self.tag is None and self.anchor is None
 
 
-@record
+@dataclass(frozen=True)
 class Alias:
     """An alias (`*name`); `target` is the node its anchor names."""
 
@@ -54,7 +53,7 @@ class Alias:
     tag: None = None
 
 
-@record
+@dataclass(frozen=True)
 class Mapping:
     """`end` is past the closing brace (flow) or past the last character of the last value."""
 
@@ -68,7 +67,7 @@ class Mapping:
     pairs: tuple[tuple[Node, Node], ...]
 
 
-@record
+@dataclass(frozen=True)
 class Sequence:
     """A list; `end` is past `]` (flow) or past the last character of the last item."""
 
@@ -85,7 +84,7 @@ class Sequence:
 Node = Union[Scalar, Alias, Mapping, Sequence]
 
 
-@record
+@dataclass(frozen=True)
 class Tree:
     """One parsed document. `body` is the text without BOM; offsets index into it."""
 

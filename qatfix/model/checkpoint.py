@@ -9,12 +9,12 @@ numpy is not imported. Anything else in the file is refused.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 import pickle
 from typing import Any, Mapping
 
 from qatfix.errors import ConfigError
-from qatfix.record import record
 
 Shape = tuple[int, ...]
 
@@ -83,7 +83,7 @@ class _Restricted(pickle.Unpickler):
         raise pickle.UnpicklingError("it uses persistent ids (a torch checkpoint?), refused")
 
 
-@record
+@dataclass(frozen=True)
 class Checkpoint:
     """The tensors of a `.pdparams` file: name -> shape."""
 
@@ -113,7 +113,7 @@ def read_checkpoint(path: str) -> Checkpoint:
     return Checkpoint(os.fspath(path), shapes)
 
 
-@record
+@dataclass(frozen=True)
 class CheckpointKind:
     """What a checkpoint holds compared with the model it is loaded into."""
 

@@ -2,12 +2,12 @@
 registry's signatures) and `--deep` (sizes of the model ppdet built)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class ModelSize:
     """How many scalar values a model has, and which count that is."""
 

@@ -6,12 +6,12 @@ checkpoint can be told from a float one before those scripts load it into the wr
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from typing import TYPE_CHECKING, Mapping, Optional
 
 from qatfix.model.checkpoint import Shape, kind_against, read_checkpoint
 from qatfix.model.quant_format import QatLayout, qat_layout
-from qatfix.record import record
 from qatfix.registry.urls import is_url, split_weights_suffix
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _SLIM_NETWORKS = {"qat": "qat", "prune": "pruned", "distill_prune": "pruned"}
 
 
-@record
+@dataclass(frozen=True)
 class WeightsCheckpoint:
     """The checkpoint behind a `weights` value, as far as it is known."""
 

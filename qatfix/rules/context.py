@@ -1,6 +1,7 @@
 """Everything a rule may look at: the effective config, the run's mode, and where it runs."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 import functools
 import os
 from typing import TYPE_CHECKING, Any, Literal
@@ -9,11 +10,11 @@ from qatfix.config import Resolved
 from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
-from qatfix.record import record
 from qatfix.registry import load_registry
 from qatfix.model import identify
 from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
+from qatfix.config.kind import QUANT_MODES
 
 if TYPE_CHECKING:
     from qatfix.registry.checkpoints import WeightsCheckpoint
@@ -28,10 +29,9 @@ Mode = str
 Role = Literal["model", "student", "teacher"]
 
 #: slim modes whose model is built and then loaded from `pretrain_weights`
-QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
-@record
+@dataclass(frozen=True)
 class CheckContext:
     """One config as the rules see it: resolved, with the run's slim mode and role."""
 
@@ -55,7 +55,7 @@ class CheckContext:
     trained_with: Resolved | None = None
     #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
     gpus: int | None = None
-    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.act.run.ActRun`
+    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.rules.act.context.ActRun`
     act: Any = None
 
     @property

@@ -8,7 +8,7 @@ import pytest
 
 from qatfix.run.fixes import verify_fixes
 from qatfix.edit.plan import realise_fix
-from qatfix.engine import check, contexts
+from qatfix.run.engine import check, contexts
 from qatfix.rules.base import Change, PlannedFix
 from tests.conftest import REPO
 

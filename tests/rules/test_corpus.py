@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from qatfix.engine import check
+from qatfix.run.engine import check
 from qatfix.registry import load_registry
 from tests.conftest import model_configs, tree
 

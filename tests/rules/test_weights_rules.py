@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.engine import check
+from qatfix.run.engine import check
 from qatfix.errors import ConfigError
 from qatfix.registry.signatures import checkpoint_elements
 from tests.conftest import trained_checkpoint

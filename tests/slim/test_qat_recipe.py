@@ -92,7 +92,7 @@ def test_a_recipe_documented_for_eight_gpus_pasted_with_fewer(tree_copy: Path) -
 
 
 def test_onnx_format_is_ignored_before_paddleslim_2_4() -> None:
-    from qatfix.rules.dead_keys import ignored_keys
+    from qatfix.rules.quant.dead_keys import ignored_keys
 
     config = {"weight_quantize_type": "channel_wise_abs_max", "onnx_format": True}
     assert ignored_keys(config, "2.3.0") == [("onnx_format", "2.4.0")]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -39,13 +40,14 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+@functools.cache
 def _graph() -> dict[str, set[str]]:
     return {_module_name(p): _imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def _package_of(module: str) -> str:
     """The package a module lies in (`qatfix.cli.check` -> `qatfix.cli`, `qatfix.registry.builder.
-    run` -> `qatfix.registry.builder`, a package is its own); top-level modules (`qatfix.engine`)
+    run` -> `qatfix.registry.builder`, a package is its own); top-level modules (`qatfix.run.engine`)
     are their own node."""
     parts = module.split(".")
     while len(parts) > 1 and not (REPO.joinpath(*parts) / "__init__.py").is_file():
@@ -102,3 +104,65 @@ def test_only_deep_imports_paddle() -> None:
     offenders = {module: sorted(i for i in imported if i.split(".")[0] in PADDLE)
                  for module, imported in _graph().items() if not module.startswith("qatfix.deep")}
     assert {m: i for m, i in offenders.items() if i} == {}
+
+
+# The stages, lowest first: a module imports only from its own stage or a lower one. Stages of
+# one rank do not import each other. `qatfix/errors.py` and `qatfix/findings.py` are shared by
+# every stage and are the only modules at the package root.
+STAGES: dict[str, int] = {
+    "qatfix": 0, "qatfix.errors": 0, "qatfix.findings": 0,
+    "qatfix.config": 1,          # parse with positions, merge, provenance, pairs, inheritance
+    "qatfix.model": 2,           # identity, signatures, facts of models and exported programs
+    "qatfix.registry": 3,        # the official weights, recipes and signatures
+    "qatfix.rules": 4,           # the rule families, judging what run/ hands them
+    "qatfix.edit": 5,            # positioned edits of YAML text, written atomically
+    "qatfix.deep": 6,            # the only stage that imports paddle and ppdet
+    "qatfix.registry.builder": 7,  # rebuilds registry/ from a checkout (with deep/)
+    "qatfix.run": 7,             # plan the runs, check them, gate, verify fixes
+    "qatfix.report": 8,
+    "qatfix.interactive": 9,
+    "qatfix.review": 9,
+    "qatfix.cli": 10,
+    "qatfix.__main__": 11,
+}
+ROOT_MODULES = {"qatfix", "qatfix.__main__", "qatfix.errors", "qatfix.findings"}
+
+
+def _stage_of(module: str) -> str:
+    """The longest stage name `module` lies in."""
+    parts = module.split(".")
+    while parts:
+        name = ".".join(parts)
+        if name in STAGES:
+            return name
+        parts.pop()
+    raise AssertionError(f"{module} lies in no stage")
+
+
+def test_only_shared_modules_at_the_root() -> None:
+    loose = {f"qatfix.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert loose == ROOT_MODULES - {"qatfix"}
+
+
+def test_every_package_is_a_stage() -> None:
+    packages = {_package_of(m) for m in _graph()} - ROOT_MODULES
+    assert {p for p in packages if _stage_of(p) == "qatfix"} == set()
+    # subpackages (rule families) belong to their stage; only the registry builder is a stage
+    # of its own
+    assert {p for p in packages if p not in STAGES and p.count(".") == 1} == set()
+
+
+def test_nothing_imports_a_stage_above_it() -> None:
+    up = []
+    graph = _graph()
+    for module, imported in graph.items():
+        source = _stage_of(module)
+        for target in sorted(i for i in imported if i.startswith("qatfix.") or i == "qatfix"):
+            if target not in graph and target.rpartition(".")[0] in graph:
+                target = target.rpartition(".")[0]  # `from qatfix.x import name`
+            if target not in graph:
+                continue
+            to = _stage_of(target)
+            if to != source and STAGES[to] >= STAGES[source]:
+                up.append(f"{module} ({source}) imports {target} ({to})")
+    assert up == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from qatfix.engine import contexts
+from qatfix.run.engine import contexts
 from qatfix.model.load_forecast import forecast
 from qatfix.registry import load_registry
 from qatfix.registry.networks import official_config

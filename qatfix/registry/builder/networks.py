@@ -6,6 +6,7 @@ paddle is needed.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import json
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
@@ -13,13 +14,12 @@ from typing import Any, Callable, Mapping, Optional
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model import compare_models, identify
-from qatfix.record import record
 from qatfix.registry.builder.files import write_atomically
 from qatfix.registry.networks import SCHEMA_VERSION, network_digest, sections_digest
 from qatfix.registry.urls import canonical_url, is_url
 
 
-@record
+@dataclass(frozen=True)
 class ConfigFacts:
     """What the networks index records of one official config, as its resolver reads it."""
 

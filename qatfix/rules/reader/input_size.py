@@ -1,0 +1,68 @@
+"""QF201: the weights were trained at another input size than the readers use."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from qatfix.model.sizes import eval_input_source
+from qatfix.rules.base import Issue, Rule
+from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
+from qatfix.rules.weights.candidates import candidate_fixes
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    entry = ctx.weights_entry
+    if entry is None or entry.kind == "backbone" or entry.input_size is None or entry.model is None:
+        return
+    if ctx.weights_differences:
+        return  # another network altogether: QF101 says so
+    source = eval_input_source(ctx.resolved.data)  # as the registry read the weights' config
+    if source is None or tuple(source.size) == tuple(entry.input_size):
+        return
+    size = source.size
+    h, w = entry.input_size
+    label = f" ({source.label})" if source else ""
+    yield Issue(
+        message=(f"{ctx.weights_key} {entry.name} was trained at {h}x{w}, but the readers use "
+                 f"{size[0]}x{size[1]}{label}: "
+                 f"{'quantization ranges are calibrated' if ctx.is_quant else 'the model runs'} "
+                 "at a size the weights never saw"),
+        location=ctx.location((ctx.weights_key,)),
+        related=(ctx.location(source.key_path),) if source else (),
+        fixes=candidate_fixes(ctx, require_size=True),
+        severity="error" if ctx.is_quant else "warning",
+    )
+
+
+RULES = (Rule(
+    code="QF201", name="weights-input-size", severity="warning",
+    summary="Weights trained at one input size, readers at another.",
+    explanation=(
+        "PicoDet, PP-YOLOE and friends are published per input size: `picodet_s_416_coco_lcnet` "
+        "and `picodet_s_320_coco_lcnet` are the same network trained at different sizes. Loading "
+        "the 416 weights into a config whose readers resize to 320 loads every layer, so ppdet "
+        "says nothing, but accuracy drops - and QAT calibrates its quantization ranges on "
+        "activations the float model never produced. It is an error for QAT/PTQ."),
+    fix_safety="safe only for QAT/PTQ, when the proposed weights are the official float model of "
+               "the same network at the readers' size with the same classes and dataset (set in "
+               "the slim config); replacing the weights of a training run is never safe.",
+    example=(
+        'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+        'configs/example/quant.yml\n'
+        '# configs/example/quant.yml\n'
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_416_'
+        'coco_lcnet.pdparams\n'
+        'slim: QAT\n' + QAT_SECTION
+    ),
+    instead=(
+        'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+        'coco_lcnet.pdparams'
+    ),
+    evidence=(
+        'the model-zoo tables (configs/*/README.md) publish each weights file '
+        'with the input size it was trained and evaluated at '
+        "(registry/weights.json); the readers' size is the `Resize` "
+        'target_size of EvalReader/TestReader as ppdet/core/workspace.py '
+        'merges them.'
+    ),
+    check=check),)
