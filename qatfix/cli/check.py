@@ -15,6 +15,7 @@ from qatfix.report.output import report
 from qatfix.rules import all_rules
 from qatfix.run.collect import Collected, collect
 from qatfix.run.request import CheckRequest
+from qatfix.config.options import parse_options
 
 FAIL_LEVELS = ("error", "warning", "info")
 
@@ -104,8 +105,6 @@ def named_pair(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     check_codes(args)
     if args.opt:
-        from qatfix.config.options import parse_options  # only a run with -o needs it
-
         parse_options(args.opt)  # a malformed -o is a usage error whatever is checked
     named_pair(args)
     request = request_from(args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from qatfix.run.progress import Progress
 
 NAME = "inspect"
 HELP = "summarise a .pdparams file (needs the [paddle] extra)"
@@ -16,7 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.run.progress import Progress
     from qatfix.deep.inspect import inspect_weights
 
     progress = Progress(args.format)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 
 from qatfix.config.repo_paths import inside_root, read_text, repo_relative
 from qatfix.config.resolve import BASE_KEY, YAML_SUFFIXES
+from qatfix.config import ConfigList, ConfigMap, base_path, load_document
+from qatfix.errors import QatfixError
 
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".venv"}
 
@@ -25,8 +27,6 @@ def bases_of(root: str, rel: str, text: str | None = None) -> tuple[str, ...]:
         text = read_text(root, rel)
     if text is None or BASE_KEY not in text:
         return ()
-    from qatfix.config import ConfigList, ConfigMap, base_path, load_document
-    from qatfix.errors import QatfixError
 
     full = os.path.join(root, rel)
     try:

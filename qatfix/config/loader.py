@@ -18,6 +18,10 @@ from qatfix.config import yaml11
 from qatfix.config.events import document_root, events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
 from qatfix.errors import ConfigError, QatfixError
+from dataclasses import replace
+from ruamel.yaml.error import YAMLError
+import base64
+import binascii
 
 #: files larger than this are refused rather than parsed for minutes
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -228,9 +232,6 @@ class _Composer:
                 raise ConfigError(f"{_short(text)} is not a valid !!{kind}", path=self.path,
                                   line=line, column=column) from None
             if kind == "binary":
-                import base64
-                import binascii
-
                 try:
                     return base64.decodebytes(text.encode("ascii"))
                 except (binascii.Error, UnicodeEncodeError):
@@ -357,7 +358,6 @@ def overlay(texts: Mapping[str, str]) -> Iterator[None]:
 
 def parse_text(text: str, path: str) -> Document:
     """Parse YAML text (already decoded) into a `Document`."""
-    from ruamel.yaml.error import YAMLError
 
     _refuse_undecodable(text, path)
     composer = _Composer(path)
@@ -400,7 +400,6 @@ def _respelled(document: Document, path: str) -> Document:
     """A cached parse, reached through another spelling of its path, under that spelling."""
     if document.path == path:
         return document
-    from dataclasses import replace
 
     return replace(
         document, path=path,

@@ -7,6 +7,8 @@ from typing import Any
 from qatfix.config.nodes import ConfigMap, Origin, Tagged, walk
 from qatfix.config.resolve import to_plain
 from qatfix.config.yaml11 import format_scalar
+from qatfix import __version__
+import base64
 
 
 def to_json(data: Any) -> str:
@@ -31,8 +33,6 @@ def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[]"
     if isinstance(value, bytes):
-        import base64
-
         return "!!binary " + format_scalar(base64.b64encode(value).decode("ascii"))
     return format_scalar(value)
 
@@ -104,7 +104,6 @@ def blame_records(data: ConfigMap) -> list[dict[str, Any]]:
 
 
 def blame_json(data: ConfigMap) -> str:
-    from qatfix import __version__
 
     document = {"version": 1, "tool": {"name": "qatfix", "version": __version__},
                 "values": blame_records(data)}

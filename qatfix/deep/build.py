@@ -18,6 +18,7 @@ from qatfix.deep.runtime import PpdetRuntime, PpdetSource, load_runtime, one_lin
 from qatfix.deep.build_sections import model_sections
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
 from qatfix.errors import DeepCheckError, QatfixError
+import yaml
 
 #: slim types that train a fake-quant model from float weights
 QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
@@ -52,7 +53,6 @@ class BuiltModel:
 
 def _read_slim_type(runtime: PpdetRuntime, slim: str) -> str:
     """`slim:` of the slim file itself, read with PyYAML's Loader as build_slim_model does."""
-    import yaml
 
     with open(slim) as handle:
         data = yaml.load(handle, Loader=yaml.Loader)

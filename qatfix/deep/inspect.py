@@ -17,6 +17,10 @@ from qatfix.deep.runtime import PpdetRuntime, load_runtime
 from qatfix.deep.signature import Signature
 from qatfix.deep.weights import read_signature
 from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.registry.signatures import checkpoint_elements
+from qatfix.registry.signatures import configs_matching
+from qatfix.registry.signatures import signature_index, signature_of
+from qatfix.registry import load_registry
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
@@ -107,10 +111,6 @@ def _by_dtype(signature: Signature) -> dict[str, tuple[int, int]]:
 
 def _registry() -> Any | None:
     try:
-        from qatfix.registry import load_registry
-    except ImportError:
-        return None
-    try:
         return load_registry()
     except QatfixError:
         return None
@@ -119,7 +119,6 @@ def _registry() -> Any | None:
 def checkpoint_of(signature: Signature, path: str = "") -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(config, trees) of every stored config whose state dict `signature` is exactly; configs
     named in `path` first (ppdet saves to `output/<config name>/model_final.pdparams`)."""
-    from qatfix.registry.signatures import configs_matching
 
     try:
         matching = configs_matching(signature.shapes)
@@ -140,7 +139,6 @@ def checkpoint_of(signature: Signature, path: str = "") -> tuple[tuple[str, tupl
 
 def _stored_size(entry: Any) -> int | None:
     """State-dict values of an entry's config as ppdet built it (index only, no file read)."""
-    from qatfix.registry.signatures import checkpoint_elements
 
     try:
         return checkpoint_elements(entry.config, entry.tree) if entry.config else None
@@ -150,7 +148,6 @@ def _stored_size(entry: Any) -> int | None:
 
 def _stored_signature(entry: Any) -> Signature | None:
     """The stored signature of an entry's config, from its own tree first."""
-    from qatfix.registry.signatures import signature_index, signature_of
 
     if not entry.config:
         return None

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Sequence
 
 from qatfix.deep.runtime import load_runtime, one_line
 from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.config import resolve
+from qatfix.findings import Finding, Location
+from qatfix.model.pruning import pruner_arguments
 
 if TYPE_CHECKING:
     from qatfix.findings import Finding
@@ -64,9 +67,6 @@ _SHOWN = 4
 def pruning_findings(config: str, slim: str, options: Sequence[str] = ()) -> list["Finding"]:
     """QF703 (names the pruner will not prune as meant) and QF704 (where the names land) for a
     `slim: Pruner`/`PrunerQAT` run; nothing for other runs."""
-    from qatfix.config import resolve
-    from qatfix.findings import Finding, Location
-    from qatfix.model.pruning import pruner_arguments
 
     resolved = resolve(config, slim, options, options_after_slim=False)
     pruner = pruner_arguments(resolved.data)

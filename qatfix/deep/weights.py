@@ -17,6 +17,8 @@ from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
 from qatfix.deep.signature import Signature, signature_of_state
 from qatfix.errors import DeepCheckError
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
+from qatfix.errors import RegistryError
+from qatfix.registry import load_registry
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,6 @@ def read_signature(path: str, *, runtime: PpdetRuntime | None = None) -> Signatu
 
 def registry_entry(value: str) -> Any | None:
     """The registry entry for a weights URL, or None (also when no registry is available)."""
-    from qatfix.errors import RegistryError
-    from qatfix.registry import load_registry
 
     try:
         return load_registry().get_url(value)

@@ -23,6 +23,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 from qatfix.errors import DeepCheckError, UsageError
 from qatfix.registry.signatures import INDEX, SCHEMA_VERSION, canonical_json, config_key, signature_id
+from qatfix.config import resolve
+from qatfix.errors import QatfixError
 
 Progress = Callable[[str], None]
 _RELEASE = re.compile(r"release[-/](\d+\.\d+)$")
@@ -135,8 +137,6 @@ def failure_kind(error: str) -> str:
 def names_a_model(path: Path) -> bool:
     """Whether the config, as qatfix resolves it, has an `architecture` (a failed ppdet load of
     a dataset or base file is no model's failure). True when qatfix cannot tell either."""
-    from qatfix.config import resolve
-    from qatfix.errors import QatfixError
 
     try:
         return isinstance(resolve(str(path)).plain().get("architecture"), str)

@@ -16,6 +16,7 @@ from qatfix.config.loader import check_readable
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
+import tempfile
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,6 @@ def _check_unchanged(source: SourceFile) -> None:
 
 def _temporary_copy(source: SourceFile, real: str, data: bytes) -> str:
     """`data` in a new temporary file beside `real`, fsynced; its path."""
-    import tempfile  # only writes need it
 
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp",

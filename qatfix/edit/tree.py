@@ -18,6 +18,7 @@ from qatfix.config.events import document_root, events, pure_events, syntax_erro
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.config.loader import MAX_DEPTH
+from ruamel.yaml.error import YAMLError
 
 
 
@@ -95,7 +96,6 @@ class Tree:
 
 def parse(body: str, *, pure: bool = False) -> Tree:
     """Build the `Tree` of `body` (text without BOM). Syntax errors raise `EditError`."""
-    from ruamel.yaml.error import YAMLError
 
     builder = _Builder(body)
     try:

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Mapping, Optional
 from qatfix.model.checkpoint import Shape, kind_against, read_checkpoint
 from qatfix.model.quant_format import QatLayout, qat_layout
 from qatfix.registry.urls import is_url, split_weights_suffix
+from qatfix.registry.loading import stand_in
+from qatfix.registry.signatures import signature_of
+from qatfix.model.matching import match_state_dict
 
 if TYPE_CHECKING:
     from qatfix.model.identity import ModelIdentity
@@ -44,8 +47,6 @@ class WeightsCheckpoint:
 def model_shapes(identity: "ModelIdentity") -> Optional[Mapping[str, Shape]]:
     """The state-dict shapes of the model a config builds, from the committed signature of an
     official config that builds the same network; None when there is none."""
-    from qatfix.registry.loading import stand_in
-    from qatfix.registry.signatures import signature_of
 
     if identity.architecture is None:
         return None
@@ -78,8 +79,6 @@ def from_file(path: str, identity: "ModelIdentity") -> Optional[WeightsCheckpoin
     model = model_shapes(identity)
     loads = None
     if model:
-        from qatfix.model.matching import match_state_dict
-
         loads = (len(match_state_dict(model, checkpoint.shapes).loaded), len(model))
     if checkpoint.is_qat:
         wrapped = [k for k in checkpoint.shapes if "._layer." in k][:1]

@@ -16,6 +16,9 @@ from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.config.inheritance import is_config_path
 from qatfix.config.repo_paths import repo_relative
+from qatfix.config import resolve
+from qatfix.run.act_plan import is_reader_config
+from qatfix.rules.act.context import act_run
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,6 @@ def _reads(root: str, target: ActTarget, reader: str) -> bool:
     through `_BASE_` as well)?"""
     used = target.reader
     if used is None:
-        from qatfix.rules.act.context import act_run
-
         try:
             run = act_run(os.path.join(root, target.config), None, pasted=False, root=root)
         except QatfixError:
@@ -64,7 +65,6 @@ def _reads(root: str, target: ActTarget, reader: str) -> bool:
         return False
     if used == reader:
         return True
-    from qatfix.config import resolve
 
     try:
         files = resolve(os.path.join(root, used), root=root).files
@@ -81,7 +81,6 @@ def act_targets(root: str, affected: Iterable[str]) -> tuple[tuple[ActTarget, ..
     targets = {rel: _as_target(root, rel, _choice(root, rel))
                for rel in affected if kinds[rel] == "act"}
     covered: set[str] = set()
-    from qatfix.run.act_plan import is_reader_config
 
     for rel in (r for r in affected if kinds[r] == "other"
                 and is_reader_config(os.path.join(root, r))):

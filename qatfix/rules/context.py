@@ -15,6 +15,7 @@ from qatfix.model import identify
 from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
 from qatfix.config.kind import QUANT_MODES
+from qatfix.registry.checkout import checkout_tree
 
 if TYPE_CHECKING:
     from qatfix.registry.checkpoints import WeightsCheckpoint
@@ -142,7 +143,6 @@ class CheckContext:
     def checkout_tree(self) -> str | None:
         """The registry tree whose ppdet this checkout runs (`develop`, `release-2.6`), or
         None: the model's signature is taken from it."""
-        from qatfix.registry.checkout import checkout_tree
 
         return checkout_tree(self.run_root)
 

@@ -21,6 +21,9 @@ from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding
 from qatfix.run.unchecked import not_understood
+from qatfix.config import resolve
+from qatfix.config.act_scripts import follows_reader_config
+from qatfix.rules.act.context import act_run
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,6 @@ def is_reader_config(path: str) -> bool:
     """A ppdet reader config: no model, slim or ACT config, with an EvalReader or datasets."""
     if kind_of(path) != "other":
         return False
-    from qatfix.config import resolve
 
     try:
         data = resolve(path).data
@@ -61,8 +63,6 @@ def act_readers(files: Sequence[str]) -> ActReaders:
     acts = [path for path in files if kind_of(path) == "act"]
     if not acts:
         return ActReaders()
-    from qatfix.rules.act.context import act_run
-    from qatfix.config.act_scripts import follows_reader_config
 
     readers = [path for path in files if is_reader_config(path)]
     single = readers[0] if len(readers) == 1 else None

@@ -21,6 +21,7 @@ from qatfix.config.repo_paths import find_run_root
 from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
 from qatfix.config.kind import DISTILL_MODES
+from qatfix.config.kind import kind_of
 
 if TYPE_CHECKING:
     from qatfix.rules.act.context import ProgramReader
@@ -89,7 +90,6 @@ def is_act_run(config: str, slim: str | None, options: Sequence[str], step: str)
 
 
 def _is_act_config(config: str) -> bool:
-    from qatfix.config.kind import kind_of
 
     return kind_of(config) == "act"
 

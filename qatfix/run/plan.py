@@ -26,6 +26,7 @@ from qatfix.config.inheritance import bases_of, config_files
 from qatfix.config.resolve import BASE_KEY
 from qatfix.config.repo_paths import read_text
 from qatfix.registry import load_registry
+from qatfix.run.act_plan import act_readers
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ def positional_act_pair(paths: Sequence[str]) -> Run | None:
         return None
     if "act" not in [kind_of(p) for p in paths]:
         return None
-    from qatfix.run.act_plan import act_readers
 
     found = act_readers(paths)
     if len(found.pairs) != 1 or found.notes:
@@ -163,7 +163,6 @@ def plan(paths: Iterable[str]) -> Plan:
         return Plan(())
     known: _Pairs | None = None
     runs: dict[Run, None] = {}
-    from qatfix.run.act_plan import act_readers
 
     act = act_readers(files)
     unchecked: list[Finding] = list(act.notes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import shutil
 
 
 class Progress:
@@ -28,7 +29,6 @@ class Progress:
 
 def _fit(text: str) -> str:
     """`text` shortened in the middle to one terminal line, so it never wraps."""
-    import shutil  # a terminal only: the seed check never shows progress
 
     width = max(shutil.get_terminal_size().columns - 1, 20)
     if len(text) <= width:

@@ -1,11 +1,17 @@
 """The shape of the code, from its imports (read with `ast`, imports inside functions and
-`TYPE_CHECKING` blocks included): no cycle between qatfix's packages, nothing outside
-`qatfix/cli` imports `qatfix.cli`, and only `qatfix/deep` imports paddle or ppdet."""
+`TYPE_CHECKING` blocks included): no cycle between qatfix's packages, the stages in one order
+(nothing imports a stage above it), only shared modules at the package root, nothing outside
+`qatfix/cli` imports `qatfix.cli`, only `qatfix/deep` imports paddle or ppdet, and imports
+inside functions only at the named boundaries."""
 from __future__ import annotations
 
 import ast
 import functools
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Iterator
 
 from tests.conftest import REPO
 
@@ -166,3 +172,60 @@ def test_nothing_imports_a_stage_above_it() -> None:
             if to != source and STAGES[to] >= STAGES[source]:
                 up.append(f"{module} ({source}) imports {target} ({to})")
     assert up == []
+
+
+#: imported inside functions, where they are first needed: the third-party packages a default
+#: run never needs (paddle and what comes with it, the interactive review's prompts, HTTP, the
+#: optional C parser of ruamel) and qatfix's own boundaries to them
+LAZY_BOUNDARIES = ("paddle", "ppdet", "paddleslim", "numpy", "questionary", "prompt_toolkit",
+                   "requests", "_ruamel_yaml", "qatfix.deep", "qatfix.registry.builder")
+SEED_CHECK = ("examples/picodet/configs/picodet/picodet_s_320_coco_lcnet.yml",
+              "examples/picodet/configs/slim/quant/picodet_s_quant.yml")
+
+
+def _seed_check_modules() -> set[str]:
+    """The modules loaded by the seed check (`qatfix -c ... --slim_config ...` on the bundled
+    example), in a fresh interpreter."""
+    script = ("import json, sys\n"
+              f"sys.argv = ['qatfix', '-c', {SEED_CHECK[0]!r}, '--slim_config', {SEED_CHECK[1]!r}]\n"
+              "from qatfix.cli.main import main\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    last = done.stderr.rpartition("\nMODULES ")[2]
+    return set(json.loads(last))
+
+
+def _function_imports(path: Path) -> Iterator[tuple[int, str]]:
+    for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    yield node.lineno, node.module
+                elif isinstance(node, ast.Import):
+                    yield from ((node.lineno, alias.name) for alias in node.names)
+
+
+def test_imports_inside_functions_only_at_boundaries() -> None:
+    """An import inside a function is either one of the named boundaries, or a module the seed
+    check provably never loads, imported from a module it does load (laziness that keeps the
+    default run fast). Everything else is imported at the top of its module."""
+    loaded = _seed_check_modules()
+    assert "qatfix.run.engine" in loaded and "paddle" not in loaded
+    misplaced = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        owner = _module_name(path)
+        for line, module in _function_imports(path):
+            if module.startswith(LAZY_BOUNDARIES):
+                continue
+            if owner in loaded and module not in loaded:
+                continue
+            misplaced.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    assert misplaced == []
+
+
+def test_the_seed_check_imports_no_boundary() -> None:
+    loaded = _seed_check_modules()
+    heavy = tuple(b for b in LAZY_BOUNDARIES if b != "_ruamel_yaml")  # the C parser is used
+    assert {m for m in loaded if m.startswith(heavy) or m == "pickle"} == set()

@@ -16,6 +16,10 @@ from qatfix.model.exported import ExportedModel, from_infer_cfg, from_registry
 from qatfix.model.program import ProgramFacts
 from qatfix.config import Resolved, resolve
 from qatfix.errors import ConfigError
+from qatfix.config.repo_paths import find_run_root
+from qatfix.config.repo_paths import inside_root
+from qatfix.registry import load_registry
+from dataclasses import replace
 
 
 #: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
@@ -98,12 +102,9 @@ class ActRun:
         readable = self.root is None or _inside(self.root, model_dir)
         if readable and os.path.isfile(os.path.join(model_dir, "infer_cfg.yml")):
             return from_infer_cfg(model_dir, shown, self.deep_program)
-        from qatfix.registry import load_registry
 
         found = from_registry(model_dir, self.act.config_path, load_registry())
         if found is not None and readable and os.path.isdir(model_dir):
-            from dataclasses import replace
-
             found = replace(found, files=tuple(sorted(os.listdir(model_dir))),
                             program=self.deep_program)
         return found
@@ -133,7 +134,6 @@ class ActRun:
 
 
 def _inside(root: str, path: str) -> bool:
-    from qatfix.config.repo_paths import inside_root
 
     return inside_root(root, path)
 
@@ -146,7 +146,6 @@ def act_run(config: str, reader: Optional[str], pasted: bool,
     command runs here, so the reader is kept as typed; a named ACT config runs from the folder
     above its `configs/`, so the reader is spelled from there, as the command that runs it would
     spell it. `root` confines every file read (review)."""
-    from qatfix.config.repo_paths import find_run_root
 
     act = resolve(config, root=root)
     run_dir = os.getcwd() if pasted else find_run_root(config)

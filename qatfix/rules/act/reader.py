@@ -13,6 +13,7 @@ from qatfix.findings import Location, Severity
 from qatfix.model.sizes import Size, eval_input_size
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.model.normalization import RAW, reader_input
 
 if TYPE_CHECKING:
     from qatfix.model.exported import ExportedModel
@@ -151,7 +152,6 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
     if run is None or run.reader is None or run.exported is None:
         return
     from qatfix.rules.act.readers import fitting_readers
-    from qatfix.model.normalization import RAW, reader_input
 
     model = run.exported
     want = model.normalization

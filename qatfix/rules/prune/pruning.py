@@ -10,6 +10,8 @@ from qatfix.findings import Location
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.config.kind import PRUNE_MODES
+from qatfix.registry.networks import official_networks, parameter_differences
+from qatfix.registry.recipes import prune_list
 
 if TYPE_CHECKING:
     from qatfix.model.pruning import PrunerArguments
@@ -45,7 +47,6 @@ def _same_network(ctx: CheckContext, official: "PruneList") -> bool | None:
     identity = ctx.identity
     if identity.architecture is None or identity.model_json == "{}":
         return None
-    from qatfix.registry.networks import official_networks, parameter_differences
 
     configs = set(official.configs)
     if any(network.config in configs for network in official_networks(identity.model_json)):
@@ -73,7 +74,6 @@ def check_network(ctx: CheckContext) -> Iterator[Issue]:
     if found is None:
         return
     source, pruner = found
-    from qatfix.registry.recipes import prune_list
 
     names = pruner.names
     if not names:

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.model.installed_paddleslim import version as installed_version
 
 #: ppdet/engine/trainer.py: Trainer.post_quant, `int(self.cfg.get('quant_batch_num', 10))`
 DEFAULT_QUANT_BATCH_NUM = 10
@@ -68,7 +69,6 @@ def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
     section = ctx.get((ctx.mode, "quant_config"))
     if not isinstance(section, dict) or not any(k in QUANT_CONFIG_KEY_SINCE for k in section):
         return
-    from qatfix.model.installed_paddleslim import version as installed_version
 
     version = installed_version()
     if version is None:

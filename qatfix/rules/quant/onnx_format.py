@@ -14,6 +14,11 @@ from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
 from qatfix.config.kind import QAT_MODES
+from qatfix.model.installed_paddleslim import version
+from qatfix.model.quant_format import effective
+from qatfix.model.quant_format import installed_default
+from qatfix.rules.deploy.step_weights import LOADING_STEPS, checkpoint_of
+from qatfix.rules.quant.dead_keys import ignored_keys
 
 #: ACT sections that quantize and take onnx_format
 ACT_QUANT_SECTIONS = ("QuantAware", "QuantPost")
@@ -40,13 +45,10 @@ def check_training_default(ctx: CheckContext) -> Iterator[Issue]:
     config = _quant_config(ctx)
     if config is None or "onnx_format" in config:
         return
-    from qatfix.model.quant_format import installed_default
 
     found = installed_default("dygraph")
     if found is None or found.value:
         return
-    from qatfix.model.installed_paddleslim import version
-    from qatfix.rules.quant.dead_keys import ignored_keys
 
     known = not ignored_keys(("onnx_format",), version() or "0")
     todo = ("set onnx_format: true before training" if known else
@@ -63,7 +65,6 @@ def check_training_default(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_checkpoint_layout(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules.deploy.step_weights import LOADING_STEPS, checkpoint_of
 
     if ctx.step not in LOADING_STEPS or ctx.mode not in QAT_MODES or ctx.role != "model":
         return
@@ -72,7 +73,6 @@ def check_checkpoint_layout(ctx: CheckContext) -> Iterator[Issue]:
     layout = found.layout if found is not None else None
     if config is None or found is None or layout is None or not layout.unquantized:
         return
-    from qatfix.model.quant_format import effective
 
     value, origin = effective(config, "dygraph")
     trained = str(layout.onnx_format).lower()
@@ -118,7 +118,6 @@ def check_act_default(ctx: CheckContext) -> Iterator[Issue]:
                 and "onnx_format" not in ctx.resolved.get(name)]
     if not sections:
         return
-    from qatfix.model.quant_format import installed_default
 
     found = installed_default("act")
     if found is None or found.value:

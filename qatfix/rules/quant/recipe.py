@@ -14,6 +14,9 @@ from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.config.kind import QAT_MODES
+from qatfix.config import load_document
+from qatfix.registry import config_key
+from qatfix.registry.recipes import documented_launch
 
 
 
@@ -29,7 +32,6 @@ def _slim_files(ctx: CheckContext) -> set[str]:
 
 def _value_in(ctx: CheckContext, path: str, key_path: tuple[str, ...]) -> Any:
     """The value one file of the run gives `key_path` on its own."""
-    from qatfix.config import load_document
 
     document = ctx.resolved.documents.get(path)
     try:
@@ -117,8 +119,6 @@ def check_drop_block(ctx: CheckContext) -> Iterator[Issue]:
 def check_gpus(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.gpus is None or ctx.step != "train" or ctx.role == "teacher":
         return
-    from qatfix.registry import config_key
-    from qatfix.registry.recipes import documented_launch
 
     slim = config_key(ctx.slim_path) if ctx.slim_path else None
     if ctx.role == "student":

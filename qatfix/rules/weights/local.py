@@ -13,12 +13,15 @@ from typing import Any, Mapping, Optional
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
+from qatfix.model.load_forecast import describe_keys, forecast
+from qatfix.model.load_forecast import is_class_layer
+from qatfix.model.matching import match_state_dict
+from qatfix.registry.urls import is_url
 
 
 def _weights_classes(forecast_input: Any, model_classes: Optional[int]) -> Optional[int]:
     """The class count a local checkpoint was trained for, when its shape mismatches against
     the model are all explained by one count (the head's class outputs)."""
-    from qatfix.model.load_forecast import is_class_layer
 
     mismatches = forecast_input.shape_mismatches
     if model_classes is None or not mismatches:
@@ -38,7 +41,6 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
     value = ctx.get(key)
     if not isinstance(value, str) or not value.strip():
         return
-    from qatfix.registry.urls import is_url
 
     if is_url(value.strip()):
         return  # official weights are QF101's
@@ -48,8 +50,6 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
     if path is None:
         return  # a URL or a registry name (QF101), or a file that is not there (QF103)
     from qatfix.model.checkpoint import read_checkpoint
-    from qatfix.model.load_forecast import describe_keys, forecast
-    from qatfix.model.matching import match_state_dict
     from qatfix.registry.checkpoints import model_shapes
 
     checkpoint = read_checkpoint(path)
