@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
@@ -22,6 +22,12 @@ QAT_MODES = ("QAT", "PrunerQAT")
 QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 PRUNE_MODES = ("Pruner", "PrunerQAT")
 DISTILL_MODES = ("Distill", "DistillPrune")
+
+#: the script a run is for: ppdet's tools/train.py, eval.py, export_model.py, infer.py and
+#: post_quant.py, or PaddleSlim auto-compression ("act": run_det.py / run.py)
+Step = Literal["train", "eval", "export", "infer", "post_quant", "act"]
+PPDET_STEPS: tuple[Step, ...] = ("train", "eval", "export", "infer", "post_quant")
+ACT_STEPS: tuple[Step, ...] = ("act",)
 
 
 def kind_of(path: str) -> str:

@@ -28,7 +28,7 @@ from qatfix.errors import DeepCheckError
 from qatfix.deep.runtime import INSTALL_HINT
 
 if TYPE_CHECKING:
-    from qatfix.rules.act.context import ActRun
+    from qatfix.rules.act_run import ActRun
 
 TIMEOUT_SECONDS = 300.0
 #: the worker's answer is the stdout line starting with this (paddle prints on stdout too)

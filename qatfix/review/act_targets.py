@@ -18,7 +18,7 @@ from qatfix.config.inheritance import is_config_path
 from qatfix.config.repo_paths import repo_relative
 from qatfix.config import resolve
 from qatfix.run.act_plan import is_reader_config
-from qatfix.rules.act.context import act_run
+from qatfix.rules.act_run import act_run
 
 
 @dataclass(frozen=True)

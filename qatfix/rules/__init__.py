@@ -11,7 +11,7 @@ QF8xx distillation, QF9xx the steps after training:
   QF95x an ACT run's reader config against the exported model (size, normalization, classes);
   QF96x the exported model an ACT config names (identity, file names, NMS);
   QF97x an ACT config's strategy sections and keys as PaddleSlim reads them.
-Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`).
+Rules of QF95x-QF97x check only ACT runs, and only they do (`Rule.applies_to`).
 """
 from __future__ import annotations
 

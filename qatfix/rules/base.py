@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
+from qatfix.config.kind import PPDET_STEPS, Step
 from qatfix.config.nodes import KeyPath
 from qatfix.findings import Location, Safety, Severity
 
@@ -126,6 +127,8 @@ class Rule:
     #: where the claim comes from: the ppdet / PaddleSlim source (file and function) or a
     #: measurement, so a reader can check the rule rather than trust it
     evidence: str = ""
+    #: the steps whose runs the engine checks with this rule: ppdet's scripts, or an ACT run
+    applies_to: tuple[Step, ...] = PPDET_STEPS
 
 
 def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:

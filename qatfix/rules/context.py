@@ -16,8 +16,10 @@ from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
 from qatfix.config.kind import QUANT_MODES
 from qatfix.registry.checkout import checkout_tree
+from qatfix.config.kind import Step
 
 if TYPE_CHECKING:
+    from qatfix.rules.act_run import ActRun
     from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.model.compare import SectionDifference
     from qatfix.model.identity import ModelIdentity
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
 Mode = str
 Role = Literal["model", "student", "teacher"]
-
-#: slim modes whose model is built and then loaded from `pretrain_weights`
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,15 @@ class CheckContext:
     slim_own: Resolved | None = None
     #: the ppdet script of the run: `train`, or a step that loads the trained `weights`
     #: (`eval`, `export`, `infer`, `post_quant`)
-    step: str = "train"
+    step: Step = "train"
     #: for a distillation student: the config train.py trains with, the student's chain with the
     #: slim (teacher) config's whole chain merged over it and `-o` again (DistillModel calls
     #: `load_config(slim_config)` on ppdet's one global config after building the student)
     trained_with: Resolved | None = None
     #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
     gpus: int | None = None
-    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.rules.act.context.ActRun`
-    act: Any = None
+    #: for a PaddleSlim auto-compression run (`step` "act"): what the ACT rules look at
+    act: ActRun | None = None
 
     @property
     def config_path(self) -> str:

@@ -15,7 +15,7 @@ import os
 from typing import Optional
 
 from qatfix.rules.act.readers import fitting_readers
-from qatfix.rules.act.context import act_run
+from qatfix.rules.act_run import act_run
 from qatfix.config.act_scripts import documented_reader, follows_reader_config
 
 #: why a reader was chosen

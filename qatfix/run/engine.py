@@ -22,12 +22,11 @@ from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
 from qatfix.config.kind import DISTILL_MODES
 from qatfix.config.kind import kind_of
+from qatfix.config.kind import Step
 
 if TYPE_CHECKING:
-    from qatfix.rules.act.context import ProgramReader
+    from qatfix.rules.act_run import ProgramReader
 
-#: the codes of rules that check PaddleSlim auto-compression (ACT) runs
-ACT_CODES = ("QF95", "QF96", "QF97")
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -38,7 +37,7 @@ def slim_mode(slim_own: Resolved | None) -> str:
 
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
-             dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+             dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
              reader: str | None = None, read_program: Optional[ProgramReader] = None
              ) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
@@ -84,7 +83,7 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     return found
 
 
-def is_act_run(config: str, slim: str | None, options: Sequence[str], step: str) -> bool:
+def is_act_run(config: str, slim: str | None, options: Sequence[str], step: Step) -> bool:
     """The run is PaddleSlim auto-compression: a pasted ACT script, or an ACT config alone."""
     return step == "act" or (slim is None and not options and _is_act_config(config))
 
@@ -98,7 +97,7 @@ def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
                  read_program: Optional[ProgramReader] = None,
                  root: str | None = None) -> CheckContext:
     """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
-    from qatfix.rules.act.context import act_run
+    from qatfix.rules.act_run import act_run
 
     run = act_run(config, reader, pasted, read_program, root=root)
     return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
@@ -151,8 +150,7 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
 def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate()) -> list[Finding]:
     """The findings `rules` make for one config, through the gate. An ACT run is checked by the
     ACT rules alone: the ppdet-config rules say nothing true about it."""
-    if ctx.step == "act":
-        rules = [rule for rule in rules if rule.code.startswith(ACT_CODES)]
+    rules = [rule for rule in rules if ctx.step in rule.applies_to]
     found = [to_finding(rule, issue, ctx) for rule in rules for issue in rule.check(ctx)]
     return gate.admit(found, ctx.resolved.documents)
 
@@ -165,7 +163,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
-          dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+          dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
           gpus: int | None = None, reader: str | None = None,
           read_program: Optional[ProgramReader] = None) -> list[Finding]:
     """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the

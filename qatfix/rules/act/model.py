@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Optional
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
+from qatfix.config.kind import ACT_STEPS
 
 if TYPE_CHECKING:
-    from qatfix.rules.act.context import ActRun
+    from qatfix.rules.act_run import ActRun
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
@@ -217,6 +218,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
 RULES = (
     Rule(
         code="QF960", name="act-model-unknown", severity="info",
+        applies_to=ACT_STEPS,
         summary="The exported model of an ACT config could not be identified (not checked).",
         explanation=(
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "
@@ -242,6 +244,7 @@ RULES = (
         check=check_unknown),
     Rule(
         code="QF961", name="act-model-files", severity="error",
+        applies_to=ACT_STEPS,
         summary="Global.model_filename or params_filename is not in model_dir.",
         explanation=(
             "ACT loads `model_dir/model_filename` and `params_filename` "
@@ -262,6 +265,7 @@ RULES = (
         check=check_files),
     Rule(
         code="QF962", name="act-nms-arch", severity="error",
+        applies_to=ACT_STEPS,
         summary="include_nms: false without arch PPYOLOE stops run_det.py's evaluation.",
         explanation=(
             "With `include_nms: false` the evaluation post-processes the raw outputs, and "
@@ -289,6 +293,7 @@ RULES = (
         check=check_nms),
     Rule(
         code="QF963", name="act-input-list", severity="error",
+        applies_to=ACT_STEPS,
         summary="Global.input_list names other inputs than the exported model's feeds.",
         explanation=(
             "run_det.py feeds the reader's fields named by `Global.input_list` to the program; "
@@ -349,6 +354,7 @@ RULES = (
         check=check_inputs),
     Rule(
         code="QF964", name="act-nms-outputs", severity="error",
+        applies_to=ACT_STEPS,
         summary="include_nms does not match what the exported program fetches.",
         explanation=(
             "With `include_nms: true` (or no include_nms) run_det.py's evaluation takes the "

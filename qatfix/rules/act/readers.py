@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from qatfix.model.exported import ExportedModel
-from qatfix.rules.act.context import ActRun
+from qatfix.rules.act_run import ActRun
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError

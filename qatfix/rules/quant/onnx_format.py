@@ -19,6 +19,7 @@ from qatfix.model.quant_format import effective
 from qatfix.model.quant_format import installed_default
 from qatfix.rules.deploy.step_weights import LOADING_STEPS, checkpoint_of
 from qatfix.rules.quant.dead_keys import ignored_keys
+from qatfix.config.kind import ACT_STEPS
 
 #: ACT sections that quantize and take onnx_format
 ACT_QUANT_SECTIONS = ("QuantAware", "QuantPost")
@@ -183,6 +184,7 @@ RULES = (
         evidence=_EVIDENCE, check=check_checkpoint_layout),
     Rule(
         code="QF973", name="act-onnx-format-default", severity="warning",
+        applies_to=ACT_STEPS,
         summary="An ACT QuantAware/QuantPost leaves onnx_format to a PaddleSlim defaulting to false.",
         explanation=(
             "PaddleSlim's QuantAware and QuantPost take `onnx_format`; up to 2.4.1 it defaults "

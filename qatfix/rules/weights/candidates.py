@@ -28,9 +28,10 @@ from qatfix.registry import config_key
 from qatfix.config.yaml11 import format_string
 from qatfix.config import resolve
 from qatfix.registry import candidates
+from qatfix.registry.records import WeightEntry
 
 
-def label(entry: Any) -> str:
+def label(entry: WeightEntry) -> str:
     size = f"{entry.input_size[0]}x{entry.input_size[1]}" if entry.input_size else "?"
     parts = [p for p in (entry.backbone, size, entry.dataset) if p]
     return f"{entry.name} ({', '.join(parts)})"
@@ -158,7 +159,7 @@ def _chain(path: str, root: str) -> frozenset[str]:
     return frozenset(config_key(f) for f in files)
 
 
-def circular(ctx: CheckContext, entry: Any) -> bool:
+def circular(ctx: CheckContext, entry: WeightEntry) -> bool:
     """Were `entry`'s weights trained by this training config, or by a config derived from it
     (or one it derives from)? Then training from them starts from its own result."""
     if ctx.is_quant or ctx.role == "teacher" or not entry.config:

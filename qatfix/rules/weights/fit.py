@@ -10,6 +10,8 @@ from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights.candidates import candidate_fixes
 from qatfix.registry.loading import recipe_start_weights
 from qatfix.registry.urls import canonical_url
+from qatfix.registry.loading import OfficialLoading
+from qatfix.registry.records import WeightEntry
 
 
 def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:
@@ -32,7 +34,7 @@ def backbones_differ(in_weights: str, in_model: str) -> bool:
     return any(settings_w[k] != settings_m[k] for k in settings_w.keys() & settings_m.keys())
 
 
-def _backbone_issue(ctx: CheckContext, entry: Any) -> Iterator[Issue]:
+def _backbone_issue(ctx: CheckContext, entry: WeightEntry) -> Iterator[Issue]:
     model_backbone = ctx.identity.backbone
     if not entry.backbone or not model_backbone or not backbones_differ(entry.backbone,
                                                                          model_backbone):
@@ -45,11 +47,11 @@ def _backbone_issue(ctx: CheckContext, entry: Any) -> Iterator[Issue]:
     )
 
 
-def _trained_with(entry: Any) -> str:
+def _trained_with(entry: WeightEntry) -> str:
     return f" with {entry.config}" if entry.config else ""
 
 
-def _trained_as(ctx: CheckContext, entry: Any) -> str:
+def _trained_as(ctx: CheckContext, entry: WeightEntry) -> str:
     """How the weights' network and the model's differ: in sections, or (the same YAML) in the
     ppdet version that builds it."""
     checkout = ctx.checkout_tree
@@ -60,7 +62,7 @@ def _trained_as(ctx: CheckContext, entry: Any) -> str:
     return f" was trained{_trained_with(entry)} as another network"
 
 
-def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
+def _recipe_start(ctx: CheckContext, entry: WeightEntry) -> bool:
     """Whether an official config of exactly this network starts its training from `entry`:
     then the tensors that do not load are how that recipe is meant to begin."""
     return canonical_url(entry.url) in recipe_start_weights(ctx.identity)
@@ -72,7 +74,7 @@ def _section_text(differences: Any) -> str:
     return what + more
 
 
-def _fit_issue(ctx: CheckContext, entry: Any, what: str,
+def _fit_issue(ctx: CheckContext, entry: WeightEntry, what: str,
                facts: tuple[tuple[str, Any], ...] = ()) -> Issue:
     """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none)."""
     differences = ctx.weights_differences or ()
@@ -87,7 +89,7 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
     )
 
 
-def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+def _exact_fit_issue(ctx: CheckContext, entry: WeightEntry, loading: OfficialLoading) -> Issue:
     differences = ctx.weights_differences or ()
     network = f" ({_section_text(differences)})" if differences else ""
     return _fit_issue(
@@ -96,14 +98,14 @@ def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
          ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
 
 
-def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
+def _section_fit_issue(ctx: CheckContext, entry: WeightEntry, differences: Any) -> Issue:
     return _fit_issue(
         ctx, entry, f": {_section_text(differences)}. ppdet loads only the tensors whose names and "
         "shapes match, printing nothing but INFO lines; no official config builds this exact "
         "model, so run `qatfix --deep` to count them")
 
 
-def _loadable_detector(ctx: CheckContext, entry: Any) -> bool:
+def _loadable_detector(ctx: CheckContext, entry: WeightEntry) -> bool:
     if entry.model is None or not entry.is_float_model and entry.kind != "pretrained":
         return False
     # a pre-training checkpoint in QAT/PTQ is QF102's error, whatever loads of it
