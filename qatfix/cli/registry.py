@@ -93,7 +93,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _registry(args: argparse.Namespace) -> Registry:
-
     return load_registry(args.registry)
 
 
@@ -104,7 +103,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-
     found = _registry(args).find(args.reference)
     if args.format == "json":
         sys.stdout.write(entries_json(found))
@@ -117,7 +115,6 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-
     found = search(args.words, _registry(args))
     if args.format == "json":
         sys.stdout.write(entries_json(found))
@@ -128,7 +125,6 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _candidates(args: argparse.Namespace) -> int:
-
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     config, slim = config_and_slim(args)
@@ -144,7 +140,6 @@ def _candidates(args: argparse.Namespace) -> int:
 
 
 def _default_output() -> Path:
-
     path = default_registry_path()
     if path.parent.name == "_data":
         raise UsageError("qatfix is installed from a wheel: name the file to write with --output")

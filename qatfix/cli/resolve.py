@@ -19,7 +19,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     config, slim = config_and_slim(args)
     resolved = resolve(config, slim, args.opt)
     if args.blame:

@@ -42,7 +42,6 @@ def _effective(path: str) -> object | None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     path = parse_dotted(args.key)
     try:
         value = parse_value(args.value, "VALUE")

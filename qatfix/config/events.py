@@ -12,7 +12,6 @@ NODE_EVENTS = ("MappingStartEvent", "SequenceStartEvent", "ScalarEvent", "AliasE
 
 
 def pure_events(text: str) -> Iterator[Any]:
-
     yield from YAML(typ="rt", pure=True).parse(text)
 
 

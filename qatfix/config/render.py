@@ -104,7 +104,6 @@ def blame_records(data: ConfigMap) -> list[dict[str, Any]]:
 
 
 def blame_json(data: ConfigMap) -> str:
-
     document = {"version": 1, "tool": {"name": "qatfix", "version": __version__},
                 "values": blame_records(data)}
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"

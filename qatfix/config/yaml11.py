@@ -121,7 +121,6 @@ def construct_float(text: str) -> float:
 
 
 def construct_timestamp(text: str) -> datetime.date | datetime.datetime:
-
     m = _timestamp_parts().match(text)
     if m is None:
         raise ValueError(f"not a timestamp: {text!r}")

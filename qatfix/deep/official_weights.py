@@ -51,7 +51,6 @@ def store_tree_for(source: PpdetSource) -> str | None:
 
 
 def _stored(tree: str, config: str) -> Signature | None:
-
     try:
         return signature_of(tree, config)
     except QatfixError:

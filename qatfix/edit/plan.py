@@ -52,7 +52,6 @@ def target_file(ctx: "CheckContext", change: "Change") -> tuple[str, str]:
 
 
 def overlaid_or_none(path: str) -> str | None:
-
     return overlaid_text(path)
 
 

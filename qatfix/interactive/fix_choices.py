@@ -37,7 +37,6 @@ def about_weights(finding: Finding, ctx: CheckContext) -> bool:
 
 
 def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
-
     planned = PlannedFix(title, "unsafe", (weights_change(ctx, value),), value=value)
     return realise_fix(planned, ctx)
 

@@ -61,7 +61,6 @@ def names_digest(names: Iterable[str]) -> str:
 
 
 def recipes_path() -> Path:
-
     return shipped_path(FILE_NAME)
 
 

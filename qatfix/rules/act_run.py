@@ -134,7 +134,6 @@ class ActRun:
 
 
 def _inside(root: str, path: str) -> bool:
-
     return inside_root(root, path)
 
 

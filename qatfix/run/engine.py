@@ -89,7 +89,6 @@ def is_act_run(config: str, slim: str | None, options: Sequence[str], step: Step
 
 
 def _is_act_config(config: str) -> bool:
-
     return kind_of(config) == "act"
 
 

@@ -66,7 +66,6 @@ def check_training_default(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_checkpoint_layout(ctx: CheckContext) -> Iterator[Issue]:
-
     if ctx.step not in LOADING_STEPS or ctx.mode not in QAT_MODES or ctx.role != "model":
         return
     config = _quant_config(ctx)
