@@ -98,7 +98,7 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
                 if present[0] == "model.json":
                     other += " (paddle 3 writes the program as model.json)"
                 fixes = (PlannedFix(f"Set Global.model_filename to {present[0]}", "safe",
-                                    (Change("set", ("Global", key), present[0],
+                                    (Change.set(("Global", key), present[0],
                                             path=ctx.config_path),), value=present[0],
                                     reason="the file exists in model_dir"),)
         yield Issue(
@@ -164,7 +164,7 @@ def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
                      "it reads these outputs as they are"),
             location=ctx.location(("Global", "include_nms")), severity="error",
             fixes=(PlannedFix("Set Global.include_nms to true", "safe",
-                              (Change("set", ("Global", "include_nms"), True,
+                              (Change.set(("Global", "include_nms"), True,
                                       path=ctx.config_path),), value="true",
                               reason="the program fetches boxes and a 1-D count, what "
                                      "run_det.py reads with include_nms: true"),))
@@ -209,7 +209,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
                  "then reads the feeds from the model)"),
         location=ctx.location(("Global", "input_list")),
         fixes=(PlannedFix(f"Set Global.input_list to {feeds}", "safe",
-                          (Change("set", ("Global", "input_list"), feeds,
+                          (Change.set(("Global", "input_list"), feeds,
                                   path=ctx.config_path),), value=str(feeds),
                           reason="the feed names of the exported program"),)
         if isinstance(given, list) else ())

@@ -44,7 +44,7 @@ def reader_fixes(run: "ActRun", candidates: list[str]) -> tuple[PlannedFix, ...]
     if not run.reader_from_config:
         return ()
     return tuple(PlannedFix(f"Use the reader {c}", "safe",
-                            (Change("set", ("Global", "reader_config"), c,
+                            (Change.set(("Global", "reader_config"), c,
                                     path=run.act.config_path),), value=c,
                             reason="the reader's eval size and normalization are the model's")
                  for c in candidates)
@@ -142,7 +142,7 @@ def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
         location=(Location(keep.path, keep.line, keep.column) if keep is not None and keep.line
                   else _reader_location(run.reader, "EvalReader")),
         fixes=(PlannedFix("Set keep_ratio to false in the EvalReader Resize", "safe",
-                          (Change("set", (*where, "keep_ratio"), False,
+                          (Change.set((*where, "keep_ratio"), False,
                                   path=run.reader.config_path),), value="false",
                           reason="the reader then gives every image the fixed input size, as "
                                  "the exported model's Resize does"),))

@@ -39,7 +39,7 @@ def check_keys(ctx: CheckContext) -> Iterator[Issue]:
                          f"keyword argument '{key}'{hint}"),
                 location=ctx.location((section, key)),
                 fixes=(PlannedFix(f"Rename {section}.{key} to {close[0]}", "unsafe",
-                                  (Change("rename", (section, key), close[0],
+                                  (Change.rename((section, key), close[0],
                                           path=ctx.config_path),), value=close[0],
                                   reason="the closest name; check that it means what you meant"),)
                 if close and close[0] not in value else ())
@@ -59,7 +59,7 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
         if new is not None:
             fixes = () if new in data else (PlannedFix(
                 f"Rename {section} to {new}", "safe",
-                (Change("rename", (section,), new, path=ctx.config_path),), value=new,
+                (Change.rename((section,), new, path=ctx.config_path),), value=new,
                 reason="PaddleSlim 2.4 renamed the section; its settings kept their names"),)
             yield Issue(
                 message=(f"{section} is the PaddleSlim 2.3 name of {new}: {known.source} drops "
@@ -95,7 +95,7 @@ def check_renamed_keys(ctx: CheckContext) -> Iterator[Issue]:
             fixes: tuple[PlannedFix, ...] = ()
             if same_meaning and new not in value:
                 fixes = (PlannedFix(f"Rename {section}.{key} to {new}", "safe",
-                                    (Change("rename", (section, key), new,
+                                    (Change.rename((section, key), new,
                                             path=ctx.config_path),), value=new,
                                     reason="the same setting under its PaddleSlim 2.4 name"),)
             meaning = ("" if same_meaning else

@@ -113,7 +113,7 @@ def _criterion_fix(key: str, value: Any) -> tuple[PlannedFix, ...]:
     if guess is None:
         return ()
     return (PlannedFix(f"Set {key}.criterion to {guess}", "unsafe",
-                       (Change("set", (key, "criterion"), guess),),
+                       (Change.set((key, "criterion"), guess),),
                        reason="the spelling is a guess at the criterion meant; review it"),)
 
 

@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         fixes = (PlannedFix(
             f"Set the top-level quant_batch_num to {written} in "
             f"{ctx.slim_path.rsplit('/', 1)[-1]}", "safe",
-            (Change("set", ("quant_batch_num",), written, path=ctx.slim_path),),
+            (Change.set(("quant_batch_num",), written, path=ctx.slim_path),),
             reason="it makes the number written take effect; nothing else reads it"),)
     source = "the top-level quant_batch_num" if top is not None else "its default"
     yield Issue(

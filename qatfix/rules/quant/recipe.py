@@ -105,7 +105,7 @@ def check_drop_block(ctx: CheckContext) -> Iterator[Issue]:
         if ctx.slim_path:
             fixes = (PlannedFix(
                 f"Set {name}.drop_block to false in {ctx.slim_path.rsplit('/', 1)[-1]}", "safe",
-                (Change("set", where, False, path=ctx.slim_path),),
+                (Change.set(where, False, path=ctx.slim_path),),
                 reason=("DropBlock holds no tensor, so the same weights load; it acts only in "
                         "training mode, as the official PP-YOLO QAT configs set it")),)
         yield Issue(

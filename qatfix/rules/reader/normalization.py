@@ -73,7 +73,7 @@ def _reader_fix(ctx: CheckContext, run: Normalization, inputs: TrainingInputs
     return PlannedFix(
         f"Point _BASE_ at {new} instead of {entries[index]} (the reader the weights were "
         "trained with)", "safe" if only_normalization else "unsafe",
-        (Change("base", (), new, path=leaf, index=index),), value=new, reason=reason)
+        (Change.base(index, new, path=leaf),), value=new, reason=reason)
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 from qatfix.findings import Safety
 from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
-from qatfix.rules.base import Change, PlannedFix
+from qatfix.rules.base import Change, PlannedFix, SetKey
 from qatfix.rules.context import CheckContext
 from qatfix.errors import QatfixError
 from qatfix.config.pairs import project_root, read_pairs
@@ -65,7 +65,7 @@ def weights_file(ctx: CheckContext) -> str:
     return ""
 
 
-def weights_change(ctx: CheckContext, value: str) -> Change:
+def weights_change(ctx: CheckContext, value: str) -> SetKey:
     return Change.set((ctx.weights_key,), value, path=weights_file(ctx), stale_comment=True)
 
 
