@@ -25,7 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("qatfix.cli.explain", "explain a rule code"),
     "registry": ("qatfix.cli.registry", "query or rebuild the official weights registry"),
     "set": ("qatfix.cli.set", "set one key of a config file, leaving the rest untouched"),
-    "inspect": ("qatfix.cli.inspect", "summarise a .pdparams file (needs the [paddle] extra)"),
+    "inspect": ("qatfix.cli.inspect", "say what a .pdparams file is: float, QAT or pruned, which config, which official weights"),
     "review": ("qatfix.cli.review", "post findings on a GitHub pull request as suggestions"),
 }
 

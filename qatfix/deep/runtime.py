@@ -221,10 +221,13 @@ class PpdetRuntime:
 
     @contextlib.contextmanager
     def fresh(self) -> Iterator[Any]:
-        """A pristine global config for one build, restored afterwards; yields it."""
+        """A pristine global config for one build, restored afterwards; yields it. A checkpoint
+        the build loads (a backbone's `pretrained`) is read by qatfix's restricted reader first."""
+        from qatfix.deep.checked_load import checked_paddle_load
+
         self.reset()
         try:
-            with quiet():
+            with quiet(), checked_paddle_load(self.paddle):
                 yield self.workspace.global_config
         finally:
             self.reset()

@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 from qatfix.model.signature import QUANTIZABLE_LAYER_TYPES, Shape, Signature
 
 __all__ = ["QUANTIZABLE_LAYER_TYPES", "Shape", "Signature", "dtype_name", "signature_of_layer",
-           "signature_of_state", "parameter_elements"]
+           "parameter_elements"]
 
 
 def dtype_name(dtype: Any) -> str:
@@ -68,16 +68,3 @@ def parameter_elements(model: Any) -> int:
     """Scalar values in `model.parameters()`: each shared tensor once, batch-norm statistics
     included (paddle makes them parameters). The registry's `num_params` counts this."""
     return int(sum(int(p.numel()) for p in model.parameters()))
-
-
-def signature_of_state(state: Mapping[str, Any]) -> Signature:
-    """The signature of a loaded state dict (numpy arrays or paddle tensors); other values skipped."""
-    shapes: dict[str, Shape] = {}
-    dtypes: dict[str, str] = {}
-    for key, value in state.items():
-        shape = getattr(value, "shape", None)
-        if shape is None:
-            continue
-        shapes[str(key)] = tuple(int(d) for d in shape)
-        dtypes[str(key)] = dtype_name(getattr(value, "dtype", "unknown"))
-    return Signature(shapes, dtypes)

@@ -67,6 +67,7 @@ def build_record(workspace: Any, root: Path, config: str) -> dict[str, Any]:
     `status` is "ok" (with `keys`, `quantizable` and `parameters`), "error" (with a one-line
     `error`) or "no-architecture" (the resolved config names no model: a base or slim file).
     """
+    from qatfix.deep.checked_load import checked_paddle_load
     from qatfix.deep.signature import parameter_elements, signature_of_layer
 
     path = root / config
@@ -77,7 +78,8 @@ def build_record(workspace: Any, root: Path, config: str) -> dict[str, Any]:
     if "architecture" not in cfg:
         return {"config": config, "status": "no-architecture"}
     try:
-        model = workspace.create(cfg.architecture)
+        with checked_paddle_load(sys.modules["paddle"]):
+            model = workspace.create(cfg.architecture)
         signature = signature_of_layer(model)
         parameters = parameter_elements(model)
     except Exception as exc:

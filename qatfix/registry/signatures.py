@@ -230,6 +230,26 @@ def configs_matching(shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[str, s
     return found
 
 
+def configs_with_keys(keys: list[str]) -> list[tuple[str, str, Signature]]:
+    """(tree, config, signature) of every config whose state dict has exactly these keys, in
+    this order, whatever their shapes (a pruned checkpoint keeps the names with fewer channels).
+    Only signature files with as many tensors are read."""
+    index = signature_index()
+    found: list[tuple[str, str, Signature]] = []
+    verdicts: dict[str, bool] = {}
+    for key, entry in sorted(index.configs.items()):
+        if entry.get("tensors") != len(keys):
+            continue
+        ident = str(entry["signature"])
+        signature = _signature_file(index.folder, ident)
+        if ident not in verdicts:
+            verdicts[ident] = list(signature.shapes) == keys
+        if verdicts[ident]:
+            tree, _, config = key.partition(":")
+            found.append((tree, config, signature))
+    return found
+
+
 @functools.lru_cache(maxsize=1)
 def configs_by_signature() -> dict[str, list[tuple[str, str]]]:
     """signature id -> the (tree, config) pairs that build it."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from qatfix.config.kind import kind_of
 from qatfix.engine import check, is_act_run
-from qatfix.errors import QatfixError
+from qatfix.errors import ConfigError, QatfixError
 from qatfix.findings import Finding
 from qatfix.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.record import record
@@ -99,6 +99,8 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
     try:
         exact = gate.admit(deep_findings(config, slim, request.options, request.offline))
+    except ConfigError:
+        raise  # a file qatfix refuses to read (a hostile checkpoint) is bad input, as statically
     except QatfixError as exc:
         failed = deep_not_run(exc, config, slim, request.offline, str(cache_root()))
         return found + gate.admit([failed]), False
@@ -135,6 +137,9 @@ def collect(request: CheckRequest) -> Collected:
             progress.show(f"[{index}/{len(runs)}] {config}")
         try:
             found = _check(request, config, slim, reader)
+            if request.deep:
+                found, ran = with_deep(request, config, slim, reader, found, gate, progress)
+                deep_failed += not ran
         except QatfixError as exc:
             if len(runs) == 1 and not unchecked:
                 progress.clear()
@@ -142,9 +147,6 @@ def collect(request: CheckRequest) -> Collected:
             failures += 1
             per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue
-        if request.deep:
-            found, ran = with_deep(request, config, slim, reader, found, gate, progress)
-            deep_failed += not ran
         per_run.append(((config, slim, reader), found))
     progress.clear()
     findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],

@@ -436,7 +436,7 @@ def test_inspect_and_deep_show_what_they_wait_for_on_a_terminal(tree: Path, tmp_
     junk = tmp_path / "junk.pdparams"
     junk.write_bytes(b"not a paddle file")
     shown = _pty(["inspect", str(junk)], tmp_path)
-    assert "\r\x1b[Kinspect " in shown and "importing paddle" in shown
+    assert "\r\x1b[Kinspect " in shown and "reading the weights" in shown
     assert "qatfix: error: " in shown
     assert "\x1b[K" not in _pty(["inspect", str(junk), "--format", "json"], tmp_path)
     deep = _pty(["-c", MODEL, "--slim_config", SLIM, "--deep", "--offline", "--select", "QF6"],

@@ -1,0 +1,43 @@
+"""`paddle.load` while ppdet builds a model: only bytes the restricted reader accepted.
+
+Building a model can load a checkpoint: ppdet's ViT, Swin, ConvNeXt, FocalNet, ViTPose, CLRNet
+and ReID ResNet backbones call `paddle.load(path)` on the `pretrained` value of their config
+section while they are constructed. `paddle.load` unpickles, and a pickle runs whatever it names.
+Inside `checked_paddle_load()` paddle's `load` first has the file read by qatfix's restricted
+reader (`qatfix.model.checkpoint`), which refuses anything but a state dict of arrays with one
+line (ConfigError), and then gets the very bytes that were checked (an in-memory buffer, so the
+file cannot change between the check and the load). A path that is no regular file (a folder or
+a `paddle.jit.save` prefix, whose `.pdiparams.info` is another pickle) is refused too.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from typing import Any, Iterator
+
+from qatfix.errors import ConfigError
+from qatfix.model.checkpoint import checked_bytes
+
+
+@contextlib.contextmanager
+def checked_paddle_load(paddle: Any) -> Iterator[None]:
+    """Replace `paddle.load` for the duration of a build (see module docstring)."""
+    original = paddle.load
+    if getattr(original, "__qatfix_checked__", False):  # nested builds: already in place
+        yield
+        return
+
+    def load(path: Any, **configs: Any) -> Any:
+        if not isinstance(path, (str, os.PathLike)) or not os.path.isfile(path):
+            raise ConfigError("the model's build asks paddle to load something that is not a "
+                              "weights file qatfix can read first; refused, nothing was loaded",
+                              path=str(path))
+        return original(io.BytesIO(checked_bytes(os.fspath(path))), **configs)
+
+    load.__qatfix_checked__ = True  # type: ignore[attr-defined]
+    paddle.load = load
+    try:
+        yield
+    finally:
+        paddle.load = original
