@@ -13,6 +13,14 @@ runs in a fresh interpreter (`python -m qatfix.deep.act_program MODEL PARAMS`) w
 the file needs, which also keeps paddle's static mode and scope out of this process. Parameter
 "operations" (`builtin.parameter`, `p` entries in model.json) are not listed, as the JSON
 reader does not list them.
+
+Loading these files runs no code from them, which is why paddle may read them directly (unlike a
+`.pdparams` checkpoint, a pickle, which only qatfix's restricted reader opens): in paddle 3.3.1
+`paddle.static.load_inference_model` parses `model.json` in C++ (`deserialize_pir_program`) and a
+`model.pdmodel` as a ProgramDesc protobuf (`Program.parse_from_string`), and fills the parameters
+from `model.pdiparams` with the `load_combine` operator, which reads raw tensor bytes; none of them
+calls pickle, and the program is only loaded here, never run. (`paddle.jit.load` would also read a
+`.pdiparams.info` pickle; it is not used.)
 """
 from __future__ import annotations
 

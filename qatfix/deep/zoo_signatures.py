@@ -114,6 +114,8 @@ def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progre
 #: (what the message holds, the kind of failure it is), first match wins
 _FAILURES = (
     ("Download from", "the model downloads pretrained weights while it is built (no network)"),
+    ("not a paddle state dict", "a checkpoint the model loads while it is built is refused by "
+                                "qatfix's reader (nothing from it was run)"),
     ("not exist", "load_config reads dataset files that are not there"),
     ("No such file", "a file the config names is missing"),
     ("unexpected keyword argument", "the config passes an argument this ppdet does not take"),

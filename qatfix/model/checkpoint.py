@@ -156,6 +156,10 @@ class Checkpoint:
                 if not any(added in key for added in QAT_ADDED)}
 
 
+_TRUNCATED = ("not a paddle state dict: the file ends early (truncated?); nothing from it was "
+              "run")
+
+
 def _load(handle: IO[bytes], path: str) -> Any:
     """Unpickle with the restricted unpickler; ConfigError (one line) on anything it refuses or
     cannot read."""
@@ -167,11 +171,12 @@ def _load(handle: IO[bytes], path: str) -> Any:
     handle.seek(0)
     try:
         return _Restricted(handle, encoding="latin1").load()
-    except pickle.UnpicklingError as exc:
-        raise ConfigError(f"not a paddle state dict: {exc}", path=path) from None
     except EOFError:
-        raise ConfigError("not a paddle state dict: the file ends early (truncated?); nothing "
-                          "from it was run", path=path) from None
+        raise ConfigError(_TRUNCATED, path=path) from None
+    except pickle.UnpicklingError as exc:
+        if "truncated" in str(exc):
+            raise ConfigError(_TRUNCATED, path=path) from None
+        raise ConfigError(f"not a paddle state dict: {exc}", path=path) from None
     except Exception as exc:  # whatever else a malformed pickle makes the unpickler raise
         raise ConfigError(f"not a paddle state dict: {type(exc).__name__}: {exc}; nothing from "
                           "the file was run", path=path) from None
