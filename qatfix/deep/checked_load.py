@@ -1,4 +1,10 @@
-"""`paddle.load` while ppdet builds a model: only bytes the restricted reader accepted.
+"""What ppdet is handed while it builds a model: only files qatfix's own readers accepted.
+
+ppdet reads configs with PyYAML's `Loader`, which constructs the objects a `!!python/` tag names;
+`refuse_python_tags` reads the config's whole chain with qatfix's loader first, which refuses
+them (RefusedInputError), so ppdet never sees such a file.
+
+`paddle.load` while ppdet builds a model: only bytes the restricted reader accepted.
 
 Building a model can load a checkpoint: ppdet's ViT, Swin, ConvNeXt, FocalNet, ViTPose, CLRNet
 and ReID ResNet backbones call `paddle.load(path)` on the `pretrained` value of their config
@@ -16,7 +22,8 @@ import io
 import os
 from typing import Any, Iterator
 
-from qatfix.errors import ConfigError
+from qatfix.config import resolve
+from qatfix.errors import ConfigError, QatfixError, RefusedInputError
 from qatfix.model.checkpoint import checked_bytes
 
 
@@ -41,3 +48,17 @@ def checked_paddle_load(paddle: Any) -> Iterator[None]:
         yield
     finally:
         paddle.load = original
+
+
+def refuse_python_tags(*configs: str | os.PathLike[str] | None) -> None:
+    """RefusedInputError when a file of a config's `_BASE_` chain holds a Python object tag;
+    any other problem reading it is left for ppdet to meet as it would."""
+    for config in configs:
+        if config is None:
+            continue
+        try:
+            resolve(os.fspath(config))
+        except RefusedInputError:
+            raise
+        except QatfixError:
+            pass

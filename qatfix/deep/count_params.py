@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from qatfix.deep.checked_load import checked_paddle_load
+from qatfix.deep.checked_load import checked_paddle_load, refuse_python_tags
 from qatfix.errors import DeepCheckError, QatfixError
 
 TIMEOUT_SECONDS = 600
@@ -37,6 +37,7 @@ def count_in_this_process(config: str | Path) -> int:
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             paddle.set_device("cpu")
+            refuse_python_tags(config)
             cfg = workspace.load_config(str(config))
             with checked_paddle_load(paddle):
                 model = workspace.create(cfg.architecture)

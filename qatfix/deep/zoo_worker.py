@@ -67,11 +67,12 @@ def build_record(workspace: Any, root: Path, config: str) -> dict[str, Any]:
     `status` is "ok" (with `keys`, `quantizable` and `parameters`), "error" (with a one-line
     `error`) or "no-architecture" (the resolved config names no model: a base or slim file).
     """
-    from qatfix.deep.checked_load import checked_paddle_load
+    from qatfix.deep.checked_load import checked_paddle_load, refuse_python_tags
     from qatfix.deep.signature import parameter_elements, signature_of_layer
 
     path = root / config
     try:
+        refuse_python_tags(path)
         cfg = workspace.load_config(str(path))
     except Exception as exc:  # ppdet raises anything from KeyError to AssertionError
         return {"config": config, "status": "error", "error": f"load_config: {_reason(exc, root)}"}

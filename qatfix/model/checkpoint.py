@@ -17,7 +17,7 @@ import pickle
 from dataclasses import field
 from typing import IO, Any, Mapping
 
-from qatfix.errors import ConfigError
+from qatfix.errors import ConfigError, RefusedInputError
 from qatfix.record import record
 
 Shape = tuple[int, ...]
@@ -110,16 +110,20 @@ _ALLOWED: Mapping[tuple[str, str], Any] = {
 }
 
 
+class _Refused(pickle.UnpicklingError):
+    """The pickle asks for something a paddle state dict never holds."""
+
+
 class _Restricted(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         found = _ALLOWED.get((module, name))
         if found is None:
-            raise pickle.UnpicklingError(f"it names {module}.{name}, which a paddle state dict "
-                                         "never holds (refused, nothing from the file was run)")
+            raise _Refused(f"it names {module}.{name}, which a paddle state dict never holds "
+                           "(refused, nothing from the file was run)")
         return found
 
     def persistent_load(self, pid: Any) -> Any:
-        raise pickle.UnpicklingError("it uses persistent ids (a torch checkpoint?), refused")
+        raise _Refused("it uses persistent ids (a torch checkpoint?), refused")
 
 
 @record
@@ -165,12 +169,14 @@ def _load(handle: IO[bytes], path: str) -> Any:
     cannot read."""
     start = handle.read(len(_ZIP_MAGIC))
     if start == _ZIP_MAGIC:
-        raise ConfigError("not a paddle state dict: it is a zip archive (PyTorch's checkpoint "
-                          "format, with data.pkl inside); refused, nothing from the file was run",
-                          path=path)
+        raise RefusedInputError("not a paddle state dict: it is a zip archive (PyTorch's "
+                                "checkpoint format, with data.pkl inside); refused, nothing from "
+                                "the file was run", path=path)
     handle.seek(0)
     try:
         return _Restricted(handle, encoding="latin1").load()
+    except _Refused as exc:
+        raise RefusedInputError(f"not a paddle state dict: {exc}", path=path) from None
     except EOFError:
         raise ConfigError(_TRUNCATED, path=path) from None
     except pickle.UnpicklingError as exc:

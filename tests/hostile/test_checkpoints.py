@@ -6,6 +6,7 @@ changes. The entry points that build a model with ppdet (`--deep`, the signature
 builder) need paddle (`require`: skipped without it, failed under CI=true)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -230,4 +231,50 @@ def test_signature_store_builder_on_a_users_tree(tmp_path: Path, marker: Path,
     index = json.loads((tmp_path / "store" / "index.json").read_text())
     error = index["configs"][f"PaddleDetection:{mine}"]["error"]
     assert "not a paddle state dict" in error and "\n" not in error
+    assert snapshot(user) == before
+
+
+def _user_tree(tmp_path: Path, config_text: str) -> tuple[Path, str]:
+    user = tmp_path / "PaddleDetection"
+    shutil.copytree(tree("release-2.6") / "configs", user / "configs")
+    mine = "configs/convnext/my_convnext.yml"
+    (user / mine).write_text("_BASE_: ['ppyoloe_convnext_tiny_36e_coco.yml']\n" + config_text,
+                             encoding="utf-8")
+    return user, mine
+
+
+@pytest.mark.paddle
+@pytest.mark.corpus
+def test_signature_store_builder_refuses_python_tags(tmp_path: Path, marker: Path) -> None:
+    """ppdet's load_config would construct a `!!python/` tag: the builder reads the chain with
+    qatfix's loader first and records the config as failed."""
+    import json
+
+    require("paddle")
+    user, mine = _user_tree(tmp_path, f"epoch: !!python/object/apply:os.system ['touch {marker}']\n")
+    before = snapshot(user)
+    done = subprocess.run([sys.executable, "-m", "qatfix", "registry", "signatures",
+                           "--paddledetection", str(user), "--output", str(tmp_path / "store"),
+                           "--only", mine], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    index = json.loads((tmp_path / "store" / "index.json").read_text())
+    assert "refusing Python object tag" in index["configs"][f"PaddleDetection:{mine}"]["error"]
+    assert snapshot(user) == before
+
+
+@pytest.mark.paddle
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["os.system", "torch zip"])
+def test_parameter_count_of_registry_build(tmp_path: Path, marker: Path, name: str) -> None:
+    """`qatfix registry build --with-paddle` counts parameters by building each model in
+    `python -m qatfix.deep.count_params CONFIG`: the build's checkpoint goes through the reader."""
+    require("paddle")
+    weights = write_payload(name, tmp_path / "convnext_pretrained.pdparams", marker)
+    user, mine = _user_tree(tmp_path, f"ConvNeXt:\n  pretrained: {weights}\n")
+    before = snapshot(user)
+    done = subprocess.run([sys.executable, "-m", "qatfix.deep.count_params", str(user / mine)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert re.search(REFUSALS[name], line) and str(weights) in line, line
     assert snapshot(user) == before
