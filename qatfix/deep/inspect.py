@@ -69,11 +69,16 @@ class WeightsInspection:
                     f"{len(self.checkpoint.shapes):,} tensors, {self.checkpoint.elements:,} values")
         config, trees = configs[0]
         line = f"{self.path}: {what} of {config} ({', '.join(trees)})"
+        if facts.classes is not None:
+            line += f", trained for {facts.classes} classes"
         if facts.loads is None:
             return line
         loaded, total = facts.loads
         if facts.kind == "float" and loaded == total:
             return f"{line}: all {total} of that model's tensors load"
+        if facts.classes is not None:
+            return (f"{line}: {loaded} of that {self.identity.network_classes}-class model's "
+                    f"{total} tensors load (not its class layers)")
         without = " without its slim config" if facts.kind in ("qat", "pruned") else ""
         return f"{line}: {loaded} of that float model's {total} tensors load{without}"
 
@@ -81,6 +86,7 @@ class WeightsInspection:
         facts = self.identity.facts
         return {
             "path": self.path, "kind": facts.kind, "onnx_format": self.onnx_format,
+            "classes": facts.classes,
             "config": self.identity.configs[0][0] if self.identity.configs else None,
             "loads": ({"loaded": facts.loads[0], "total": facts.loads[1]} if facts.loads
                       else None),
@@ -143,7 +149,7 @@ def _confirmed(identity: CheckpointIdentity) -> tuple[RegistryMatch, ...]:
         runtime = load_runtime()
     except QatfixError:  # no paddle: the file-name matches stay unconfirmed
         return identity.matches
-    network = network_of(identity.checkpoint)[1] or identity.checkpoint.float_names()
+    network = network_of(identity.checkpoint).shapes or identity.checkpoint.float_names()
     hows = {}
     for entry in identity.unconfirmed[:MAX_BUILDS]:
         if not entry.model:

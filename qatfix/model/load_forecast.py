@@ -40,6 +40,20 @@ def is_class_layer(mismatch: ShapeMismatch, weights_classes: int | None,
     return rest == 0 and 1 <= multiple <= _MAX_CLASS_MULTIPLE
 
 
+def weights_classes(mismatches: Sequence[ShapeMismatch], model_classes: int | None) -> int | None:
+    """The class count some weights were trained for, when their shape mismatches against a
+    model of `model_classes` classes are all explained by one count (the head's class outputs);
+    None otherwise (no mismatch, or one no class count explains)."""
+    if model_classes is None or not mismatches:
+        return None
+    candidates = {w for m in mismatches for w, d in zip(m.weight_shape, m.model_shape)
+                  if d == model_classes and w != d}
+    for count in sorted(candidates):
+        if all(is_class_layer(m, count, model_classes) for m in mismatches):
+            return count
+    return None
+
+
 def _part(key: str) -> str:
     return key.split(".", 1)[0]
 

@@ -39,6 +39,9 @@ class WeightsCheckpoint:
     loads: Optional[tuple[int, int]] = None
     #: for a local QAT file: the onnx_format layout its tensor names show
     layout: Optional[QatLayout] = None
+    #: the class count the file was trained for, when only its class layers differ from the
+    #: model's (a float checkpoint of the same network for another dataset)
+    classes: Optional[int] = None
 
 
 def model_shapes(identity: "ModelIdentity") -> Optional[Mapping[str, Shape]]:
@@ -73,16 +76,21 @@ def from_entry(entry: "WeightEntry") -> WeightsCheckpoint:
 
 
 def facts_against(checkpoint: Checkpoint, model: Optional[Mapping[str, Shape]],
-                  source: str) -> WeightsCheckpoint:
+                  source: str, model_classes: Optional[int] = None) -> WeightsCheckpoint:
     """What a read checkpoint is against the float network `model` (None: unknown): QAT by
     paddleslim's wrapper names, pruned by tensors smaller than the model's, else float; and how
-    many of the model's tensors ppdet's match_state_dict loads from it. The one judgement of a
-    checkpoint's kind: QF901/QF902, QF106 and `qatfix inspect` all come here."""
+    many of the model's tensors ppdet's match_state_dict loads from it. With the model's class
+    count, smaller tensors that one other class count explains (the head's class outputs) make a
+    float checkpoint trained for that count, not a pruned one. The one judgement of a
+    checkpoint's kind: QF901/QF902 and `qatfix inspect` come here, QF106 reads the same
+    checkpoint record."""
     loads = None
+    match = None
     if model:
         from qatfix.model.matching import match_state_dict
 
-        loads = (len(match_state_dict(model, checkpoint.shapes).loaded), len(model))
+        match = match_state_dict(model, checkpoint.shapes)
+        loads = (len(match.loaded), len(model))
     if checkpoint.is_qat:
         wrapped = [k for k in checkpoint.shapes if "._layer." in k][:1]
         detail = (f"paddleslim QAT tensor names such as {wrapped[0]}" if wrapped else
@@ -91,6 +99,15 @@ def facts_against(checkpoint: Checkpoint, model: Optional[Mapping[str, Shape]],
                                  layout=qat_layout(checkpoint.shapes))
     verdict = kind_against(checkpoint, model)
     detail = ""
+    if verdict.kind == "pruned" and match is not None:
+        from qatfix.model.load_forecast import weights_classes
+
+        classes = weights_classes(match.shape_mismatches, model_classes)
+        if classes is not None:
+            detail = (f"{len(match.shape_mismatches)} class-dependent tensors for {classes} "
+                      f"classes where the model has {model_classes}, e.g. "
+                      f"{match.shape_mismatches[0].model_key}")
+            return WeightsCheckpoint("float", source, detail=detail, loads=loads, classes=classes)
     if verdict.kind == "pruned":
         key, got, want = verdict.smaller[0]
         detail = (f"{len(verdict.smaller)} tensors smaller than the model's, e.g. {key} "
@@ -142,6 +159,8 @@ class CheckpointIdentity:
     #: registry entries named like the file whose network is not stored (a ppdet build of
     #: their `model` sections can confirm them)
     unconfirmed: tuple["WeightEntry", ...] = ()
+    #: the class count of the network's first config, when known
+    network_classes: Optional[int] = None
 
 
 def _named_first(found: list[tuple[str, str]], path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -158,29 +177,53 @@ def _named_first(found: list[tuple[str, str]], path: str) -> tuple[tuple[str, tu
     return tuple((config, tuple(trees[config])) for config in ordered)
 
 
-def network_of(checkpoint: Checkpoint) -> tuple[tuple[tuple[str, str], ...], Optional[Mapping[str, Shape]]]:
-    """((tree, config), ...) whose float network the checkpoint holds, and that network's
-    shapes: the store's configs with exactly its tensors under the float network's names (a
-    QAT checkpoint's wrapped names unwrapped), else those with the same names and some shapes
-    smaller (a pruned checkpoint). ((), None) when no stored config has its names."""
+@record
+class NetworkOf:
+    """The stored configs whose float network a checkpoint holds."""
+
+    #: (tree, config), the closest first
+    configs: tuple[tuple[str, str], ...] = ()
+    #: that network's tensors (the first config's signature)
+    shapes: Optional[Mapping[str, Shape]] = None
+    #: the first config's class count, when the registry's networks know it
+    classes: Optional[int] = None
+
+
+def network_of(checkpoint: Checkpoint) -> NetworkOf:
+    """The store's configs with exactly the checkpoint's tensors under the float network's names
+    (a QAT checkpoint's wrapped names unwrapped); else those with the same names and some
+    shapes smaller (pruned, or trained for another class count), sharing the most unchanged
+    tensors with it. Empty when no stored config has its names."""
     from qatfix.errors import QatfixError
+    from qatfix.registry.networks import official_config
     from qatfix.registry.signatures import configs_matching, configs_with_keys, signature_of
 
     names = checkpoint.float_names()
     try:
-        exact = configs_matching(names)
-        if exact:
-            found = signature_of(*exact[0])
-            return tuple(exact), dict(found.shapes) if found is not None else None
-        view = Checkpoint(checkpoint.path, names)
-        pruned = [(tree, config, signature) for tree, config, signature
-                  in configs_with_keys(list(names))
-                  if kind_against(view, signature.shapes).kind == "pruned"]
+        found: list[tuple[str, str]] = configs_matching(names)
+        shapes: Optional[Mapping[str, Shape]] = None
+        if found:
+            exact = signature_of(*found[0])
+            shapes = exact.shapes if exact is not None else None
+        else:
+            view = Checkpoint(checkpoint.path, names)
+            smaller = []
+            for tree, config, signature in configs_with_keys(list(names)):
+                verdict = kind_against(view, signature.shapes)
+                if verdict.kind == "pruned":
+                    smaller.append((verdict.same, tree, config, signature))
+            if not smaller:
+                return NetworkOf()
+            best = max(same for same, *_ in smaller)
+            closest = [(tree, config, signature) for same, tree, config, signature in smaller
+                       if same == best]
+            found = [(tree, config) for tree, config, _ in closest]
+            shapes = closest[0][2].shapes
+        facts = official_config(*found[0])
     except QatfixError:  # no store shipped, or a broken one: nothing to match against
-        return (), None
-    if not pruned:
-        return (), None
-    return tuple((tree, config) for tree, config, _ in pruned), dict(pruned[0][2].shapes)
+        return NetworkOf()
+    return NetworkOf(tuple(found), dict(shapes) if shapes is not None else None,
+                     facts.classes if facts is not None else None)
 
 
 def _stored_shapes(entry: "WeightEntry") -> Optional[Mapping[str, Shape]]:
@@ -203,12 +246,14 @@ def _stored_shapes(entry: "WeightEntry") -> Optional[Mapping[str, Shape]]:
 
 
 def entry_match(entry: "WeightEntry", kind: str, network: Optional[Mapping[str, Shape]],
-                entry_network: Optional[Mapping[str, Shape]], named: bool) -> Optional[How]:
-    """How `entry` matches a checkpoint of `kind` holding `network` (float names), given the
-    network the entry's config builds (`entry_network`, None: not known); None: no match."""
+                entry_network: Optional[Mapping[str, Shape]], named: bool,
+                exact: bool = True) -> Optional[How]:
+    """How `entry` matches a checkpoint of `kind` holding `network` (float names; `exact`: all
+    of it, not only its names), given the network the entry's config builds (`entry_network`,
+    None: not known); None: no match. Pruned weights keep the network's names only."""
     official = from_entry(entry).kind
     if entry_network is not None and network is not None and official == kind and \
-            dict(entry_network) == dict(network):
+            (exact or kind == "pruned") and dict(entry_network) == dict(network):
         return "signature"
     if not named:
         return None
@@ -218,9 +263,11 @@ def entry_match(entry: "WeightEntry", kind: str, network: Optional[Mapping[str, 
 def identify(path: str, registry: Any = None) -> CheckpointIdentity:
     """Read `path` with the restricted reader (ConfigError when refused) and say what it is."""
     checkpoint = read_checkpoint(path)
-    found, network = network_of(checkpoint)
-    facts = facts_against(checkpoint, network, f"local file {path}")
+    network_found = network_of(checkpoint)
+    found, network = network_found.configs, network_found.shapes
+    facts = facts_against(checkpoint, network, f"local file {path}", network_found.classes)
     configs = _named_first(list(found), path)
+    exact = network is not None and checkpoint.float_names() == dict(network)
     matches: list[RegistryMatch] = []
     unconfirmed = []
     if registry is not None:
@@ -230,7 +277,8 @@ def identify(path: str, registry: Any = None) -> CheckpointIdentity:
             if entry.url not in named and entry.config not in config_paths:
                 continue
             entry_network = _stored_shapes(entry)
-            how = entry_match(entry, facts.kind, network, entry_network, entry.url in named)
+            how = entry_match(entry, facts.kind, network, entry_network, entry.url in named,
+                              exact)
             if how is None:
                 continue
             if how == "file name" and entry.model:
@@ -239,7 +287,8 @@ def identify(path: str, registry: Any = None) -> CheckpointIdentity:
                                          entry.slim_config))
         matches.sort(key=lambda m: (_HOW_ORDER.index(m.how), m.url not in named, m.name))
     return CheckpointIdentity(checkpoint, facts, configs, tuple(matches),
-                              len(registry) if registry is not None else 0, tuple(unconfirmed))
+                              len(registry) if registry is not None else 0, tuple(unconfirmed),
+                              network_found.classes)
 
 
 def weights_checkpoint(value: str, entry: "WeightEntry | None", run_root: str,

@@ -15,22 +15,6 @@ from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 
 
-def _weights_classes(forecast_input: Any, model_classes: Optional[int]) -> Optional[int]:
-    """The class count a local checkpoint was trained for, when its shape mismatches against
-    the model are all explained by one count (the head's class outputs)."""
-    from qatfix.model.load_forecast import is_class_layer
-
-    mismatches = forecast_input.shape_mismatches
-    if model_classes is None or not mismatches:
-        return None
-    candidates = {w for m in mismatches for w, d in zip(m.weight_shape, m.model_shape)
-                  if d == model_classes and w != d}
-    for count in sorted(candidates):
-        if all(is_class_layer(m, count, model_classes) for m in mismatches):
-            return count
-    return None
-
-
 def check_local(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.step != "train" or ctx.role != "model":
         return
@@ -48,7 +32,7 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
     if path is None:
         return  # a URL or a registry name (QF101), or a file that is not there (QF103)
     from qatfix.model.checkpoint import read_checkpoint
-    from qatfix.model.load_forecast import describe_keys, forecast
+    from qatfix.model.load_forecast import describe_keys, forecast, weights_classes
     from qatfix.model.matching import match_state_dict
     from qatfix.registry.checkpoints import model_shapes
 
@@ -63,15 +47,16 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
             location=where, severity="info")
         return
     classes = ctx.identity.num_classes
-    weights_classes = _weights_classes(match_state_dict(model, checkpoint.shapes), classes)
+    trained_for = weights_classes(match_state_dict(model, checkpoint.shapes).shape_mismatches,
+                                  classes)
     loading = forecast(model, checkpoint.shapes, model_classes=classes,
-                       weights_classes=weights_classes)
+                       weights_classes=trained_for)
     if loading.verdict == "fits":
         return
     loaded, total = loading.loaded, loading.total
     if loading.verdict == "classes":
         yield Issue(
-            message=(f"{key} {value.strip()} was trained for {weights_classes} classes, the model "
+            message=(f"{key} {value.strip()} was trained for {trained_for} classes, the model "
                      f"has num_classes: {classes}: {loaded} of its {total} tensors load, and the "
                      f"{len(loading.class_layers)} class-dependent ones "
                      f"({describe_keys(loading.class_layers)}) start from their initial values"
