@@ -167,6 +167,8 @@ def _confirmed(identity: CheckpointIdentity) -> tuple[RegistryMatch, ...]:
 
 def inspect_weights(path: str) -> WeightsInspection:
     """Identify `path` (read by the restricted reader; ConfigError when it refuses the file)."""
+    if os.path.isdir(path):
+        raise ConfigError("a folder, not a weights file (give its .pdparams file)", path=path)
     if not os.path.isfile(path):
         raise ConfigError("weights file not found", path=path)
     identity = identify(path, _registry())
