@@ -13,17 +13,14 @@ from qatfix.edit import lexical, read_source, set_value, write_all
 from qatfix.edit.locate import find_pairs, key_value
 from qatfix.edit.source import Source
 from qatfix.edit.tree import Mapping, Scalar
-from tests.conftest import TREES
+from tests.conftest import tree
 from tests.edit.reference import ReferenceLoader, pyyaml_load, yaml
 
 pytestmark = pytest.mark.corpus
 
 
 def _configs(name: str) -> list[Path]:
-    root = TREES[name] / "configs"
-    if not root.is_dir():
-        pytest.skip(f"shared PaddleDetection tree {name} is not available")
-    return sorted(root.rglob("*.yml"))
+    return sorted((tree(name) / "configs").rglob("*.yml"))
 
 
 def _new_value(value: Any) -> Any:

@@ -128,16 +128,25 @@ PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": expor
            "QF906": qat_checkpoint_onnx_false, "QF106": lcnet_state_dict}
 
 
+#: examples whose preparation builds a model with ppdet (paddle.save)
+PREPARED_WITH_PADDLE = frozenset({"QF602", "QF906", "QF106"})
+
+
+def _example_params() -> list[object]:
+    """Every code, marked `paddle` when its example runs `--deep` or is prepared with ppdet."""
+    return [pytest.param(code, marks=pytest.mark.paddle)
+            if code in PREPARED_WITH_PADDLE or "--deep" in shlex.split(
+                example_parts(RULES[code].example)[0])
+            else code for code in sorted(RULES)]
+
+
 @pytest.mark.corpus
-@pytest.mark.parametrize("code", sorted(RULES))
+@pytest.mark.parametrize("code", _example_params())
 def test_every_example_reports_its_code(code: str, tmp_path: Path,
                                         tmp_path_factory: pytest.TempPathFactory) -> None:
     rule = RULES[code]
     command, files = example_parts(rule.example)
     argv = shlex.split(command)[1:]
-    if "--deep" in argv:
-        require("paddle")
-        require("ppdet")
     root = checkout(tmp_path)
     for path, text in files:
         add_file(root, path, text)

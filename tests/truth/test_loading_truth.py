@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TREES
+from tests.conftest import trees
 from tests.truth import oracle
 
 SAMPLE = None if os.environ.get("QATFIX_TRUTH") == "all" else 1500
@@ -25,10 +25,7 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {}
 
 
 def _roots() -> dict[str, Path]:
-    roots = {name: root for name, root in TREES.items() if (root / "configs").is_dir()}
-    if not roots:
-        pytest.skip("the shared PaddleDetection trees are not available")
-    return roots
+    return trees()
 
 
 @pytest.fixture(scope="module")
