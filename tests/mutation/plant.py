@@ -35,14 +35,16 @@ REPO = Path(__file__).resolve().parents[2]
 # The tests each bug is run against: the ones about what it breaks (a subset, so that planting
 # every bug stays within minutes of CPU; the corpus and truth tests need ../shared and paddle).
 CONFIG_TESTS = ("tests/config/test_resolve.py", "tests/config/test_yaml11.py",
-                "tests/config/test_ppdet_equivalence.py", "tests/hostile/test_bases.py",
-                "tests/rules/test_config_rules.py")
+                "tests/hostile/test_bases.py", "tests/rules/test_config_rules.py")
+OPTIONS_TESTS = (*CONFIG_TESTS,
+                 "tests/config/test_ppdet_equivalence.py::"
+                 "test_slim_pairs_and_options_resolve_like_ppdet")
 MATCH_TESTS = ("tests/deep/test_matching.py", "tests/model/test_load_forecast.py",
-               "tests/truth")
+               "tests/truth/test_forecast_is_ppdets.py")
 REPORT_TESTS = ("tests/cli/test_check_cli.py", "tests/cli/test_gate_table.py",
                 "tests/rules/test_config_rules.py", "tests/report")
 GATE_TESTS = ("tests/cli/test_gate_table.py", "tests/rules/test_config_rules.py",
-              "tests/cli/test_every_way.py")
+              "tests/cli/test_check_cli.py")
 WRITE_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
                "tests/hostile/test_filesystem.py")
 EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
@@ -81,7 +83,7 @@ BUGS = (
         "    return parse_text(text, label).construct()",
         "    value = parse_text(text, label).construct()\n"
         "    return text.strip() if text.strip().lower() in ('on', 'off', 'yes', 'no') else value",
-        CONFIG_TESTS),
+        OPTIONS_TESTS),
     Bug("options-not-after-slim", "`-o` is not merged again after the slim config",
         "qatfix/config/resolve.py",
         "if options and options_after_slim:",
@@ -259,7 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     for bug in chosen:
         with tempfile.TemporaryDirectory(prefix="qatfix-plant-") as where:
             copy = make_copy(Path(where), args.rev)
-            plant(copy, bug)
+            try:
+                plant(copy, bug)
+            except SystemExit as exc:
+                if args.rev is None:
+                    raise
+                # an older suite's code may not hold the text (or hold the bug already)
+                print(f"{bug.name}: not planted at {args.rev}: {exc}", file=sys.stderr)
+                rows.append((bug, [], 0.0, f"not planted at {args.rev}"))
+                continue
             failed, took, summary = run_tests(copy, bug)
         print(f"{bug.name}: {len(failed)} failing ({summary})", file=sys.stderr, flush=True)
         rows.append((bug, failed, took, summary))
