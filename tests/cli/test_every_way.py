@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, require
+from tests.conftest import tree as tree_root
 
 DEVELOP = SHARED / "develop"
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
@@ -41,8 +42,7 @@ def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def copy_configs(root: Path) -> Path:
-    if not (DEVELOP / "configs").is_dir():
-        pytest.skip("shared PaddleDetection develop tree is not available")
+    tree_root("develop")
     # plain copies (the shared tree is read-only): tests may change them
     shutil.copytree(DEVELOP / "configs", root / "configs", copy_function=shutil.copyfile)
     return root
@@ -130,6 +130,7 @@ def test_a_second_o_group_replaces_the_first_and_is_reported(tree: Path) -> None
     assert effective["pretrain_weights"] != LEGACY_URL
 
 
+@pytest.mark.paddle
 def test_o_groups_match_ppdets_own_argument_parser(tree: Path) -> None:
     """ppdet's ArgsParser, run for real, keeps the same group qatfix keeps."""
     probe = ("import json, sys\nfrom ppdet.utils.cli import ArgsParser\n"
@@ -137,8 +138,7 @@ def test_o_groups_match_ppdets_own_argument_parser(tree: Path) -> None:
     argv = ["-c", MODEL, "-o", "epoch=3", "TrainReader.batch_size=4", "-o", "use_gpu=false"]
     ppdet = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True,
                            cwd=tree, timeout=300)
-    if ppdet.returncode != 0:
-        pytest.skip(f"ppdet is not importable here: {ppdet.stderr.strip()[-200:]}")
+    assert ppdet.returncode == 0, ppdet.stderr.strip()[-500:]
     assert json.loads(ppdet.stdout.splitlines()[-1]) == {"use_gpu": False}
     done = qatfix("resolve", *argv, "--format", "json", cwd=tree)
     effective = json.loads(done.stdout)
@@ -209,8 +209,8 @@ def test_foreign_files_are_named_as_not_checked_in_every_format(tmp_path: Path, 
 def test_an_act_config_from_the_develop_tree_is_checked_and_says_what_it_could_not(
         tmp_path: Path) -> None:
     act = DEVELOP / "deploy" / "auto_compression" / "configs" / "picodet_s_qat_dis.yaml"
-    if not act.is_file():
-        pytest.skip("shared PaddleDetection develop tree is not available")
+    tree_root("develop")
+    assert act.is_file(), act
     shutil.copy(act, tmp_path / act.name)
     done = qatfix(act.name, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -355,9 +355,8 @@ def test_deep_without_paddle_keeps_the_static_findings(tree: Path, tmp_path: Pat
     assert "what to do: install the [paddle] extra" in done.stdout
 
 
+@pytest.mark.paddle
 def test_deep_that_cannot_download_reports_every_config(tree: Path, tmp_path: Path) -> None:
-    pytest.importorskip("paddle")
-    pytest.importorskip("ppdet")
     cache = tmp_path / "empty-cache"
     cache.mkdir()
     unknown = "https://paddledet.bj.bcebos.com/models/not_published.pdparams"
@@ -391,7 +390,7 @@ def test_help_shows_the_main_flags_and_three_examples(tmp_path: Path) -> None:
 
 
 def _pty(argv: list[str], cwd: Path) -> str:
-    pexpect = pytest.importorskip("pexpect")
+    pexpect = require("pexpect")
     child = pexpect.spawn(sys.executable, ["-m", "qatfix", *argv], cwd=str(cwd),
                           env={**os.environ, "NO_COLOR": "1"}, encoding="utf-8", timeout=300,
                           dimensions=(24, 200))
@@ -431,8 +430,8 @@ def test_apply_on_a_slim_file_alone_fixes_it_for_its_paired_model(own_tree: Path
     assert again.returncode == 0 and again.stdout.strip() == "all clear"
 
 
+@pytest.mark.paddle
 def test_inspect_and_deep_show_what_they_wait_for_on_a_terminal(tree: Path, tmp_path: Path) -> None:
-    pytest.importorskip("paddle")
     junk = tmp_path / "junk.pdparams"
     junk.write_bytes(b"not a paddle file")
     shown = _pty(["inspect", str(junk)], tmp_path)

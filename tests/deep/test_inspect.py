@@ -95,8 +95,7 @@ def test_own_checkpoint_is_recognised_by_content(runtime: Any, tmp_path: Path,
     from qatfix.registry.signatures import signature_of
 
     config = "configs/picodet/picodet_s_320_coco_lcnet.yml"
-    if signature_of("develop", config) is None:
-        pytest.skip("the signature store has no develop picodet_s_320_coco_lcnet")
+    assert signature_of("develop", config) is not None, "the signature store lost " + config
     root = tree("develop")
     with ppdet_state(runtime):
         cfg = runtime.workspace.load_config(str(root / config))
