@@ -184,11 +184,17 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
         raise DeepCheckError("the weights hold no parameters; ppdet's loader fails on them "
                              "(attempt to get argmax of an empty sequence)")
     model_keys = tuple(sorted(model))
-    if model == weights:  # the same network (a dict comparison in C): everything loads as itself
+    res5_weights = any(w.startswith(_RES5_PREFIX) for w in weights)
+    if model == weights and not res5_weights and "" not in weights:
+        # the same network (a dict comparison in C): every key is its own longest suffix, so
+        # everything loads as itself. Not so with a `backbone.res5...` weight, which scores its
+        # full length for the shorter key it is compared as (model = weights = {`res5`,
+        # `backbone.res5`}: both model keys pick `backbone.res5` and ppdet raises), nor with an
+        # empty key, whose score of 0 counts as no match.
         return MatchResult(model_keys, model_keys, tuple(zip(model_keys, model_keys)), (), (), (),
                            ())
     weight_keys = tuple(sorted(weights))
-    if any(w.startswith(_RES5_PREFIX) for w in weight_keys):
+    if res5_weights:
         by_suffix: dict[str, list[str]] = {}
         for weight_key in weight_keys:
             by_suffix.setdefault(_compared_as(weight_key), []).append(weight_key)

@@ -136,6 +136,15 @@ EXAMPLES = [
     ({"a.weight": (1,)}, {}),
     ({}, {"a.weight": (1,)}),
     ({"a.": (1,)}, {"": (1,)}),
+    # the same keys on both sides, one of them `backbone.res5`: both model keys pick it (scored at
+    # its full length, compared as `res5`) and ppdet raises
+    ({"res5": (1,), "backbone.res5": (1,)}, {"res5": (1,), "backbone.res5": (1,)}),
+    # ... unless the second claim's shapes differ: skipped before the ambiguity check, so it loads
+    ({"res5": (2,), "backbone.res5": (1,)}, {"res5": (2,), "backbone.res5": (1,)}),
+    # a mismatch before the ambiguity is logged, one after it is not (ppdet has raised)
+    ({"a.conv.weight": (2,), "b.conv.weight": (2,), "c.conv.weight": (1,), "0.conv.weight": (1,)},
+     {"conv.weight": (2,)}),
+    ({"": (1,)}, {"": (1,)}),
 ]
 
 
