@@ -63,3 +63,26 @@ def test_same_network_without_res5_loads_everything_as_itself() -> None:
     keys = {"backbone.res4.conv.weight": (2, 3), "head.conv.weight": (2, 3)}
     result = match_state_dict(keys, dict(keys))
     assert result.full_fit and result.loaded_mapping() == {k: k for k in keys}
+
+
+def test_teacher_student_modes_also_match_longer_weight_keys() -> None:
+    model = {"head.conv.weight": (2,)}
+    weights = {"modelStudent.head.conv.weight": (2,), "modelTeacher.head.conv.weight": (2,)}
+    # the default mode pairs only suffixes of the model key: nothing loads
+    assert match_state_dict(model, weights).loaded == ()
+    # develop's student mode takes the weight key ending in the model key, skipping the teacher's
+    assert match_state_dict(model, weights, "student").loaded == \
+        (("head.conv.weight", "modelStudent.head.conv.weight"),)
+    assert match_state_dict(model, weights, "teacher").loaded == \
+        (("head.conv.weight", "modelTeacher.head.conv.weight"),)
+
+
+def test_develops_line_for_a_teacher_student_checkpoint() -> None:
+    result = match_state_dict({"head.conv.weight": (2,), "backbone.a": (1,)},
+                              {"modelStudent.head.conv.weight": (2,)})
+    assert result.ppdet_lines("numpy") == [
+        "['modelStudent.head.conv.weight'] in pretrained weight is not used in the model, and "
+        "its will not be loaded"]
+    assert result.ppdet_lines("numpy", distill_weights=True) == [
+        "['backbone.a', 'head.conv.weight'] in model is not matched with pretrained weights, "
+        "and its will be trained from scratch"]
