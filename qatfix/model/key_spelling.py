@@ -72,9 +72,50 @@ def _names_used(value: Any, found: set[str]) -> set[str]:
     return found
 
 
+def _folded(key: str) -> str:
+    return key.lower().replace("_", "")
+
+
+def near(key: str, known: str) -> bool:
+    """`key` is `known` misspelt: one edit apart, or equal but for case and underscores
+    (`batchSize`)."""
+    return one_edit_apart(key, known) or (key != known and _folded(key) == _folded(known))
+
+
 def _closest(key: str, candidates: Any) -> Optional[str]:
-    close = sorted(c for c in candidates if isinstance(c, str) and one_edit_apart(key, c))
+    close = sorted(c for c in candidates if isinstance(c, str) and near(key, c))
     return close[0] if close else None
+
+
+def meant_path(data: Any, key_path: KeyPath, top: Any, sections: Mapping[str, Any]
+               ) -> Optional[KeyPath]:
+    """The known key path a key path the config `data` does not define yet most likely
+    misspells (for `qatfix set`): the first part not defined is judged as `misspellings`
+    judges it; below a component's section, against the keys defined beside it."""
+    container: Any = data
+    for depth, key in enumerate(key_path):
+        inner = _inner(container)
+        if isinstance(inner, dict) and key in inner:
+            container = inner[key]
+            continue
+        if not isinstance(key, str) or len(key) < MIN_LENGTH:
+            return None
+        siblings = [k for k in inner if isinstance(k, str)] if isinstance(inner, dict) else []
+        if depth == 0:
+            used = _names_used(data, set())
+            if key in top or key in used:
+                return None
+            meant = _closest(key, [k for k in siblings if k in top or k in used]) \
+                or _closest(key, top)
+        elif depth == 1 and key_path[0] in sections:
+            known = sections[str(key_path[0])]
+            if key in known:
+                return None
+            meant = _closest(key, [k for k in siblings if k in known]) or _closest(key, known)
+        else:
+            meant = _closest(key, siblings)
+        return None if meant is None else (*key_path[:depth], meant, *key_path[depth + 1:])
+    return None
 
 
 def _defined_elsewhere(origin: Optional[Origin]) -> bool:

@@ -189,3 +189,13 @@ def test_known_keys_are_current() -> None:
                   str(release), "--check", cwd=REPO)
     assert (done.returncode, done.stdout.strip()) == (0, "config_keys.json is up to date"), \
         done.stderr
+
+
+@pytest.mark.corpus
+def test_qatfix_set_judges_keys_as_qf406_does(root: Path) -> None:
+    # a parameter of ppdet's TrainReader that no file of the chain writes: set silently
+    done = qatfix("set", MODEL, "TrainReader.mixup_epoch", "5", "--strict", "--diff", cwd=root)
+    assert done.returncode == 0 and "did you mean" not in done.stderr.lower(), done.stderr
+    # one edit from a parameter of the head's class, which no file of the chain writes either
+    done = qatfix("set", MODEL, "PicoHeadV2.num_clases", "5", "--strict", "--diff", cwd=root)
+    assert done.returncode == 2 and "Did you mean PicoHeadV2.num_classes?" in done.stderr
