@@ -107,6 +107,18 @@ def misspelt_weights_key(ctx: CheckContext, path: Optional[str] = None
     return None
 
 
+def misspelt_weights_note(ctx: CheckContext) -> tuple[str, tuple[Location, ...]]:
+    """For a finding about the run's weights: the misspelt weights key that was meant to set
+    them (ppdet ignores it), as a clause and a related location; ("", ()) when there is none."""
+    for found in run_misspellings(ctx):
+        origin = found.origin
+        if len(found.key_path) == 1 and found.meant == ctx.weights_key and origin is not None:
+            where = f"{origin.path}:{origin.line}" if origin.path != OPTIONS_PATH else "-o"
+            return (f" ({where} sets {found.key_path[0]}, a misspelling ppdet ignores)",
+                    (_location(origin, ctx),))
+    return "", ()
+
+
 def _dotted(path: Any) -> str:
     return ".".join(str(k) for k in path)
 

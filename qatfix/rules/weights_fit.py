@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from qatfix.model.load_forecast import describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.dead_keys import misspelt_weights_note
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
 from qatfix.registry.loading import recipe_start_weights
@@ -78,9 +79,12 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
     differences = ctx.weights_differences or ()
     legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
         if entry.superseded_by else ""
+    misspelt, related = misspelt_weights_note(ctx)
     return Issue(
-        message=f"{ctx.weights_key} {entry.name}{_trained_as(ctx, entry)}{what}{legacy}",
+        message=(f"{ctx.weights_key} {entry.name}{misspelt}{_trained_as(ctx, entry)}{what}"
+                 f"{legacy}"),
         location=ctx.location((ctx.weights_key,)),
+        related=related,
         fixes=candidate_fixes(ctx),
         severity="error" if ctx.mode != "train" else "warning",
         data=(("weights", entry.name), ("differences", [d.where for d in differences]), *facts),

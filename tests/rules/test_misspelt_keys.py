@@ -111,6 +111,9 @@ def test_misspelt_weights_key_in_a_slim_config(root: Path) -> None:
     assert "did you mean pretrain_weights?" in str(typo["message"])
     assert "PPLCNet_x0_75_pretrained" in str(typo["message"])  # what the run loads instead
     assert "QF102" in codes(found) and code == 1
+    # the error about the weights the run loads instead names the misspelt line
+    assert "typo_qat.yml:1 sets pretrain_weight, a misspelling ppdet ignores" in \
+        str(_one(found, "QF102")["message"])
 
     # every fix renames the key on its own line: no second pretrain_weights below it
     diff = qatfix(MODEL, "configs/slim/quant/typo_qat.yml", "--diff", cwd=root).stdout
