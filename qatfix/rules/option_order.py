@@ -73,6 +73,9 @@ def _replaced(origin: Optional[Origin]) -> Optional[Origin]:
 
 
 def _item_name(item: Any) -> str:
+    """`Decode` for a transform `{Decode: {}}`, `!CosineDecay` for a tagged scheduler."""
+    if isinstance(item, Tagged):
+        return str(item.tag)
     item = to_plain(item)
     if isinstance(item, dict) and len(item) == 1:
         return str(next(iter(item)))
