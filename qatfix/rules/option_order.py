@@ -179,8 +179,10 @@ RULES = (Rule(
         "EvalReader.sample_transforms.1.Resize.target_size=[640,640]` therefore makes "
         "`sample_transforms` the mapping `{'1': {'Resize': {'target_size': [640, 640]}}}` in "
         "place of the list: Decode, Resize, NormalizeImage and Permute are gone, and building "
-        "the reader stops with AttributeError (Compose iterates the mapping's keys). The run "
-        "has not started its evaluation yet when you find out."),
+        "the reader stops with AttributeError (Compose iterates the mapping's keys). "
+        "`tools/train.py --eval` builds the EvalReader only at the end of the first snapshot "
+        "epoch (ppdet/engine/trainer.py), so training stops after those epochs; "
+        "tools/eval.py stops at once."),
     fix_safety="no automatic fix (it is the command line): give the whole list with -o, or "
                "edit the list in the file that defines it (`qatfix set` does it).",
     example=(
