@@ -7,6 +7,7 @@
     qatfix registry signatures --paddledetection PATH [...] [--output DIR] [--work DIR]
     qatfix registry networks --paddledetection PATH [...] [--check]
     qatfix registry recipes --paddledetection PATH [...] [--check]
+    qatfix registry keys --paddledetection PATH [...] [--check]
 """
 from __future__ import annotations
 
@@ -76,6 +77,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     recipes.add_argument("--check", action="store_true",
                          help="write nothing; exit 1 when the committed file is not up to date")
 
+    keys = actions.add_parser(
+        "keys", help="rederive registry/config_keys.json (the config keys ppdet knows; no paddle)")
+    keys.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
+                      help="PaddleDetection root holding configs/ and ppdet/ (repeat)")
+    keys.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 when the committed file is not up to date")
+
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -91,7 +99,7 @@ def _registry(args: argparse.Namespace) -> Registry:
 def run(args: argparse.Namespace) -> int:
     return {"show": _show, "search": _search, "candidates": _candidates, "build": _build,
             "signatures": _signatures, "networks": _networks,
-            "recipes": _recipes}[args.action](args)
+            "recipes": _recipes, "keys": _keys}[args.action](args)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -217,6 +225,17 @@ def _recipes(args: argparse.Namespace) -> int:
         print("recipes.json is out of date" if changed else "recipes.json is up to date")
         return EXIT_FOUND_NOTHING if changed else EXIT_OK
     print("wrote recipes.json" if changed else "recipes.json was up to date")
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from qatfix.registry.builder.config_keys import rederive_config_keys
+
+    changed = rederive_config_keys(_tree_roots(args), write=not args.check)
+    if args.check:
+        print("config_keys.json is out of date" if changed else "config_keys.json is up to date")
+        return EXIT_FOUND_NOTHING if changed else EXIT_OK
+    print("wrote config_keys.json" if changed else "config_keys.json was up to date")
     return EXIT_OK
 
 

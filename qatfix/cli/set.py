@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from qatfix.edit.apply import write_all
     from qatfix.edit.set_checks import as_number, check_indexes, did_you_mean
     from qatfix.edit.verify import load_data
+    from qatfix.registry.config_keys import known_keys
     from qatfix.errors import EditError, QatfixError, UsageError
     from qatfix.report.color import want_color
 
@@ -59,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         check_indexes(load_data(source.text.lstrip("\ufeff")), effective, path)
     except EditError as exc:
         raise EditError(exc.message, path=args.file, line=exc.line, column=exc.column) from None
-    guess = did_you_mean(effective, path)
+    known = known_keys()
+    guess = did_you_mean(effective, path, known.top, known.sections)
     if guess is not None:
         what = (f"{format_path(path)} is defined nowhere in {args.file} or its bases; ppdet "
                 f"would ignore it. Did you mean {guess}?")

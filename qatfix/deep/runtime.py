@@ -232,6 +232,16 @@ class PpdetRuntime:
         finally:
             self.reset()
 
+    def logs_unmatched_model_keys(self) -> bool:
+        """Whether this ppdet's match_state_dict logs the model keys nothing matches for a
+        teacher/student checkpoint (develop's), read from its checkpoint.py."""
+        path = Path(self.source.package_dir) / "utils" / "checkpoint.py"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return False
+        return "in model is not matched with pretrained weights" in text
+
     def shape_style(self) -> Literal["paddle", "list"]:
         """How `str.format` prints a paddle tensor's shape in this paddle (ppdet's log lines)."""
         shape = self.paddle.zeros([1]).shape

@@ -16,7 +16,7 @@ from qatfix.interactive.flow import Item
 from qatfix.rules.base import PlannedFix
 from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
-from qatfix.rules.weights_candidates import weights_change
+from qatfix.rules.weights_candidates import weights_changes
 from qatfix.rules.weights_candidates import own_trained_models
 from qatfix.rules.weights_missing import local_problem
 from qatfix.interactive.display import short_title
@@ -38,7 +38,7 @@ def about_weights(finding: Finding, ctx: CheckContext) -> bool:
 
 def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
 
-    planned = PlannedFix(title, "unsafe", (weights_change(ctx, value),), value=value)
+    planned = PlannedFix(title, "unsafe", weights_changes(ctx, value), value=value)
     return realise_fix(planned, ctx)
 
 

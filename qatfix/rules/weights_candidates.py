@@ -22,6 +22,7 @@ from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
 from qatfix.rules.base import Change, PlannedFix
 from qatfix.rules.context import CheckContext
+from qatfix.rules.dead_keys import misspelt_weights_key
 from qatfix.errors import QatfixError
 from qatfix.pairs import project_root, read_pairs
 from qatfix.registry import config_key
@@ -64,8 +65,17 @@ def weights_file(ctx: CheckContext) -> str:
     return ""
 
 
-def weights_change(ctx: CheckContext, value: str) -> Change:
-    return Change.set((ctx.weights_key,), value, path=weights_file(ctx), stale_comment=True)
+def weights_changes(ctx: CheckContext, value: str) -> tuple[Change, ...]:
+    """Set the weights key; where a file of the run holds it misspelt (`pretrain_weight:`, which
+    ppdet ignores; in the slim config for QAT/PTQ), give that key the value and rename it in
+    place instead of adding a second key."""
+    path = weights_file(ctx)
+    misspelt = misspelt_weights_key(ctx, path or None)
+    if misspelt is None:
+        return (Change.set((ctx.weights_key,), value, path=path, stale_comment=True),)
+    key, where = misspelt
+    return (Change.set((key,), value, path=where, stale_comment=True),
+            Change.rename((key,), ctx.weights_key, path=where))
 
 
 def configured_pairs(ctx: CheckContext) -> tuple[tuple[str, str], ...]:
@@ -142,7 +152,7 @@ def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reaso
         note = (f"; note: {os.path.basename(ctx.slim_path or '')} is also used with {shown}, "
                 "which this change would point at these weights")
     return PlannedFix(title + note, safety,
-                      (weights_change(ctx, value),), value=value, reason=reason)
+                      weights_changes(ctx, value), value=value, reason=reason)
 
 
 # --- which weights -----------------------------------------------------------------------------

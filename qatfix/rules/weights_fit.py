@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from qatfix.model.load_forecast import describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.dead_keys import misspelt_weights_note
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
 from qatfix.registry.loading import recipe_start_weights
@@ -78,9 +79,12 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
     differences = ctx.weights_differences or ()
     legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
         if entry.superseded_by else ""
+    misspelt, related = misspelt_weights_note(ctx)
     return Issue(
-        message=f"{ctx.weights_key} {entry.name}{_trained_as(ctx, entry)}{what}{legacy}",
+        message=(f"{ctx.weights_key} {entry.name}{misspelt}{_trained_as(ctx, entry)}{what}"
+                 f"{legacy}"),
         location=ctx.location((ctx.weights_key,)),
+        related=related,
         fixes=candidate_fixes(ctx),
         severity="error" if ctx.mode != "train" else "warning",
         data=(("weights", entry.name), ("differences", [d.where for d in differences]), *facts),
@@ -94,6 +98,18 @@ def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
         ctx, entry, f"{network}: {loading.summary()}. ppdet prints only INFO lines about it",
         (("loaded", loading.loaded), ("tensors", loading.total),
          ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
+
+
+def _ambiguity_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+    """ppdet raises while matching: the run stops, in training as in QAT (an error always)."""
+    result = loading.forecast.result
+    return Issue(
+        message=(f"{ctx.weights_key} {entry.name} cannot be loaded into this model: ppdet's "
+                 f"match_state_dict raises ValueError: {result.error}; the run stops before "
+                 "its first step"),
+        location=ctx.location((ctx.weights_key,)), fixes=candidate_fixes(ctx), severity="error",
+        data=(("weights", entry.name), ("ambiguities", [[a.weight_key, a.first_model_key,
+                                                        a.model_key] for a in result.ambiguities])))
 
 
 def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
@@ -121,6 +137,9 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
         return
     loading = ctx.official_loading
     if loading is not None:
+        if loading.forecast.result.ambiguities:
+            yield _ambiguity_issue(ctx, entry, loading)
+            return
         if loading.verdict != "other" or not ctx.is_quant and _recipe_start(ctx, entry):
             return
         yield _exact_fit_issue(ctx, entry, loading)
@@ -204,7 +223,8 @@ RULES = (
              "compared and `--deep` gives the count. An official recipe's own starting point "
              "(an Objects365 checkpoint whose `alpha` scalars the recipe adds) is no finding in "
              "training, but an error for QAT and PTQ, which must start from the trained float "
-             "model. An ImageNet backbone checkpoint of another backbone or scale cannot load "
+             "model. Weights one of whose tensors is the best match of two model tensors make "
+             "ppdet raise its ambiguity ValueError: an error in every run. An ImageNet backbone checkpoint of another backbone or scale cannot load "
              "at all."),
          fix_safety="safe only for QAT/PTQ, when the proposed official weights are the float "
                     "model of exactly this network (every tensor loads by the signatures), input "

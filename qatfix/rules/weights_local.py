@@ -54,6 +54,16 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
     if loading.verdict == "fits":
         return
     loaded, total = loading.loaded, loading.total
+    if loading.result.ambiguities:
+        yield Issue(
+            message=(f"{key} {value.strip()} cannot be loaded into this model: one of its tensors "
+                     "is the best match of two model tensors by ppdet's match_state_dict, which "
+                     f"raises ValueError: {loading.result.error}; training stops before its "
+                     "first step"),
+            location=where, severity="error",
+            data=(("ambiguities", [[a.weight_key, a.first_model_key, a.model_key]
+                                   for a in loading.result.ambiguities]),))
+        return
     if loading.verdict == "classes":
         yield Issue(
             message=(f"{key} {value.strip()} was trained for {trained_for} classes, the model "
@@ -89,8 +99,11 @@ RULES = (
             "match_state_dict does: a checkpoint of another variant, a QAT checkpoint given as "
             "pretrain_weights (ppdet loads it into the float model before QAT wraps it), or one "
             "trained for other classes leaves tensors at their initial values while ppdet logs "
-            "only INFO lines. Every tensor loading is said by silence; a model without a "
-            "committed signature is reported as not checked."),
+            "only INFO lines. A checkpoint one of whose tensors is the best match of two model "
+            "tensors (keys cut short, or both `res5...` and `backbone.res5...`) makes ppdet "
+            "raise its ambiguity ValueError and training stop: an error in every run. Every "
+            "tensor loading is said by silence; a model without a committed signature is "
+            "reported as not checked."),
         example=("qatfix configs/picodet/legacy_model/picodet_s_320_coco.yml "
                  "configs/slim/quant/my_picodet_qat.yml\n"
                  "# output/lcnet_model_final.pdparams: the LCNet PicoDet's state dict, made by "

@@ -101,3 +101,26 @@ def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
     assert f"({count:,} values in the state dict: about {count * 4 / 1e6:.1f} MB as float32 in " \
         f"model_final.pdparams, about {count / 1e6:.1f} MB once exported as int8)" in finding.message
     assert "(1,249,528 values in the state dict: about 5.0 MB as float32" in finding.message
+
+
+@pytest.mark.parametrize("quant", [False, True])
+def test_official_weights_ppdet_cannot_match_are_an_error_in_every_run(tmp_path: Path,
+                                                                       quant: bool) -> None:
+    """QF101's judgement on the facts of an ambiguous pair (model and weights both holding
+    `res5...` and `backbone.res5...`): ppdet raises, so training stops as QAT does."""
+    from qatfix.engine import contexts
+    from qatfix.model.load_forecast import forecast
+    from qatfix.registry.loading import OfficialLoading
+    from qatfix.rules.weights_fit import check_fit
+
+    model, slim = picodet_tree(tmp_path, weights=ESNET_320)
+    if not quant:
+        model, _ = picodet_tree(tmp_path / "train", leaf_extra=f"pretrain_weights: {ESNET_320}\n")
+    [ctx] = contexts(model, slim if quant else None)
+    keys = {"res5.a.weight": (2,), "backbone.res5.a.weight": (2,)}
+    loading = forecast(keys, dict(keys), model_classes=80, weights_classes=80)
+    ctx.__dict__["official_loading"] = OfficialLoading(loading, 80, 0, "model", "weights")
+    [issue] = check_fit(ctx)
+    assert issue.severity == "error"
+    assert ("raises ValueError: Ambiguity weight backbone.res5.a.weight loaded, it matches at "
+            "least res5.a.weight and backbone.res5.a.weight in the model") in issue.message
