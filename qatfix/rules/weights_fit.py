@@ -8,8 +8,12 @@ from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
-from qatfix.registry.loading import recipe_start_weights
+from qatfix.registry.loading import recipe_start_weights, weights_signature
 from qatfix.registry.urls import canonical_url
+
+
+#: the code of "what the weights load was not checked" (an info counted as not checked)
+NOT_CHECKED = "QF107"
 
 
 def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:
@@ -96,6 +100,19 @@ def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
          ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
 
 
+def _recipe_start_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+    """An official recipe of this network starts from `entry` on purpose: the figure, at info."""
+    return Issue(
+        message=(f"{ctx.weights_key} {entry.name} is where official configs of this network start "
+                 f"their training: {loading.summary()}; the tensors that do not load start fresh, "
+                 "as the recipe intends"),
+        location=ctx.location((ctx.weights_key,)),
+        severity="info",
+        data=(("weights", entry.name), ("loaded", loading.loaded), ("tensors", loading.total),
+              ("at_defaults", loading.forecast.at_defaults), ("recipe_start", True)),
+    )
+
+
 def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
     return _fit_issue(
         ctx, entry, f": {_section_text(differences)}. ppdet loads only the tensors whose names and "
@@ -121,13 +138,42 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
         return
     loading = ctx.official_loading
     if loading is not None:
-        if loading.verdict != "other" or not ctx.is_quant and _recipe_start(ctx, entry):
+        if loading.verdict != "other":
+            return
+        if not ctx.is_quant and _recipe_start(ctx, entry):
+            yield _recipe_start_issue(ctx, entry, loading)
             return
         yield _exact_fit_issue(ctx, entry, loading)
         return
     differences = ctx.weights_differences
     if differences:
         yield _section_fit_issue(ctx, entry, differences)
+
+
+def check_unchecked(ctx: CheckContext) -> Iterator[Issue]:
+    """QF107: what the weights load into this model is not known from ppdet's builds."""
+    entry = ctx.weights_entry
+    if entry is None or ctx.identity.architecture is None or entry.kind == "backbone" \
+            or not _loadable_detector(ctx, entry):
+        return
+    loading = ctx.official_loading
+    if loading is not None:
+        if loading.unchecked is None:
+            return
+        what = loading.unchecked
+    elif ctx.weights_differences:
+        return  # QF101 names the sections and points at --deep
+    elif weights_signature(entry) is None:
+        what = (f"what of {entry.name} loads into this model (no ppdet build of the config it "
+                "was trained with is stored)")
+    else:
+        what = (f"what of {entry.name} loads into this model (no official config builds this "
+                "network)")
+    yield Issue(
+        message=f"not checked: {what}; run `qatfix --deep` to count it with ppdet",
+        location=ctx.location((ctx.weights_key,)),
+        data=(("weights", entry.name), ("not_checked", what)),
+    )
 
 
 def _class_advice(ctx: CheckContext) -> str:
@@ -144,10 +190,13 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
     if entry.num_classes is None or identity.num_classes is None:
         return
     loading = ctx.official_loading
+    facts: tuple[tuple[str, Any], ...] = ()
     if loading is not None:
         if loading.verdict != "classes":
             return
         what = f": {loading.summary()}"
+        facts = (("loaded", loading.loaded), ("tensors", loading.total),
+                 ("class_layers", loading.class_layers))
     elif entry.num_classes == identity.num_classes or ctx.weights_differences:
         return
     else:
@@ -159,6 +208,7 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
+        data=(("weights", entry.name), *facts),
     )
 
 
@@ -227,6 +277,34 @@ RULES = (
              "tests/truth compares them with ppdet's loader."
          ),
          check=check_fit),
+    Rule(code=NOT_CHECKED, name="weights-load-not-checked", severity="info",
+         summary="What the weights load into this model is not known without building it.",
+         explanation=(
+             "qatfix tells what ppdet loads from the state-dict signatures ppdet built for the "
+             "official configs, taken to the user's `num_classes` by the class-count facts of "
+             "those builds (which tensors follow the class count, and how). When no official "
+             "config builds the model's network, the weights' config was never built, or the "
+             "builds do not tell the network at the user's class count, nothing is guessed: this "
+             "finding names what was not checked, counts as not checked in every format, and "
+             "`--deep` builds the model with ppdet and counts it."),
+         fix_safety="no fix: run `qatfix --deep` for the exact count.",
+         example=(
+             'qatfix -c configs/example/other_network.yml --slim_config configs/example/quant.yml\n'
+             '# configs/example/other_network.yml\n'
+             '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
+             'PicoHeadV2: {feat_in_chan: 128}\n'
+             '# configs/example/quant.yml\n'
+             'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+             'coco_lcnet.pdparams\n'
+             'slim: QAT\n' + QAT_SECTION
+         ),
+         instead="qatfix ... --deep  (ppdet builds the model and counts what loads)",
+         evidence=(
+             "registry/signatures holds ppdet's builds of the official configs and, in "
+             "classes.json, how each network's tensors follow num_classes; a network or class "
+             "count they do not cover is reported instead of guessed."
+         ),
+         check=check_unchecked),
     Rule(code="QF104", name="weights-class-count", severity="info",
          summary="The weights fit except for the class-dependent layers.",
          explanation=(
