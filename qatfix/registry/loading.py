@@ -32,7 +32,8 @@ class OfficialLoading(NamedTuple):
 
     #: the official model's signature against the weights', at the official model's class count
     forecast: LoadForecast
-    #: the user's class count (None: not known)
+    #: the model's class count: the user's, or the network's own when the config sets none
+    #: (None: not known)
     model_classes: Optional[int]
     #: class layers that do not load for the user's class count; None: some, number unknown
     class_layers: Optional[int]
@@ -183,7 +184,7 @@ def official_loading(identity: "ModelIdentity", entry: "WeightEntry",
             result = forecast(shapes, weights.shapes, model_classes=wanted,
                               weights_classes=entry.num_classes, class_keys=classes.class_keys,
                               at_weights_classes=reference)
-            return OfficialLoading(result, user_classes, len(result.class_layers),
+            return OfficialLoading(result, wanted, len(result.class_layers),
                                    f"{tree}:{config}", f"{entry.tree}:{entry.config}")
     result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
                       weights_classes=entry.num_classes)

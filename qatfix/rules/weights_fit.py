@@ -187,9 +187,10 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
     identity = ctx.identity
     if entry is None or entry.kind == "backbone" or entry.model is None:
         return
-    if entry.num_classes is None or identity.num_classes is None:
-        return
     loading = ctx.official_loading
+    model_classes = identity.num_classes if loading is None else loading.model_classes
+    if entry.num_classes is None or model_classes is None:
+        return
     facts: tuple[tuple[str, Any], ...] = ()
     if loading is not None:
         if loading.verdict != "classes":
@@ -204,7 +205,7 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
     quant = ctx.is_quant
     yield Issue(
         message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} classes, the "
-                 f"model has num_classes: {identity.num_classes}{what}; {_class_advice(ctx)}"),
+                 f"model has num_classes: {model_classes}{what}; {_class_advice(ctx)}"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
