@@ -147,20 +147,35 @@ def class_record(workspace: Any, root: Path, config: str, counts: Sequence[str],
     return record
 
 
+def registered_components(workspace: Any) -> list[str]:
+    """The names `create` knows in this ppdet: every class registered with `@register`."""
+    from ppdet.core.config.schema import SchemaDict
+
+    return sorted(name for name, value in workspace.global_config.items()
+                  if isinstance(value, SchemaDict))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qatfix.deep.class_builds")
     parser.add_argument("--root", type=Path, required=True, help="PaddleDetection tree")
     parser.add_argument("--checkout", action="store_true",
                         help="use the tree's own ppdet (default: the installed paddledet)")
-    parser.add_argument("--results", type=Path, required=True,
+    parser.add_argument("--results", type=Path,
                         help="JSON-lines file to append records to")
     parser.add_argument("--counts", default=",".join(FACT_COUNTS),
                         help="class counts to build at, comma-separated; +K: the config's own + K")
     parser.add_argument("--timeout", type=float, default=zoo_worker.TIMEOUT_SECONDS)
-    parser.add_argument("configs", nargs="+", help="configs relative to --root")
+    parser.add_argument("--components", action="store_true",
+                        help="print the names of the components this ppdet registers (JSON)")
+    parser.add_argument("configs", nargs="*", help="configs relative to --root")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     workspace = zoo_worker.import_ppdet(root, args.checkout)
+    if args.components:
+        print(json.dumps(registered_components(workspace)))
+        return 0
+    if args.results is None or not args.configs:
+        parser.error("--results and configs are required unless --components is given")
     counts = [c.strip() for c in args.counts.split(",") if c.strip()]
 
     def make(config: str) -> dict[str, Any]:

@@ -7,7 +7,9 @@ worker per tree). From the builds:
 - `classes.json` (see `qatfix.registry.class_facts`): each affected dimension is fitted as
   `a * n + b` from the two other counts and checked against the signature's own count;
 - `names.json` (see `qatfix.registry.param_names`): the generated name (`param.name`) of every
-  convolution and linear weight, in state-dict order, as tools/train.py's model gets them.
+  convolution and linear weight, in state-dict order, as tools/train.py's model gets them;
+- `components.json` (see `qatfix.registry.components`): the component names each tree's ppdet
+  registers.
 
 Neither file imports paddle to read; this module only runs the workers.
 """
@@ -24,6 +26,7 @@ from qatfix.deep.class_builds import FACT_COUNTS, parse_count
 from qatfix.deep.zoo_signatures import TreeBuild, _write_atomically, plan_tree
 from qatfix.errors import DeepCheckError
 from qatfix.registry.class_facts import CLASSES, SCHEMA_VERSION
+from qatfix.registry.components import COMPONENTS
 from qatfix.registry.param_names import NAMES, encode_names, named_key
 from qatfix.registry.signatures import read_index
 
@@ -239,4 +242,63 @@ def build_class_store(roots: Sequence[Path], output: Path, work: Path, *,
             _run_worker(tree, configs, results, timeout, progress)
         for config, record in read_results(results).items():
             records[f"{tree.name}:{config}"] = record
+    names = {tree.name: _components(tree) for tree in trees}
+    renamed = renames({t.name: t.root for t in trees}, names)
+    _write_atomically(output / COMPONENTS, components_text(names, renamed))
     return write_class_store(output, records, wanted)
+
+
+def _components(tree: TreeBuild) -> list[str]:
+    command = [sys.executable, "-m", "qatfix.deep.class_builds", "--root", str(tree.root),
+               "--components"]
+    if tree.checkout:
+        command.insert(5, "--checkout")
+    env = dict(os.environ)
+    package_parent = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise DeepCheckError(f"listing the components of {tree.name} failed: {last}")
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def renames(roots: Mapping[str, Path], names: Mapping[str, Sequence[str]]
+            ) -> dict[str, str]:
+    """A component name one tree's ppdet has and another's not -> the name the other has, where the
+    same config file of both trees names one in place of the other."""
+    from qatfix.config.loader import load_file
+    from qatfix.config.nodes import walk
+    from qatfix.errors import QatfixError
+
+    found: dict[str, str] = {}
+    trees = sorted(roots)
+    for number, first in enumerate(trees):
+        for second in trees[number + 1:]:
+            only = {first: set(names[first]) - set(names[second]),
+                    second: set(names[second]) - set(names[first])}
+            files = {p.relative_to(roots[first]) for p in (roots[first] / "configs").rglob("*.yml")}
+            for relative in sorted(files):
+                other = roots[second] / relative
+                if not other.is_file():
+                    continue
+                try:
+                    values = [{path: value for path, value, _ in walk(load_file(str(root)))
+                               if isinstance(value, str)}
+                              for root in (roots[first] / relative, other)]
+                except QatfixError:
+                    continue
+                for path, value in values[0].items():
+                    new = values[1].get(path)
+                    if value in only[first] and new in only[second]:
+                        found[value] = str(new)
+                    elif new in only[first] and value in only[second]:
+                        found[str(new)] = value
+    return dict(sorted(found.items()))
+
+
+def components_text(names: Mapping[str, Sequence[str]], renamed: Mapping[str, str]) -> str:
+    """components.json: one tree per line, and the renames."""
+    lines = ["{"] + [f"{json.dumps(t)}: {json.dumps(sorted(n))}," for t, n in sorted(names.items())]
+    lines.append(f'"renamed": {json.dumps(dict(renamed), sort_keys=True)}')
+    return "\n".join(lines + ["}"]) + "\n"

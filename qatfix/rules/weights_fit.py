@@ -8,6 +8,8 @@ from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
+from qatfix.findings import Location
+from qatfix.registry.checkout import unknown_release
 from qatfix.registry.loading import recipe_start_weights, weights_signature
 from qatfix.registry.urls import canonical_url
 
@@ -152,6 +154,15 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
 
 def check_unchecked(ctx: CheckContext) -> Iterator[Issue]:
     """QF107: what the weights load into this model is not known from ppdet's builds."""
+    release = unknown_release(ctx.run_root) if ctx.role == "model" else None
+    if release is not None:
+        yield Issue(
+            message=(f"not checked: this checkout's ppdet declares version {release}, a release "
+                     "qatfix has no ppdet builds of (it has develop and release-2.6): the "
+                     "signatures, class facts and component names it uses are those releases'; "
+                     "run `qatfix --deep` to build the model with this checkout's ppdet"),
+            location=Location(ctx.config_path, 0, 0),
+            data=(("not_checked", f"ppdet {release}"),))
     entry = ctx.weights_entry
     if entry is None or ctx.identity.architecture is None or entry.kind == "backbone" \
             or not _loadable_detector(ctx, entry):
