@@ -131,3 +131,68 @@ def test_pruning_list_on_another_network_names_the_layers_it_hits() -> None:
     assert "conv2d_27.w_0" in data["other_layers"]
     assert "conv2d_27.w_0 = backbone.blocks6.1.dw_conv.conv.weight here" in \
         found["QF701"]["message"]
+
+
+def test_a_network_without_a_ppdet_build_is_said_not_checked() -> None:
+    root = tree("develop")
+    weights = url("faster_rcnn_swin_tiny_fpn_1x_coco")
+    report = check(root, "configs/faster_rcnn/faster_rcnn_swin_tiny_fpn_1x_coco.yml", "-o",
+                   f"pretrain_weights={weights}", "num_classes=4")
+    found = codes(report)
+    assert found["QF107"]["severity"] == "info" and "--deep" in found["QF107"]["message"]
+    assert report["summary"]["unchecked"] >= 1
+
+
+def test_a_checkout_of_a_release_without_builds_is_said(tmp_path: Path) -> None:
+    root = user_checkout(tmp_path, "release-2.6")
+    (root / "setup.py").unlink()
+    (root / "setup.py").write_text('PPDET_VERSION = "2.5.0"\n', encoding="utf-8")
+    model = write(root, "yolov3_4.yml",
+                  "_BASE_: [../yolov3/yolov3_mobilenet_v1_270e_voc.yml]\nnum_classes: 4\n")
+    report = check(root, model)
+    found = codes(report)
+    assert "2.5.0" in found["QF107"]["message"] and report["summary"]["unchecked"] >= 1
+
+
+@pytest.mark.parametrize(("config", "loaded", "tensors"), [
+    ("smalldet/visdrone/ppyoloe_crn_s_p2_alpha_80e_visdrone.yml", 417, 517),
+    ("smalldet/visdrone/ppyoloe_plus_sod_crn_s_80e_visdrone.yml", 416, 477),
+])
+def test_recipe_starts_that_load_in_part_give_the_figure(tmp_path: Path, config: str, loaded: int,
+                                                         tensors: int) -> None:
+    root = tree("develop")
+    found = codes(check(root, f"configs/{config}"))
+    assert set(found) == {"QF101"} and found["QF101"]["severity"] == "info"
+    data = found["QF101"]["data"]
+    assert (data["loaded"], data["tensors"], data["recipe_start"]) == (loaded, tensors, True)
+    assert f"{loaded} of {tensors} state-dict tensors load" in found["QF101"]["message"]
+    start = check(root, f"configs/{config}")["findings"][0]["message"].split()[1]
+    slim = tmp_path / "qat.yml"
+    slim.write_text(QAT.format(url=url(start)), encoding="utf-8")
+    in_qat = codes(check(root, "-c", f"configs/{config}", "--slim_config", str(slim)))
+    assert in_qat["QF101"]["severity"] == "error"
+
+
+def test_dino_of_release_2_6_on_its_checkout_at_4_classes(tmp_path: Path) -> None:
+    root = user_checkout(tmp_path, "release-2.6")
+    model = write(root, "dino_4.yml",
+                  "_BASE_: [../dino/dino_r50_4scale_1x_coco.yml]\nnum_classes: 4\n")
+    weights = url("dino_r50_4scale_1x_coco")
+    found = codes(check(root, model, "-o", f"pretrain_weights={weights}"))
+    assert "QF101" not in found and "QF107" not in found and "QF108" not in found
+    assert (found["QF104"]["data"]["loaded"], found["QF104"]["data"]["tensors"]) == (563, 578)
+
+
+def test_dino_of_release_2_6_on_a_develop_checkout_names_the_renamed_component(
+        tmp_path: Path) -> None:
+    root = user_checkout(tmp_path, "develop")
+    old = tree("release-2.6") / "configs" / "dino" / "_base_" / "dino_r50.yml"
+    write(root, "dino_r50_2_6.yml", old.read_text(encoding="utf-8"))
+    model = write(root, "dino_4.yml",
+                  "_BASE_: [../dino/dino_r50_4scale_1x_coco.yml, dino_r50_2_6.yml]\n"
+                  "num_classes: 4\n")
+    found = codes(check(root, model))
+    assert found["QF108"]["severity"] == "error"
+    assert found["QF108"]["data"]["component"] == "DETRBBoxPostProcess"
+    assert "DETRPostProcess" in found["QF108"]["message"]
+    assert found["QF108"]["location"]["path"].endswith("dino_r50_2_6.yml")
