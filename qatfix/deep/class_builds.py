@@ -38,8 +38,8 @@ TRUTH_COUNTS = ("1", "4", "+5")
 @contextlib.contextmanager
 def _initializers_off(paddle: Any) -> Iterator[None]:
     """Inside, every paddle parameter initializer fills zeros (a memset instead of random
-    numbers): shapes and names are unchanged, and code that computes on a fresh parameter
-    still finds an allocated tensor."""
+    numbers), but for 0-d parameters (a fill would give them shape [1]): shapes and names are
+    unchanged, and code that computes on a fresh parameter still finds an allocated tensor."""
     from paddle.nn import initializer
 
     base = initializer.Initializer
@@ -47,10 +47,17 @@ def _initializers_off(paddle: Any) -> Iterator[None]:
     fill = type(zeros).forward
     classes = [c for c in vars(initializer).values() if isinstance(c, type) and issubclass(c, base)]
     saved = []
+    def fast(original: Any) -> Any:
+        def forward(self: Any, var: Any, block: Any = None) -> Any:
+            if not list(var.shape):  # a 0-d parameter: filling it would make its shape [1]
+                return original(self, var, block)
+            return fill(zeros, var, block)
+        return forward
+
     for cls in {base, *classes}:
         if "forward" in vars(cls):
             saved.append((cls, vars(cls)["forward"]))
-            setattr(cls, "forward", lambda self, var, block=None: fill(zeros, var, block))
+            setattr(cls, "forward", fast(vars(cls)["forward"]))
     try:
         yield
     finally:

@@ -62,7 +62,7 @@ RULES = (
                    "this release use in its place; check its settings before renaming.",
         example=(
             "qatfix -c configs/example/dino_2_6.yml\n"
-            "# configs/example/dino_2_6.yml (written for release 2.6, run on develop)\n"
+            "# configs/example/dino_2_6.yml\n"
             "_BASE_: [../dino/dino_r50_4scale_1x_coco.yml]\n"
             "DETR: {post_process: DETRBBoxPostProcess}\n"
             "DETRBBoxPostProcess: {num_top_queries: 300}\n"),

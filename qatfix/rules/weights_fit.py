@@ -301,14 +301,9 @@ RULES = (
              "`--deep` builds the model with ppdet and counts it."),
          fix_safety="no fix: run `qatfix --deep` for the exact count.",
          example=(
-             'qatfix -c configs/example/other_network.yml --slim_config configs/example/quant.yml\n'
-             '# configs/example/other_network.yml\n'
-             '_BASE_: [../picodet/picodet_s_320_coco_lcnet.yml]\n'
-             'PicoHeadV2: {feat_in_chan: 128}\n'
-             '# configs/example/quant.yml\n'
-             'pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
-             'coco_lcnet.pdparams\n'
-             'slim: QAT\n' + QAT_SECTION
+             'qatfix configs/faster_rcnn/faster_rcnn_swin_tiny_fpn_1x_coco.yml -o '
+             'pretrain_weights=https://paddledet.bj.bcebos.com/models/faster_rcnn_swin_tiny_'
+             'fpn_1x_coco.pdparams'
          ),
          instead="qatfix ... --deep  (ppdet builds the model and counts what loads)",
          evidence=(

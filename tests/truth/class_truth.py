@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from qatfix.deep.class_builds import TRUTH_COUNTS, parse_count
+from qatfix.deep.runtime import quiet
 from qatfix.deep.zoo_signatures import plan_tree
 from qatfix.deep.zoo_worker import read_results
 from qatfix.engine import contexts
@@ -79,19 +80,21 @@ def own_weights() -> dict[str, Any]:
     return found
 
 
-def cases(roots: Mapping[str, Path], configs: Iterable[str] | None = None) -> list[Case]:
-    """Every case of the configs (relative paths; default all with own weights) in `roots`."""
+def cases(roots: Mapping[str, Path], configs: Iterable[tuple[str, str]] | None = None
+          ) -> list[Case]:
+    """Every case of the (tree, config) pairs (default: every config with own weights in every
+    tree of `roots`)."""
     weights = own_weights()
-    wanted = sorted(weights) if configs is None else list(configs)
+    wanted = [(tree, config) for tree in sorted(roots) for config in sorted(weights)] \
+        if configs is None else [(t, c) for t, c in configs if t in roots]
     found = []
-    for tree in sorted(roots):
-        for config in wanted:
-            entry = weights.get(config)
-            if entry is None or signature_of(tree, config) is None:
-                continue
-            for text in TRUTH_COUNTS:
-                found.append(Case(tree, config, parse_count(text, entry.num_classes), entry.name,
-                                  entry.url, entry.tree, entry.config, entry.num_classes))
+    for tree, config in wanted:
+        entry = weights.get(config)
+        if entry is None or signature_of(tree, config) is None:
+            continue
+        for text in TRUTH_COUNTS:
+            found.append(Case(tree, config, parse_count(text, entry.num_classes), entry.name,
+                              entry.url, entry.tree, entry.config, entry.num_classes))
     return found
 
 
@@ -131,12 +134,14 @@ def ppdet_truth(ppdet_match: Any, model: Mapping[str, Sequence[int]],
     tensors that fail checked against the model built at the weights' count."""
     values = {k: _Value(s) for k, s in weights.items()}
     try:
-        loaded = ppdet_match({k: _Value(s) for k, s in model.items()}, values)
+        with quiet():  # ppdet logs a line per tensor it skips
+            loaded = ppdet_match({k: _Value(s) for k, s in model.items()}, values)
     except ValueError:
         return Truth("error", 0, len(model))
     if len(loaded) == len(model):
         return Truth("fits", len(loaded), len(model))
-    reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
+    with quiet():
+        reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
     failing = set(model) - set(loaded)
     verdict = "classes" if failing <= set(reference) else "other"
     return Truth(verdict, len(loaded), len(model))

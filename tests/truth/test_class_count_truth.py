@@ -23,12 +23,12 @@ FULL = os.environ.get("QATFIX_TRUTH") == "all"
 #: (5 + classes), background class, class embeddings, a structure that changes at one class),
 #: and a keypoint model whose num_classes changes no tensor
 SAMPLE = (
-    "configs/picodet/picodet_m_416_coco_lcnet.yml",
-    "configs/yolov3/yolov3_mobilenet_v1_ssld_270e_voc.yml",
-    "configs/faster_rcnn/faster_rcnn_r50_fpn_1x_coco.yml",
-    "configs/mot/fairmot/fairmot_dla34_30e_1088x608.yml",
-    "configs/dino/dino_r50_4scale_1x_coco.yml",
-    "configs/keypoint/hrnet/hrnet_w32_256x192.yml",
+    ("develop", "configs/picodet/picodet_m_416_coco_lcnet.yml"),
+    ("develop", "configs/yolov3/yolov3_mobilenet_v1_ssld_270e_voc.yml"),
+    ("develop", "configs/faster_rcnn/faster_rcnn_r50_fpn_1x_coco.yml"),
+    ("develop", "configs/mot/fairmot/fairmot_dla34_30e_1088x608.yml"),
+    ("develop", "configs/keypoint/hrnet/hrnet_w32_256x192.yml"),
+    ("release-2.6", "configs/dino/dino_r50_4scale_1x_coco.yml"),
 )
 
 
