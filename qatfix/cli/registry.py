@@ -180,8 +180,7 @@ def _build(args: argparse.Namespace) -> int:
 def _signatures(args: argparse.Namespace) -> int:
     from qatfix.deep.class_store import build_class_store
     from qatfix.deep.zoo_signatures import build_store
-    from qatfix.registry.class_facts import CLASSES
-    from qatfix.registry.param_names import NAMES
+    from qatfix.registry.signatures import CLASSES, NAMES
     from qatfix.registry.signatures import default_signatures_dir
 
     output = args.output

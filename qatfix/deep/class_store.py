@@ -25,10 +25,9 @@ from typing import Any, Callable, Mapping, Sequence
 from qatfix.deep.class_builds import FACT_COUNTS, parse_count
 from qatfix.deep.zoo_signatures import TreeBuild, _write_atomically, plan_tree
 from qatfix.errors import DeepCheckError
-from qatfix.registry.class_facts import CLASSES, SCHEMA_VERSION
-from qatfix.registry.components import COMPONENTS
-from qatfix.registry.param_names import NAMES, encode_names, named_key
-from qatfix.registry.signatures import read_index
+from qatfix.registry.class_facts import SCHEMA_VERSION
+from qatfix.registry.param_names import encode_names, named_key
+from qatfix.registry.signatures import CLASSES, COMPONENTS, NAMES, read_index
 
 Progress = Callable[[str], None]
 

@@ -25,9 +25,8 @@ from typing import Any, Mapping, Optional
 from qatfix.errors import RegistryError
 from qatfix.model.signature import Signature
 from qatfix.record import record
-from qatfix.registry.signatures import default_signatures_dir, signature_index
+from qatfix.registry.signatures import CLASSES, default_signatures_dir, signature_index
 
-CLASSES = "classes.json"
 SCHEMA_VERSION = 1
 
 #: (axis, a, b): the dimension is a * n + b at n classes

@@ -14,9 +14,8 @@ import json
 from typing import Any, Mapping
 
 from qatfix.errors import RegistryError
-from qatfix.registry.signatures import default_signatures_dir
+from qatfix.registry.signatures import COMPONENTS, default_signatures_dir
 
-COMPONENTS = "components.json"
 RENAMED = "renamed"
 
 

@@ -19,9 +19,9 @@ from typing import Any, Mapping, Optional, Sequence
 
 from qatfix.errors import RegistryError
 from qatfix.model.signature import Signature
-from qatfix.registry.signatures import default_signatures_dir, signature_index, signature_of
+from qatfix.registry.signatures import (NAMES, default_signatures_dir, signature_index,
+                                       signature_of)
 
-NAMES = "names.json"
 _NUMBERED = re.compile(r"^(.*_)(\d+)(\.[wb]_\d+)$")
 
 
