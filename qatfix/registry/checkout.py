@@ -82,3 +82,22 @@ def unknown_release(run_root: str) -> Optional[str]:
         return None
     version = declared_version(text)
     return version if version and tree_of_version(version) is None else None
+
+
+@functools.lru_cache(maxsize=256)
+def checkout_defines(run_root: str, name: str) -> bool:
+    """Whether the `ppdet/` source of the checkout at `run_root` defines a class `name` (what
+    tools/train.py there registers, whatever package is installed)."""
+    needle = f"class {name}("
+    package = os.path.join(run_root, "ppdet")
+    for folder, _, files in os.walk(package):
+        for file in files:
+            if not file.endswith(".py"):
+                continue
+            try:
+                with open(os.path.join(folder, file), encoding="utf-8") as handle:
+                    if needle in handle.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue
+    return False

@@ -30,7 +30,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             references += [((section, key), item) for key, item in value.items()
                            if isinstance(item, str)]
     for key_path, name in references:
-        if name in here or name not in anywhere:
+        if name in here or name not in anywhere or ctx.checkout_defines(name):
             continue
         others = _releases_with(name, known)
         new = renames.get(name) or next((old for old, new in renames.items() if new == name), None)
@@ -57,7 +57,8 @@ RULES = (
             "written for another release names a component this checkout's ppdet does not have, "
             "and `create` stops when the model is built. The registry records every component "
             "name each release's ppdet registers; the checkout's release is read from its "
-            "setup.py. A checkout of a release qatfix has no facts for is said (QF107)."),
+            "setup.py, and a name its own `ppdet/` source defines is never reported. A checkout "
+            "of a release qatfix has no facts for is said (QF107)."),
         fix_safety="no automatic fix: the message names the component the official configs of "
                    "this release use in its place; check its settings before renaming.",
         example=(

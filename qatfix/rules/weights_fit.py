@@ -215,8 +215,9 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
         what = ""
     quant = ctx.is_quant
     yield Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} classes, the "
-                 f"model has num_classes: {model_classes}{what}; {_class_advice(ctx)}"),
+        message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} "
+                 f"class{'es' if entry.num_classes != 1 else ''}, the model has num_classes: "
+                 f"{model_classes}{what}; {_class_advice(ctx)}"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
