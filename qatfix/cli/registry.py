@@ -5,6 +5,7 @@
     qatfix registry candidates CONFIG [--slim_config X] [-o K=V] [--limit N] [--format json]
     qatfix registry build --paddledetection PATH [...] [--with-paddle] [--output FILE] [--check]
     qatfix registry signatures --paddledetection PATH [...] [--output DIR] [--work DIR]
+                               [--classes-only]
     qatfix registry networks --paddledetection PATH [...] [--check]
     qatfix registry recipes --paddledetection PATH [...] [--check]
     qatfix registry keys --paddledetection PATH [...] [--check]
@@ -14,7 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from qatfix.cli.common import add_config_arguments, config_and_slim
 from qatfix.errors import UsageError
@@ -61,6 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="give up on a config whose model takes longer (default: 300)")
     store.add_argument("--only", action="append", default=[], metavar="CONFIG",
                        help="build only this config, relative to each tree root (repeat)")
+    store.add_argument("--classes-only", action="store_true",
+                       help="keep the signatures; rebuild only the class facts and parameter "
+                            "names (one config of each signature at other class counts)")
 
 
     networks = actions.add_parser(
@@ -180,7 +186,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _signatures(args: argparse.Namespace) -> int:
+    from qatfix.deep.class_store import build_class_store
     from qatfix.deep.zoo_signatures import build_store
+    from qatfix.registry.signatures import CLASSES, NAMES
     from qatfix.registry.signatures import default_signatures_dir
 
     output = args.output
@@ -194,9 +202,21 @@ def _signatures(args: argparse.Namespace) -> int:
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    summary = build_store([Path(p) for p in args.paddledetection], output, work=args.work,
-                          timeout=args.timeout, progress=progress if sys.stderr.isatty() else None,
-                          configs=args.only)
+    roots = [Path(p) for p in args.paddledetection]
+    shown = progress if sys.stderr.isatty() else None
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qatfix-signatures-"))
+    if not args.classes_only:
+        _print_store(build_store(roots, output, work=work, timeout=args.timeout, progress=shown,
+                                 configs=args.only), output)
+    if args.only:
+        return EXIT_OK
+    known, unknown = build_class_store(roots, output, work, timeout=args.timeout, progress=shown)
+    print(f"wrote {output / CLASSES} and {output / NAMES}: class facts of {known} signatures, "
+          f"{unknown} without (the builds gave no rule)")
+    return EXIT_OK
+
+
+def _print_store(summary: Any, output: Path) -> None:
     for tree, counts in summary.counts.items():
         built = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
         print(f"{tree}: {built}")
@@ -204,7 +224,6 @@ def _signatures(args: argparse.Namespace) -> int:
             print(f"  failed {n}: {kind}")
     print(f"wrote {output}: {summary.signatures} distinct signatures, {summary.store_bytes:,} bytes, "
           f"{summary.seconds:.0f} s")
-    return EXIT_OK
 
 
 def _tree_roots(args: argparse.Namespace) -> dict[str, Path]:

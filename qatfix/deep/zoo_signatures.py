@@ -22,7 +22,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 from qatfix.errors import DeepCheckError, UsageError
 from qatfix.record import record
-from qatfix.registry.signatures import INDEX, SCHEMA_VERSION, canonical_json, config_key, signature_id
+from qatfix.registry.signatures import (INDEX, NOT_SIGNATURES, SCHEMA_VERSION, canonical_json,
+                                       config_key, signature_id)
 
 Progress = Callable[[str], None]
 _RELEASE = re.compile(r"release[-/](\d+\.\d+)$")
@@ -222,7 +223,7 @@ def write_store(output: Path, index: Mapping[str, Any], files: Mapping[str, Mapp
             _write_atomically(path, text)
     _write_atomically(output / INDEX, index_text(index))
     for stale in output.glob("*.json"):
-        if stale.name != INDEX and stale.stem not in files:
+        if stale.name not in NOT_SIGNATURES and stale.stem not in files:
             stale.unlink()
     return sum(p.stat().st_size for p in output.glob("*.json"))
 

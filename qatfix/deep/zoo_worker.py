@@ -92,8 +92,10 @@ def build_record(workspace: Any, root: Path, config: str) -> dict[str, Any]:
             "keys": keys, "quantizable": list(signature.quantizable), "parameters": parameters}
 
 
-def _child(workspace: Any, root: Path, config: str, out: str) -> None:
-    """In the forked child: build, write the record, exit without running any cleanup."""
+def _child(workspace: Any, root: Path, config: str, out: str,
+           make: Callable[[str], dict[str, Any]] | None = None) -> None:
+    """In the forked child: build (with `make`, default `build_record`), write the record, exit
+    without running any cleanup."""
     code = 0
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -102,7 +104,7 @@ def _child(workspace: Any, root: Path, config: str, out: str) -> None:
         from qatfix.deep.runtime import quiet
 
         with quiet():
-            result = build_record(workspace, root, config)
+            result = make(config) if make else build_record(workspace, root, config)
         with open(out, "w") as handle:
             json.dump(result, handle)
     except BaseException:  # nothing may escape a forked child
@@ -111,9 +113,10 @@ def _child(workspace: Any, root: Path, config: str, out: str) -> None:
         os._exit(code)
 
 
-def build_forked(workspace: Any, root: Path, config: str,
-                 timeout: float = TIMEOUT_SECONDS) -> dict[str, Any]:
-    """`build_record` in a forked child of this process, killed after `timeout` seconds."""
+def build_forked(workspace: Any, root: Path, config: str, timeout: float = TIMEOUT_SECONDS,
+                 make: Callable[[str], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`build_record` (or `make(config)`) in a forked child of this process, killed after
+    `timeout` seconds."""
     handle, out = tempfile.mkstemp(prefix="qatfix-build-", suffix=".json")
     os.close(handle)
     started = time.monotonic()
@@ -122,7 +125,7 @@ def build_forked(workspace: Any, root: Path, config: str,
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _child(workspace, root, config, out)
+            _child(workspace, root, config, out, make)
         status = None
         while status is None:
             done, raw = os.waitpid(pid, os.WNOHANG)
@@ -166,15 +169,17 @@ def read_results(path: Path) -> dict[str, dict[str, Any]]:
 
 def build_all(workspace: Any, root: Path, configs: Iterable[str], results: Path,
               timeout: float = TIMEOUT_SECONDS,
-              progress: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
-    """Build every config not yet in `results`, appending each record as it is made."""
+              progress: Callable[[str], None] | None = None,
+              make: Callable[[str], dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
+    """Build every config not yet in `results` (with `make`, default `build_record`), appending
+    each record as it is made."""
     configs = list(configs)
     done = read_results(results)
     with results.open("a") as out:
         for number, config in enumerate(configs, 1):
             record = done.get(config)
             if record is None:
-                record = build_forked(workspace, root, config, timeout)
+                record = build_forked(workspace, root, config, timeout, make)
                 out.write(json.dumps(record) + "\n")
                 out.flush()
             if progress:

@@ -1,9 +1,10 @@
 """What official weights load into a model, from the committed signatures, without paddle.
 
 The weights' side is the signature of the config that trained them (as the registry records it);
-the model's side is the signature of an official config that builds the same network. When that
-official config has another class count than the user's model, the verdict is still exact: the
-class count changes the class layers and nothing else.
+the model's side is the signature of an official config that builds the same network, taken to
+the user's class count by the class facts of ppdet's builds (`registry.class_facts`): which
+tensors follow `num_classes` and how. Where the facts do not reach the user's count, the class
+layers are counted as the class counts suggest and the loading says what was not checked.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 from qatfix.model.load_forecast import LoadForecast, Verdict, forecast
 from qatfix.registry.loader import load_registry
 from qatfix.registry.networks import official_config, official_networks, parameter_differences
+from qatfix.registry.class_facts import class_facts, facts_error, shapes_at
 from qatfix.registry.signatures import configs_by_signature, signature_index, signature_of
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ class OfficialLoading(NamedTuple):
 
     #: the official model's signature against the weights', at the official model's class count
     forecast: LoadForecast
-    #: the user's class count (None: not known)
+    #: the model's class count: the user's, or the network's own when the config sets none
+    #: (None: not known)
     model_classes: Optional[int]
     #: class layers that do not load for the user's class count; None: some, number unknown
     class_layers: Optional[int]
@@ -38,6 +41,9 @@ class OfficialLoading(NamedTuple):
     model_source: str
     #: the config whose signature stands for the weights
     weights_source: str
+    #: what was not checked, when the builds do not tell the model at the user's class count
+    #: (the class layers are then counted as the class counts suggest); None: all of it was
+    unchecked: Optional[str] = None
 
     @property
     def total(self) -> int:
@@ -159,21 +165,43 @@ def official_loading(identity: "ModelIdentity", entry: "WeightEntry",
     if weights is None:
         return None
     found = stand_in(identity.model_json, identity.architecture, model_tree or entry.tree)
-    if found is not None:
-        tree, config = found
-        model = signature_of(tree, config)
-        facts = official_config(tree, config)
-        assert model is not None and facts is not None
-        official_classes = facts.classes
-        result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
-                          weights_classes=entry.num_classes)
-        user_classes = identity.num_classes
-        if user_classes == entry.num_classes:
-            class_layers: Optional[int] = 0
-        elif official_classes != entry.num_classes:
-            class_layers = len(result.class_layers)
-        else:  # the official model loads its class layers; the user's will not
-            class_layers = None
-        return OfficialLoading(result, user_classes, class_layers, f"{tree}:{config}",
-                               f"{entry.tree}:{entry.config}")
-    return None
+    if found is None:
+        return None
+    tree, config = found
+    model = signature_of(tree, config)
+    facts = official_config(tree, config)
+    assert model is not None and facts is not None
+    official_classes = facts.classes
+    user_classes = identity.num_classes
+    classes = class_facts(tree, config)
+    if classes is not None:
+        own = classes.num_classes if classes.num_classes is not None else official_classes
+        wanted = own if user_classes is None else user_classes
+        shapes = shapes_at(model, classes, wanted) if wanted is not None else None
+        if shapes is not None:
+            reference = shapes_at(model, classes, entry.num_classes) \
+                if entry.num_classes is not None else None
+            result = forecast(shapes, weights.shapes, model_classes=wanted,
+                              weights_classes=entry.num_classes, class_keys=classes.class_keys,
+                              at_weights_classes=reference)
+            return OfficialLoading(result, wanted, len(result.class_layers),
+                                   f"{tree}:{config}", f"{entry.tree}:{entry.config}")
+    result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
+                      weights_classes=entry.num_classes)
+    unchecked = None
+    if user_classes == entry.num_classes:
+        class_layers: Optional[int] = 0
+    elif official_classes != entry.num_classes:
+        class_layers = len(result.class_layers)
+    else:  # the official model loads its class layers; the user's will not
+        class_layers = None
+    if user_classes is not None and user_classes != official_classes:
+        error = facts_error(tree, config)
+        why = (f"ppdet's builds of {config} at other class counts gave no rule ({error})"
+               if error else f"{config} was not built at other class counts")
+        if classes is not None:
+            why = f"the class-count facts of {config} do not reach {user_classes} classes"
+        unchecked = (f"what of {entry.name} loads into this model at num_classes: "
+                     f"{user_classes} ({why})")
+    return OfficialLoading(result, user_classes, class_layers, f"{tree}:{config}",
+                           f"{entry.tree}:{entry.config}", unchecked)

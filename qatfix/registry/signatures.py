@@ -29,6 +29,13 @@ from qatfix.model.signature import Signature
 SCHEMA_VERSION = 1
 FOLDER = "signatures"
 INDEX = "index.json"
+#: files of facts beside the signatures, from the same builds (`registry.class_facts`,
+#: `registry.param_names`, `registry.components`)
+CLASSES = "classes.json"
+NAMES = "names.json"
+COMPONENTS = "components.json"
+#: every file of the store that is not a signature
+NOT_SIGNATURES = (INDEX, CLASSES, NAMES, COMPONENTS)
 #: the layer type of a quantizable weight, from its rank (Conv2D kernels are 4-D, Linear 2-D)
 _LAYER_BY_RANK = {4: "Conv2D", 2: "Linear"}
 

@@ -21,6 +21,7 @@ from qatfix.rules.base import ENGINE_NEEDS, Rule
 
 RULE_MODULES = (
     "qatfix.rules.weights_fit",
+    "qatfix.rules.components",
     "qatfix.rules.weights_kind",
     "qatfix.rules.weights_missing",
     "qatfix.rules.input_size",

@@ -146,6 +146,12 @@ class CheckContext:
 
         return checkout_tree(self.run_root)
 
+    def checkout_defines(self, name: str) -> bool:
+        """Whether the checkout's own `ppdet/` source defines the component `name`."""
+        from qatfix.registry.checkout import checkout_defines
+
+        return checkout_defines(self.run_root, name)
+
     def run_path(self, path: str) -> str:
         """A path from the config as train.py would open it (relative to the run folder)."""
         path = os.path.expanduser(path)

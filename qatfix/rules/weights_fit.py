@@ -9,8 +9,14 @@ from qatfix.rules.context import CheckContext
 from qatfix.rules.dead_keys import misspelt_weights_note
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights_candidates import candidate_fixes
-from qatfix.registry.loading import recipe_start_weights
+from qatfix.findings import Location
+from qatfix.registry.checkout import unknown_release
+from qatfix.registry.loading import recipe_start_weights, weights_signature
 from qatfix.registry.urls import canonical_url
+
+
+#: the code of "what the weights load was not checked" (an info counted as not checked)
+NOT_CHECKED = "QF107"
 
 
 def _parse_backbone(text: str) -> tuple[str, dict[str, str]]:
@@ -112,6 +118,19 @@ def _ambiguity_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
                                                         a.model_key] for a in result.ambiguities])))
 
 
+def _recipe_start_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+    """An official recipe of this network starts from `entry` on purpose: the figure, at info."""
+    return Issue(
+        message=(f"{ctx.weights_key} {entry.name} is where official configs of this network start "
+                 f"their training: {loading.summary()}; the tensors that do not load start fresh, "
+                 "as the recipe intends"),
+        location=ctx.location((ctx.weights_key,)),
+        severity="info",
+        data=(("weights", entry.name), ("loaded", loading.loaded), ("tensors", loading.total),
+              ("at_defaults", loading.forecast.at_defaults), ("recipe_start", True)),
+    )
+
+
 def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
     return _fit_issue(
         ctx, entry, f": {_section_text(differences)}. ppdet loads only the tensors whose names and "
@@ -140,13 +159,51 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
         if loading.forecast.result.ambiguities:
             yield _ambiguity_issue(ctx, entry, loading)
             return
-        if loading.verdict != "other" or not ctx.is_quant and _recipe_start(ctx, entry):
+        if loading.verdict != "other":
+            return
+        if not ctx.is_quant and _recipe_start(ctx, entry):
+            yield _recipe_start_issue(ctx, entry, loading)
             return
         yield _exact_fit_issue(ctx, entry, loading)
         return
     differences = ctx.weights_differences
     if differences:
         yield _section_fit_issue(ctx, entry, differences)
+
+
+def check_unchecked(ctx: CheckContext) -> Iterator[Issue]:
+    """QF107: what the weights load into this model is not known from ppdet's builds."""
+    release = unknown_release(ctx.run_root) if ctx.role == "model" else None
+    if release is not None:
+        yield Issue(
+            message=(f"not checked: this checkout's ppdet declares version {release}, a release "
+                     "qatfix has no ppdet builds of (it has develop and release-2.6): the "
+                     "signatures, class facts and component names it uses are those releases'; "
+                     "run `qatfix --deep` to build the model with this checkout's ppdet"),
+            location=Location(ctx.config_path, 0, 0),
+            data=(("not_checked", f"ppdet {release}"),))
+    entry = ctx.weights_entry
+    if entry is None or ctx.identity.architecture is None or entry.kind == "backbone" \
+            or not _loadable_detector(ctx, entry):
+        return
+    loading = ctx.official_loading
+    if loading is not None:
+        if loading.unchecked is None:
+            return
+        what = loading.unchecked
+    elif ctx.weights_differences:
+        return  # QF101 names the sections and points at --deep
+    elif weights_signature(entry) is None:
+        what = (f"what of {entry.name} loads into this model (no ppdet build of the config it "
+                "was trained with is stored)")
+    else:
+        what = (f"what of {entry.name} loads into this model (no official config builds this "
+                "network)")
+    yield Issue(
+        message=f"not checked: {what}; run `qatfix --deep` to count it with ppdet",
+        location=ctx.location((ctx.weights_key,)),
+        data=(("weights", entry.name), ("not_checked", what)),
+    )
 
 
 def _class_advice(ctx: CheckContext) -> str:
@@ -160,24 +217,30 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
     identity = ctx.identity
     if entry is None or entry.kind == "backbone" or entry.model is None:
         return
-    if entry.num_classes is None or identity.num_classes is None:
-        return
     loading = ctx.official_loading
+    model_classes = identity.num_classes if loading is None else loading.model_classes
+    if entry.num_classes is None or model_classes is None:
+        return
+    facts: tuple[tuple[str, Any], ...] = ()
     if loading is not None:
         if loading.verdict != "classes":
             return
         what = f": {loading.summary()}"
+        facts = (("loaded", loading.loaded), ("tensors", loading.total),
+                 ("class_layers", loading.class_layers))
     elif entry.num_classes == identity.num_classes or ctx.weights_differences:
         return
     else:
         what = ""
     quant = ctx.is_quant
     yield Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} classes, the "
-                 f"model has num_classes: {identity.num_classes}{what}; {_class_advice(ctx)}"),
+        message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} "
+                 f"class{'es' if entry.num_classes != 1 else ''}, the model has num_classes: "
+                 f"{model_classes}{what}; {_class_advice(ctx)}"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
+        data=(("weights", entry.name), *facts),
     )
 
 
@@ -247,6 +310,29 @@ RULES = (
              "tests/truth compares them with ppdet's loader."
          ),
          check=check_fit),
+    Rule(code=NOT_CHECKED, name="weights-load-not-checked", severity="info",
+         summary="What the weights load into this model is not known without building it.",
+         explanation=(
+             "qatfix tells what ppdet loads from the state-dict signatures ppdet built for the "
+             "official configs, taken to the user's `num_classes` by the class-count facts of "
+             "those builds (which tensors follow the class count, and how). When no official "
+             "config builds the model's network, the weights' config was never built, or the "
+             "builds do not tell the network at the user's class count, nothing is guessed: this "
+             "finding names what was not checked, counts as not checked in every format, and "
+             "`--deep` builds the model with ppdet and counts it."),
+         fix_safety="no fix: run `qatfix --deep` for the exact count.",
+         example=(
+             'qatfix configs/faster_rcnn/faster_rcnn_swin_tiny_fpn_1x_coco.yml -o '
+             'pretrain_weights=https://paddledet.bj.bcebos.com/models/faster_rcnn_swin_tiny_'
+             'fpn_1x_coco.pdparams'
+         ),
+         instead="qatfix ... --deep  (ppdet builds the model and counts what loads)",
+         evidence=(
+             "registry/signatures holds ppdet's builds of the official configs and, in "
+             "classes.json, how each network's tensors follow num_classes; a network or class "
+             "count they do not cover is reported instead of guessed."
+         ),
+         check=check_unchecked),
     Rule(code="QF104", name="weights-class-count", severity="info",
          summary="The weights fit except for the class-dependent layers.",
          explanation=(

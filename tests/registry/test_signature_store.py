@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.registry import signatures
-from qatfix.registry.signatures import INDEX, SCHEMA_VERSION, signature_id
+from qatfix.registry.signatures import INDEX, NOT_SIGNATURES, SCHEMA_VERSION, signature_id
 
 STORE = Path(__file__).resolve().parents[2] / "registry" / "signatures"
 PICODET = "configs/picodet/picodet_s_320_coco_lcnet.yml"
@@ -21,12 +21,12 @@ def index() -> dict:
 
 
 def _files() -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text()) for p in STORE.glob("*.json") if p.name != INDEX}
+    return {p.stem: json.loads(p.read_text()) for p in STORE.glob("*.json") if p.name not in NOT_SIGNATURES}
 
 
 def test_every_file_is_referenced_and_every_reference_exists(index: dict) -> None:
     referenced = {e["signature"] for e in index["configs"].values() if "signature" in e}
-    on_disk = {p.stem for p in STORE.glob("*.json") if p.name != INDEX}
+    on_disk = {p.stem for p in STORE.glob("*.json") if p.name not in NOT_SIGNATURES}
     assert referenced, "the index references no signature"
     assert referenced - on_disk == set(), "referenced but missing"
     assert on_disk - referenced == set(), "committed but referenced by no config"

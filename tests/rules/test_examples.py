@@ -123,9 +123,17 @@ def lcnet_state_dict(root: Path) -> None:
                    capture_output=True, timeout=600)
 
 
+def develop_checkout(root: Path) -> None:
+    """The checkout's own ppdet and setup.py, as a develop source checkout declares them (QF108's
+    example is a config of another release run on develop)."""
+    (root / "setup.py").symlink_to(tree("develop") / "setup.py")
+    (root / "ppdet").symlink_to(tree("develop") / "ppdet")
+
+
 #: what an example needs made before it runs, beyond its files
 PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": exported_params,
-           "QF906": qat_checkpoint_onnx_false, "QF106": lcnet_state_dict}
+           "QF906": qat_checkpoint_onnx_false, "QF106": lcnet_state_dict,
+           "QF108": develop_checkout}
 
 
 #: examples whose preparation builds a model with ppdet (paddle.save)

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from qatfix.engine import contexts
 from qatfix.registry import load_registry
+from qatfix.registry.class_facts import class_facts
 from qatfix.registry.networks import official_config
 from qatfix.registry.records import WeightEntry
 from qatfix.registry.signatures import configs_with_signature, signature_index, signature_of
@@ -223,8 +224,13 @@ def verdict_codes(pair: Pair, root: Path, mode: str, scratch: Path) -> dict[str,
 
 
 def model_classes(pair: Pair) -> int | None:
+    """The model's class count: the config's, else (a base config that sets none) the count
+    ppdet's builds show its network has."""
     facts = official_config(pair.tree, pair.config)
-    return facts.classes if facts else None
+    if facts and facts.classes:
+        return facts.classes
+    built = class_facts(pair.tree, pair.config)
+    return built.num_classes if built else None
 
 
 def category(codes: Iterable[str]) -> str:
