@@ -197,3 +197,26 @@ def plan(paths: Iterable[str]) -> Plan:
         if kind == "slim" and not pairs:
             runs[Run(path)] = None
     return Plan(tuple(runs), tuple(unchecked))
+
+
+@functools.lru_cache(maxsize=8)
+def _known_pairs(run_root: str) -> _Pairs:
+    return _Pairs(os.path.join(run_root, "configs", "_"))
+
+
+def runs_reading(path: str) -> list[Run]:
+    """Every known run that reads `path`: the pairs (`.qatfix.toml`, model-zoo READMEs) with it
+    on either side or in either side's `_BASE_` chain, and the float training run of every model
+    config that is `path` or inherits from it. Paths absolute."""
+    full = os.path.normpath(os.path.abspath(path))
+    known = _known_pairs(find_run_root(full))
+    found: dict[Run, None] = {}
+    for config, slim in [*known.with_side(full), *known.through_bases(full)]:
+        found[Run(config, slim)] = None
+    if kind_of(full) == "model":
+        found[Run(full)] = None
+    for heir in inheriting(full):
+        heir_path = os.path.normpath(os.path.abspath(heir))
+        if kind_of(heir_path) == "model":
+            found[Run(heir_path)] = None
+    return list(found)

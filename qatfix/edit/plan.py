@@ -196,7 +196,8 @@ def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
 
 
 def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
-    """The exact edits of a planned fix, or None when it changes nothing."""
+    """The exact edits of a planned fix, or None when it changes nothing (a fix whose only
+    change is the slim config the run names has no edits)."""
     texts: dict[str, str] = {}
     originals: dict[str, str] = {}
     notes = []
@@ -212,7 +213,7 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
         if note:
             notes.append(note)
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
-    if not edits:
-        return None
+    if not edits and not planned.slim_config:
+        return None  # a fix that changes only the command line names its slim config
     return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
                planned.slim_config, planned.reason)

@@ -28,6 +28,7 @@ from qatfix.registry import config_key
 from qatfix.config.yaml11 import format_string
 from qatfix.config import resolve
 from qatfix.registry import candidates
+from qatfix.rules.commands import command_line, shown_path
 
 
 def label(entry: Any) -> str:
@@ -118,18 +119,79 @@ def new_slim_text(ctx: CheckContext, value: str) -> str:
             f"{ctx.weights_key}: {format_string(value)}\n")
 
 
-def new_slim_fix(ctx: CheckContext, title: str, value: str) -> PlannedFix | None:
-    """A new slim file for this model only, leaving the shared one as the other pairs need it.
-    Unsafe (reviewed, never applied by --apply): the run's command line changes with it."""
+def new_slim_fix(ctx: CheckContext, title: str, value: str, safety: Safety = "unsafe",
+                 reason: str = "") -> PlannedFix | None:
+    """A new slim file for this model only, leaving the shared one as the other pairs need it:
+    no other run reads it, so it is as safe as its weights are; the run's command line changes
+    to name it. When that file is already there and loads `value`, the fix is to run with it."""
     path = new_slim_path(ctx)
+    command = command_line(ctx.step, ctx.mode, ctx.config_path, path)
     if os.path.lexists(path):
+        if _loads_value(ctx, path, value):
+            return PlannedFix(f"Run with {shown_path(path)}, which already loads "
+                              f"{title.removeprefix('Use ')} for this model: {command}",
+                              safety, (), value=value, slim_config=path,
+                              reason=reason or "no file changes; the command line does")
         return None
-    command = f"tools/train.py -c {ctx.config_path} --slim_config {path}"
+    because = (f"{reason}; a new file only this run reads" if reason
+               else "the run's command line changes: review it")
     return PlannedFix(f"{title} in a new slim file {os.path.basename(path)} for this model "
-                      f"(then run {command})", "unsafe",
+                      f"(then run {command})", safety,
                       (Change.create(path, new_slim_text(ctx, value)),),
-                      value=value, slim_config=path,
-                      reason="the run's command line changes: review it")
+                      value=value, slim_config=path, reason=because)
+
+
+def _loads_value(ctx: CheckContext, path: str, value: str) -> bool:
+    """Does the slim config at `path` set the run's weights to `value` (and keep the run's
+    slim mode)?"""
+    try:
+        own = resolve(path, root=os.path.realpath(ctx.run_root))
+    except (QatfixError, OSError):
+        return False
+    current = own.get(ctx.weights_key)
+    return (isinstance(current, str) and current.strip() == value
+            and str(own.get("slim") or "") == ctx.mode)
+
+
+def official_slim_fixes(ctx: CheckContext) -> tuple[PlannedFix, ...]:
+    """When the slim config was written for another model and the model zoo documents a slim
+    config of the same kind (`slim:`) for this one: run with that config instead (the command
+    changes, no file does)."""
+    if not ctx.slim_path or ctx.role != "model" or ctx.slim_own is None:
+        return ()
+    own = config_key(ctx.config_path)
+    slim_key = config_key(ctx.slim_path)
+    users = set(ctx.registry.models_paired_with(ctx.slim_path))
+    current = ctx.slim_own.get(ctx.weights_key)
+    entry = ctx.registry.lookup(current.strip()) if isinstance(current, str) else None
+    if entry is not None and entry.kind == "detector" and entry.config:
+        users.add(entry.config)
+    if not users or own in users:
+        return ()
+    found = []
+    for slim in sorted({e.slim_config for e in ctx.registry.get_config(own)
+                        if e.config == own and e.slim_config and e.slim_config != slim_key}):
+        path = os.path.join(os.path.dirname(ctx.slim_path), os.path.basename(slim)) \
+            if config_key(os.path.join(os.path.dirname(ctx.slim_path), os.path.basename(slim))) \
+            == slim else os.path.join(ctx.run_root, slim)
+        if not os.path.isfile(path):
+            continue
+        try:
+            mode = resolve(path, root=os.path.realpath(ctx.run_root)).get("slim")
+        except (QatfixError, OSError):
+            continue
+        if str(mode) != ctx.mode:
+            continue
+        written_for = " or ".join(sorted(users)[:2])
+        found.append(PlannedFix(
+            f"Run with {shown_path(path)}, the model zoo's {ctx.mode} config for this model "
+            f"({os.path.basename(ctx.slim_path)} was written for {written_for}): "
+            f"{command_line(ctx.step, ctx.mode, ctx.config_path, path)}",
+            "safe" if not found else "unsafe", (), slim_config=path,
+            reason=(f"the {ctx.mode} recipe the model zoo documents for "
+                    f"{os.path.basename(ctx.config_path)}; no file changes, the command line does")
+            if not found else "another documented config; only the first one is proposed as safe"))
+    return tuple(found)
 
 
 def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reason: str = "",
@@ -204,7 +266,8 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
     fixes = [weights_fix(ctx, f"Load your own trained float model {path}", "unsafe", path,
                          "check it is the float model of this config", others[:0] if i else others)
              for i, path in enumerate(own)]
-    first = (f"Load your own trained float model {own[0]}", own[0]) if own else None
+    first: tuple[str, str, Safety, str] | None = (
+        (f"Load your own trained float model {own[0]}", own[0], "unsafe", "") if own else None)
     taken = 0
     for entry, verdict in official_candidates(ctx, require_size):
         safe = verdict.safe and not fixes
@@ -214,12 +277,13 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
                       "an exact match too; only the first one is proposed as safe")
         fixes.append(weights_fix(ctx, f"Use {label(entry)}", "safe" if safe else "unsafe",
                                  entry.url, reason, [] if fixes else others))
-        first = first or (f"Use {label(entry)}", entry.url)
+        first = first or (f"Use {label(entry)}", entry.url, "safe" if safe else "unsafe",
+                          verdict.reason)
         taken += 1
         if taken >= limit:
             break
     alone = new_slim_fix(ctx, *first) if others and first else None
-    return tuple(fixes) + ((alone,) if alone else ())
+    return official_slim_fixes(ctx) + tuple(fixes) + ((alone,) if alone else ())
 
 
 def own_model_fixes(ctx: CheckContext, taken: Iterable[str | None] = ()) -> tuple[PlannedFix, ...]:
