@@ -118,7 +118,11 @@ def zoo_name(config_path: Optional[str], architecture: Optional[str]) -> Optiona
         stem = PurePath(config_path).stem.lower()
         if stem.startswith("ppyoloe_plus"):
             return "PP-YOLOE+"
-        family = family_of(config_path, None)
-        if family in ZOO_NAMES:
-            return ZOO_NAMES[family]
+        for prefix in KNOWN_FAMILIES:
+            if stem == prefix or stem.startswith(prefix + "_"):
+                family = _FAMILY_ALIASES.get(prefix, prefix)
+                return ZOO_NAMES.get(family, ZOO_NAMES.get(prefix, architecture))
+        for folder in reversed(_zoo_parts(config_path) or []):
+            if folder in ZOO_NAMES:
+                return ZOO_NAMES[folder]
     return architecture

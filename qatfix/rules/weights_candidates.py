@@ -28,6 +28,7 @@ from qatfix.registry import config_key
 from qatfix.config.yaml11 import format_string
 from qatfix.config import resolve
 from qatfix.registry import candidates
+from qatfix.registry.loading import official_loading
 from qatfix.rules.commands import command_line, shown_path
 
 
@@ -236,25 +237,44 @@ def circular(ctx: CheckContext, entry: Any) -> bool:
     return os.path.isfile(theirs) and own in _chain(theirs, root)
 
 
+#: how well a candidate loads, best first: every tensor, all but the class layers, unknown, part
+_LOAD_RANK = {"fits": 0, "classes": 1, None: 2, "other": 3}
+
+
+def load_figure(ctx: CheckContext, entry: Any) -> tuple[str | None, str]:
+    """How `entry` loads into this model by the signatures: the verdict (`fits`, `classes`,
+    `other`, or None when no signature tells) and, when only part loads, the figure."""
+    loading = official_loading(ctx.identity, entry, ctx.checkout_tree)
+    if loading is None:
+        return None, ""
+    verdict = loading.verdict
+    if verdict != "other" or loading.loaded is None:
+        return verdict, ""
+    return verdict, f"{loading.loaded} of {loading.total} tensors load"
+
+
 def official_candidates(ctx: CheckContext, require_size: bool = False
-                        ) -> list[tuple[Any, FixSafety]]:
-    """Official weights of this network with their safety: exact matches first (legacy or not),
-    then current weights of the same network, in the registry's rank order."""
-    exact, others = [], []
+                        ) -> list[tuple[Any, FixSafety, str]]:
+    """Official weights of this network with their safety and, when they load only in part,
+    the figure: those whose signature loads fully into the model first (then all but the class
+    layers, then unknown, then in part); exact matches (legacy or not) before current weights
+    of the same network, in the registry's rank order."""
+    found = []
     for candidate in candidates(ctx.identity, ctx.registry, limit=40, explain=False):
         entry = candidate.entry
         if not candidate.same_network or circular(ctx, entry):
             continue
         if require_size and not candidate.same_input_size:
             continue
-        verdict = weights_fix_safety(ctx.mode, ctx.identity, entry, ctx.checkout_tree)
         is_exact = (candidate.same_input_size and candidate.same_num_classes
                     and candidate.same_dataset)
-        if is_exact:
-            exact.append((entry, verdict))
-        elif not entry.legacy:
-            others.append((entry, verdict))
-    return exact + others
+        if not is_exact and entry.legacy:
+            continue
+        verdict = weights_fix_safety(ctx.mode, ctx.identity, entry, ctx.checkout_tree)
+        loads, figure = load_figure(ctx, entry)
+        found.append(((_LOAD_RANK[loads], not is_exact, len(found)), entry, verdict, figure))
+    found.sort(key=lambda item: item[0])
+    return [(entry, verdict, figure) for _, entry, verdict, figure in found]
 
 
 def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = False
@@ -269,13 +289,14 @@ def candidate_fixes(ctx: CheckContext, *, limit: int = 3, require_size: bool = F
     first: tuple[str, str, Safety, str] | None = (
         (f"Load your own trained float model {own[0]}", own[0], "unsafe", "") if own else None)
     taken = 0
-    for entry, verdict in official_candidates(ctx, require_size):
+    for entry, verdict, figure in official_candidates(ctx, require_size):
         safe = verdict.safe and not fixes
         reason = verdict.reason
         if verdict.safe and not safe:
             reason = ("an exact match too, but your own trained model comes first" if own else
                       "an exact match too; only the first one is proposed as safe")
-        fixes.append(weights_fix(ctx, f"Use {label(entry)}", "safe" if safe else "unsafe",
+        fixes.append(weights_fix(ctx, f"Use {label(entry)}" + (f": {figure}" if figure else ""),
+                                 "safe" if safe else "unsafe",
                                  entry.url, reason, [] if fixes else others))
         first = first or (f"Use {label(entry)}", entry.url, "safe" if safe else "unsafe",
                           verdict.reason)
