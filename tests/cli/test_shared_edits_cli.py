@@ -1,0 +1,119 @@
+"""Fixes judged over every run that reads the file they edit, the model zoo's own slim config
+first, runnable fix commands and folders refused as -c / --slim_config: the CLI in fresh
+processes on a copy of the develop tree."""
+from __future__ import annotations
+
+import json
+import re
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, tree
+
+LCNET_416 = "configs/picodet/picodet_s_416_coco_lcnet.yml"
+LCNET_320 = "configs/picodet/picodet_s_320_coco_lcnet.yml"
+PPYOLOE_QAT = "configs/slim/quant/ppyoloe_l_qat.yml"
+PPYOLOE_L = "configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml"
+PICODET_416_QAT = "configs/slim/quant/picodet_s_416_lcnet_quant.yml"
+
+
+def qatfix(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "qatfix", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def findings(root: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    result = qatfix(root, "--format", "json", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def files(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (root / "configs").rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    root = tmp_path / "PaddleDetection"
+    shutil.copytree(tree("develop") / "configs", root / "configs")
+    for path in (root / "configs").rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return root
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("args", [
+    ("-c", "configs/picodet", "--slim_config", "configs/slim/quant/picodet_s_quant.yml"),
+    ("-c", LCNET_320, "--slim_config", "configs/slim/quant"),
+    ("-c", "configs/picodet", "--slim_config", "configs/slim/quant/picodet_s_quant.yml", "--apply"),
+])
+def test_a_folder_as_config_or_slim_config_is_a_usage_error(copy: Path, args: tuple[str, ...]
+                                                            ) -> None:
+    before = files(copy)
+    result = qatfix(copy, *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and "a folder, not a config file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert files(copy) == before
+
+
+@pytest.mark.corpus
+def test_another_models_slim_config_gets_the_zoo_config_for_this_model_first(copy: Path) -> None:
+    (finding,) = [f for f in findings(copy, "-c", LCNET_416, "--slim_config", PPYOLOE_QAT)
+                  if f["code"] == "QF101"]
+    message = finding["message"]
+    assert "another detector: PP-YOLOE in weights, PicoDet in model" in message
+    assert "YOLOv3" not in message and "legacy model superseded" not in message
+    fix = finding["fix"]
+    assert fix["safety"] == "safe" and fix["edits"] == []
+    assert fix["title"].endswith(
+        f"python tools/train.py -c {LCNET_416} --slim_config {PICODET_416_QAT}")
+    in_place = [a for a in finding["alternatives"] if a["edits"]
+                and a["edits"][0]["path"] == PPYOLOE_QAT]
+    assert in_place and all(a["safety"] == "unsafe" for a in in_place)
+    assert in_place[0]["reason"] == (
+        f"it changes -c {PPYOLOE_L} --slim_config {PPYOLOE_QAT} too: 0 of 753 state-dict tensors "
+        "would load instead of 753 of 753")
+
+    before = files(copy)
+    result = qatfix(copy, "-c", LCNET_416, "--slim_config", PPYOLOE_QAT, "--apply")
+    assert result.returncode == 1
+    assert files(copy) == before  # PP-YOLOE's recipe stays PP-YOLOE's
+    assert (f"run with: python tools/train.py -c {LCNET_416} --slim_config {PICODET_416_QAT}"
+            in result.stderr)
+    assert qatfix(copy, "-c", LCNET_416, "--slim_config", PICODET_416_QAT,
+                  "--fail-on", "error").returncode == 0
+    assert qatfix(copy, "-c", PPYOLOE_L, "--slim_config", PPYOLOE_QAT,
+                  "--fail-on", "error").returncode == 0
+
+
+@pytest.mark.corpus
+def test_ptq_new_slim_file_is_run_with_post_quant(copy: Path) -> None:
+    slim = "configs/slim/post_quant/picodet_s_ptq.yml"
+    new = "configs/slim/post_quant/picodet_s_320_coco_lcnet_ptq.yml"
+    (finding,) = [f for f in findings(copy, "python", "tools/post_quant.py", "-c", LCNET_320,
+                                      "--slim_config", slim) if f["code"] == "QF101"]
+    fix = finding["fix"]
+    assert fix["safety"] == "safe" and [e["path"] for e in fix["edits"]] == [new]
+    assert f"then run python tools/post_quant.py -c {LCNET_320} --slim_config {new}" in fix["title"]
+    assert "tools/train.py" not in fix["title"]
+    result = qatfix(copy, "--apply", "python", "tools/post_quant.py", "-c", LCNET_320,
+                    "--slim_config", slim)
+    assert f"run with: python tools/post_quant.py -c {LCNET_320} --slim_config {new}" in result.stderr
+    assert (copy / new).read_text().startswith("_BASE_: [picodet_s_ptq.yml]\nweights: ")
+
+
+@pytest.mark.corpus
+def test_every_fix_command_starts_with_python(copy: Path) -> None:
+    for args in (("-c", LCNET_320, "--slim_config", "configs/slim/quant/picodet_s_quant.yml"),
+                 ("-c", LCNET_416, "--slim_config", PPYOLOE_QAT)):
+        for finding in findings(copy, *args):
+            for fix in ([finding["fix"]] if finding["fix"] else []) + finding["alternatives"]:
+                for script in re.finditer(r"tools/\w+\.py", fix["title"]):
+                    assert fix["title"][:script.start()].endswith("python "), fix["title"]
