@@ -169,7 +169,7 @@ def official_slim_fixes(ctx: CheckContext) -> tuple[PlannedFix, ...]:
         users.add(entry.config)
     if not users or own in users:
         return ()
-    found = []
+    found: list[PlannedFix] = []
     for slim in sorted({e.slim_config for e in ctx.registry.get_config(own)
                         if e.config == own and e.slim_config and e.slim_config != slim_key}):
         path = os.path.join(os.path.dirname(ctx.slim_path), os.path.basename(slim)) \
@@ -259,7 +259,7 @@ def official_candidates(ctx: CheckContext, require_size: bool = False
     the figure: those whose signature loads fully into the model first (then all but the class
     layers, then unknown, then in part); exact matches (legacy or not) before current weights
     of the same network, in the registry's rank order."""
-    found = []
+    found: list[tuple[tuple[int, bool, int], Any, FixSafety, str]] = []
     for candidate in candidates(ctx.identity, ctx.registry, limit=40, explain=False):
         entry = candidate.entry
         if not candidate.same_network or circular(ctx, entry):

@@ -132,13 +132,13 @@ class SharedEdits:
         full = os.path.abspath(path)
         found: dict[RunKey, None] = {}
         try:
-            for run in runs_reading(full):
-                found[(run.config, run.slim)] = None
+            for reader in runs_reading(full):
+                found[(reader.config, reader.slim)] = None
         except QatfixError:
             pass
-        for run, files in self._scan_chains().items():
+        for key, files in self._scan_chains().items():
             if full in files:
-                found[run] = None
+                found[key] = None
         written_for = model_written_for(full)
         if written_for is not None:
             found[(written_for, full)] = None
