@@ -172,9 +172,7 @@ def official_slim_fixes(ctx: CheckContext) -> tuple[PlannedFix, ...]:
     found: list[PlannedFix] = []
     for slim in sorted({e.slim_config for e in ctx.registry.get_config(own)
                         if e.config == own and e.slim_config and e.slim_config != slim_key}):
-        path = os.path.join(os.path.dirname(ctx.slim_path), os.path.basename(slim)) \
-            if config_key(os.path.join(os.path.dirname(ctx.slim_path), os.path.basename(slim))) \
-            == slim else os.path.join(ctx.run_root, slim)
+        path = os.path.join(ctx.run_root, slim)
         if not os.path.isfile(path):
             continue
         try:
