@@ -117,3 +117,45 @@ def test_every_fix_command_starts_with_python(copy: Path) -> None:
             for fix in ([finding["fix"]] if finding["fix"] else []) + finding["alternatives"]:
                 for script in re.finditer(r"tools/\w+\.py", fix["title"]):
                     assert fix["title"][:script.start()].endswith("python "), fix["title"]
+
+
+def qat_checkpoint(path: Path, config: str) -> None:
+    """A QAT model_final as ppdet saves it: the quantized layers' kernels under
+    `conv._layer.weight` with fake-quant scales (shapes from the config's ppdet-built signature)."""
+    import pickle
+
+    numpy = pytest.importorskip("numpy")
+    from qatfix.registry.signatures import signature_of
+
+    signature = signature_of("develop", config)
+    assert signature is not None
+    state = {}
+    for key, shape in signature.shapes.items():
+        if key.endswith("conv.weight"):
+            state[key.replace("conv.weight", "conv._layer.weight")] = numpy.zeros(shape, "float32")
+            state[key.replace("conv.weight", "conv._fake_quant_weight._scale")] = numpy.zeros(
+                (shape[0],), "float32")
+        else:
+            state[key] = numpy.zeros(shape, "float32")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(state, protocol=4))
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("script", ["eval.py", "export_model.py"])
+def test_qf901_names_the_slim_config_the_output_folder_names(copy: Path, script: str) -> None:
+    qat_checkpoint(copy / "output" / "picodet_s_quant" / "model_final.pdparams", LCNET_320)
+    weights = "output/picodet_s_quant/model_final"
+    (finding,) = [f for f in findings(copy, "python", f"tools/{script}", "-c", LCNET_320, "-o",
+                                      f"weights={weights}") if f["code"] == "QF901"]
+    slim = "configs/slim/quant/picodet_s_quant.yml"
+    command = f"python tools/{script} -c {LCNET_320} --slim_config {slim} -o weights={weights}"
+    assert f"run instead: {command}" in finding["message"]
+    assert "THE_QAT_CONFIG" not in finding["message"]
+    assert finding["fix"]["safety"] == "safe" and finding["fix"]["title"].endswith(command)
+    # two slim configs with that name: none is guessed
+    other = copy / "configs" / "slim" / "picodet_s_quant.yml"
+    other.write_text((copy / slim).read_text())
+    (finding,) = [f for f in findings(copy, "python", f"tools/{script}", "-c", LCNET_320, "-o",
+                                      f"weights={weights}") if f["code"] == "QF901"]
+    assert "THE_QAT_CONFIG.yml" in finding["message"] and finding["fix"] is None
