@@ -159,3 +159,37 @@ def test_qf901_names_the_slim_config_the_output_folder_names(copy: Path, script:
     (finding,) = [f for f in findings(copy, "python", f"tools/{script}", "-c", LCNET_320, "-o",
                                       f"weights={weights}") if f["code"] == "QF901"]
     assert "THE_QAT_CONFIG.yml" in finding["message"] and finding["fix"] is None
+
+
+QAT_416 = """\
+pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_416_coco_lcnet.pdparams
+slim: QAT
+QAT:
+  quant_config: {activation_preprocess_type: PACT, weight_quantize_type: channel_wise_abs_max,
+    activation_quantize_type: moving_average_abs_max, weight_bits: 8, activation_bits: 8,
+    dtype: int8, window_size: 10000, moving_rate: 0.9, quantizable_layer_type: [Conv2D, Linear]}
+  print_model: False
+"""
+
+
+@pytest.mark.corpus
+def test_qf201_offers_the_reader_base_the_weights_were_trained_at(copy: Path) -> None:
+    model = copy / "configs" / "picodet" / "my_picodet_s_640.yml"
+    model.write_text((copy / LCNET_416).read_text().replace("picodet_416_reader", "picodet_640_reader"))
+    slim = copy / "configs" / "slim" / "quant" / "my_qat.yml"
+    slim.write_text(QAT_416)
+    args = ("-c", "configs/picodet/my_picodet_s_640.yml", "--slim_config", "configs/slim/quant/my_qat.yml")
+    (finding,) = [f for f in findings(copy, *args) if f["code"] == "QF201"]
+    assert "trained at 416x416, but the readers use 640x640" in finding["message"]
+    fix = finding["fix"]
+    assert fix["safety"] == "unsafe" and "float training too" in fix["reason"]
+    assert fix["title"].startswith("Point _BASE_ at _base_/picodet_416_reader.yml instead of "
+                                   "_base_/picodet_640_reader.yml")
+    (edit,) = fix["edits"]
+    assert edit["path"] == "configs/picodet/my_picodet_s_640.yml"
+    assert edit["old_text"] == "  '_base_/picodet_640_reader.yml',\n"
+    assert edit["new_text"] == "  '_base_/picodet_416_reader.yml',\n"
+    before = files(copy)
+    assert qatfix(copy, *args, "--apply").returncode == 1 and files(copy) == before  # not safe
+    assert qatfix(copy, *args, "--apply", "--unsafe-fixes").returncode in (0, 1)
+    assert "QF201" not in [f["code"] for f in findings(copy, *args)]
