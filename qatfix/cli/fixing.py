@@ -9,15 +9,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from qatfix.config import resolve
 from qatfix.edit.diff import unified_diff
-from qatfix.engine import slim_mode
-from qatfix.errors import QatfixError
+from qatfix.edit.plan import DROPPED_COMMENT
 from qatfix.gate import exit_code
 from qatfix.report import want_color
 from qatfix.report.output import report, shown_path
-from qatfix.rules.commands import command_line
 from qatfix.run import fixes
+from qatfix.run.commands import new_commands
 from qatfix.run.collect import Collected
 from qatfix.run.request import CheckRequest
 
@@ -28,24 +26,6 @@ def report_rejections(verdicts: Sequence[fixes.Verdict]) -> None:
             loc = v.finding.location
             print(f"qatfix: not applied: {v.fix.title} ({v.finding.code} at {loc}): {v.reason}",
                   file=sys.stderr)
-
-
-def new_commands(verdicts: Sequence[fixes.Verdict], request: CheckRequest) -> list[str]:
-    """The command lines of runs whose applied fix changes the slim config they name."""
-    lines = []
-    for v in verdicts:
-        slim = v.fix.slim_config
-        if not v.accepted or not slim or slim == (v.finding.slim or request.slim):
-            continue
-        try:
-            mode = slim_mode(resolve(slim))
-        except QatfixError:
-            mode = "train"
-        line = command_line(request.step, mode, v.finding.config, slim,
-                            " ".join(request.options))
-        if line not in lines:
-            lines.append(line)
-    return lines
 
 
 def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, unsafe: bool,
@@ -69,6 +49,10 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
     remaining = list(done.after.shown)
     if done.accepted:
         print(f"applied {done.accepted} fix{'es' if done.accepted != 1 else ''}", file=sys.stderr)
+    for v in done.verdicts:
+        if v.accepted and DROPPED_COMMENT in v.fix.title:
+            print(f"note: {shown_path(v.fix.edits[0].path)}:{v.fix.edits[0].start_line}"
+                  f"{v.fix.title[v.fix.title.index(DROPPED_COMMENT) + 1:]}", file=sys.stderr)
     for line in new_commands(done.verdicts, request):
         print(f"run with: {line}", file=sys.stderr)
     if remaining:
