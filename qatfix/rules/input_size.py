@@ -68,7 +68,10 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                  "at a size the weights never saw"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(source.key_path),) if source else (),
-        fixes=(*candidate_fixes(ctx, require_size=True), *_reader_fixes(ctx, entry, source)),
+        # the reader moves to the weights only where the weights are what the run must keep
+        # (QAT/PTQ start from the float model); training at another size may be the recipe
+        fixes=(*candidate_fixes(ctx, require_size=True),
+               *(_reader_fixes(ctx, entry, source) if ctx.is_quant else ())),
         severity="error" if ctx.is_quant else "warning",
     )
 
