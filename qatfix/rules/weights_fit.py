@@ -229,8 +229,11 @@ RULES = (
          fix_safety="safe only for QAT/PTQ, when the proposed official weights are the float "
                     "model of exactly this network (every tensor loads by the signatures), input "
                     "size, class count and dataset, and were not trained by this config or one "
-                    "it derives from; never in training; other candidates are offered as unsafe "
-                    "with the reason.",
+                    "it derives from, and when no other run that reads the edited slim config "
+                    "gets worse (else a new slim file for this model is the safe fix; the model "
+                    "zoo's own slim config for this model comes first when the slim config was "
+                    "written for another model); never in training; other candidates are offered "
+                    "as unsafe with the reason, those that load fully first.",
          example=(
              'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
              'configs/slim/quant/picodet_s_quant.yml'
