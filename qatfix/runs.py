@@ -92,17 +92,21 @@ class _Pairs:
     def with_side(self, path: str) -> list[tuple[str, str]]:
         return [p for p in self.pairs if path in p]
 
-    def through_bases(self, path: str) -> list[tuple[str, str]]:
-        """Pairs whose model or slim config reads `path` through `_BASE_`."""
+    def through_bases(self, path: str, slim_only: bool = False) -> list[tuple[str, str]]:
+        """Pairs whose model or slim config reads `path` through `_BASE_` (`slim_only`: whose
+        slim config does; what a slim config is read through)."""
         if self._chains is None:
             self._chains = {}
-            for side in {s for p in self.pairs for s in p}:
-                try:
-                    self._chains[side] = {os.path.abspath(f) for f in resolve(side).files}
-                except QatfixError:
-                    self._chains[side] = set()
         chains = self._chains
-        return [p for p in self.pairs if path in chains.get(p[0], set()) | chains.get(p[1], set())]
+        for side in {s for p in self.pairs for s in (p[1:] if slim_only else p)} - set(chains):
+            try:
+                chains[side] = {os.path.abspath(f) for f in resolve(side).files}
+            except QatfixError:
+                chains[side] = set()
+        empty: set[str] = set()
+        return [p for p in self.pairs
+                if path in chains.get(p[1], empty)
+                or not slim_only and path in chains.get(p[0], empty)]
 
 
 def inheriting(path: str) -> list[str]:
@@ -197,3 +201,31 @@ def plan(paths: Iterable[str]) -> Plan:
         if kind == "slim" and not pairs:
             runs[Run(path)] = None
     return Plan(tuple(runs), tuple(unchecked))
+
+
+@functools.lru_cache(maxsize=8)
+def _known_pairs(run_root: str) -> _Pairs:
+    return _Pairs(os.path.join(run_root, "configs", "_"))
+
+
+def runs_reading(path: str) -> list[Run]:
+    """Every known run that reads `path`: the pairs (`.qatfix.toml`, model-zoo READMEs) with it
+    on either side or in either side's `_BASE_` chain (a slim config: in a slim side's chain),
+    and the float training run of every model config that is `path` or inherits from it. Paths
+    absolute."""
+    full = os.path.normpath(os.path.abspath(path))
+    known = _known_pairs(find_run_root(full))
+    kind = kind_of(full)
+    found: dict[Run, None] = {}
+    for config, slim in [*known.with_side(full),
+                         *known.through_bases(full, slim_only=kind == "slim")]:
+        found[Run(config, slim)] = None
+    if kind == "slim":
+        return list(found)  # model configs do not inherit slim configs: no float run reads it
+    if kind == "model":
+        found[Run(full)] = None
+    for heir in inheriting(full):
+        heir_path = os.path.normpath(os.path.abspath(heir))
+        if kind_of(heir_path) == "model":
+            found[Run(heir_path)] = None
+    return list(found)

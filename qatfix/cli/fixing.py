@@ -10,10 +10,12 @@ import sys
 from collections.abc import Sequence
 
 from qatfix.edit.diff import unified_diff
+from qatfix.edit.plan import DROPPED_COMMENT
 from qatfix.gate import exit_code
 from qatfix.report import want_color
 from qatfix.report.output import report, shown_path
 from qatfix.run import fixes
+from qatfix.run.commands import new_commands
 from qatfix.run.collect import Collected
 from qatfix.run.request import CheckRequest
 
@@ -47,6 +49,12 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
     remaining = list(done.after.shown)
     if done.accepted:
         print(f"applied {done.accepted} fix{'es' if done.accepted != 1 else ''}", file=sys.stderr)
+    for v in done.verdicts:
+        if v.accepted and DROPPED_COMMENT in v.fix.title:
+            print(f"note: {shown_path(v.fix.edits[0].path)}:{v.fix.edits[0].start_line}"
+                  f"{v.fix.title[v.fix.title.index(DROPPED_COMMENT) + 1:]}", file=sys.stderr)
+    for line in new_commands(done.verdicts, request):
+        print(f"run with: {line}", file=sys.stderr)
     if remaining:
         sys.stdout.write(report(remaining, fmt))
     if collected.failures or done.after.failures:

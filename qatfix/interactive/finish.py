@@ -17,6 +17,7 @@ from qatfix.interactive.flow import Review
 from qatfix.report.output import report, shown_path
 from qatfix.run.fixes import Verdict, verify_fixes, write_and_recheck
 from qatfix.run.request import CheckRequest
+from qatfix.run.commands import new_commands
 
 
 def rejections(review: Review, verdicts: Sequence[Verdict]) -> dict[int, str]:
@@ -44,8 +45,9 @@ def finish(request: CheckRequest, fail_on: str, review: Review,
     for path in done.written:
         print(f"{'created' if path in done.created else 'wrote'} {shown_path(path)}")
     new_slims = [fix.slim_config for _, fix in review.chosen if fix.slim_config in done.created]
-    for slim in new_slims:
-        print(f"run with: tools/train.py -c {request.config} --slim_config {shown_path(slim or '')}")
+    accepted = [v for v in verdicts if v.accepted]
+    for line in new_commands(accepted, request):
+        print(f"run with: {line}")
     if not done.written:
         print("nothing changed")
     heading = "re-check:"

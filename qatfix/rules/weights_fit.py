@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from qatfix.model.family import zoo_name
 from qatfix.model.load_forecast import describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
@@ -73,8 +74,21 @@ def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
     return canonical_url(entry.url) in recipe_start_weights(ctx.identity)
 
 
-def _section_text(differences: Any) -> str:
-    what = "; ".join(d.message for d in differences[:3])
+def _zoo_text(difference: Any, weights_config: str | None, model_config: str | None) -> str:
+    """A difference as the user reads it: another detector named as the zoo names it
+    (PP-YOLOE, not ppdet's class YOLOv3)."""
+    if difference.where != "architecture":
+        return str(difference.message)
+    in_weights = zoo_name(weights_config, difference.in_weights) or difference.in_weights
+    in_model = zoo_name(model_config, difference.in_model) or difference.in_model
+    if in_weights == in_model:
+        return str(difference.message)
+    return f"another detector: {in_weights} in weights, {in_model} in model"
+
+
+def _section_text(differences: Any, weights_config: str | None = None,
+                  model_config: str | None = None) -> str:
+    what = "; ".join(_zoo_text(d, weights_config, model_config) for d in differences[:3])
     more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
     return what + more
 
@@ -83,15 +97,20 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
                facts: tuple[tuple[str, Any], ...] = ()) -> Issue:
     """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none)."""
     differences = ctx.weights_differences or ()
+    fixes = candidate_fixes(ctx)
+    # the legacy note bears on this run only when the weights that supersede them are proposed
+    proposed = {f.value for f in fixes}
+    superseding = {e.url for e in ctx.registry.get_name(entry.superseded_by)} \
+        if entry.superseded_by else set()
     legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
-        if entry.superseded_by else ""
+        if superseding & proposed else ""
     misspelt, related = misspelt_weights_note(ctx)
     return Issue(
         message=(f"{ctx.weights_key} {entry.name}{misspelt}{_trained_as(ctx, entry)}{what}"
                  f"{legacy}"),
         location=ctx.location((ctx.weights_key,)),
         related=related,
-        fixes=candidate_fixes(ctx),
+        fixes=fixes,
         severity="error" if ctx.mode != "train" else "warning",
         data=(("weights", entry.name), ("differences", [d.where for d in differences]), *facts),
     )
@@ -99,7 +118,8 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
 
 def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
     differences = ctx.weights_differences or ()
-    network = f" ({_section_text(differences)})" if differences else ""
+    network = (f" ({_section_text(differences, entry.config, ctx.config_path)})"
+               if differences else "")
     return _fit_issue(
         ctx, entry, f"{network}: {loading.summary()}. ppdet prints only INFO lines about it",
         (("loaded", loading.loaded), ("tensors", loading.total),
@@ -133,7 +153,7 @@ def _recipe_start_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
 
 def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
     return _fit_issue(
-        ctx, entry, f": {_section_text(differences)}. ppdet loads only the tensors whose names and "
+        ctx, entry, f": {_section_text(differences, entry.config, ctx.config_path)}. ppdet loads only the tensors whose names and "
         "shapes match, printing nothing but INFO lines; no official config builds this exact "
         "model, so run `qatfix --deep` to count them")
 
@@ -292,8 +312,11 @@ RULES = (
          fix_safety="safe only for QAT/PTQ, when the proposed official weights are the float "
                     "model of exactly this network (every tensor loads by the signatures), input "
                     "size, class count and dataset, and were not trained by this config or one "
-                    "it derives from; never in training; other candidates are offered as unsafe "
-                    "with the reason.",
+                    "it derives from, and when no other run that reads the edited slim config "
+                    "gets worse (else a new slim file for this model is the safe fix; the model "
+                    "zoo's own slim config for this model comes first when the slim config was "
+                    "written for another model); never in training; other candidates are offered "
+                    "as unsafe with the reason, those that load fully first.",
          example=(
              'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
              'configs/slim/quant/picodet_s_quant.yml'

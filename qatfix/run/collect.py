@@ -15,6 +15,7 @@ from qatfix.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.record import record
 from qatfix.run.progress import Progress
 from qatfix.run.request import CheckRequest, expand
+from qatfix.run.shared_edits import SharedEdits
 from qatfix.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
 
 #: (config, slim config, ACT reader config) of one run
@@ -132,6 +133,7 @@ def collect(request: CheckRequest) -> Collected:
     progress = Progress(request.report_format)
     per_run: list[tuple[Run, list[Finding]]] = []
     failures = deep_failed = 0
+    shared = SharedEdits((config, slim) for config, slim, reader in runs if not reader)
     for index, (config, slim, reader) in enumerate(runs, start=1):
         if len(runs) > 1:
             progress.show(f"[{index}/{len(runs)}] {config}")
@@ -147,6 +149,7 @@ def collect(request: CheckRequest) -> Collected:
             failures += 1
             per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue
+        found = [shared.judge(f) for f in found]
         per_run.append(((config, slim, reader), found))
     progress.clear()
     findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],

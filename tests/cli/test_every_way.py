@@ -323,8 +323,11 @@ def test_an_unreadable_config_in_a_folder_is_a_finding_in_every_format(own_tree:
         assert done.stdout.rstrip().endswith("1 not checked")
 
 
-def test_one_slim_file_shared_by_two_models_names_both_and_refuses_conflicting_fixes(
+def test_one_slim_file_shared_by_two_models_names_both_and_edits_it_for_neither(
         own_tree: Path) -> None:
+    """Each model wants other weights in the shared file; writing either would break the other
+    run (and the legacy model the file loads now), so neither is written first-come: the 320
+    model gets a slim file of its own, the 416 model the zoo's own QAT config."""
     (own_tree / ".qatfix.toml").write_text(
         f'pairs = [["{MODEL}", "{SLIM}"], ["{MODEL_416}", "{SLIM}"]]\n', encoding="utf-8")
     done = qatfix(SLIM, cwd=own_tree)
@@ -335,8 +338,14 @@ def test_one_slim_file_shared_by_two_models_names_both_and_refuses_conflicting_f
     assert os.access(own_tree / SLIM, os.W_OK)
     applied = qatfix(SLIM, "--apply", cwd=own_tree)
     assert (own_tree / SLIM).read_bytes() == before  # neither model's weights won by coming first
-    assert f"2 configs share {SLIM}:1 and need different fixes there" in applied.stderr
+    new = "configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml"
+    assert f"fixed {new}" in applied.stderr
+    assert f"run with: python tools/train.py -c {MODEL} --slim_config {new}" in applied.stderr
+    assert (f"run with: python tools/train.py -c {MODEL_416} --slim_config "
+            "configs/slim/quant/picodet_s_416_lcnet_quant.yml") in applied.stderr
     assert "Traceback" not in applied.stderr
+    again = qatfix(SLIM, "--apply", cwd=own_tree)
+    assert "fixed " not in again.stderr and (own_tree / SLIM).read_bytes() == before
 
 
 # -- --deep that cannot run -----------------------------------------------------------------------
@@ -421,12 +430,16 @@ def test_the_new_codes_are_explained_like_every_rule(tmp_path: Path, code: str) 
 def test_apply_on_a_slim_file_alone_fixes_it_for_its_paired_model(own_tree: Path) -> None:
     """The fix is verified against the pair it came from, not against the slim file alone."""
     (own_tree / ".qatfix.toml").write_text(SEED_PAIR, encoding="utf-8")
+    before = (own_tree / SLIM).read_bytes()
     done = qatfix(SLIM, "--apply", cwd=own_tree)
     assert "applied 1 fix" in done.stderr, done.stderr
-    first = (own_tree / SLIM).read_text(encoding="utf-8").splitlines()[0]
+    # the shared file loads the legacy model's weights (written for it): the pair gets its own
+    assert (own_tree / SLIM).read_bytes() == before
+    new = "configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml"
+    first = (own_tree / new).read_text(encoding="utf-8").splitlines()[1]
     assert first == ("pretrain_weights: "
                      "https://paddledet.bj.bcebos.com/models/picodet_s_320_coco_lcnet.pdparams")
-    again = qatfix("-c", MODEL, "--slim_config", SLIM, "--select", "QF101", cwd=own_tree)
+    again = qatfix("-c", MODEL, "--slim_config", new, "--select", "QF101", cwd=own_tree)
     assert again.returncode == 0 and again.stdout.strip() == "all clear"
 
 

@@ -90,3 +90,45 @@ def test_static_verdicts_match_ppdets_loader(mode: str, all_pairs: list[oracle.P
 def test_every_kind_of_outcome_is_covered(all_pairs: list[oracle.Pair]) -> None:
     outcomes = Counter(oracle.truth(p, oracle.model_classes(p)) for p in all_pairs)
     assert outcomes["fits"] > 20 and outcomes["classes"] > 20 and outcomes["other"] > 20, outcomes
+
+
+@pytest.mark.corpus
+def test_first_proposed_official_weights_load_fully_when_some_do(roots: dict[str, Path],
+                                                                 tmp_path: Path) -> None:
+    """In QAT, on a fixed sample of 150 pairs: whenever some official weights of the network
+    load fully into the model (by the ppdet-built signatures), the first official weights a
+    fix proposes are such weights."""
+    from qatfix.engine import contexts
+    from qatfix.registry import load_registry
+    from qatfix.registry.loading import official_loading
+    from qatfix.rules.weights_candidates import candidate_fixes, official_candidates
+
+    registry = load_registry()
+    sample = [p for p in oracle.pairs(roots, 150) if not p.own_start]
+    named = some = first = 0
+    wrong = []
+    for pair in sample:
+        slim = tmp_path / f"{pair.weights.name}_qat.yml"
+        if not slim.exists():
+            slim.write_text(oracle.QAT_SLIM.format(url=pair.weights.url), encoding="utf-8")
+        ctx = contexts(str(roots[pair.tree] / pair.config), str(slim))[0]
+        proposed = [e for f in candidate_fixes(ctx) if f.value
+                    and (e := registry.get_url(f.value)) is not None]
+        if not proposed:
+            continue
+        named += 1
+
+        def loads_fully(entry: object) -> bool:
+            loading = official_loading(ctx.identity, entry, ctx.checkout_tree)  # type: ignore[arg-type]
+            return loading is not None and loading.verdict == "fits"
+
+        if any(loads_fully(entry) for entry, _, _ in official_candidates(ctx)):
+            some += 1
+            if loads_fully(proposed[0]):
+                first += 1
+            else:
+                wrong.append(f"{pair.tree}:{pair.config} <- {proposed[0].name}")
+    print(f"{len(sample)} pairs; weights proposed for {named}; some official weights load fully "
+          f"in {some}; the first proposed loads fully in {first}")
+    assert named > 50 and some > 50
+    assert first == some, "\n".join(wrong)
