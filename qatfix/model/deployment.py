@@ -89,8 +89,8 @@ class DeployRun:
     program: Optional[ProgramFacts] = None
     #: infer_cfg.yml's facts, when the folder holds it
     exported: Optional[ExportedModel] = None
-    #: the one program file name the script opens, when it names a fixed one
-    fixed_program: Optional[str] = None
+    #: the program file names the script may open, when it names fixed ones
+    fixed_program: tuple[str, ...] = ()
     #: where the script names it (file, line)
     fixed_program_at: tuple[str, int] = ("", 0)
 
@@ -143,36 +143,56 @@ def _script_path(script: str) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=16)
-def fixed_program_file(script: str) -> tuple[Optional[str], int]:
-    """The program file name the script's predictor opens when every `Config(...)` call of it
-    names one (`os.path.join(model_dir, "model.pdmodel")`), with the line of the first; (None,
-    0) when a call takes the folder and a prefix (paddle 3's `Config(model_dir, "model")`) or
-    the script makes no such call."""
+def fixed_program_file(script: str) -> tuple[tuple[str, ...], int]:
+    """The program file names the script's predictor may open when every `Config(...)` call of
+    it names a file (`os.path.join(model_dir, "model.pdmodel")`, directly or through a variable
+    every assignment of which joins a name), with the line of the first call; ((), 0) when a
+    call takes the folder and a prefix (paddle 3's `Config(model_dir, "model")`) or the script
+    makes no such call."""
     try:
         with open(script, encoding="utf-8") as handle:
             tree = ast.parse(handle.read())
     except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
-        return None, 0
+        return (), 0
     names: list[tuple[str, int]] = []
     calls = 0
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == "Config" and node.args):
-            continue
-        calls += 1
-        first = node.args[0]
-        if isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute) \
-                and first.func.attr == "join" and first.args \
-                and isinstance(first.args[-1], ast.Constant) \
-                and isinstance(first.args[-1].value, str):
-            names.append((first.args[-1].value, node.lineno))
-        elif isinstance(first, ast.Name):
-            # a variable: the file it holds is chosen in the script (develop's infer.py picks
-            # model.json's folder and prefix on paddle 3); not one fixed name
-            return None, 0
-    if not calls or len(names) != calls or len({n for n, _ in names}) != 1:
-        return None, 0
-    return names[0]
+    top = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.ClassDef))]
+    bodies = [top, *(n.body for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]
+    for body in bodies:
+        assigned: dict[str, list[Optional[str]]] = {}
+        for node in (n for statement in body for n in ast.walk(statement)):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.setdefault(target.id, []).append(_joined_name(node.value))
+        for node in (n for statement in body for n in ast.walk(statement)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "Config" and node.args):
+                continue
+            calls += 1
+            first = node.args[0]
+            if isinstance(first, ast.Name):
+                # a variable: fixed names only when every assignment joins a file name
+                values = assigned.get(first.id, [None])
+                if None in values:
+                    return (), 0
+                names.extend((str(v), node.lineno) for v in values)
+            elif (name := _joined_name(first)) is not None:
+                names.append((name, node.lineno))
+            else:
+                return (), 0
+    if not calls or not names:
+        return (), 0
+    return tuple(dict.fromkeys(n for n, _ in names)), names[0][1]
+
+
+def _joined_name(node: ast.AST) -> Optional[str]:
+    """"model.pdmodel" of `os.path.join(model_dir, "model.pdmodel")`, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "join" and node.args \
+            and isinstance(node.args[-1], ast.Constant) and isinstance(node.args[-1].value, str):
+        return node.args[-1].value
+    return None
 
 
 def deploy_run(launcher: Sequence[str], script: str, tokens: Sequence[str]) -> DeployRun:
@@ -205,7 +225,8 @@ def deploy_run(launcher: Sequence[str], script: str, tokens: Sequence[str]) -> D
             exported = from_infer_cfg(model_path, model_dir or model_path, program)
         except QatfixError:
             exported = None
-    fixed, at = (None, 0)
+    fixed: tuple[str, ...] = ()
+    at = 0
     if path and name != PADDLE2ONNX:
         fixed, at = fixed_program_file(path)
     return DeployRun(script=script, tool=tool, launcher=tuple(launcher), tokens=tuple(tokens),

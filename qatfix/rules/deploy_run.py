@@ -38,7 +38,8 @@ _DETECTION_FETCHES = (
 def _model_json(extra_ops: str = "", fetches: str = _DETECTION_FETCHES) -> str:
     ops = ('{"#": "1.data", "A": [{"AT": {"#": "0.a_str", "D": "image"}, "N": "name"}, '
            '{"AT": {"#": "1.a_intarray", "D": [-1, 3, 320, 320]}, "N": "shape"}]}, '
-           + extra_ops + '{"#": "1.multiclass_nms3", "A": []}, ' + fetches)
+           + extra_ops + ('{"#": "1.multiclass_nms3", "A": []}, '
+                          if fetches == _DETECTION_FETCHES else "") + fetches)
     return ('{"base_code": {"magic": "pir", "trainable": true, "version": 4}, "program": '
             '{"regions": [{"#": "region_0", "blocks": [{"#": "block_0", "args": [], "ops": ['
             + ops + ']}]}]}}\n')
@@ -326,15 +327,15 @@ def check_program_file(ctx: CheckContext) -> Iterator[Issue]:
     run = _run(ctx)
     if run is None or run.files is None or not run.fixed_program:
         return
-    if run.fixed_program in run.files:
+    if set(run.fixed_program) & set(run.files):
         return
     present = [f for f in ("model.json", "model.pdmodel") if f in run.files]
     where = (f"the folder holds {present[0]} (paddle 3 writes the program as model.json)"
              if present else "the folder holds no program file")
     path, line = run.fixed_program_at
     yield Issue(
-        message=(f"{run.script_name} opens {run.model_dir}/{run.fixed_program}, a name fixed in "
-                 f"its source, but {where}: creating the predictor fails; use a script that "
+        message=(f"{run.script_name} opens {' or '.join(run.fixed_program)} in "
+                 f"{run.model_dir}, names fixed in its source, but {where}: creating the predictor fails; use a script that "
                  "opens the folder by its prefix, as develop's deploy/python/infer.py does on "
                  "paddle 3 (Config(model_dir, 'model') finds model.json), or export with paddle "
                  "2.x for this script"),
