@@ -7,7 +7,7 @@ evaluated with `--precision int8` but without TensorRT (it runs in fp32), QF985 
 program benchmarked without an int8 mode, QF986 `--include_nms` against what the program
 fetches, QF987 deploy/python/infer.py on an export without post-processing, QF988 a script that
 opens `model.pdmodel` where paddle 3 wrote `model.json`, QF989 what was not checked.
-The facts are in `qatfix.model.deployment` (the command and the model) and
+The facts are in `qatfix.act.deployment` (the command and the model) and
 `qatfix.config.script_flags` (the parser).
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from qatfix.rules.context import CheckContext
 
 if TYPE_CHECKING:
     from qatfix.config.script_flags import Flag, ParsedCommand
-    from qatfix.model.deployment import DeployRun
+    from qatfix.act.deployment import DeployRun
 
 #: words users type meaning "no", which `bool()` reads as True
 FALSE_WORDS = ("false", "0", "no", "off", "none", "n", "f")
@@ -415,8 +415,10 @@ RULES = (
                          "--save_file model.onnx", "qat_fake", _FAKE_OP),
         instead="export with QAT.quant_config.onnx_format: true, then convert",
         fix_safety="no automatic fix: the model has to be quantized and exported again.",
-        evidence=("Paddle2ONNX issues #1084, #875, #1617 (\"not supported\"); "
-                  "paddle2onnx's quantize_linear handling; PaddleSlim onnx_format"),
+        evidence=("Paddle2ONNX issues #1084, #875, #1617, #540, #712 (\"not supported\"); "
+                  "PaddleSlim #1766; paddleslim/dygraph/quant/qat.py onnx_format; measured: "
+                  "develop's ppdet export of a paddle.quantization QAT model holds "
+                  "fake_quantize_dequantize_moving_average_abs_max"),
         check=check_fake_quant_onnx),
     Rule(
         code="QF983", name="int8-without-scales", severity="error",
@@ -531,6 +533,8 @@ RULES = (
                  "--model_filename model.json --save_file model.onnx"),
         instead="run qatfix where the command runs, after the export",
         fix_safety="no fix.",
-        evidence="qatfix.model.deployment",
+        evidence=("the parsers of deploy/python/utils.py argsparser, "
+                  "deploy/auto_compression/test_det.py and paddle_inference_eval.py, "
+                  "paddle2onnx/command.py arg_parser; qatfix.act.deployment"),
         check=check_not_checked),
 )
