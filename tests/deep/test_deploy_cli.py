@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.after.helpers import findings
-from tests.conftest import require, tree
+from tests.conftest import require, require_executable, tree
 
 HERE = Path(__file__).resolve().parent
 PICODET = "configs/picodet/picodet_s_320_coco_lcnet.yml"
@@ -196,3 +196,31 @@ def test_what_is_not_checked_is_said(checkout: Path) -> None:
     _, found = _run(checkout, "python", "nowhere/infer.py", "--model_dir",
                     "output_inference/pico_float")
     assert "its flags were not read" in _one(found, "QF989")["message"]
+
+
+@pytest.mark.paddle2onnx
+def test_paddle2onnx_itself_stops_on_the_fake_quant_export(checkout: Path) -> None:
+    """QF982's claim, run: Paddle2ONNX aborts on the fake-quant program for its operators, and
+    not for them on the float program of the same network (paddle2onnx 2.1.0 then stops in its
+    PIR parser on this paddle, for a reason of its own)."""
+    converter = require_executable("paddle2onnx")
+
+    def convert(model: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([converter, "--model_dir", f"output_inference/{model}",
+                               "--model_filename", "model.json", "--params_filename",
+                               "model.pdiparams", "--save_file", f"{model}.onnx"],
+                              cwd=checkout, capture_output=True, text=True, timeout=600)
+
+    fake = convert("pico_fake")
+    assert fake.returncode != 0
+    assert "Due to the unsupported operators, the conversion is aborted" in fake.stdout + fake.stderr
+    plain = convert("pico_float")
+    assert "unsupported operators" not in plain.stdout + plain.stderr
+    # qatfix, with the installed converter's own parser
+    _, found = _run(checkout, "paddle2onnx", "--model_dir", "output_inference/pico_fake",
+                    "--model_filename", "model.json", "--save_file", "x.onnx")
+    assert "QF982" in _codes(found) and "QF989" not in _codes(found)
+    _, found = _run(checkout, "paddle2onnx", "--model_dir", "output_inference/pico_fake",
+                    "--model_filename", "model.json", "--save_file", "x.onnx",
+                    "--enable_onnx_checker", "Flase")
+    assert "QF980" in _codes(found)  # ast.literal_eval stops on a misspelt word
