@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from qatfix.act.run import ProgramReader
 
 DISTILL_MODES = ("Distill", "DistillPrune")
+#: the installed versions against the known-bad combinations: every kind of run
+VERSIONS = "QF990"
 #: the codes of rules that check PaddleSlim auto-compression (ACT) runs
-ACT_CODES = ("QF95", "QF96", "QF97")
+ACT_CODES = ("QF95", "QF96", "QF97", VERSIONS)
 #: the codes of rules that check pasted commands running an exported model
-DEPLOY_CODES = ("QF98",)
+DEPLOY_CODES = ("QF98", VERSIONS)
 #: the rule that reads a pasted ppdet tools command with its script's parser, in every run
 SCRIPT_ARGUMENTS = "QF980"
 
@@ -191,8 +193,8 @@ def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate()) -> 
     elif ctx.step == "deploy":
         rules = [rule for rule in rules if rule.code.startswith(DEPLOY_CODES)]
     else:
-        rules = [rule for rule in rules
-                 if not rule.code.startswith(DEPLOY_CODES) or rule.code == SCRIPT_ARGUMENTS]
+        rules = [rule for rule in rules if not rule.code.startswith(DEPLOY_CODES[0])
+                 or rule.code == SCRIPT_ARGUMENTS]
     found = [to_finding(rule, issue, ctx) for rule in rules for issue in rule.check(ctx)]
     return gate.admit(found, ctx.resolved.documents)
 

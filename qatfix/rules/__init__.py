@@ -14,7 +14,8 @@ QF8xx distillation, QF9xx the steps after training:
   QF98x pasted commands that run an exported model (deploy/python/infer.py, the
         auto_compression eval scripts, paddle2onnx), read with the script's own parser.
 Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`); a pasted
-inference or conversion command is checked by QF98x alone (`engine.DEPLOY_CODES`).
+inference or conversion command is checked by QF98x alone (`engine.DEPLOY_CODES`);
+  QF990 the installed packages (and the model's paddle) in a combination known to fail.
 """
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ RULE_MODULES = (
     "qatfix.rules.onnx_format",
     "qatfix.rules.weights_local",
     "qatfix.rules.deploy_run",
+    "qatfix.rules.versions",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None
