@@ -216,8 +216,7 @@ def model_writer(model_dir: str) -> Optional[ModelWriter]:
         except (OSError, ValueError):
             return ModelWriter(None, f"{program} (not readable JSON)")
         base = data.get("base_code") if isinstance(data, dict) else None
-        magic = base.get("magic") if isinstance(base, dict) else None
-        if magic == "pir":
+        if isinstance(base, dict) and base.get("magic") == "pir":
             return ModelWriter(">= 3.0 (PIR)", f"{program} (base_code magic pir, format version "
                                f"{base.get('version')}; the release is not recorded)", (3, 0))
         return ModelWriter(None, f"{program} (no PIR base_code)")

@@ -53,6 +53,7 @@ RULE_MODULES = (
     "qatfix.rules.act_strategy",
     "qatfix.rules.onnx_format",
     "qatfix.rules.weights_local",
+    "qatfix.rules.export_labels",
     "qatfix.rules.deploy_run",
     "qatfix.rules.versions",
 )
