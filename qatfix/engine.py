@@ -25,8 +25,14 @@ if TYPE_CHECKING:
     from qatfix.act.run import ProgramReader
 
 DISTILL_MODES = ("Distill", "DistillPrune")
+#: the installed versions against the known-bad combinations: every kind of run
+VERSIONS = "QF990"
 #: the codes of rules that check PaddleSlim auto-compression (ACT) runs
-ACT_CODES = ("QF95", "QF96", "QF97")
+ACT_CODES = ("QF95", "QF96", "QF97", VERSIONS)
+#: the codes of rules that check pasted commands running an exported model
+DEPLOY_CODES = ("QF98", VERSIONS)
+#: the rule that reads a pasted ppdet tools command with its script's parser, in every run
+SCRIPT_ARGUMENTS = "QF980"
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -38,13 +44,16 @@ def slim_mode(slim_own: Resolved | None) -> str:
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
              dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
-             reader: str | None = None, read_program: Optional[ProgramReader] = None
-             ) -> list[CheckContext]:
+             reader: str | None = None, read_program: Optional[ProgramReader] = None,
+             pasted: Sequence[str] = ()) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights. `step` is the
     ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
     for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py, and
-    `read_program` what reads its exported program under `--deep`)."""
+    `read_program` what reads its exported program under `--deep`; or `deploy` for a pasted
+    command that runs an exported model, `pasted` that command from its interpreter on)."""
+    if step == "deploy":
+        return [_deploy_context(config, pasted, online=online)]
     if is_act_run(config, slim, options, step):
         return [_act_context(config, reader, pasted=step == "act", online=online,
                              read_program=read_program, root=root)]
@@ -80,7 +89,35 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
                               step=step)]
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
+    if pasted:
+        command = _tools_command(pasted)
+        if command is not None:
+            found = [replace(ctx, command=command) for ctx in found]
     return found
+
+
+def _tools_command(pasted: Sequence[str]) -> object:
+    """A pasted ppdet tools command as its script's parser reads it, or None when the script is
+    not where the command says (its flags are then passed over, as before)."""
+    from qatfix.config.script_flags import parse_command, read_parser
+    from qatfix.act.deployment import split_pasted
+
+    launcher, script, tokens = split_pasted(pasted)
+    parser = read_parser(os.path.expanduser(script)) if os.path.isfile(script) else None
+    return parse_command(parser, tokens, pasted) if parser is not None else None
+
+
+def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> CheckContext:
+    """A pasted inference, evaluation or conversion command, checked by the QF98 rules
+    (`qatfix.act.deployment`)."""
+    from qatfix.config import ConfigMap
+    from qatfix.act.deployment import deploy_run, split_pasted
+
+    launcher, name, tokens = split_pasted(pasted)
+    run = deploy_run(launcher, name, tokens)
+    empty = Resolved(config_path=script, slim_path=None, options=(), data=ConfigMap())
+    return CheckContext(empty, "deploy", "model", os.getcwd(), online, step="deploy",
+                        deploy=run)
 
 
 def is_act_run(config: str, slim: str | None, options: Sequence[str], step: str) -> bool:
@@ -153,6 +190,11 @@ def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate()) -> 
     ACT rules alone: the ppdet-config rules say nothing true about it."""
     if ctx.step == "act":
         rules = [rule for rule in rules if rule.code.startswith(ACT_CODES)]
+    elif ctx.step == "deploy":
+        rules = [rule for rule in rules if rule.code.startswith(DEPLOY_CODES)]
+    else:
+        rules = [rule for rule in rules if not rule.code.startswith(DEPLOY_CODES[0])
+                 or rule.code == SCRIPT_ARGUMENTS]
     found = [to_finding(rule, issue, ctx) for rule in rules for issue in rule.check(ctx)]
     return gate.admit(found, ctx.resolved.documents)
 
@@ -167,7 +209,8 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
           dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
           gpus: int | None = None, reader: str | None = None,
-          read_program: Optional[ProgramReader] = None) -> list[Finding]:
+          read_program: Optional[ProgramReader] = None,
+          pasted: Sequence[str] = ()) -> list[Finding]:
     """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the
     step `step` of the run), run on `gpus` GPUs when the command line says so; `reader` is the
     `--config` of an ACT run_det.py command, `read_program` what reads its exported program
@@ -177,7 +220,7 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
                         dropped_options=dropped_options, step=step, reader=reader,
-                        read_program=read_program):
+                        read_program=read_program, pasted=pasted):
         if gpus is not None:
             ctx = replace(ctx, gpus=gpus)
         findings.extend(run_rules(ctx, rules, gate))

@@ -16,6 +16,13 @@ from qatfix.record import record
 
 #: operations ppdet's exporters put in the graph for non-maximum suppression
 NMS_OPS = frozenset({"multiclass_nms3", "multiclass_nms", "matrix_nms"})
+#: the quantization operations of the ONNX-style format (PaddleSlim's `onnx_format: true`,
+#: paddle.quantization's convert): what Paddle2ONNX and TensorRT read as int8
+LINEAR_QUANT_OPS = frozenset({"quantize_linear", "dequantize_linear"})
+#: the prefix of the simulated-quantization operations (`onnx_format: false`):
+#: fake_quantize_dequantize_moving_average_abs_max, fake_channel_wise_quantize_dequantize_abs_max,
+#: fake_quantize_abs_max, fake_dequantize_max_abs, ...
+FAKE_QUANT_PREFIX = "fake_"
 
 
 @record
@@ -36,6 +43,20 @@ class ProgramFacts:
     @property
     def has_nms(self) -> bool:
         return bool(self.ops & NMS_OPS)
+
+    @property
+    def fake_quant_ops(self) -> tuple[str, ...]:
+        """The simulated-quantization operations of the program (an `onnx_format: false`
+        export), sorted."""
+        return tuple(sorted(op for op in self.ops
+                            if op.startswith(FAKE_QUANT_PREFIX) and "quant" in op))
+
+    @property
+    def quantization(self) -> str:
+        """`none` (a float program), `fake` (fake_quantize_* operations: `onnx_format: false`),
+        `linear` (quantize_linear/dequantize_linear: `onnx_format: true`), or `both`."""
+        fake, linear = bool(self.fake_quant_ops), bool(self.ops & LINEAR_QUANT_OPS)
+        return "both" if fake and linear else "fake" if fake else "linear" if linear else "none"
 
     @property
     def gives_boxes_and_count(self) -> bool:

@@ -49,12 +49,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --apply/--diff: include unsafe fixes")
     # set from a pasted command line (`qatfix python tools/eval.py -c ...`): the ppdet script
     parser.add_argument("--step", default="train",
-                        choices=("train", "eval", "export", "infer", "post_quant", "act"),
+                        choices=("train", "eval", "export", "infer", "post_quant", "act",
+                                 "deploy"),
                         help=argparse.SUPPRESS)
     # set from a pasted ACT command (`qatfix python run_det.py --config R ...`): its reader
     parser.add_argument("--act-reader", default=None, help=argparse.SUPPRESS)
     # set from a pasted command line: how many GPUs it trains on
     parser.add_argument("--gpus", type=int, default=None, help=argparse.SUPPRESS)
+    # set from a pasted command line: the command itself (a JSON list), read with its script's
+    # own parser
+    parser.add_argument("--pasted", default=None, help=argparse.SUPPRESS)
 
 
 def known_codes() -> list[str]:
@@ -84,7 +88,22 @@ def request_from(args: argparse.Namespace) -> CheckRequest:
         online=args.online, deep=args.deep, offline=args.offline,
         select=split_codes(args.select), ignore=split_codes(args.ignore),
         step=getattr(args, "step", "train"), report_format=getattr(args, "format", "text"),
-        gpus=getattr(args, "gpus", None), reader=getattr(args, "act_reader", None))
+        gpus=getattr(args, "gpus", None), reader=getattr(args, "act_reader", None),
+        pasted=_pasted(getattr(args, "pasted", None)))
+
+
+def _pasted(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    import json  # a pasted command only
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise UsageError("--pasted: not a JSON list of the command's words") from None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError("--pasted: not a JSON list of the command's words")
+    return tuple(value)
 
 
 def named_pair(args: argparse.Namespace) -> None:

@@ -27,6 +27,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "set": ("qatfix.cli.set", "set one key of a config file, leaving the rest untouched"),
     "inspect": ("qatfix.cli.inspect", "say what a .pdparams file is: float, QAT or pruned, which config, which official weights"),
     "review": ("qatfix.cli.review", "post findings on a GitHub pull request as suggestions"),
+    "doctor": ("qatfix.cli.doctor", "check the installed paddle, PaddleSlim, ppdet and "
+                                    "Paddle2ONNX (and a model's paddle) against known-bad "
+                                    "combinations"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130

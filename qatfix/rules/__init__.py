@@ -10,8 +10,12 @@ QF8xx distillation, QF9xx the steps after training:
         (`weights`) against the slim config given with it, and what export bakes in;
   QF95x an ACT run's reader config against the exported model (size, normalization, classes);
   QF96x the exported model an ACT config names (identity, file names, NMS);
-  QF97x an ACT config's strategy sections and keys as PaddleSlim reads them.
-Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`).
+  QF97x an ACT config's strategy sections and keys as PaddleSlim reads them;
+  QF98x pasted commands that run an exported model (deploy/python/infer.py, the
+        auto_compression eval scripts, paddle2onnx), read with the script's own parser.
+Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`); a pasted
+inference or conversion command is checked by QF98x alone (`engine.DEPLOY_CODES`);
+  QF990 the installed packages (and the model's paddle) in a combination known to fail.
 """
 from __future__ import annotations
 
@@ -50,6 +54,9 @@ RULE_MODULES = (
     "qatfix.rules.act_strategy",
     "qatfix.rules.onnx_format",
     "qatfix.rules.weights_local",
+    "qatfix.rules.export_labels",
+    "qatfix.rules.deploy_run",
+    "qatfix.rules.versions",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

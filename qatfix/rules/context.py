@@ -57,6 +57,12 @@ class CheckContext:
     gpus: int | None = None
     #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.act.run.ActRun`
     act: Any = None
+    #: for a pasted command that runs an exported model (`step` "deploy"): the
+    #: `qatfix.act.deployment.DeployRun`
+    deploy: Any = None
+    #: a pasted ppdet tools command as its script's parser reads it
+    #: (`qatfix.config.script_flags.ParsedCommand`), when the script was found
+    command: Any = None
 
     @property
     def config_path(self) -> str:

@@ -54,6 +54,8 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
     files and folders are checked through the pairs they take part in (`qatfix.runs`), an ACT
     config with the reader config named with it."""
     paths = request.targets()
+    if request.step == "deploy":  # a pasted inference or conversion command: one run
+        return [(paths[0], None, None)], []
     if request.explicit:
         runs: list[Run] = []
         unchecked: list[Finding] = []
@@ -83,7 +85,8 @@ def _check(request: CheckRequest, config: str, slim: str | None, reader: str | N
     """The engine's findings for one run of the request (`deep`: what `--deep` adds to it)."""
     return check(config, slim, request.options, online=request.online, select=request.select,
                  ignore=request.ignore, dropped_options=request.dropped_options,
-                 step=request.step, gpus=request.gpus, reader=reader, **deep)
+                 step=request.step, gpus=request.gpus, reader=reader,
+                 pasted=request.pasted, **deep)
 
 
 def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str | None,

@@ -36,6 +36,8 @@ class CheckRequest:
     gpus: int | None = None
     #: the reader config (`--config`) of a pasted ACT `run_det.py` command
     reader: str | None = None
+    #: the pasted command from its interpreter (or console script) on, as typed
+    pasted: tuple[str, ...] = ()
 
     @property
     def explicit(self) -> bool:

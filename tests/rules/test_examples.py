@@ -45,6 +45,14 @@ def checkout(tmp_path: Path) -> Path:
     act.mkdir(parents=True)
     for entry in (develop / "deploy" / "auto_compression" / "configs").iterdir():
         act.joinpath(entry.name).symlink_to(entry)
+    # the scripts pasted commands run: tools/, deploy/python/ and the auto_compression eval
+    # scripts (develop's test_det.py, release-2.6's paddle_inference_eval.py)
+    (root / "tools").symlink_to(develop / "tools")
+    (root / "deploy" / "python").symlink_to(develop / "deploy" / "python")
+    for script in (develop / "deploy" / "auto_compression").glob("*.py"):
+        (act.parent / script.name).symlink_to(script)
+    eval_26 = tree("release-2.6") / "deploy" / "auto_compression" / "paddle_inference_eval.py"
+    (act.parent / eval_26.name).symlink_to(eval_26)
     return root
 
 
