@@ -1,7 +1,8 @@
-"""Signatures of built paddle models and loaded state dicts (the record lives in qatfix.model)."""
+"""Signatures of built paddle models (the record lives in qatfix.model; checkpoint files are read
+without paddle by `qatfix.model.checkpoint`)."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from qatfix.model.signature import QUANTIZABLE_LAYER_TYPES, Shape, Signature
 

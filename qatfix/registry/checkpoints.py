@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional
 
+from qatfix.errors import QatfixError
 from qatfix.model.checkpoint import Checkpoint, Shape, kind_against, read_checkpoint
 from qatfix.model.quant_format import QatLayout, qat_layout
 from qatfix.record import record
@@ -194,7 +195,6 @@ def network_of(checkpoint: Checkpoint) -> NetworkOf:
     (a QAT checkpoint's wrapped names unwrapped); else those with the same names and some
     shapes smaller (pruned, or trained for another class count), sharing the most unchanged
     tensors with it. Empty when no stored config has its names."""
-    from qatfix.errors import QatfixError
     from qatfix.registry.networks import official_config
     from qatfix.registry.signatures import configs_matching, configs_with_keys, signature_of
 
@@ -228,7 +228,6 @@ def network_of(checkpoint: Checkpoint) -> NetworkOf:
 
 def _stored_shapes(entry: "WeightEntry") -> Optional[Mapping[str, Shape]]:
     """The stored float network of an entry's config, from its own tree first."""
-    from qatfix.errors import QatfixError
     from qatfix.registry.signatures import signature_index, signature_of
 
     if not entry.config:
