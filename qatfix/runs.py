@@ -203,9 +203,23 @@ def plan(paths: Iterable[str]) -> Plan:
     return Plan(tuple(runs), tuple(unchecked))
 
 
-@functools.lru_cache(maxsize=8)
 def _known_pairs(run_root: str) -> _Pairs:
-    return _Pairs(os.path.join(run_root, "configs", "_"))
+    """The pairs of a tree, read again when its project settings file changed."""
+    anchor = os.path.join(run_root, "configs", "_")
+    project = project_root(os.path.dirname(anchor))
+    stamp: tuple[float, ...] = ()
+    if project is not None:
+        for name in (".qatfix.toml", "pyproject.toml"):
+            try:
+                stamp += (os.stat(os.path.join(project, name)).st_mtime_ns,)
+            except OSError:
+                stamp += (-1,)
+    return _pairs_at(anchor, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _pairs_at(anchor: str, stamp: tuple[float, ...]) -> _Pairs:
+    return _Pairs(anchor)
 
 
 def runs_reading(path: str) -> list[Run]:

@@ -40,6 +40,8 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
         color = want_color(sys.stdout)
         for path, text in sorted(changed.items()):
             sys.stdout.write(unified_diff(shown_path(path), sources[path].text, text, color=color))
+        for line in new_commands(verdicts, request):
+            print(f"run with: {line}", file=sys.stderr)
         if collected.failures:
             return 2
         return 1 if changed or exit_code(findings, fail_on) else 0
