@@ -202,3 +202,23 @@ def test_qatfix_set_judges_keys_as_qf406_does(root: Path) -> None:
     # one edit from a parameter of the head's class, which no file of the chain writes either
     done = qatfix("set", MODEL, "PicoHeadV2.num_clases", "5", "--strict", "--diff", cwd=root)
     assert done.returncode == 2 and "Did you mean PicoHeadV2.num_classes?" in done.stderr
+
+
+@pytest.mark.corpus
+def test_no_rename_onto_a_key_the_file_writes(root: Path) -> None:
+    add_file(root, "configs/picodet/both.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "TrainReader:\n  batch_size: 4\n  batchsize: 8\nTrainReaderr:\n  shuffle: false\n")
+    code, found = findings("configs/picodet/both.yml", "--select", "QF406", cwd=root)
+    by_line = {f["location"]["line"]: f for f in found}  # type: ignore[index]
+    assert sorted(by_line) == [4, 5]
+    # batch_size is written beside batchsize: renaming would make a duplicate key
+    assert by_line[4]["fix"] is None and "TrainReader.batch_size stays 4" in \
+        str(by_line[4]["message"])
+    # and it writes TrainReader: TrainReaderr is not renamed onto it either
+    assert by_line[5]["fix"] is None
+    # where the file writes no TrainReader, the section is renamed
+    add_file(root, "configs/picodet/one.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "TrainReaderr:\n  shuffle: false\n")
+    code, found = findings("configs/picodet/one.yml", "--select", "QF406", cwd=root)
+    [typo] = found
+    assert typo["fix"]["safety"] == "safe"  # type: ignore[index]
