@@ -222,3 +222,34 @@ def test_no_rename_onto_a_key_the_file_writes(root: Path) -> None:
     code, found = findings("configs/picodet/one.yml", "--select", "QF406", cwd=root)
     [typo] = found
     assert typo["fix"]["safety"] == "safe"  # type: ignore[index]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("target, other", [("develop", "release-2.6"), ("release-2.6", "develop")])
+def test_facts_learned_without_a_trees_configs_raise_nothing_on_them(target: str,
+                                                                     other: str) -> None:
+    """The facts generalise rather than list the corpus: learned from ppdet's source and the
+    other tree's configs only, they find no misspelt key in any model config of this tree."""
+    from qatfix.config import resolve
+    from qatfix.errors import QatfixError
+    from qatfix.registry.builder.config_keys import config_facts, source_facts
+
+    roots = {name: tree(name) for name in (target, other)}
+    top, sections, open_sections = source_facts(roots.values())
+    config_top, config_sections = config_facts([roots[other]])
+    top |= config_top
+    for name, keys in config_sections.items():
+        if name in sections:
+            sections[name] |= keys
+    found, checked = set(), 0
+    for path in sorted((roots[target] / "configs").rglob("*.yml")):
+        try:
+            resolved = resolve(str(path))
+        except QatfixError:
+            continue
+        if "architecture" not in resolved.data:
+            continue
+        checked += 1
+        found |= {(m.origin.path if m.origin else "", ".".join(m.key_path))
+                  for m in misspellings(resolved.data, top, sections, open_sections)}
+    assert checked > 450 and found == set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -65,7 +66,7 @@ def _python_files(root: Path) -> Iterable[Path]:
         yield from sorted((root / folder).rglob("*.py"))
 
 
-def _source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]], set[str]]:
+def source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]], set[str]]:
     classes: dict[str, list[_Class]] = {}
     top: set[str] = set()
     read_sections: dict[str, set[str]] = {}
@@ -81,7 +82,9 @@ def _source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]],
                 if sub:
                     read_sections.setdefault(key, set()).add(sub)
             try:
-                tree = ast.parse(text)
+                with warnings.catch_warnings():  # ppdet's own invalid escapes (`'\D'`)
+                    warnings.simplefilter("ignore")
+                    tree = ast.parse(text)
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
@@ -118,7 +121,7 @@ def _source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]],
     return top, sections, open_sections
 
 
-def _config_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]]]:
+def config_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]]]:
     top: set[str] = set()
     sections: dict[str, set[str]] = {}
     for root in roots:
@@ -139,8 +142,8 @@ def _config_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]]]
 def derive(roots: Mapping[str, Path]) -> str:
     """The text of config_keys.json for these trees."""
     ordered = [roots[name] for name in sorted(roots)]
-    top, sections, open_sections = _source_facts(ordered)
-    config_top, config_sections = _config_facts(ordered)
+    top, sections, open_sections = source_facts(ordered)
+    config_top, config_sections = config_facts(ordered)
     top |= config_top
     for name, keys in config_sections.items():
         if name in sections:  # only components' keys are judged: other mappings are free-form
