@@ -253,3 +253,14 @@ def test_facts_learned_without_a_trees_configs_raise_nothing_on_them(target: str
         found |= {(m.origin.path if m.origin else "", ".".join(m.key_path))
                   for m in misspellings(resolved.data, top, sections, open_sections)}
     assert checked > 450 and found == set()
+
+
+@pytest.mark.corpus
+def test_a_component_without_kwargs_stops_on_a_misspelt_parameter(root: Path) -> None:
+    # develop's ppdet: create(PicoDet) raises "PicoHeadV2.__init__() got an unexpected keyword
+    # argument 'num_clases'" (PicoHeadV2.__init__ takes no **kwargs)
+    code, found = findings(MODEL, "-o", "PicoHeadV2.num_clases=4", "--select", "QF406", cwd=root)
+    [typo] = found
+    assert "building it stops with TypeError (unexpected keyword argument 'num_clases')" in \
+        str(typo["message"])
+    assert "did you mean -o PicoHeadV2.num_classes=4?" in str(typo["message"])
