@@ -3,13 +3,14 @@
 key no base defines and ppdet never reads, one edit away from a key it does (a misspelling)."""
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator, Optional
 
 from qatfix.config.nodes import Origin, Tagged
 from qatfix.config.options import OPTIONS_PATH
 from qatfix.findings import Location
 from qatfix.model.key_spelling import Misspelling, misspellings
-from qatfix.registry.config_keys import known_keys
+from qatfix.registry.config_keys import known_keys, known_keys_for
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
@@ -89,9 +90,15 @@ def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def run_misspellings(ctx: CheckContext) -> list[Misspelling]:
-    """The misspelt keys of the run's final config (its files and `-o`)."""
-    known = known_keys()
+    """The misspelt keys of the run's final config (its files and `-o`): judged with the shipped
+    facts, and any found judged again with what the checkout's own ppdet reads (a fork's
+    components, another release), read only then."""
     data = (ctx.final or ctx.resolved).data
+    known = known_keys()
+    found = list(misspellings(data, known.top, known.sections, known.open))
+    if not found:
+        return found
+    known = known_keys_for(os.path.abspath(ctx.run_root))
     return list(misspellings(data, known.top, known.sections, known.open))
 
 

@@ -232,7 +232,8 @@ def test_facts_learned_without_a_trees_configs_raise_nothing_on_them(target: str
     other tree's configs only, they find no misspelt key in any model config of this tree."""
     from qatfix.config import resolve
     from qatfix.errors import QatfixError
-    from qatfix.registry.builder.config_keys import config_facts, source_facts
+    from qatfix.registry.builder.config_keys import config_facts
+    from qatfix.registry.ppdet_source import source_facts
 
     roots = {name: tree(name) for name in (target, other)}
     top, sections, open_sections = source_facts(roots.values())
@@ -264,3 +265,33 @@ def test_a_component_without_kwargs_stops_on_a_misspelt_parameter(root: Path) ->
     assert "building it stops with TypeError (unexpected keyword argument 'num_clases')" in \
         str(typo["message"])
     assert "did you mean -o PicoHeadV2.num_classes=4?" in str(typo["message"])
+
+
+@pytest.mark.corpus
+def test_a_forks_own_parameters_are_known(root: Path) -> None:
+    """A checkout whose ppdet adds a parameter (`PicoHeadV2.grid_cell_scales`, one edit from
+    grid_cell_scale): its own source is read and the key is no finding there; in a checkout
+    without that ppdet it is one."""
+    import shutil
+
+    add_file(root, "configs/picodet/fork.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "PicoHeadV2:\n  grid_cell_scales: [5.0, 5.0, 5.0, 5.0]\n")
+    code, found = findings("configs/picodet/fork.yml", "--select", "QF406", cwd=root)
+    assert [f["location"]["line"] for f in found] == [3]  # type: ignore[index]
+
+    shutil.copytree(tree("develop") / "ppdet", root / "ppdet")
+    head = root / "ppdet" / "modeling" / "heads" / "pico_head.py"
+    text = head.read_text(encoding="utf-8")
+    signature = "                 dgqp_module=None,\n                 num_classes=80,\n"
+    start = text.index(signature, text.index("class PicoHeadV2(")) + len(signature)
+    head.write_text(text[:start] + "                 grid_cell_scales=None,\n" + text[start:],
+                    encoding="utf-8")
+    code, found = findings("configs/picodet/fork.yml", "--select", "QF406", cwd=root)
+    assert found == []
+    # the fork's facts are kept in the cache folder under its fingerprint, and read from there
+    import os
+
+    [kept] = Path(os.environ["QATFIX_CACHE_DIR"], "config_keys").glob("*.json")
+    assert "grid_cell_scales" in kept.read_text()
+    code, again = findings("configs/picodet/fork.yml", "--select", "QF406", cwd=root)
+    assert again == []
