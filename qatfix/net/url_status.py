@@ -6,6 +6,7 @@ import os
 import time
 from typing import Callable
 
+from qatfix.cache import cache_dir
 from qatfix.record import record
 from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
 
@@ -18,11 +19,6 @@ class UrlStatus:
 
     missing: bool
     reason: str
-
-
-def cache_dir() -> str:
-    return os.environ.get("QATFIX_CACHE_DIR") or os.path.join(
-        os.path.expanduser("~"), ".cache", "qatfix")
 
 
 def _cache_file() -> str:

@@ -3,13 +3,14 @@
 key no base defines and ppdet never reads, one edit away from a key it does (a misspelling)."""
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator, Optional
 
-from qatfix.config.nodes import Origin
+from qatfix.config.nodes import Origin, Tagged
 from qatfix.config.options import OPTIONS_PATH
 from qatfix.findings import Location
 from qatfix.model.key_spelling import Misspelling, misspellings
-from qatfix.registry.config_keys import known_keys
+from qatfix.registry.config_keys import known_keys, known_keys_for
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
@@ -89,9 +90,15 @@ def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def run_misspellings(ctx: CheckContext) -> list[Misspelling]:
-    """The misspelt keys of the run's final config (its files and `-o`)."""
-    known = known_keys()
+    """The misspelt keys of the run's final config (its files and `-o`): judged with the shipped
+    facts, and any found judged again with what the checkout's own ppdet reads (a fork's
+    components, another release), read only then."""
     data = (ctx.final or ctx.resolved).data
+    known = known_keys()
+    found = list(misspellings(data, known.top, known.sections, known.open))
+    if not found:
+        return found
+    known = known_keys_for(os.path.abspath(ctx.run_root))
     return list(misspellings(data, known.top, known.sections, known.open))
 
 
@@ -136,6 +143,21 @@ def _now(ctx: CheckContext, found: Misspelling) -> str:
     return f"{_dotted(found.meant_path)} stays {shown}{where}"
 
 
+def _file_defines(ctx: CheckContext, path: str, key_path: Any) -> bool:
+    """Whether the file itself writes `key_path` (a rename onto it would duplicate the key)."""
+    documents = [d for r in (ctx.final, ctx.resolved) if r is not None
+                 for p, d in r.documents.items() if p == path]
+    if not documents:
+        return True  # not known: no rename
+    value: Any = documents[0].construct()
+    for key in key_path:
+        value = value.value if isinstance(value, Tagged) else value
+        if not isinstance(value, dict) or key not in value:
+            return False
+        value = value[key]
+    return True
+
+
 def _location(origin: Optional[Origin], ctx: CheckContext) -> Location:
     if origin is None:
         return Location(ctx.config_path, 0, 0)
@@ -166,9 +188,7 @@ def check_misspelt(ctx: CheckContext) -> Iterator[Issue]:
                        f"-o {meant}={value}?")
         else:
             message = f"{written} {what} ({_now(ctx, found)}); did you mean {meant}?"
-            meant_origin = final.origin(found.meant_path)
-            if origin is not None and not (meant_origin is not None
-                                           and meant_origin.path == origin.path):
+            if origin is not None and not _file_defines(ctx, origin.path, found.meant_path):
                 fixes = (PlannedFix(
                     f"Rename {written} to {found.meant}", "safe",
                     (Change.rename(found.key_path, found.meant, path=origin.path),),

@@ -202,3 +202,96 @@ def test_qatfix_set_judges_keys_as_qf406_does(root: Path) -> None:
     # one edit from a parameter of the head's class, which no file of the chain writes either
     done = qatfix("set", MODEL, "PicoHeadV2.num_clases", "5", "--strict", "--diff", cwd=root)
     assert done.returncode == 2 and "Did you mean PicoHeadV2.num_classes?" in done.stderr
+
+
+@pytest.mark.corpus
+def test_no_rename_onto_a_key_the_file_writes(root: Path) -> None:
+    add_file(root, "configs/picodet/both.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "TrainReader:\n  batch_size: 4\n  batchsize: 8\nTrainReaderr:\n  shuffle: false\n")
+    code, found = findings("configs/picodet/both.yml", "--select", "QF406", cwd=root)
+    by_line = {f["location"]["line"]: f for f in found}  # type: ignore[index]
+    assert sorted(by_line) == [4, 5]
+    # batch_size is written beside batchsize: renaming would make a duplicate key
+    assert by_line[4]["fix"] is None and "TrainReader.batch_size stays 4" in \
+        str(by_line[4]["message"])
+    # and it writes TrainReader: TrainReaderr is not renamed onto it either
+    assert by_line[5]["fix"] is None
+    # where the file writes no TrainReader, the section is renamed
+    add_file(root, "configs/picodet/one.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "TrainReaderr:\n  shuffle: false\n")
+    code, found = findings("configs/picodet/one.yml", "--select", "QF406", cwd=root)
+    [typo] = found
+    assert typo["fix"]["safety"] == "safe"  # type: ignore[index]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("target, other", [("develop", "release-2.6"), ("release-2.6", "develop")])
+def test_facts_learned_without_a_trees_configs_raise_nothing_on_them(target: str,
+                                                                     other: str) -> None:
+    """The facts generalise rather than list the corpus: learned from ppdet's source and the
+    other tree's configs only, they find no misspelt key in any model config of this tree."""
+    from qatfix.config import resolve
+    from qatfix.errors import QatfixError
+    from qatfix.registry.builder.config_keys import config_facts
+    from qatfix.registry.ppdet_source import source_facts
+
+    roots = {name: tree(name) for name in (target, other)}
+    top, sections, open_sections = source_facts(roots.values())
+    config_top, config_sections = config_facts([roots[other]])
+    top |= config_top
+    for name, keys in config_sections.items():
+        if name in sections:
+            sections[name] |= keys
+    found, checked = set(), 0
+    for path in sorted((roots[target] / "configs").rglob("*.yml")):
+        try:
+            resolved = resolve(str(path))
+        except QatfixError:
+            continue
+        if "architecture" not in resolved.data:
+            continue
+        checked += 1
+        found |= {(m.origin.path if m.origin else "", ".".join(m.key_path))
+                  for m in misspellings(resolved.data, top, sections, open_sections)}
+    assert checked > 450 and found == set()
+
+
+@pytest.mark.corpus
+def test_a_component_without_kwargs_stops_on_a_misspelt_parameter(root: Path) -> None:
+    # develop's ppdet: create(PicoDet) raises "PicoHeadV2.__init__() got an unexpected keyword
+    # argument 'num_clases'" (PicoHeadV2.__init__ takes no **kwargs)
+    code, found = findings(MODEL, "-o", "PicoHeadV2.num_clases=4", "--select", "QF406", cwd=root)
+    [typo] = found
+    assert "building it stops with TypeError (unexpected keyword argument 'num_clases')" in \
+        str(typo["message"])
+    assert "did you mean -o PicoHeadV2.num_classes=4?" in str(typo["message"])
+
+
+@pytest.mark.corpus
+def test_a_forks_own_parameters_are_known(root: Path) -> None:
+    """A checkout whose ppdet adds a parameter (`PicoHeadV2.grid_cell_scales`, one edit from
+    grid_cell_scale): its own source is read and the key is no finding there; in a checkout
+    without that ppdet it is one."""
+    import shutil
+
+    add_file(root, "configs/picodet/fork.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "PicoHeadV2:\n  grid_cell_scales: [5.0, 5.0, 5.0, 5.0]\n")
+    code, found = findings("configs/picodet/fork.yml", "--select", "QF406", cwd=root)
+    assert [f["location"]["line"] for f in found] == [3]  # type: ignore[index]
+
+    shutil.copytree(tree("develop") / "ppdet", root / "ppdet")
+    head = root / "ppdet" / "modeling" / "heads" / "pico_head.py"
+    text = head.read_text(encoding="utf-8")
+    signature = "                 dgqp_module=None,\n                 num_classes=80,\n"
+    start = text.index(signature, text.index("class PicoHeadV2(")) + len(signature)
+    head.write_text(text[:start] + "                 grid_cell_scales=None,\n" + text[start:],
+                    encoding="utf-8")
+    code, found = findings("configs/picodet/fork.yml", "--select", "QF406", cwd=root)
+    assert found == []
+    # the fork's facts are kept in the cache folder under its fingerprint, and read from there
+    import os
+
+    [kept] = Path(os.environ["QATFIX_CACHE_DIR"], "config_keys").glob("*.json")
+    assert "grid_cell_scales" in kept.read_text()
+    code, again = findings("configs/picodet/fork.yml", "--select", "QF406", cwd=root)
+    assert again == []
