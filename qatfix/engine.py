@@ -145,6 +145,8 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
         data=issue.data,
         slim=ctx.slim_path or "",
         reader=(ctx.act.reader_given or "") if ctx.act is not None else "",
+        headline=issue.headline,
+        fact=issue.fact,
     )
 
 

@@ -31,6 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only these rule codes or prefixes, comma-separated (e.g. QF1,QF201)")
     parser.add_argument("--ignore", default="", metavar="CODES",
                         help="skip these rule codes or prefixes, comma-separated")
+    parser.add_argument("-v", "--verbose", "--show-fixes", dest="verbose", action="store_true",
+                        help="text report: every finding's whole message and evidence, every "
+                             "fix with the reason for its safety, the alternatives, and each "
+                             "repeated info listed rather than counted")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print how many findings each code has (and how many are "
+                             "fixable) instead of the findings")
     parser.add_argument("--fail-on", choices=FAIL_LEVELS, default="warning",
                         help="lowest severity that makes the exit code 1 (default: warning)")
     parser.add_argument("--online", action="store_true",
@@ -118,8 +125,13 @@ def run(args: argparse.Namespace) -> int:
         from qatfix.cli.fixing import apply_or_diff  # the chosen mode: reads and writes files
 
         return apply_or_diff(request, collected, diff=args.diff, unsafe=args.unsafe_fixes,
-                             fail_on=args.fail_on, fmt=args.format)
-    sys.stdout.write(report(collected.shown, args.format))
+                             fail_on=args.fail_on, fmt=args.format, verbose=args.verbose)
+    if args.statistics:
+        from qatfix.report.statistics import render_statistics  # the chosen mode only
+
+        sys.stdout.write(render_statistics(collected.shown, args.format))
+    else:
+        sys.stdout.write(report(collected.shown, args.format, verbose=args.verbose))
     return final_exit(collected, exit_code(collected.shown, args.fail_on))
 
 

@@ -215,4 +215,4 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     if not edits:
         return None
     return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
-               planned.slim_config, planned.reason)
+               planned.slim_config, planned.reason, planned.note)

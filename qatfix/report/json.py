@@ -59,7 +59,8 @@ def location_dict(location: Location) -> dict[str, Any]:
 
 def fix_dict(fix: Fix) -> dict[str, Any]:
     return {
-        "title": fix.title,
+        "title": fix.full_title,
+        "note": fix.note,
         "safety": fix.safety,
         "reason": fix.reason,
         "value": fix.value,

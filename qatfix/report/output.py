@@ -27,12 +27,25 @@ def _shown(location: Location) -> Location:
     return Location(shown_path(location.path), location.line, location.column)
 
 
-def report(findings: Sequence[Finding], fmt: str) -> str:
-    """The findings in format `fmt`, paths as `shown_path` gives them."""
+def text_width() -> int | None:
+    """The width the text report wraps to: the terminal's on a terminal, `COLUMNS` when that
+    is set, else none (a pipe gets one line per finding, for grep)."""
+    import shutil  # a few microseconds: the text report only
+
+    if sys.stdout.isatty():
+        return max(shutil.get_terminal_size().columns, 40)
+    columns = os.environ.get("COLUMNS", "")
+    return max(int(columns), 40) if columns.isdigit() else None
+
+
+def report(findings: Sequence[Finding], fmt: str, *, verbose: bool = False) -> str:
+    """The findings in format `fmt`, paths as `shown_path` gives them; `verbose`: the text
+    report's detail (every format but text always carries it)."""
     shown = [replace(f, location=_shown(f.location), related=tuple(map(_shown, f.related)))
              for f in findings]
     if fmt == "text":
-        return render("text", shown, color=want_color(sys.stdout))
+        return render("text", shown, color=want_color(sys.stdout), verbose=verbose,
+                      width=text_width())
     if fmt in ("sarif", "rdjson"):
         from qatfix.report.rule_meta import catalogue_meta  # the chosen format describes rules
 

@@ -87,6 +87,8 @@ class PlannedFix:
     slim_config: str | None = None
     #: why the fix is as safe as `safety` says
     reason: str = ""
+    #: what else the change touches (other runs that read the edited line)
+    note: str = ""
 
 
 @record
@@ -99,6 +101,10 @@ class Issue:
     fixes: tuple[PlannedFix, ...] = ()
     severity: Severity | None = None  # overrides the rule's default severity
     data: tuple[tuple[str, Any], ...] = ()
+    #: one sentence of what goes wrong with its key figure (`Finding.headline`)
+    headline: str = ""
+    #: the fact in words that do not depend on the config (`Finding.fact`)
+    fact: str = ""
 
 
 @record

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from qatfix.model.load_forecast import describe_keys
+from qatfix.model.load_forecast import classes_text, describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
@@ -72,14 +72,32 @@ def _section_text(differences: Any) -> str:
     return what + more
 
 
-def _fit_issue(ctx: CheckContext, entry: Any, what: str,
+def _first_difference(differences: Any) -> str:
+    """`backbone ESNet, the model LCNet`: the first way two networks differ, in few words
+    (a backbone by its class alone when the classes differ)."""
+    if not differences:
+        return "another network"
+    first = differences[0]
+    if not isinstance(first.in_weights, str) or not isinstance(first.in_model, str):
+        return first.message
+    in_weights, in_model = first.in_weights, first.in_model
+    if first.where == "backbone":
+        name_w, name_m = _parse_backbone(in_weights)[0], _parse_backbone(in_model)[0]
+        if name_w != name_m:
+            in_weights, in_model = name_w, name_m
+    return f"{first.where} {in_weights}, the model {in_model}"
+
+
+def _fit_issue(ctx: CheckContext, entry: Any, what: str, figure: str,
                facts: tuple[tuple[str, Any], ...] = ()) -> Issue:
-    """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none)."""
+    """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none),
+    `figure` the same in a few words for the headline."""
     differences = ctx.weights_differences or ()
     legacy = f"; it is a legacy model superseded by {entry.superseded_by}" \
         if entry.superseded_by else ""
     return Issue(
         message=f"{ctx.weights_key} {entry.name}{_trained_as(ctx, entry)}{what}{legacy}",
+        headline=f"{ctx.weights_key} {entry.name} have {_first_difference(differences)}: {figure}",
         location=ctx.location((ctx.weights_key,)),
         fixes=candidate_fixes(ctx),
         severity="error" if ctx.mode != "train" else "warning",
@@ -92,6 +110,7 @@ def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
     network = f" ({_section_text(differences)})" if differences else ""
     return _fit_issue(
         ctx, entry, f"{network}: {loading.summary()}. ppdet prints only INFO lines about it",
+        loading.figure(),
         (("loaded", loading.loaded), ("tensors", loading.total),
          ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
 
@@ -100,7 +119,8 @@ def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue
     return _fit_issue(
         ctx, entry, f": {_section_text(differences)}. ppdet loads only the tensors whose names and "
         "shapes match, printing nothing but INFO lines; no official config builds this exact "
-        "model, so run `qatfix --deep` to count them")
+        "model, so run `qatfix --deep` to count them",
+        "the tensors that differ start from scratch (--deep counts them)")
 
 
 def _loadable_detector(ctx: CheckContext, entry: Any) -> bool:
@@ -153,9 +173,18 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
     else:
         what = ""
     quant = ctx.is_quant
+    layers = f"{loading.class_layers} class layers" \
+        if loading is not None and loading.class_layers else "the class layers"
+    then = (f"QAT should start from your float model of {classes_text(identity.num_classes)}"
+            if quant else f"{layers} train from scratch")
     yield Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} classes, the "
-                 f"model has num_classes: {identity.num_classes}{what}; {_class_advice(ctx)}"),
+        message=(f"{ctx.weights_key} {entry.name} was trained for "
+                 f"{classes_text(entry.num_classes)}, the model has num_classes: "
+                 f"{identity.num_classes}{what}; {_class_advice(ctx)}"),
+        headline=(f"{ctx.weights_key} {entry.name} have {classes_text(entry.num_classes)}, the "
+                  f"model {identity.num_classes}: {then}"),
+        fact="" if quant else ("official weights of another class count: the class layers "
+                               "train from scratch, as intended for fine-tuning"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
@@ -181,6 +210,9 @@ def check_sibling(ctx: CheckContext) -> Iterator[Issue]:
                  "load were trained in a network with more layers or settings than this one"
                  + ("; QAT should start from the float model of this network" if ctx.is_quant
                     else "")),
+        headline=(f"{ctx.weights_key} {entry.name} are a bigger network "
+                  f"({_first_difference(ctx.weights_differences)}): all {loading.total} tensors "
+                  f"load, {left_over} left over"),
         location=ctx.location((ctx.weights_key,)),
         fixes=candidate_fixes(ctx, require_size=True) if ctx.is_quant else (),
         severity="warning" if ctx.is_quant else "info",

@@ -94,16 +94,18 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str 
     if is_act_run(config, slim, request.options, request.step):
         return with_deep_program(request, config, reader, found, gate, progress,
                                  str(cache_root()))
-    from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
+    from qatfix.run.deep_findings import deep_findings, one_figure  # --deep only
 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
     try:
-        exact = gate.admit(deep_findings(config, slim, request.options, request.offline))
+        exact = gate.admit(deep_findings(config, slim, request.options, request.offline,
+                                         request.step))
     except QatfixError as exc:
         failed = deep_not_run(exc, config, slim, request.offline, str(cache_root()))
         return found + gate.admit([failed]), False
     replaced = {f.code for f in exact if f.code == "QF501"}
-    return order([f for f in found if f.code not in replaced] + exact), True
+    static, exact = one_figure([f for f in found if f.code not in replaced], exact)
+    return order(static + exact), True
 
 
 def with_deep_program(request: CheckRequest, config: str, reader: str | None,
