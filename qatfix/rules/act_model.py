@@ -217,6 +217,8 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
 RULES = (
     Rule(
         code="QF960", name="act-model-unknown", severity="info",
+        situations=(("error",
+                    "when Global.model_dir is not set: the script has no model"),),
         summary="The exported model of an ACT config could not be identified (not checked).",
         explanation=(
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "

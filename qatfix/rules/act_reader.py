@@ -215,6 +215,10 @@ RULES = (
         evidence=_EVIDENCE_READER, check=check_unknown),
     Rule(
         code="QF951", name="act-reader-size", severity="error",
+        situations=(("warning",
+                    "when the exported model takes any input size"),
+                    ("info",
+                    "when a size could not be read (not checked)"),),
         summary="The ACT reader resizes to another size than the exported model takes.",
         explanation=(
             "`tools/export_model.py` fixes the network's input to "
@@ -240,6 +244,8 @@ RULES = (
         check=check_size),
     Rule(
         code="QF952", name="act-reader-normalization", severity="error",
+        situations=(("info",
+                    "when a normalization could not be read (not checked)"),),
         summary="The ACT reader normalizes images differently from the exported model.",
         explanation=(
             "Reader families differ: PP-YOLOE+ and RT-DETR divide by 255 only (mean 0, std 1), "

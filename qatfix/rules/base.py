@@ -132,6 +132,13 @@ class Rule:
     #: where the claim comes from: the ppdet / PaddleSlim source (file and function) or a
     #: measurement, so a reader can check the rule rather than trust it
     evidence: str = ""
+    #: the other severities the rule's findings take, each with the situation it is used in
+    #: (`severity` is the one of every other situation)
+    situations: tuple[tuple[Severity, str], ...] = ()
+
+    def severity_names(self) -> tuple[str, ...]:
+        """Every severity the report prints for this code, the default first."""
+        return tuple(dict.fromkeys([self.severity, *(s for s, _ in self.situations)]))
 
 
 def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:

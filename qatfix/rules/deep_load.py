@@ -7,7 +7,10 @@ from qatfix.rules.base import Rule, made_elsewhere
 _FIX_SAFETY = "no automatic fix from --deep itself; QF101/QF201 propose the weights."
 
 PARTLY_LOADED = Rule(
-    code="QF601", name="weights-partly-loaded", severity="error", needs="deep",
+    code="QF601", name="weights-partly-loaded", severity="error",
+    situations=(("info",
+                "outside QAT and PTQ, where the layers that do not load train anyway"),),
+    needs="deep",
     summary="not every model parameter would load from the weights",
     explanation=(
         "Builds the model exactly as tools/train.py would (ppdet's load_config, the slim config, "

@@ -222,6 +222,9 @@ def check_sibling(ctx: CheckContext) -> Iterator[Issue]:
 
 RULES = (
     Rule(code="QF101", name="weights-do-not-fit", severity="error",
+         situations=(("warning",
+                     "for detector weights of another network in float training (no slim config), "
+                     "whose layers that do not load train anyway"),),
          summary="The weights were trained as a different network than the config builds.",
          explanation=(
              "Every official config was built with the real ppdet and its state-dict signature "
@@ -260,6 +263,8 @@ RULES = (
          ),
          check=check_fit),
     Rule(code="QF104", name="weights-class-count", severity="info",
+         situations=(("warning",
+                     "in QAT and PTQ, which should start from your own float model"),),
          summary="The weights fit except for the class-dependent layers.",
          explanation=(
              "Weights trained on COCO (80 classes) fit a model with `num_classes: 4` except for "
@@ -290,6 +295,8 @@ RULES = (
          ),
          check=check_classes),
     Rule(code="QF105", name="weights-of-a-bigger-sibling", severity="info",
+         situations=(("warning",
+                     "in QAT and PTQ, which should start from the float model of this network"),),
          summary="Every tensor loads, but from a bigger network of the same family.",
          explanation=(
              "ResNet-18 weights taken from a ResNet-34 detector: every tensor of the model finds "
