@@ -25,6 +25,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        if self.path.startswith("<") and self.path.endswith(">"):
+            # not a file (`<-o>`: the command line's -o options; line is the option's number)
+            name = self.path[1:-1]
+            return f"{name} option {self.line}" if self.line else name
         if not self.line:
             return self.path
         return f"{self.path}:{self.line}:{self.column or 1}"

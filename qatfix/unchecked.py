@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.errors import PADDLE_TODO, DeepCheckError, QatfixError
 from qatfix.findings import Finding, Location
 from qatfix.rules.not_checked import DEEP_NOT_RUN as _DEEP_NOT_RUN
 from qatfix.rules.not_checked import NOT_UNDERSTOOD as _NOT_UNDERSTOOD
@@ -85,8 +85,7 @@ def deep_not_run(exc: QatfixError, config: str, slim: str | None, offline: bool,
                 f"allow the download, or put the file in the cache folder {cache} and add "
                 "--offline")
     elif "import" in lowered or "paddle" in lowered:
-        todo = ("install the [paddle] extra (paddlepaddle and the paddledet that matches the "
-                "configs, or run from a PaddleDetection checkout of the same version)")
+        todo = PADDLE_TODO
     else:
         todo = "check the message above; the static findings are still shown"
     return Finding(DEEP_NOT_RUN, _DEEP_NOT_RUN.severity, f"--deep did not run: {text}; what to do: {todo}",

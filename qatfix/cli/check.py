@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from qatfix.cli.common import add_config_arguments, dropped_options
+from qatfix.cli.common import add_config_arguments, check_named_files, dropped_options
 from qatfix.errors import UsageError
 from qatfix.gate import exit_code, split_codes
 from qatfix.report.output import report
@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
         parse_options(args.opt)  # a malformed -o is a usage error whatever is checked
     named_pair(args)
+    check_named_files(args)
     request = request_from(args)
     if args.interactive:
         from qatfix.interactive import run_interactive  # the chosen mode: needs questionary
@@ -145,7 +146,7 @@ def final_exit(collected: Collected, code: int) -> int:
     if collected.deep_failed:
         problems.append(f"--deep could not run for {collected.deep_failed} config(s) (QF003); "
                         "their static findings are shown")
-    if not collected.checked:
+    if not collected.checked and not collected.unreadable:
         problems.append("nothing was checked: no named file is a PaddleDetection model or slim "
                         "config (QF002)")
     if problems:

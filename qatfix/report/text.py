@@ -44,7 +44,8 @@ def render(findings: Sequence[Finding], *, color: bool = False, verbose: bool = 
     for finding in shown:
         if grouped and finding.location.path != path:
             path = finding.location.path
-            lines.append(paint(path, "bold", "underline", enabled=color))
+            header = "command line" if path.startswith("<") else path
+            lines.append(paint(header, "bold", "underline", enabled=color))
         lines.extend(finding_lines(finding, color=color, verbose=verbose, width=width,
                                    in_group=grouped))
     for first, count in folded:
@@ -81,8 +82,10 @@ def finding_lines(finding: Finding, *, color: bool = False, verbose: bool = True
     under its file's header, so the place is `line:col` alone."""
     where = str(finding.location)
     if in_group:
-        where = where[len(finding.location.path):].lstrip(":") or "-"
-        where = f"  {where}"
+        place = finding.location
+        plain_file = not place.path.startswith("<")
+        where = "  " + (f"{place.line}:{place.column or 1}" if place.line and plain_file
+                        else where if not plain_file else "-")
     if verbose:
         first, *rest = finding.message.splitlines() or [""]
     else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from qatfix.config.kind import kind_of
 from qatfix.engine import check, is_act_run
-from qatfix.errors import QatfixError
+from qatfix.errors import QatfixError, UsageError
 from qatfix.findings import Finding
 from qatfix.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.record import record
@@ -137,10 +137,10 @@ def collect(request: CheckRequest) -> Collected:
             progress.show(f"[{index}/{len(runs)}] {config}")
         try:
             found = _check(request, config, slim, reader)
-        except QatfixError as exc:
-            if len(runs) == 1 and not unchecked:
-                progress.clear()
-                raise
+        except UsageError:
+            progress.clear()
+            raise
+        except QatfixError as exc:  # the config cannot be read: a finding, in every format
             failures += 1
             per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue
