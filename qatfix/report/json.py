@@ -44,6 +44,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "code": finding.code,
         "severity": finding.severity,
         "message": finding.message,
+        "headline": finding.short,
+        "fact": finding.fact,
         "location": location_dict(finding.location),
         "related": [location_dict(place) for place in finding.related],
         "fix": fix_dict(finding.fix) if finding.fix is not None else None,

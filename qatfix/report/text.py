@@ -13,7 +13,7 @@ when one is given, between words only, so a path is never cut. A summary line cl
 """
 from __future__ import annotations
 
-import textwrap
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -28,6 +28,7 @@ FOLD_AT = 3
 TOP_CODES = 3
 _SEVERITY_STYLE = {"error": ("bold", "red"), "warning": ("bold", "yellow"), "info": ("bold", "cyan")}
 _SAFETY_STYLE = {"safe": ("green",), "unsafe": ("yellow",)}
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def render(findings: Sequence[Finding], *, color: bool = False, verbose: bool = False,
@@ -45,13 +46,13 @@ def render(findings: Sequence[Finding], *, color: bool = False, verbose: bool = 
         if grouped and finding.location.path != path:
             path = finding.location.path
             header = "command line" if path.startswith("<") else path
-            lines.append(paint(header, "bold", "underline", enabled=color))
+            lines.append(paint(header, "bold", enabled=color))
         lines.extend(finding_lines(finding, color=color, verbose=verbose, width=width,
                                    in_group=grouped))
     for first, count in folded:
         lines.extend(_folded_lines(first, count, color=color, width=width))
-    lines.append(summary_line(summarize(findings), color=color, codes=Counter(
-        f.code for f in findings)))
+    lines.extend(_wrap(summary_line(summarize(findings), color=color, codes=Counter(
+        f.code for f in findings)), "", INDENT, width))
     return "\n".join(lines) + "\n"
 
 
@@ -70,10 +71,8 @@ def fold(findings: Sequence[Finding]) -> tuple[list[Finding], list[tuple[Finding
 
 def _folded_lines(first: Finding, count: int, *, color: bool, width: int | None) -> list[str]:
     severity = paint(first.severity, *_SEVERITY_STYLE.get(first.severity, ()), enabled=color)
-    plain = f"{count} configs: {first.severity} {first.code} {first.fact} (-v lists them)"
-    head = f"{count} configs: {first.severity} {first.code}"
-    painted = f"{count} configs: {severity} {paint(first.code, 'bold', enabled=color)}"
-    return _paint_head(_wrap(plain, "", INDENT, width), head, painted)
+    return _wrap(f"{count} configs: {severity} {paint(first.code, 'bold', enabled=color)} "
+                 f"{first.fact} (-v lists them)", "", INDENT, width)
 
 
 def finding_lines(finding: Finding, *, color: bool = False, verbose: bool = True,
@@ -84,17 +83,16 @@ def finding_lines(finding: Finding, *, color: bool = False, verbose: bool = True
     if in_group:
         place = finding.location
         plain_file = not place.path.startswith("<")
-        where = "  " + (f"{place.line}:{place.column or 1}" if place.line and plain_file
-                        else where if not plain_file else "-")
+        where = (f"{place.line}:{place.column or 1}" if place.line and plain_file
+                 else where if not plain_file else "-")
     if verbose:
         first, *rest = finding.message.splitlines() or [""]
     else:
         first, rest = finding.short, []
-    head = f"{where}: {finding.severity} {finding.code}"
     severity = paint(finding.severity, *_SEVERITY_STYLE.get(finding.severity, ()), enabled=color)
-    painted = (f"{paint(where, 'bold', enabled=color)}: {severity} "
-               f"{paint(finding.code, 'bold', enabled=color)}")
-    lines = _paint_head(_wrap(f"{head} {first}", "", INDENT, width), head, painted)
+    head = (f"{paint(where, 'bold', enabled=color)}: {severity} "
+            f"{paint(finding.code, 'bold', enabled=color)}")
+    lines = _wrap(f"{head} {first}", "  " if in_group else "", INDENT, width)
     for line in rest:
         lines.extend(_wrap(line, INDENT, INDENT * 2, width))
     if finding.fix is not None:
@@ -104,20 +102,17 @@ def finding_lines(finding: Finding, *, color: bool = False, verbose: bool = True
         for alternative in finding.alternatives:
             lines.extend(_fix_lines("alternative", alternative, color, verbose, width))
         for place in finding.related:
-            lines.extend(_paint_head(_wrap(f"note: {place}", INDENT, INDENT * 2, width),
-                                     f"{INDENT}note:",
-                                     f"{INDENT}{paint('note:', 'dim', enabled=color)}"))
+            lines.extend(_wrap(f"{paint('note:', 'dim', enabled=color)} {place}", INDENT,
+                               INDENT * 2, width))
     return lines
 
 
 def _fix_lines(label: str, fix: Fix, color: bool, verbose: bool, width: int | None, *,
                others: int = 0) -> list[str]:
-    head = f"{INDENT}{label} ({fix.safety}):"
-    painted = INDENT + paint(f"{label} ({fix.safety}):", *_SAFETY_STYLE.get(fix.safety, ()),
-                             enabled=color)
+    head = paint(f"{label} ({fix.safety}):", *_SAFETY_STYLE.get(fix.safety, ()), enabled=color)
     first, *rest = (fix.full_title if verbose else fix.title).splitlines() or [""]
     more = f" (+{others} other{'s' if others > 1 else ''} with -v)" if others else ""
-    lines = _paint_head(_wrap(f"{head} {first}{more}", "", INDENT * 2, width), head, painted)
+    lines = _wrap(f"{head} {first}{more}", INDENT, INDENT * 2, width)
     if verbose:
         for line in rest:
             lines.extend(_wrap(line, INDENT * 2, INDENT * 3, width))
@@ -128,19 +123,28 @@ def _fix_lines(label: str, fix: Fix, color: bool, verbose: bool, width: int | No
 
 
 def _wrap(text: str, indent: str, subsequent: str, width: int | None) -> list[str]:
-    """`text` after `indent`, wrapped to `width` between words (a path or any other word longer
-    than the line stays whole), further lines after `subsequent`; one line without a width."""
-    if not width or len(indent) + len(text) <= width:
-        return [indent + text]
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=subsequent,
-                         break_long_words=False, break_on_hyphens=False) or [indent]
-
-
-def _paint_head(lines: list[str], head: str, painted: str) -> list[str]:
-    """`lines` with the plain `head` of the first replaced by its `painted` form."""
-    if lines and lines[0].startswith(head) and head != painted:
-        lines[0] = painted + lines[0][len(head):]
+    """`text` after `indent`, wrapped to `width` visible columns between words (a path or any
+    other word longer than the line stays whole; colour codes take no room), further lines
+    after `subsequent`; one line without a width."""
+    line = indent + text
+    if not width or _visible(line) <= width:
+        return [line]
+    lines: list[str] = []
+    current = indent
+    for word in text.split(" "):
+        joined = f"{current} {word}" if current.strip() else current + word
+        if _visible(joined) > width and current.strip():
+            lines.append(current)
+            current = subsequent + word
+        else:
+            current = joined
+    lines.append(current)
     return lines
+
+
+def _visible(text: str) -> int:
+    """Columns `text` takes on a terminal: ANSI colour codes take none."""
+    return len(_ANSI.sub("", text)) if "\x1b" in text else len(text)
 
 
 def _count(n: int, word: str) -> str:
@@ -162,7 +166,7 @@ def summary_line(summary: Summary, *, color: bool = False,
               enabled=color and summary.warnings > 0),
         _count(summary.infos, "info"),
     ))
-    if codes and len(codes) > 1:
+    if codes and len(codes) > 1 and max(codes.values()) > 1:
         top = sorted(codes.items(), key=lambda item: (-item[1], item[0]))[:TOP_CODES]
         more = ", ..." if len(codes) > TOP_CODES else ""
         counts += " (" + ", ".join(f"{code} {n}" for code, n in top) + more + ")"
