@@ -15,6 +15,7 @@ from qatfix.report.output import report
 from qatfix.rules import all_rules
 from qatfix.run.collect import Collected, collect
 from qatfix.run.request import CheckRequest
+from qatfix.unchecked import UNREADABLE
 
 FAIL_LEVELS = ("error", "warning", "info")
 
@@ -141,7 +142,10 @@ def final_exit(collected: Collected, code: int) -> int:
     named file could be checked at all; else the findings' exit code. One line on stderr says
     why."""
     problems = []
-    if collected.unreadable:
+    unreadable = [f for f in collected.shown if f.code == UNREADABLE]
+    if len(unreadable) == 1 and not collected.checked:
+        problems.append(f"{unreadable[0].location}: {unreadable[0].message} (QF000)")
+    elif collected.unreadable:
         problems.append(f"{collected.unreadable} config(s) could not be read (QF000)")
     if collected.deep_failed:
         problems.append(f"--deep could not run for {collected.deep_failed} config(s) (QF003); "

@@ -28,14 +28,13 @@ def _shown(location: Location) -> Location:
 
 
 def text_width() -> int | None:
-    """The width the text report wraps to: the terminal's on a terminal, `COLUMNS` when that
-    is set, else none (a pipe gets one line per finding, for grep)."""
-    import shutil  # a few microseconds: the text report only
+    """The width the text report wraps to: the terminal's, on a terminal; none elsewhere (a
+    pipe or file gets one line per finding, for grep and editors)."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil  # a terminal only
 
-    if sys.stdout.isatty():
-        return max(shutil.get_terminal_size().columns, 40)
-    columns = os.environ.get("COLUMNS", "")
-    return max(int(columns), 40) if columns.isdigit() else None
+    return max(shutil.get_terminal_size().columns, 40)
 
 
 def report(findings: Sequence[Finding], fmt: str, *, verbose: bool = False) -> str:

@@ -95,6 +95,12 @@ def finding_lines(finding: Finding, *, color: bool = False, verbose: bool = True
     lines = _wrap(f"{head} {first}", "  " if in_group else "", INDENT, width)
     for line in rest:
         lines.extend(_wrap(line, INDENT, INDENT * 2, width))
+    runs = dict(finding.data).get("runs")
+    if not verbose and isinstance(runs, list) and runs:
+        # a finding in a file several runs read: which runs (the detail lists them in full)
+        more = f"; and {len(runs) - 2} more" if len(runs) > 2 else ""
+        lines.extend(_wrap(f"from: {'; '.join(map(str, runs[:2]))}{more}", INDENT, INDENT * 2,
+                           width))
     if finding.fix is not None:
         lines.extend(_fix_lines("fix", finding.fix, color, verbose, width,
                                 others=0 if verbose else len(finding.alternatives)))
@@ -112,6 +118,8 @@ def _fix_lines(label: str, fix: Fix, color: bool, verbose: bool, width: int | No
     head = paint(f"{label} ({fix.safety}):", *_SAFETY_STYLE.get(fix.safety, ()), enabled=color)
     first, *rest = (fix.full_title if verbose else fix.title).splitlines() or [""]
     more = f" (+{others} other{'s' if others > 1 else ''} with -v)" if others else ""
+    if fix.note and not verbose:
+        more += " (changes other runs too: -v)"
     lines = _wrap(f"{head} {first}{more}", INDENT, INDENT * 2, width)
     if verbose:
         for line in rest:

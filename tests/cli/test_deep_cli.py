@@ -25,6 +25,7 @@ def test_deep_counts_what_loads_and_gives_exact_sizes(tmp_path: Path, monkeypatc
     assert main(["-c", MODEL, "--slim_config", SLIM, "--deep", "--offline",
                  "--select", "QF5,QF6"]) == 1
     out = capsys.readouterr().out
-    assert f"{SLIM}:1:1: error QF601 140 of 463 parameters would load; 323 would train" in out
+    assert f"{SLIM}:1:1: error QF601 pretrain_weights: 140 of 463 parameters would load; 323 " \
+           "would train" in out
     qf501 = [line for line in out.splitlines() if " QF501 " in line]
-    assert len(qf501) == 1 and "MB as float32" in qf501[0] and "once exported as int8" in qf501[0]
+    assert len(qf501) == 1 and "stays float32 (5.0 MB)" in qf501[0] and "int8 (" in qf501[0]
