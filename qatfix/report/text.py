@@ -117,9 +117,10 @@ def _fix_lines(label: str, fix: Fix, color: bool, verbose: bool, width: int | No
                others: int = 0) -> list[str]:
     head = paint(f"{label} ({fix.safety}):", *_SAFETY_STYLE.get(fix.safety, ()), enabled=color)
     first, *rest = (fix.full_title if verbose else fix.title).splitlines() or [""]
-    more = f" (+{others} other{'s' if others > 1 else ''} with -v)" if others else ""
+    hidden = [f"{others} other fix{'es' if others > 1 else ''}"] if others else []
     if fix.note and not verbose:
-        more += " (changes other runs too: -v)"
+        hidden.append("it also changes other runs")
+    more = f" (-v: {'; '.join(hidden)})" if hidden else ""
     lines = _wrap(f"{head} {first}{more}", INDENT, INDENT * 2, width)
     if verbose:
         for line in rest:

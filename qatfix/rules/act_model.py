@@ -58,7 +58,10 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
                  f"official model {exported.official} its name gives; the exported program's "
                  "feeds and outputs (Global.input_list, include_nms) are checked once it is "
                  "exported there")
-    yield Issue(message=where, location=ctx.location(("Global", "model_dir")))
+    state = "lies outside the repository" if run.model_dir_outside else "does not exist yet"
+    yield Issue(message=where, location=ctx.location(("Global", "model_dir")),
+                headline=(f"model_dir {shown} {state}: checked as the official model "
+                          f"{exported.official}; the program's feeds and outputs were not"))
 
 
 def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:

@@ -35,4 +35,4 @@ def test_the_note_names_a_configured_pair(tmp_path: Path) -> None:
                               "configs/picodet/picodet_s_320_coco_lcnet.yml", "--slim_config",
                               SLIM], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     fix_line = next(line for line in concise.stdout.splitlines() if "fix (safe):" in line)
-    assert fix_line.endswith("(changes other runs too: -v)")
+    assert fix_line.endswith("(-v: 3 other fixes; it also changes other runs)")

@@ -11,7 +11,7 @@ configs/picodet/picodet_s_320_coco_lcnet.yml
     fix (safe): set epoch to 120 and add snapshot_epoch
 configs/slim/quant/picodet_s_quant.yml
   1:19: error QF101 pretrain_weights is the ESNet PicoDet-S-320 model; this config builds LCNet
-    fix (safe): set pretrain_weights to picodet_s_320_coco_lcnet.pdparams (+1 other with -v)
+    fix (safe): set pretrain_weights to picodet_s_320_coco_lcnet.pdparams (-v: 1 other fix)
   3:1: warning QF205 quant_config: 100% of layers, weight: abs_max
     fix (unsafe): spell quant_config out as a block
 configs/中文 dir/模型.yml
