@@ -126,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
     if args.diff or args.apply:
         from qatfix.cli.fixing import apply_or_diff  # the chosen mode: reads and writes files
 
-        return apply_or_diff(request, collected, diff=args.diff, unsafe=args.unsafe_fixes,
-                             fail_on=args.fail_on, fmt=args.format, verbose=args.verbose)
+        return final_exit(collected, apply_or_diff(
+            request, collected, diff=args.diff, unsafe=args.unsafe_fixes, fail_on=args.fail_on,
+            fmt=args.format, verbose=args.verbose))
     if args.statistics:
         from qatfix.report.statistics import render_statistics  # the chosen mode only
 
@@ -144,7 +145,7 @@ def final_exit(collected: Collected, code: int) -> int:
     problems = []
     unreadable = [f for f in collected.shown if f.code == UNREADABLE]
     if len(unreadable) == 1 and not collected.checked:
-        problems.append(f"{unreadable[0].location}: {unreadable[0].message} (QF000)")
+        problems.append(f"{unreadable[0].location}: {unreadable[0].message}")
     elif collected.unreadable:
         problems.append(f"{collected.unreadable} config(s) could not be read (QF000)")
     if collected.deep_failed:
