@@ -50,7 +50,7 @@ def test_example_has_one_weights_finding_with_its_candidates(picodet: Path,
     assert _values(item) == [LCNET, PEDESTRIAN, LCNET_416, LCNET]
     assert item.default is not None and item.default.safety == "safe"
     assert "is also used with configs/picodet/legacy_model/picodet_s_320_coco.yml" in \
-        item.default.title
+        item.default.note and item.default.note in item.default.full_title
     new_file = item.choices[-1]
     assert new_file.slim_config == NEW_SLIM and new_file.safety == "unsafe"
     assert [(e.path, e.start_line, e.end_line, e.old_text, e.new_text) for e in new_file.edits] == [
