@@ -78,7 +78,13 @@ examples:
       qatfix python tools/train.py -c MODEL.yml --slim_config SLIM.yml -o key=value)
   qatfix configs/
       check every config in a folder, each slim config with the model configs it is paired
-      with (.qatfix.toml pairs and the model-zoo READMEs)
+      with (.qatfix.toml pairs and the model-zoo READMEs): grouped by file, an info repeated
+      across configs on one line with its count
+  qatfix configs/ --statistics
+      how many findings each code has, and how many are fixable
+  qatfix MODEL.yml --slim_config SLIM.yml -v
+      every finding with its evidence, each fix with the reason for its safety and the
+      alternatives (also --show-fixes)
   qatfix MODEL.yml --slim_config SLIM.yml --interactive
       review each proposed fix as a diff, then write the chosen ones
   cd deploy/auto_compression && qatfix configs/ACT.yaml configs/READER.yml
