@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 from qatfix.config import Resolved, resolve
 from qatfix.config.kind import is_slim_only
 from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
-from qatfix.errors import ConfigError, QatfixError
+from qatfix.errors import QatfixError, UsageError
 from qatfix.findings import Finding, Fix
 from qatfix.gate import Gate, order, unique
 from qatfix.rules import engine_rules
@@ -60,8 +60,8 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
-        raise ConfigError(f"given as --slim_config but it has no `slim:` key{hint}; ppdet's "
-                          "build_slim_model stops with KeyError: 'slim'", path=slim)
+        raise UsageError(f"given as --slim_config but it has no `slim:` key{hint}; ppdet's "
+                         "build_slim_model stops with KeyError: 'slim'", path=slim)
     mode = slim_mode(slim_own)
     run_root = find_run_root(config)
     dropped = tuple(tuple(g) for g in dropped_options)
@@ -182,6 +182,8 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
         data=issue.data,
         slim=ctx.slim_path or "",
         reader=(ctx.act.reader_given or "") if ctx.act is not None else "",
+        headline=issue.headline,
+        fact=issue.fact,
     )
 
 

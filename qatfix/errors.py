@@ -51,6 +51,11 @@ class RegistryError(QatfixError):
     """The weights registry is missing, invalid, or cannot be built."""
 
 
+#: what to do when paddle or ppdet cannot be imported (qatfix is installed from its clone)
+PADDLE_TODO = ('install paddlepaddle and paddledet: python -m pip install -e ".[paddle]" in '
+               "the qatfix clone (or run from a PaddleDetection checkout of the configs' version)")
+
+
 class DeepCheckError(QatfixError):
     """The paddle-backed checks cannot run (extra not installed, model cannot be built, ...)."""
 

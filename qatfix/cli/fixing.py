@@ -29,7 +29,7 @@ def report_rejections(verdicts: Sequence[fixes.Verdict]) -> None:
 
 
 def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, unsafe: bool,
-                  fail_on: str, fmt: str) -> int:
+                  fail_on: str, fmt: str, verbose: bool = False) -> int:
     findings = list(collected.findings)
     sources = fixes.sources_of(fixes.edited_paths(findings, unsafe))
     texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe,
@@ -58,7 +58,7 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
     for line in new_commands(done.verdicts, request):
         print(f"run with: {line}", file=sys.stderr)
     if remaining:
-        sys.stdout.write(report(remaining, fmt))
+        sys.stdout.write(report(remaining, fmt, verbose=verbose))
     if collected.failures or done.after.failures:
         return 2
     return exit_code(remaining, fail_on)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import sys
 import tempfile
@@ -117,7 +118,9 @@ def _show(args: argparse.Namespace) -> int:
     elif found:
         print("\n\n".join(entry_text(e) for e in found))
     if not found:
-        print(f"qatfix: no official weights match {args.reference!r}", file=sys.stderr)
+        words = " ".join(w for w in re.split(r"[_\-/.\s]+", args.reference) if w)
+        print(f"qatfix: no official weights match {args.reference!r} (show takes a whole name "
+              f"or URL); search by words with: qatfix registry search {words}", file=sys.stderr)
         return EXIT_FOUND_NOTHING
     return EXIT_OK
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from qatfix.act.program import ProgramFacts
 from qatfix.act.program_files import program_files
-from qatfix.errors import DeepCheckError
+from qatfix.errors import PADDLE_TODO, DeepCheckError
 
 if TYPE_CHECKING:
     from qatfix.act.run import ActRun
@@ -42,7 +42,6 @@ TIMEOUT_SECONDS = 300.0
 _MARK = "qatfix-program "
 #: the worker's exit code when paddle cannot be imported
 _NO_PADDLE = 3
-INSTALL_HINT = "pip install 'qatfix[paddle]'"
 
 
 def is_pir_json(path: str) -> bool:
@@ -91,8 +90,8 @@ def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS,
     if done.returncode != 0 or not answer:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
         if done.returncode == _NO_PADDLE:
-            raise DeepCheckError(f"loading the exported program needs paddlepaddle ({reason}); "
-                                 f"install it with: {INSTALL_HINT}")
+            raise DeepCheckError(f"loading the exported program needs paddlepaddle ({reason})",
+                                 todo=PADDLE_TODO)
         raise DeepCheckError(
             f"paddle.static.load_inference_model cannot load {shown} with "
             f"{os.path.basename(params)}: {reason}",

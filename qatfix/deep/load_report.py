@@ -88,6 +88,7 @@ class DeepReport:
             code=PARTLY_LOADED.code,
             severity=PARTLY_LOADED.severity if self.model.is_quantization else "info",
             message=f"{self.headline()}. {groups}",
+            headline=f"{self.model.weights_key}: {self.headline()} (counted by ppdet)",
             data=self._facts(), location=where, related=related, config=config)]
 
     def _facts(self) -> tuple[tuple[str, Any], ...]:

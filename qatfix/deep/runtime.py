@@ -21,10 +21,9 @@ from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any, Iterator, Literal
 
-from qatfix.errors import DeepCheckError
+from qatfix.errors import PADDLE_TODO, DeepCheckError
 from qatfix.record import record
 
-INSTALL_HINT = "pip install 'qatfix[paddle]'"
 
 
 @record
@@ -71,8 +70,8 @@ def _import_paddle() -> ModuleType:
         with quiet():
             import paddle
     except ImportError as exc:
-        raise DeepCheckError(f"the deep check needs paddlepaddle and paddledet ({exc}); "
-                             f"install them with: {INSTALL_HINT}") from None
+        raise DeepCheckError(f"the deep check needs paddlepaddle and paddledet ({exc})",
+                             todo=PADDLE_TODO) from None
     return paddle
 
 
@@ -115,8 +114,7 @@ def _import_ppdet(checkout: Path | None) -> ModuleType:
             import ppdet.utils.cli  # noqa: F401
     except ImportError as exc:
         where = f" from {checkout}" if checkout else ""
-        raise DeepCheckError(f"cannot import ppdet{where} ({exc}); install it with: "
-                             f"{INSTALL_HINT}") from None
+        raise DeepCheckError(f"cannot import ppdet{where} ({exc})", todo=PADDLE_TODO) from None
     except Exception as exc:  # a broken checkout fails in arbitrary ways
         raise DeepCheckError(f"importing ppdet{' from ' + str(checkout) if checkout else ''} "
                              f"failed: {one_line(exc)}") from None

@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from qatfix.errors import DeepCheckError, UsageError
+from qatfix.errors import PADDLE_TODO, DeepCheckError, UsageError
 from qatfix.record import record
 from qatfix.registry.signatures import (INDEX, NOT_SIGNATURES, SCHEMA_VERSION, canonical_json,
                                        config_key, signature_id)
@@ -88,7 +88,7 @@ def plan_tree(root: Path) -> TreeBuild:
     if installed:
         return TreeBuild(name, root, False, f"paddledet {installed} (installed package)")
     raise DeepCheckError(f"no ppdet to build {root} with: it has no ppdet/ and paddledet is not "
-                         "installed (pip install 'qatfix[paddle]')")
+                         "installed", todo=PADDLE_TODO)
 
 
 def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progress | None,

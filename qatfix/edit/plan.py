@@ -236,4 +236,4 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     if not edits and not planned.slim_config:
         return None  # a fix that changes only the command line names its slim config
     return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
-               planned.slim_config, planned.reason)
+               planned.slim_config, planned.reason, planned.note)

@@ -130,8 +130,13 @@ class LoadForecast(NamedTuple):
                          f"({self.defaults_text()})")
         if self.class_layers:
             parts.append(f"{len(self.class_layers)} class layers train from scratch for "
-                         f"{self.model_classes} classes")
+                         f"{classes_text(self.model_classes)}")
         return "; ".join(parts)
+
+
+def classes_text(count: object) -> str:
+    """`1 class`, `80 classes`: a class count as a phrase."""
+    return f"{count} class" if count == 1 else f"{count} classes"
 
 
 def describe_keys(keys: Sequence[str], limit: int = 3) -> str:

@@ -12,7 +12,7 @@ import functools
 import json
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 
-from qatfix.model.load_forecast import LoadForecast, Verdict, forecast
+from qatfix.model.load_forecast import LoadForecast, Verdict, classes_text, forecast
 from qatfix.registry.loader import load_registry
 from qatfix.registry.networks import official_config, official_networks, parameter_differences
 from qatfix.registry.class_facts import class_facts, facts_error, shapes_at
@@ -72,6 +72,17 @@ class OfficialLoading(NamedTuple):
         parts = {_part(key) for key in self.forecast.result.model_keys}
         return tuple(key for key in self.forecast.result.unused_weights if _part(key) in parts)
 
+    def figure(self) -> str:
+        """The key figure alone: `140 of 463 tensors load` (or what ppdet stops with)."""
+        if self.forecast.result.ambiguities:
+            return "ppdet stops loading them (a weight claimed twice)"
+        loaded = self.loaded
+        if loaded is None:
+            if not self.at_defaults:
+                return f"all but the class layers of {self.total} tensors load"
+            return f"at most {self.total - self.at_defaults} of {self.total} tensors load"
+        return f"{loaded} of {self.total} tensors load"
+
     def summary(self) -> str:
         """`747 of 771 state-dict tensors load; 18 start at their initial values (backbone
         alpha (18)); 6 class layers train from scratch for 80 classes`."""
@@ -90,10 +101,10 @@ class OfficialLoading(NamedTuple):
                          f"({self.forecast.defaults_text()})")
         if self.class_layers:
             parts.append(f"{self.class_layers} class layers train from scratch"
-                         + (f" for {self.model_classes} classes" if self.model_classes else ""))
+                         + (f" for {classes_text(self.model_classes)}" if self.model_classes else ""))
         elif self.class_layers is None:
             parts.append("the class layers train from scratch"
-                         + (f" for {self.model_classes} classes" if self.model_classes else ""))
+                         + (f" for {classes_text(self.model_classes)}" if self.model_classes else ""))
         return "; ".join(parts)
 
 

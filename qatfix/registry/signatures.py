@@ -211,6 +211,17 @@ def checkpoint_elements(config: str, tree: str | None = None) -> int | None:
     return None
 
 
+def signature_of_config(config: str, tree: str | None = None) -> Signature | None:
+    """The signature ppdet built for `config` in `tree`, else in any tree that built the same
+    relative config (the order `checkpoint_elements` takes them in)."""
+    index = signature_index()
+    trees = ([tree] if tree else []) + sorted(t for t in index.trees if t != tree)
+    for name in trees:
+        if index.entry(name, config) and (signature := signature_of(name, config)) is not None:
+            return signature
+    return None
+
+
 def configs_matching(shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[str, str]]:
     """(tree, config) of every config whose state dict has exactly these keys, in this order,
     with these shapes: a checkpoint of that config's network. Only signature files whose

@@ -58,7 +58,10 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
                  f"official model {exported.official} its name gives; the exported program's "
                  "feeds and outputs (Global.input_list, include_nms) are checked once it is "
                  "exported there")
-    yield Issue(message=where, location=ctx.location(("Global", "model_dir")))
+    state = "lies outside the repository" if run.model_dir_outside else "does not exist yet"
+    yield Issue(message=where, location=ctx.location(("Global", "model_dir")),
+                headline=(f"model_dir {shown} {state}: checked as the official model "
+                          f"{exported.official}; the program's feeds and outputs were not"))
 
 
 def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
@@ -217,6 +220,8 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
 RULES = (
     Rule(
         code="QF960", name="act-model-unknown", severity="info",
+        situations=(("error",
+                    "when Global.model_dir is not set: the script has no model"),),
         summary="The exported model of an ACT config could not be identified (not checked).",
         explanation=(
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "

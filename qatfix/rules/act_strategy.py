@@ -135,6 +135,8 @@ RULES = (
         evidence=_EVIDENCE, check=check_keys),
     Rule(
         code="QF971", name="act-strategy-section", severity="error",
+        situations=(("warning",
+                    "for a section the installed PaddleSlim does not read"),),
         summary="A top-level section PaddleSlim does not read (an old name is renamed).",
         explanation=(
             "PaddleSlim keeps only the sections in SUPPORTED_CONFIG and TrainConfig; any other "

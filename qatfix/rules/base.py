@@ -87,6 +87,8 @@ class PlannedFix:
     slim_config: str | None = None
     #: why the fix is as safe as `safety` says
     reason: str = ""
+    #: what else the change touches (other runs that read the edited line)
+    note: str = ""
 
 
 @record
@@ -99,6 +101,10 @@ class Issue:
     fixes: tuple[PlannedFix, ...] = ()
     severity: Severity | None = None  # overrides the rule's default severity
     data: tuple[tuple[str, Any], ...] = ()
+    #: one sentence of what goes wrong with its key figure (`Finding.headline`)
+    headline: str = ""
+    #: the fact in words that do not depend on the config (`Finding.fact`)
+    fact: str = ""
 
 
 @record
@@ -126,6 +132,13 @@ class Rule:
     #: where the claim comes from: the ppdet / PaddleSlim source (file and function) or a
     #: measurement, so a reader can check the rule rather than trust it
     evidence: str = ""
+    #: the other severities the rule's findings take, each with the situation it is used in
+    #: (`severity` is the one of every other situation)
+    situations: tuple[tuple[Severity, str], ...] = ()
+
+    def severity_names(self) -> tuple[str, ...]:
+        """Every severity the report prints for this code, the default first."""
+        return tuple(dict.fromkeys([self.severity, *(s for s, _ in self.situations)]))
 
 
 def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:

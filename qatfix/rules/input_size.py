@@ -66,6 +66,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                  f"{size[0]}x{size[1]}{label}: "
                  f"{'quantization ranges are calibrated' if ctx.is_quant else 'the model runs'} "
                  "at a size the weights never saw"),
+        headline=(f"{ctx.weights_key} {entry.name} were trained at {h}x{w}, the readers use "
+                  f"{size[0]}x{size[1]}"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(source.key_path),) if source else (),
         # the reader moves to the weights only where the weights are what the run must keep
@@ -78,6 +80,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 
 RULES = (Rule(
     code="QF201", name="weights-input-size", severity="warning",
+    situations=(("error",
+                "in QAT and PTQ, which calibrate activation ranges at the readers' size"),),
     summary="Weights trained at one input size, readers at another.",
     explanation=(
         "PicoDet, PP-YOLOE and friends are published per input size: `picodet_s_416_coco_lcnet` "

@@ -98,6 +98,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         message=(f"{readers} NormalizeImage {verb} {run.describe()}, but {entry.name} was "
                  f"trained with {trained.describe()} ({entry.config}"
                  f"{', ' + inputs.reader if inputs.reader else ''}): {effect}"),
+        headline=f"{readers} normalize images otherwise than {entry.name} was trained",
         location=ctx.location(run.key_path),
         related=tuple(ctx.location(other.key_path) for _, other, _ in wrong[1:]),
         fixes=(fix,) if fix else (),
@@ -110,6 +111,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 
 RULES = (Rule(
     code="QF204", name="normalization-mismatch", severity="warning",
+    situations=(("info",
+                "in float training, which adapts to its inputs over its epochs (not a distillation "
+                "student)"),),
     summary="The readers normalize images otherwise than the weights were trained with.",
     explanation=(
         "ppdet's NormalizeImage scales pixels by 1/255 (`is_scale`) and, with `norm_type: "

@@ -32,6 +32,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                  f"build_slim_model loads {loaded!r} right after merging the slim config"
                  f"{f' ({where})' if where else ''}, and merges -o again only afterwards; set "
                  f"{key} in the slim config instead"),
+        headline=(f"-o {key} has no effect: {ctx.mode} loads the slim config's {key} before -o "
+                  f"is merged again; set it in the slim config"),
         location=Location(option.path, option.line, 0) if option else ctx.location((key,)),
         related=(ctx.location((key,)),),
     )

@@ -265,6 +265,8 @@ RULES = (
         check=check_network),
     Rule(
         code="QF702", name="invalid-pruner-settings", severity="error",
+        situations=(("warning",
+                    "for ratios left unused or a name given twice, which PaddleSlim passes over"),),
         summary=("Pruner settings ppdet refuses after loading the weights, or PaddleSlim "
                  "silently bends: criterion, ratio count, ratio range, repeated names."),
         explanation=(

@@ -210,10 +210,10 @@ def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reaso
     note = ""
     if others:
         shown = ", ".join(others[:3]) + (f" (+{len(others) - 3} more)" if len(others) > 3 else "")
-        note = (f"; note: {os.path.basename(ctx.slim_path or '')} is also used with {shown}, "
+        note = (f"{os.path.basename(ctx.slim_path or '')} is also used with {shown}, "
                 "which this change would point at these weights")
-    return PlannedFix(title + note, safety,
-                      weights_changes(ctx, value), value=value, reason=reason)
+    return PlannedFix(title, safety, weights_changes(ctx, value), value=value, reason=reason,
+                      note=note)
 
 
 # --- which weights -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from qatfix.model.family import zoo_name
-from qatfix.model.load_forecast import describe_keys
+from qatfix.model.load_forecast import classes_text, describe_keys
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.dead_keys import misspelt_weights_note
@@ -93,9 +93,26 @@ def _section_text(differences: Any, weights_config: str | None = None,
     return what + more
 
 
-def _fit_issue(ctx: CheckContext, entry: Any, what: str,
+def _first_difference(differences: Any) -> str:
+    """`backbone ESNet, the model LCNet`: the first way two networks differ, in few words
+    (a backbone by its class alone when the classes differ)."""
+    if not differences:
+        return "another network"
+    first = differences[0]
+    if not isinstance(first.in_weights, str) or not isinstance(first.in_model, str):
+        return first.message
+    in_weights, in_model = first.in_weights, first.in_model
+    if first.where == "backbone":
+        name_w, name_m = _parse_backbone(in_weights)[0], _parse_backbone(in_model)[0]
+        if name_w != name_m:
+            in_weights, in_model = name_w, name_m
+    return f"{first.where} {in_weights}, the model {in_model}"
+
+
+def _fit_issue(ctx: CheckContext, entry: Any, what: str, figure: str,
                facts: tuple[tuple[str, Any], ...] = ()) -> Issue:
-    """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none)."""
+    """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none),
+    `figure` the same in a few words for the headline."""
     differences = ctx.weights_differences or ()
     fixes = candidate_fixes(ctx)
     # the legacy note bears on this run only when the weights that supersede them are proposed
@@ -108,6 +125,7 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str,
     return Issue(
         message=(f"{ctx.weights_key} {entry.name}{misspelt}{_trained_as(ctx, entry)}{what}"
                  f"{legacy}"),
+        headline=f"{ctx.weights_key} {entry.name} have {_first_difference(differences)}: {figure}",
         location=ctx.location((ctx.weights_key,)),
         related=related,
         fixes=fixes,
@@ -122,6 +140,7 @@ def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
                if differences else "")
     return _fit_issue(
         ctx, entry, f"{network}: {loading.summary()}. ppdet prints only INFO lines about it",
+        loading.figure(),
         (("loaded", loading.loaded), ("tensors", loading.total),
          ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
 
@@ -155,7 +174,8 @@ def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue
     return _fit_issue(
         ctx, entry, f": {_section_text(differences, entry.config, ctx.config_path)}. ppdet loads only the tensors whose names and "
         "shapes match, printing nothing but INFO lines; no official config builds this exact "
-        "model, so run `qatfix --deep` to count them")
+        "model, so run `qatfix --deep` to count them",
+        "the tensors that differ start from scratch (--deep counts them)")
 
 
 def _loadable_detector(ctx: CheckContext, entry: Any) -> bool:
@@ -253,10 +273,18 @@ def check_classes(ctx: CheckContext) -> Iterator[Issue]:
     else:
         what = ""
     quant = ctx.is_quant
+    layers = f"{loading.class_layers} class layers" \
+        if loading is not None and loading.class_layers else "the class layers"
+    then = (f"QAT should start from your float model of {classes_text(model_classes)}"
+            if quant else f"{layers} train from scratch")
     yield Issue(
-        message=(f"{ctx.weights_key} {entry.name} was trained for {entry.num_classes} "
-                 f"class{'es' if entry.num_classes != 1 else ''}, the model has num_classes: "
+        message=(f"{ctx.weights_key} {entry.name} was trained for "
+                 f"{classes_text(entry.num_classes)}, the model has num_classes: "
                  f"{model_classes}{what}; {_class_advice(ctx)}"),
+        headline=(f"{ctx.weights_key} {entry.name} have {classes_text(entry.num_classes)}, the "
+                  f"model {model_classes}: {then}"),
+        fact="" if quant else ("official weights of another class count: the class layers "
+                               "train from scratch, as intended for fine-tuning"),
         location=ctx.location((ctx.weights_key,)),
         related=(ctx.location(("num_classes",)),),
         severity="warning" if quant else "info",
@@ -283,6 +311,9 @@ def check_sibling(ctx: CheckContext) -> Iterator[Issue]:
                  "load were trained in a network with more layers or settings than this one"
                  + ("; QAT should start from the float model of this network" if ctx.is_quant
                     else "")),
+        headline=(f"{ctx.weights_key} {entry.name} are a bigger network "
+                  f"({_first_difference(ctx.weights_differences)}): all {loading.total} tensors "
+                  f"load, {left_over} left over"),
         location=ctx.location((ctx.weights_key,)),
         fixes=candidate_fixes(ctx, require_size=True) if ctx.is_quant else (),
         severity="warning" if ctx.is_quant else "info",
@@ -292,6 +323,9 @@ def check_sibling(ctx: CheckContext) -> Iterator[Issue]:
 
 RULES = (
     Rule(code="QF101", name="weights-do-not-fit", severity="error",
+         situations=(("warning",
+                     "for detector weights of another network in float training (no slim config), "
+                     "whose layers that do not load train anyway"),),
          summary="The weights were trained as a different network than the config builds.",
          explanation=(
              "Every official config was built with the real ppdet and its state-dict signature "
@@ -357,6 +391,8 @@ RULES = (
          ),
          check=check_unchecked),
     Rule(code="QF104", name="weights-class-count", severity="info",
+         situations=(("warning",
+                     "in QAT and PTQ, which should start from your own float model"),),
          summary="The weights fit except for the class-dependent layers.",
          explanation=(
              "Weights trained on COCO (80 classes) fit a model with `num_classes: 4` except for "
@@ -387,6 +423,8 @@ RULES = (
          ),
          check=check_classes),
     Rule(code="QF105", name="weights-of-a-bigger-sibling", severity="info",
+         situations=(("warning",
+                     "in QAT and PTQ, which should start from the float model of this network"),),
          summary="Every tensor loads, but from a bigger network of the same family.",
          explanation=(
              "ResNet-18 weights taken from a ResNet-34 detector: every tensor of the model finds "

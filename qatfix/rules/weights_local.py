@@ -91,6 +91,11 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
 RULES = (
     Rule(
         code="QF106", name="local-weights-do-not-fit", severity="error",
+        situations=(("warning",
+                    "in QAT and PTQ when only the class layers differ"),
+                    ("info",
+                    "when only the class layers differ outside QAT and PTQ, or the network has no "
+                    "committed signature (not counted)"),),
         summary="A local .pdparams to train from does not fit the model.",
         explanation=(
             "Training (and QAT, pruning, PTQ) often starts from your own trained model, a "

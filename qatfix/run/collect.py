@@ -9,7 +9,7 @@ from typing import Any
 
 from qatfix.config.kind import kind_of
 from qatfix.engine import check, is_act_run
-from qatfix.errors import ConfigError, QatfixError
+from qatfix.errors import ConfigError, QatfixError, UsageError
 from qatfix.findings import Finding
 from qatfix.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.record import record
@@ -98,18 +98,20 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str 
     if is_act_run(config, slim, request.options, request.step):
         return with_deep_program(request, config, reader, found, gate, progress,
                                  str(cache_root()))
-    from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
+    from qatfix.run.deep_findings import deep_findings, one_figure  # --deep only
 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
     try:
-        exact = gate.admit(deep_findings(config, slim, request.options, request.offline))
+        exact = gate.admit(deep_findings(config, slim, request.options, request.offline,
+                                         request.step))
     except ConfigError:
         raise  # a file qatfix refuses to read (a hostile checkpoint) is bad input, as statically
     except QatfixError as exc:
         failed = deep_not_run(exc, config, slim, request.offline, str(cache_root()))
         return found + gate.admit([failed]), False
     replaced = {f.code for f in exact if f.code == "QF501"}
-    return order([f for f in found if f.code not in replaced] + exact), True
+    static, exact = one_figure([f for f in found if f.code not in replaced], exact)
+    return order(static + exact), True
 
 
 def with_deep_program(request: CheckRequest, config: str, reader: str | None,
@@ -145,10 +147,10 @@ def collect(request: CheckRequest) -> Collected:
             if request.deep:
                 found, ran = with_deep(request, config, slim, reader, found, gate, progress)
                 deep_failed += not ran
-        except QatfixError as exc:
-            if len(runs) == 1 and not unchecked:
-                progress.clear()
-                raise
+        except UsageError:
+            progress.clear()
+            raise
+        except QatfixError as exc:  # the config cannot be read: a finding, in every format
             failures += 1
             per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue

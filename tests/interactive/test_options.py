@@ -51,7 +51,7 @@ def test_example_has_one_weights_finding_with_its_candidates(picodet: Path,
     assert _values(item) == [LCNET, LCNET_416, PEDESTRIAN, LCNET]
     assert item.default is not None and item.default.safety == "safe"
     assert "is also used with configs/picodet/legacy_model/picodet_s_320_coco.yml" in \
-        item.default.title
+        item.default.note and item.default.note in item.default.full_title
     new_file = item.choices[-1]
     # no other run reads a new file: as safe as its weights (the legacy model is not in this tree,
     # so the in-place edit breaks no run here and stays the proposal)

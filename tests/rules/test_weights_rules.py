@@ -96,12 +96,17 @@ def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path)
     (finding,) = [f for f in check(model, slim) if f.code == "QF501"]
     assert finding.severity == "info"
-    # a checkpoint holds the state dict: ppdet's build of the config, from the signature store
+    # a checkpoint holds the state dict: ppdet's build of the config, from the signature store,
+    # sized as --deep sizes the model it builds (int8 for the quantized weights, with scales)
     count = checkpoint_elements("configs/picodet/picodet_s_320_coco_lcnet.yml", "develop")
-    assert dict(finding.data) == {"state_dict": count}
-    assert f"({count:,} values in the state dict: about {count * 4 / 1e6:.1f} MB as float32 in " \
-        f"model_final.pdparams, about {count / 1e6:.1f} MB once exported as int8)" in finding.message
-    assert "(1,249,528 values in the state dict: about 5.0 MB as float32" in finding.message
+    assert count == 1_249_528
+    data = dict(finding.data)
+    assert data["float32_bytes"] == count * 4 and count < data["int8_bytes"] < count * 4
+    assert (f"({count:,} values in the state dict: {count * 4 / 1e6:.1f} MB as float32 in "
+            f"model_final.pdparams, {data['int8_bytes'] / 1e6:.1f} MB once exported as int8)"
+            ) in finding.message
+    assert finding.headline == ("the QAT checkpoint stays float32 (5.0 MB); int8 (1.5 MB) comes "
+                                "from export")
 
 
 @pytest.mark.parametrize("quant", [False, True])
