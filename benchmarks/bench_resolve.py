@@ -21,7 +21,7 @@ PPDET_SEED = (
 
 def tree_qatfix(root: str) -> tuple[float, int]:
     from qatfix.config import resolve
-    from qatfix.discover import yaml_files
+    from qatfix.run.discover import yaml_files
 
     configs = [p for p in yaml_files(os.path.join(root, "configs")) if "/_base_/" not in p]
     start = time.perf_counter()
@@ -41,7 +41,7 @@ def tree_ppdet(root: str) -> float | None:
     import yaml
 
     yaml.Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    from qatfix.discover import yaml_files
+    from qatfix.run.discover import yaml_files
 
     configs = [p for p in yaml_files(os.path.join(root, "configs")) if "/_base_/" not in p]
     import contextlib

@@ -35,8 +35,8 @@ def counted(text, path):
         parses[os.path.realpath(path)] += 1
     return parse_text(text, path)
 loader.parse_text = counted
-from qatfix.discover import configs_in
-from qatfix.engine import check
+from qatfix.run.discover import configs_in
+from qatfix.run.engine import check
 from qatfix.errors import QatfixError
 start = time.perf_counter()
 configs = configs_in("configs")

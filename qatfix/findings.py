@@ -5,10 +5,9 @@ one-to-one onto a unified diff hunk and onto a GitHub "suggested change".
 """
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Literal
 
-from qatfix.record import record
 
 Severity = Literal["error", "warning", "info"]
 Safety = Literal["safe", "unsafe"]
@@ -16,7 +15,7 @@ Safety = Literal["safe", "unsafe"]
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
-@record
+@dataclass(frozen=True)
 class Location:
     """A place in a file; line and column are 1-based (0 when unknown)."""
 
@@ -34,7 +33,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column or 1}"
 
 
-@record
+@dataclass(frozen=True)
 class TextEdit:
     """Replace lines `start_line..end_line` (1-based, inclusive) of `path`.
 
@@ -49,7 +48,7 @@ class TextEdit:
     new_text: str
 
 
-@record
+@dataclass(frozen=True)
 class Fix:
     """A proposed change. `safe` fixes may be applied without review (`--apply`)."""
 
@@ -72,7 +71,7 @@ class Fix:
         return f"{self.title}; note: {self.note}" if self.note else self.title
 
 
-@record
+@dataclass(frozen=True)
 class Finding:
     """One thing that is wrong (or worth knowing) about a checked config."""
 

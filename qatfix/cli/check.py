@@ -10,12 +10,14 @@ import sys
 
 from qatfix.cli.common import add_config_arguments, check_named_files, dropped_options
 from qatfix.errors import UsageError
-from qatfix.gate import exit_code, split_codes
+from qatfix.run.gate import exit_code, split_codes
 from qatfix.report.output import report
 from qatfix.rules import all_rules
 from qatfix.run.collect import Collected, collect
 from qatfix.run.request import CheckRequest
-from qatfix.unchecked import UNREADABLE
+from qatfix.run.unchecked import UNREADABLE
+from qatfix.run.plan import positional_act_pair, positional_pair
+import json
 
 FAIL_LEVELS = ("error", "warning", "info")
 
@@ -103,7 +105,6 @@ def request_from(args: argparse.Namespace) -> CheckRequest:
 def _pasted(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
-    import json  # a pasted command only
 
     try:
         value = json.loads(text)
@@ -119,7 +120,6 @@ def named_pair(args: argparse.Namespace) -> None:
     ACT READER` (either order) the ACT run with that reader, for every mode."""
     if args.config or args.slim_config or len(args.paths or []) != 2:
         return
-    from qatfix.runs import positional_act_pair, positional_pair  # two files: reads READMEs
 
     pair = positional_pair(args.paths) or positional_act_pair(args.paths)
     if pair is not None:

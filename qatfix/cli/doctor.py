@@ -11,6 +11,8 @@ import os
 import sys
 
 from qatfix.errors import UsageError
+from qatfix.model.environment import environment, model_writer
+from qatfix.rules.deploy.versions import judge
 
 NAME = "doctor"
 HELP = "check the installed paddle, PaddleSlim, ppdet and Paddle2ONNX (and a model's paddle)"
@@ -24,9 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.model.environment import environment, model_writer
-    from qatfix.rules.versions import judge
-
     writer = None
     if args.model_dir is not None:
         if not os.path.isdir(args.model_dir):

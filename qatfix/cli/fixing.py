@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from qatfix.edit.diff import unified_diff
 from qatfix.edit.plan import DROPPED_COMMENT
-from qatfix.gate import exit_code
+from qatfix.run.gate import exit_code
 from qatfix.report import want_color
 from qatfix.report.output import report, shown_path
 from qatfix.run import fixes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from qatfix.run.progress import Progress
 
 NAME = "inspect"
 HELP = "say what a .pdparams file is: float, QAT or pruned, which config, which official weights"
@@ -17,7 +18,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.run.progress import Progress
     from qatfix.deep.inspect import inspect_weights
 
     progress = Progress(args.format)

@@ -23,6 +23,17 @@ from typing import Any
 from qatfix.cli.common import add_config_arguments, config_and_slim
 from qatfix.errors import UsageError
 from qatfix.registry.index import Registry
+from qatfix.config import resolve
+from qatfix.model import identify
+from qatfix.registry import candidates, config_key
+from qatfix.registry import load_registry
+from qatfix.registry import search
+from qatfix.registry.entry_text import candidate_json, candidates_text
+from qatfix.registry.entry_text import entries_json, entry_line
+from qatfix.registry.entry_text import entries_json, entry_text
+from qatfix.registry.loader import default_registry_path
+from qatfix.registry.signatures import CLASSES, NAMES
+from qatfix.registry.signatures import default_signatures_dir
 
 EXIT_OK, EXIT_FOUND_NOTHING = 0, 1
 
@@ -98,8 +109,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _registry(args: argparse.Namespace) -> Registry:
-    from qatfix.registry import load_registry
-
     return load_registry(args.registry)
 
 
@@ -110,8 +119,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from qatfix.registry.entry_text import entries_json, entry_text
-
     found = _registry(args).find(args.reference)
     if args.format == "json":
         sys.stdout.write(entries_json(found))
@@ -126,9 +133,6 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from qatfix.registry import search
-    from qatfix.registry.entry_text import entries_json, entry_line
-
     found = search(args.words, _registry(args))
     if args.format == "json":
         sys.stdout.write(entries_json(found))
@@ -139,11 +143,6 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _candidates(args: argparse.Namespace) -> int:
-    from qatfix.config import resolve
-    from qatfix.model import identify
-    from qatfix.registry import candidates, config_key
-    from qatfix.registry.entry_text import candidate_json, candidates_text
-
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     config, slim = config_and_slim(args)
@@ -159,8 +158,6 @@ def _candidates(args: argparse.Namespace) -> int:
 
 
 def _default_output() -> Path:
-    from qatfix.registry.loader import default_registry_path
-
     path = default_registry_path()
     if path.parent.name == "_data":
         raise UsageError("qatfix is installed from a wheel: name the file to write with --output")
@@ -191,8 +188,6 @@ def _build(args: argparse.Namespace) -> int:
 def _signatures(args: argparse.Namespace) -> int:
     from qatfix.deep.class_store import build_class_store
     from qatfix.deep.zoo_signatures import build_store
-    from qatfix.registry.signatures import CLASSES, NAMES
-    from qatfix.registry.signatures import default_signatures_dir
 
     output = args.output
     if output is None:

@@ -5,6 +5,8 @@ import argparse
 import sys
 
 from qatfix.cli.common import add_config_arguments, config_and_slim
+from qatfix.config import resolve
+from qatfix.config.render import blame, blame_json, to_json, to_yaml
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,9 +19,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.config import resolve
-    from qatfix.config.render import blame, blame_json, to_json, to_yaml
-
     config, slim = config_and_slim(args)
     resolved = resolve(config, slim, args.opt)
     if args.blame:

@@ -12,8 +12,8 @@ import json
 import sys
 from typing import Any
 
-from qatfix.gate import exit_code as findings_exit_code
-from qatfix.engine import check
+from qatfix.run.gate import exit_code as findings_exit_code
+from qatfix.run.engine import check
 from qatfix.review import github_api
 from qatfix.review.runner import run_review
 from qatfix.review.settings import settings_from

@@ -10,6 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from qatfix.config import resolve
+from qatfix.config.options import parse_value
+from qatfix.edit import format_path, parse_dotted, read_source, set_value, unified_diff
+from qatfix.edit.apply import write_all
+from qatfix.edit.set_checks import as_number, check_indexes, did_you_mean
+from qatfix.edit.verify import load_data
+from qatfix.errors import EditError, QatfixError, UsageError
+from qatfix.errors import QatfixError
+from qatfix.registry.config_keys import known_keys
+from qatfix.report.color import want_color
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _effective(path: str) -> object | None:
     """The file's effective config (its `_BASE_` chain merged), or None when it cannot be read
     that way (a missing base, ...): then only the file itself is known."""
-    from qatfix.config import resolve
-    from qatfix.errors import QatfixError
 
     try:
         return resolve(path).data
@@ -35,15 +43,6 @@ def _effective(path: str) -> object | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qatfix.config.options import parse_value
-    from qatfix.edit import format_path, parse_dotted, read_source, set_value, unified_diff
-    from qatfix.edit.apply import write_all
-    from qatfix.edit.set_checks import as_number, check_indexes, did_you_mean
-    from qatfix.edit.verify import load_data
-    from qatfix.registry.config_keys import known_keys
-    from qatfix.errors import EditError, QatfixError, UsageError
-    from qatfix.report.color import want_color
-
     path = parse_dotted(args.key)
     try:
         value = parse_value(args.value, "VALUE")

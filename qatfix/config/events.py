@@ -6,13 +6,12 @@ Both read one document; a second one is refused, as ppdet reads only the first.
 from __future__ import annotations
 
 from typing import Any, Callable, Iterator, NoReturn
+from ruamel.yaml import YAML
 
 NODE_EVENTS = ("MappingStartEvent", "SequenceStartEvent", "ScalarEvent", "AliasEvent")
 
 
 def pure_events(text: str) -> Iterator[Any]:
-    from ruamel.yaml import YAML
-
     yield from YAML(typ="rt", pure=True).parse(text)
 
 

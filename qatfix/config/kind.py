@@ -14,6 +14,8 @@ from typing import Any
 
 from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
+from qatfix.config import base_path, load_document
+from qatfix.config.nodes import ConfigMap
 
 
 def kind_of(path: str) -> str:
@@ -32,7 +34,6 @@ def kind_of(path: str) -> str:
 def _chain_keys(path: str, chain: tuple[str, ...]) -> frozenset[str] | None:
     """Top-level keys of `path` and its `_BASE_` files (mappings merge, so none is lost); None
     when any of them cannot be read. Each file is read once per run, not once per config."""
-    from qatfix.config import base_path, load_document
 
     if path in chain:
         return None
@@ -54,7 +55,6 @@ def _chain_keys(path: str, chain: tuple[str, ...]) -> frozenset[str] | None:
 def _top_level(document: Any) -> tuple[set[str], list[str]] | None:
     """The top-level keys and `_BASE_` entries, read off the node tree (building the data of
     every file would cost a second full read); the constructed data when the tree is unusual."""
-    from qatfix.config.nodes import ConfigMap
 
     root = document.root
     plain = root is not None and root.kind == "map" and all(

@@ -11,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, NoReturn
 
 from qatfix.config import yaml11
 from qatfix.config.events import document_root, events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
 from qatfix.errors import ConfigError, QatfixError, RefusedInputError
-from qatfix.record import record
+from dataclasses import replace
+from ruamel.yaml.error import YAMLError
 
 #: files larger than this are refused rather than parsed for minutes
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -54,7 +55,7 @@ class Node:
         self.text = text  # a scalar's string before typing (quotes and escapes resolved)
 
 
-@record
+@dataclass(frozen=True)
 class Document:
     """One parsed file: its node tree plus facts ppdet would not tell (duplicates, anchors)."""
 
@@ -358,7 +359,6 @@ def overlay(texts: Mapping[str, str]) -> Iterator[None]:
 
 def parse_text(text: str, path: str) -> Document:
     """Parse YAML text (already decoded) into a `Document`."""
-    from ruamel.yaml.error import YAMLError
 
     _refuse_undecodable(text, path)
     composer = _Composer(path)
@@ -401,7 +401,6 @@ def _respelled(document: Document, path: str) -> Document:
     """A cached parse, reached through another spelling of its path, under that spelling."""
     if document.path == path:
         return document
-    from dataclasses import replace
 
     return replace(
         document, path=path,

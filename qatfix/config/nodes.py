@@ -6,16 +6,15 @@ mirror ppdet's `dict_merge` exactly, including its in-place mutation of shared (
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterator, Union
 
-from qatfix.record import record
 
 Key = Union[str, int]
 KeyPath = tuple[Any, ...]
 
 
-@record
+@dataclass(frozen=True)
 class AnchorRef:
     """Where an alias's anchor was defined (`&name`), and under which key path."""
 
@@ -26,7 +25,7 @@ class AnchorRef:
     key_path: KeyPath = ()
 
 
-@record
+@dataclass(frozen=True)
 class Origin:
     """Where a value was defined: the key (or list item) position, 1-based.
 
@@ -55,7 +54,7 @@ class Origin:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@record
+@dataclass(frozen=True)
 class Tagged:
     """A value with a custom tag (`!CosineDecay`), kept as data: qatfix never constructs objects."""
 
@@ -66,7 +65,7 @@ class Tagged:
         return f"Tagged({self.tag!r}, {self.value!r})"
 
 
-@record
+@dataclass(frozen=True)
 class DuplicateKey:
     """A key defined twice in one mapping; PyYAML silently keeps the last value."""
 

@@ -7,6 +7,7 @@ from typing import Any
 from qatfix.config.nodes import ConfigMap, Origin, Tagged, walk
 from qatfix.config.resolve import to_plain
 from qatfix.config.yaml11 import format_scalar
+from qatfix import __version__
 
 
 def to_json(data: Any) -> str:
@@ -104,8 +105,6 @@ def blame_records(data: ConfigMap) -> list[dict[str, Any]]:
 
 
 def blame_json(data: ConfigMap) -> str:
-    from qatfix import __version__
-
     document = {"version": 1, "tool": {"name": "qatfix", "version": __version__},
                 "values": blame_records(data)}
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"

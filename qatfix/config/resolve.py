@@ -9,7 +9,7 @@ positioned data, so every effective value knows where it was defined and what it
 from __future__ import annotations
 
 import os
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
 from qatfix.config.loader import Document, load_document
@@ -17,7 +17,6 @@ from qatfix.config.merge import dict_merge
 from qatfix.config.nodes import ConfigList, ConfigMap, KeyPath, Origin, Tagged, child, origin_of, walk
 from qatfix.config.options import parse_options
 from qatfix.errors import ConfigError
-from qatfix.record import record
 
 BASE_KEY = "_BASE_"
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -31,7 +30,7 @@ def weights_key(slim_type: str | None) -> str:
     return "weights" if slim_type in ("PTQ", "OFA") else "pretrain_weights"
 
 
-@record
+@dataclass(frozen=True)
 class Include:
     """`parent` lists `base` in its `_BASE_` at `line`."""
 
@@ -40,7 +39,7 @@ class Include:
     line: int
 
 
-@record
+@dataclass(frozen=True)
 class Resolved:
     """The effective config of one run, with the provenance of every value."""
 

@@ -13,6 +13,7 @@ default path: no paddle, no import of the scripts' packages.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import argparse
 import ast
 import functools
@@ -21,14 +22,13 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn, Optional
 
-from qatfix.record import record
 
 #: how a flag's text becomes its value
 KINDS = ("str", "int", "float", "bool", "literal", "words", "store_true", "store_false",
          "unknown")
 
 
-@record
+@dataclass(frozen=True)
 class Flag:
     """One `add_argument` call of a script."""
 
@@ -51,7 +51,7 @@ class Flag:
         return next((n for n in self.names if n.startswith("--")), self.names[0])
 
 
-@record
+@dataclass(frozen=True)
 class ScriptParser:
     """The flags a script's parser takes, and the files they were read from."""
 
@@ -63,7 +63,7 @@ class ScriptParser:
         return next((f for f in self.flags if f.dest == dest), None)
 
 
-@record
+@dataclass(frozen=True)
 class ParsedCommand:
     """A command line as the script's parser reads it."""
 

@@ -11,6 +11,7 @@ import functools
 import math
 import re
 from typing import TYPE_CHECKING, Callable
+import datetime
 
 if TYPE_CHECKING:
     import datetime
@@ -120,8 +121,6 @@ def construct_float(text: str) -> float:
 
 
 def construct_timestamp(text: str) -> datetime.date | datetime.datetime:
-    import datetime
-
     m = _timestamp_parts().match(text)
     if m is None:
         raise ValueError(f"not a timestamp: {text!r}")

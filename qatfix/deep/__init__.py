@@ -2,7 +2,7 @@
 
 Importing this package is cheap: paddle and ppdet are imported inside the functions that build
 models or read weights. `match_state_dict` and `model_sections` need no paddle; what the
-`--deep` codes mean is in `qatfix.rules.deep_load`.
+`--deep` codes mean is in `qatfix.rules.weights.deep_load`.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from qatfix.model.matching import Ambiguity, MatchResult, ShapeMismatch, match_state_dict
 from qatfix.deep.build_sections import SHARED_KEYS, model_sections
+import importlib
 
 _LAZY = {
     "run_deep_check": "qatfix.deep.check",
@@ -36,6 +37,5 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'qatfix.deep' has no attribute {name!r}")
-    import importlib
 
     return getattr(importlib.import_module(module), name)

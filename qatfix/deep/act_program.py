@@ -3,7 +3,7 @@
 PaddleSlim's ACT opens `Global.model_dir` with `paddle.static.load_inference_model(model_dir,
 exe, model_filename=..., params_filename=...)` (paddleslim.common.load_inference_model); this
 does the same and returns the record the static path reads from model.json
-(`qatfix.act.program.ProgramFacts`): feeds in program order with their shapes, the shape of each
+(`qatfix.model.program.ProgramFacts`): feeds in program order with their shapes, the shape of each
 fetched output in fetch order, the operations without their dialect.
 
 paddle 3.3.1 loads a PIR `model.json` in its default mode; a legacy `model.pdmodel` protobuf only
@@ -30,12 +30,12 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
-from qatfix.act.program import ProgramFacts
-from qatfix.act.program_files import program_files
+from qatfix.model.program import ProgramFacts
+from qatfix.rules.act.program_files import program_files
 from qatfix.errors import PADDLE_TODO, DeepCheckError
 
 if TYPE_CHECKING:
-    from qatfix.act.run import ActRun
+    from qatfix.rules.act_run import ActRun
 
 TIMEOUT_SECONDS = 300.0
 #: the worker's answer is the stdout line starting with this (paddle prints on stdout too)

@@ -8,6 +8,7 @@ given with `-o`. Only the model is created: readers, datasets and optimizers are
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import copy
 import os
 from typing import Any, Mapping, Sequence
@@ -18,7 +19,7 @@ from qatfix.deep.build_sections import model_sections
 from qatfix.deep.checked_load import refuse_python_tags
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
 from qatfix.errors import DeepCheckError, QatfixError
-from qatfix.record import record
+import yaml
 
 #: slim types that train a fake-quant model from float weights
 QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
@@ -26,7 +27,7 @@ QUANT_SLIM_TYPES = frozenset({"QAT", "PTQ", "PrunerQAT"})
 UNSUPPORTED_SLIM_TYPES = frozenset({"Distill", "DistillPrune"})
 
 
-@record
+@dataclass(frozen=True)
 class BuiltModel:
     """What ppdet built and what it would load into it."""
 
@@ -53,7 +54,6 @@ class BuiltModel:
 
 def _read_slim_type(runtime: PpdetRuntime, slim: str) -> str:
     """`slim:` of the slim file itself, read with PyYAML's Loader as build_slim_model does."""
-    import yaml
 
     with open(slim) as handle:
         data = yaml.load(handle, Loader=yaml.Loader)

@@ -10,6 +10,8 @@ from qatfix.deep.runtime import load_runtime
 from qatfix.deep.weights import weights_signature
 from qatfix.errors import DeepCheckError, QatfixError
 from qatfix.findings import Location
+from qatfix.config import resolve
+from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
 
 
 def run_deep_check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
@@ -45,8 +47,6 @@ def weights_location(config: str, slim: str | None, options: Sequence[str], key:
                      slim_type: str | None) -> Location | None:
     """Where the weights key is set, from the resolver's provenance, in the merge state ppdet
     loads the weights from (before the second `-o` merge for QAT/PTQ/prune)."""
-    from qatfix.config import resolve
-    from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
 
     try:
         resolved = resolve(config, slim, options,

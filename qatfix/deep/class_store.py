@@ -28,6 +28,9 @@ from qatfix.errors import DeepCheckError
 from qatfix.registry.class_facts import SCHEMA_VERSION
 from qatfix.registry.param_names import encode_names, named_key
 from qatfix.registry.signatures import CLASSES, COMPONENTS, NAMES, read_index
+from qatfix.config.loader import load_file
+from qatfix.config.nodes import walk
+from qatfix.errors import QatfixError
 
 Progress = Callable[[str], None]
 
@@ -266,9 +269,6 @@ def renames(roots: Mapping[str, Path], names: Mapping[str, Sequence[str]]
             ) -> dict[str, str]:
     """A component name one tree's ppdet has and another's not -> the name the other has, where the
     same config file of both trees names one in place of the other."""
-    from qatfix.config.loader import load_file
-    from qatfix.config.nodes import walk
-    from qatfix.errors import QatfixError
 
     found: dict[str, str] = {}
     trees = sorted(roots)

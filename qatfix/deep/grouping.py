@@ -4,17 +4,17 @@ The part is the first component of a state-dict key, i.e. the architecture's sub
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from qatfix.model.matching import MatchResult, ShapeMismatch
-from qatfix.record import record
 
 
 def module_of(key: str) -> str:
     return key.split(".", 1)[0]
 
 
-@record
+@dataclass(frozen=True)
 class ModuleGroup:
     """How one part of the model fares."""
 

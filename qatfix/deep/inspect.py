@@ -10,13 +10,14 @@ installed (at most MAX_BUILDS per inspection).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from typing import Any
 
 from qatfix.errors import ConfigError, QatfixError
 from qatfix.model.checkpoint import Checkpoint, item_size
-from qatfix.record import record
 from qatfix.registry.checkpoints import CheckpointIdentity, RegistryMatch, entry_match, identify
+from qatfix.registry.checkpoints import network_of
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
@@ -27,7 +28,7 @@ _KINDS = {"float": "float checkpoint", "qat": "QAT checkpoint", "pruned": "prune
 _WEIGHTS = {"float": "float", "qat": "QAT", "pruned": "pruned"}
 
 
-@record
+@dataclass(frozen=True)
 class WeightsInspection:
     """What one weights file is, its counts and sizes, and its registry matches."""
 
@@ -143,7 +144,6 @@ def _confirmed(identity: CheckpointIdentity) -> tuple[RegistryMatch, ...]:
         return identity.matches
     from qatfix.deep.build import signature_from_sections
     from qatfix.deep.runtime import load_runtime
-    from qatfix.registry.checkpoints import network_of
 
     try:
         runtime = load_runtime()

@@ -1,6 +1,7 @@
 """The deep check's result: counts, per-part summary, ppdet's own lines, and findings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from qatfix.deep.build import BuiltModel
@@ -10,8 +11,7 @@ from qatfix.deep.signature import Signature
 from qatfix.deep.checkpoint_bytes import CheckpointSizes, checkpoint_sizes
 from qatfix.deep.weights import WeightsSignature
 from qatfix.findings import Finding, Location
-from qatfix.record import record
-from qatfix.rules.deep_load import AMBIGUOUS, PARTLY_LOADED
+from qatfix.rules.weights.deep_load import AMBIGUOUS, PARTLY_LOADED
 
 
 def _counts(signature: Signature) -> str:
@@ -21,7 +21,7 @@ def _counts(signature: Signature) -> str:
     return f"{len(signature)} state-dict tensors{split}, {signature.elements:,} values"
 
 
-@record
+@dataclass(frozen=True)
 class DeepReport:
     """What ppdet would build and load for one config (and slim config, and -o options)."""
 

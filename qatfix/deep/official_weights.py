@@ -21,6 +21,8 @@ from typing import Any
 from qatfix.deep.runtime import PpdetRuntime, PpdetSource
 from qatfix.errors import DeepCheckError, QatfixError
 from qatfix.model.signature import Signature
+from qatfix.registry.signatures import signature_index
+from qatfix.registry.signatures import signature_of
 
 
 def tree_root(config: str | os.PathLike[str]) -> Path | None:
@@ -34,7 +36,6 @@ def tree_root(config: str | os.PathLike[str]) -> Path | None:
 
 def store_tree_for(source: PpdetSource) -> str | None:
     """The store's tree built with the same ppdet as `source` (installed paddledet only)."""
-    from qatfix.registry.signatures import signature_index
 
     if source.checkout is not None:
         return None
@@ -50,8 +51,6 @@ def store_tree_for(source: PpdetSource) -> str | None:
 
 
 def _stored(tree: str, config: str) -> Signature | None:
-    from qatfix.registry.signatures import signature_of
-
     try:
         return signature_of(tree, config)
     except QatfixError:

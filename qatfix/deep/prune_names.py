@@ -8,17 +8,20 @@ level and prunes nothing for it, so a name that is not in the model silently doe
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from qatfix.deep.runtime import load_runtime, one_line
 from qatfix.errors import DeepCheckError, QatfixError
-from qatfix.record import record
+from qatfix.config import resolve
+from qatfix.findings import Finding, Location
+from qatfix.model.pruning import pruner_arguments
 
 if TYPE_CHECKING:
     from qatfix.findings import Finding
 
 
-@record
+@dataclass(frozen=True)
 class NamedParameter:
     """One parameter of the built model: its generated name, state-dict key and shape."""
 
@@ -64,9 +67,6 @@ _SHOWN = 4
 def pruning_findings(config: str, slim: str, options: Sequence[str] = ()) -> list["Finding"]:
     """QF703 (names the pruner will not prune as meant) and QF704 (where the names land) for a
     `slim: Pruner`/`PrunerQAT` run; nothing for other runs."""
-    from qatfix.config import resolve
-    from qatfix.findings import Finding, Location
-    from qatfix.model.pruning import pruner_arguments
 
     resolved = resolve(config, slim, options, options_after_slim=False)
     pruner = pruner_arguments(resolved.data)

@@ -9,6 +9,7 @@ installed paddledet.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import contextlib
 import copy
 import importlib
@@ -22,11 +23,10 @@ from types import FunctionType, ModuleType
 from typing import Any, Iterator, Literal
 
 from qatfix.errors import PADDLE_TODO, DeepCheckError
-from qatfix.record import record
 
 
 
-@record
+@dataclass(frozen=True)
 class PpdetSource:
     """Where the ppdet used for a build comes from."""
 

@@ -9,6 +9,7 @@ offline). Every file is read by qatfix's restricted reader (`qatfix.model.checkp
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from typing import Any, Mapping
 
@@ -17,11 +18,12 @@ from qatfix.deep.runtime import PpdetRuntime, load_runtime
 from qatfix.deep.signature import Signature
 from qatfix.errors import ConfigError, DeepCheckError
 from qatfix.model.checkpoint import read_checkpoint
-from qatfix.record import record
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
+from qatfix.errors import RegistryError
+from qatfix.registry import load_registry
 
 
-@record
+@dataclass(frozen=True)
 class WeightsSignature:
     """A weights file's signature and how it was obtained."""
 
@@ -69,8 +71,6 @@ def read_signature(path: str) -> Signature:
 
 def registry_entry(value: str) -> Any | None:
     """The registry entry for a weights URL, or None (also when no registry is available)."""
-    from qatfix.errors import RegistryError
-    from qatfix.registry import load_registry
 
     try:
         return load_registry().get_url(value)

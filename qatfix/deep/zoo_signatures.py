@@ -8,6 +8,7 @@ results are kept in a work folder, so an interrupted rebuild resumes where it st
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import json
 import os
 import re
@@ -21,15 +22,16 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from qatfix.errors import PADDLE_TODO, DeepCheckError, UsageError
-from qatfix.record import record
 from qatfix.registry.signatures import (INDEX, NOT_SIGNATURES, SCHEMA_VERSION, canonical_json,
                                        config_key, signature_id)
+from qatfix.config import resolve
+from qatfix.errors import QatfixError
 
 Progress = Callable[[str], None]
 _RELEASE = re.compile(r"release[-/](\d+\.\d+)$")
 
 
-@record
+@dataclass(frozen=True)
 class TreeBuild:
     """One tree to build: its name in the store and which ppdet builds it."""
 
@@ -40,7 +42,7 @@ class TreeBuild:
     ppdet: str
 
 
-@record
+@dataclass(frozen=True)
 class StoreSummary:
     """What a rebuild wrote."""
 
@@ -138,8 +140,6 @@ def failure_kind(error: str) -> str:
 def names_a_model(path: Path) -> bool:
     """Whether the config, as qatfix resolves it, has an `architecture` (a failed ppdet load of
     a dataset or base file is no model's failure). True when qatfix cannot tell either."""
-    from qatfix.config import resolve
-    from qatfix.errors import QatfixError
 
     try:
         return isinstance(resolve(str(path)).plain().get("architecture"), str)

@@ -8,7 +8,6 @@ killed after the timeout; one that dies is recorded with its signal.
 
 Records are appended to a JSON-lines file as they finish, so a long run can be read (and resumed)
 while it goes on:
-
     python -m qatfix.deep.zoo_worker --root TREE [--checkout] --results FILE.jsonl [CONFIG ...]
 
 `--fresh CONFIG` builds one config in this process and prints its record (the reference the

@@ -10,16 +10,16 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 
 from qatfix.config.loader import check_readable
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
-from qatfix.record import record
+import tempfile
 
 
-@record
+@dataclass(frozen=True)
 class SourceFile:
     """A file as read: its text (BOM and line breaks as they are) and its bytes, to tell whether
     it changed before writing (configs are small; comparing bytes needs no hashing)."""
@@ -185,7 +185,6 @@ def _check_unchanged(source: SourceFile) -> None:
 
 def _temporary_copy(source: SourceFile, real: str, data: bytes) -> str:
     """`data` in a new temporary file beside `real`, fsynced; its path."""
-    import tempfile  # only writes need it
 
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp",

@@ -1,12 +1,12 @@
 """The result of one edit primitive: splices against the original text, and what they affect."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from qatfix.edit.splice import Splice, apply_splices, text_edits
 from qatfix.findings import TextEdit
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class Change:
     """`splices` index into `text` (BOM included). No splices means nothing needed changing.
 

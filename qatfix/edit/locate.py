@@ -7,18 +7,18 @@ told which lines share the value.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from qatfix.config import yaml11
 from qatfix.edit.keypath import Key, Path, format_path, key_matches
 from qatfix.edit.tree import Alias, Mapping, Node, Scalar, Sequence, Tree, is_merge_key
 from qatfix.errors import EditError
-from qatfix.record import record
 
 _CORE = "tag:yaml.org,2002:"
 
 
-@record
+@dataclass(frozen=True)
 class Step:
     """One step down: `container[key]` is `node`; `key_node` is the mapping key (None in a list)."""
 
@@ -28,7 +28,7 @@ class Step:
     node: Node
 
 
-@record
+@dataclass(frozen=True)
 class Located:
     """How far a path resolves: `steps` for the part that exists, `missing` for the rest."""
 

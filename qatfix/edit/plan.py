@@ -14,6 +14,11 @@ from typing import TYPE_CHECKING
 from qatfix.config.nodes import KeyPath
 from qatfix.errors import EditError, QatfixError
 from qatfix.findings import Fix, TextEdit
+from qatfix.config.loader import load_document
+from qatfix.config.loader import overlaid_text
+from qatfix.config.yaml11 import format_string
+from qatfix.edit.apply import read_source
+from qatfix.edit.in_place import replace_scalar
 
 if TYPE_CHECKING:
     from qatfix.edit.change import Change as TextChange
@@ -47,15 +52,12 @@ def target_file(ctx: "CheckContext", change: "Change") -> tuple[str, str]:
 
 
 def overlaid_or_none(path: str) -> str | None:
-    from qatfix.config.loader import overlaid_text
-
     return overlaid_text(path)
 
 
 def current_text(path: str, *, new: bool = False) -> str:
     """The file's text as it will be edited (BOM kept; an overlaid text while verifying).
     With `new`, a file that does not exist yet reads as empty (a fix creates it)."""
-    from qatfix.edit.apply import read_source
 
     overlaid = overlaid_or_none(path)
     if overlaid is not None:
@@ -84,7 +86,6 @@ def _rename(text: str, key_path: KeyPath, new_name: str) -> "TextChange":
     key = located.steps[-1].key_node
     old = source.body[key.start:key.end]
     quote = old[0] if old[:1] in ("'", '"') else ""
-    from qatfix.config.yaml11 import format_string
 
     new = format_string(new_name, quote) if quote else format_string(new_name)
     return source.change([Splice(key.start, key.end, new)])
@@ -109,8 +110,6 @@ def _delete_first(text: str, key_path: KeyPath) -> "TextChange":
 
 def _set_in_place(path: str, text: str, change: "Change") -> str | None:
     """The text with the change made where the loader found the value, or None (see in_place)."""
-    from qatfix.config.loader import load_document
-    from qatfix.edit.in_place import replace_scalar
 
     try:
         document = load_document(path)

@@ -1,6 +1,7 @@
 """A text about to be edited: BOM and newline style set aside, parsed once into a `Tree`."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any, Callable
@@ -10,12 +11,11 @@ from qatfix.edit.change import Change
 from qatfix.edit.locate import Located
 from qatfix.edit.splice import Splice
 from qatfix.edit.tree import Mapping, Node, Sequence, Tree, parse
-from qatfix.record import record
 
 DEFAULT_INDENT = 2
 
 
-@record
+@dataclass(frozen=True)
 class Source:
     """A text about to be edited: BOM and newline style set aside, parsed once."""
 

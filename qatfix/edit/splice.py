@@ -6,15 +6,15 @@ hunk or a GitHub suggestion shows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Iterable
 
 from qatfix.edit import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class Splice:
     """Replace characters `start:end` of a text with `text` (an insertion when they are equal)."""
 

@@ -11,18 +11,18 @@ visible exactly as written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, Union
 
 from qatfix.config.events import document_root, events, pure_events, syntax_error
 from qatfix.edit import lexical
 from qatfix.errors import EditError
-from qatfix.record import record
+from ruamel.yaml.error import YAMLError
 
 MAX_DEPTH = 500
 
 
-@record
+@dataclass(frozen=True)
 class Scalar:
     """A scalar; `start` includes its properties, `end` is just past its last character."""
 
@@ -41,7 +41,7 @@ class Scalar:
         return self.style == "" and self.value == "" and self.tag is None and self.anchor is None
 
 
-@record
+@dataclass(frozen=True)
 class Alias:
     """An alias (`*name`); `target` is the node its anchor names."""
 
@@ -54,7 +54,7 @@ class Alias:
     tag: None = None
 
 
-@record
+@dataclass(frozen=True)
 class Mapping:
     """`end` is past the closing brace (flow) or past the last character of the last value."""
 
@@ -68,7 +68,7 @@ class Mapping:
     pairs: tuple[tuple[Node, Node], ...]
 
 
-@record
+@dataclass(frozen=True)
 class Sequence:
     """A list; `end` is past `]` (flow) or past the last character of the last item."""
 
@@ -85,7 +85,7 @@ class Sequence:
 Node = Union[Scalar, Alias, Mapping, Sequence]
 
 
-@record
+@dataclass(frozen=True)
 class Tree:
     """One parsed document. `body` is the text without BOM; offsets index into it."""
 
@@ -96,7 +96,6 @@ class Tree:
 
 def parse(body: str, *, pure: bool = False) -> Tree:
     """Build the `Tree` of `body` (text without BOM). Syntax errors raise `EditError`."""
-    from ruamel.yaml.error import YAMLError
 
     builder = _Builder(body)
     try:

@@ -6,11 +6,11 @@ and its diff, `prompts` asks (questionary, imported only here), `finish` verifie
 from __future__ import annotations
 
 from qatfix.run.request import CheckRequest
+from qatfix.interactive.session import run_interactive as run
 
 
 def run_interactive(request: CheckRequest, fail_on: str) -> int:
     """Run the review for `qatfix check --interactive`; returns the exit code."""
-    from qatfix.interactive.session import run_interactive as run  # questionary: this mode only
 
     return run(request, fail_on)
 

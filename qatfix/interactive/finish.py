@@ -11,7 +11,7 @@ from typing import AbstractSet
 
 from qatfix.edit.apply import SourceFile
 from qatfix.findings import Finding, Fix
-from qatfix.gate import exit_code
+from qatfix.run.gate import exit_code
 from qatfix.interactive.display import decision_lines
 from qatfix.interactive.flow import Review
 from qatfix.report.output import report, shown_path

@@ -12,14 +12,14 @@ from typing import Callable, Iterable, Optional
 
 from qatfix.errors import EditError, QatfixError
 from qatfix.findings import Finding, Fix
-from qatfix.gate import most_severe_first
+from qatfix.run.gate import most_severe_first
 from qatfix.interactive.flow import Item
 from qatfix.rules.base import PlannedFix
 from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
-from qatfix.rules.weights_candidates import weights_changes
-from qatfix.rules.weights_candidates import own_trained_models
-from qatfix.rules.weights_missing import local_problem
+from qatfix.rules.weights.candidates import weights_changes
+from qatfix.rules.weights.candidates import own_trained_models
+from qatfix.rules.weights.missing import local_problem
 from qatfix.interactive.display import short_title
 
 #: what a typed URL must look like: a scheme ppdet downloads, then something to download
@@ -38,7 +38,6 @@ def about_weights(finding: Finding, ctx: CheckContext) -> bool:
 
 
 def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
-
     planned = PlannedFix(title, "unsafe", weights_changes(ctx, value), value=value)
     return realise_fix(planned, ctx)
 

@@ -8,16 +8,15 @@ own: a finding whose proposal is unsafe (or which has none) is still asked about
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal, Union
 
 from qatfix.findings import Finding, Fix
-from qatfix.record import record
 
 Outcome = Literal["applied", "applied-with-rest", "skipped", "not-reviewed"]
 
 
-@record
+@dataclass(frozen=True)
 class Item:
     """A finding to review and the fixes it can take, the proposed one first."""
 
@@ -31,7 +30,7 @@ class Item:
         return self.choices[0] if self.choices else None
 
 
-@record
+@dataclass(frozen=True)
 class Choose:
     """Make `fix` the proposal for the current finding (an alternative or the user's own)."""
 
@@ -42,7 +41,7 @@ class Choose:
 Action = Union[Literal["apply", "skip", "all", "quit"], Choose]
 
 
-@record
+@dataclass(frozen=True)
 class Decision:
     """What the user chose for one finding."""
 
@@ -51,7 +50,7 @@ class Decision:
     outcome: Outcome
 
 
-@record
+@dataclass(frozen=True)
 class Review:
     """Where an interactive review stands: the items, the current one, the choices so far."""
 

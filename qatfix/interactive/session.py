@@ -9,10 +9,10 @@ import sys
 from typing import Callable, Optional, Sequence
 
 from qatfix.edit.apply import SourceFile
-from qatfix.engine import contexts
+from qatfix.run.engine import contexts
 from qatfix.errors import QatfixError, UsageError
 from qatfix.findings import Finding, Fix
-from qatfix.gate import exit_code
+from qatfix.run.gate import exit_code
 from qatfix.interactive import menus, prompts
 from qatfix.interactive.display import item_text
 from qatfix.interactive.finish import finish

@@ -5,10 +5,10 @@ weights of one variant unusable for another.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
 
-from qatfix.record import record
 
 #: backbone settings that identify its variant, in the order they are shown
 IDENTITY_KEYS: tuple[str, ...] = (
@@ -41,7 +41,7 @@ _BACKBONE_SLOTS = ("backbone",)
 _CONTAINER_SLOTS = ("detector", "model", "student_model", "pose_model")
 
 
-@record
+@dataclass(frozen=True)
 class BackboneDescription:
     """A backbone class and the settings that identify its variant (`settings` in IDENTITY_KEYS order)."""
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 import io
 import os
 import pickle
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import IO, Any, Mapping
 
 from qatfix.errors import ConfigError, RefusedInputError
-from qatfix.record import record
 
 Shape = tuple[int, ...]
 
@@ -126,7 +125,7 @@ class _Restricted(pickle.Unpickler):
         raise _Refused("it uses persistent ids (a torch checkpoint?), refused")
 
 
-@record
+@dataclass(frozen=True)
 class Checkpoint:
     """The tensors of a `.pdparams` file: name -> shape (and dtype name), in the file's order."""
 
@@ -220,7 +219,7 @@ def checked_bytes(path: str) -> bytes:
     return data
 
 
-@record
+@dataclass(frozen=True)
 class CheckpointKind:
     """What a checkpoint holds compared with the model it is loaded into."""
 

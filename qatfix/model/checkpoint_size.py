@@ -2,13 +2,13 @@
 registry's signatures) and `--deep` (sizes of the model ppdet built)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from qatfix.model.signature import Signature
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class ModelSize:
     """How many scalar values a model has, and which count that is."""
 
@@ -26,7 +26,7 @@ def megabytes(count: int, bytes_per_param: int) -> str:
     return f"{count * bytes_per_param / 1e6:.1f} MB"
 
 
-@record
+@dataclass(frozen=True)
 class SizeEstimate:
     """What QF501 says about one model's checkpoint: float32 bytes as QAT saves it, int8 bytes
     once exported, and how the figures were had. The rule (from the signature ppdet built for
@@ -91,7 +91,7 @@ _ITEM_SIZES = {
 }
 
 
-@record
+@dataclass(frozen=True)
 class CheckpointSizes:
     """Parameter counts and payload bytes of one model."""
 

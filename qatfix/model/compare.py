@@ -6,19 +6,19 @@ different `num_classes` is expected when fine-tuning.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
 
 from qatfix.model.backbone import IDENTITY_KEYS, describe_backbone
 from qatfix.model.sections import IGNORED_WHEN_COMPARING, canonical_json, without_keys
-from qatfix.record import record
 
 _MISSING = object()
 _SLOT_ORDER = ("backbone", "neck", "head")
 SHARED_MULTIPLIERS = ("width_mult", "depth_mult")
 
 
-@record
+@dataclass(frozen=True)
 class SectionDifference:
     """One difference: `where` is a slot ("backbone") or a key path ("PicoHeadV2.feat_in_chan")."""
 

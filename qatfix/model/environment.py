@@ -12,6 +12,7 @@ written by: read from package metadata and model files, never by importing paddl
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import functools
 import json
 import os
@@ -20,7 +21,6 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as installed_version
 from typing import Optional
 
-from qatfix.record import record
 
 #: distribution names of each package, the first installed one wins
 DISTRIBUTIONS = {
@@ -32,7 +32,7 @@ DISTRIBUTIONS = {
 _SETUP_VERSION = re.compile(r"""^PPDET_VERSION\s*=\s*['"]([^'"]+)['"]""", re.M)
 
 
-@record
+@dataclass(frozen=True)
 class Package:
     """One package as found: its version and where that was read."""
 
@@ -46,7 +46,7 @@ class Package:
         return self.version is not None
 
 
-@record
+@dataclass(frozen=True)
 class Environment:
     """The packages a run uses."""
 
@@ -66,7 +66,7 @@ class Environment:
         return (self.paddle, self.paddleslim, self.ppdet, self.paddle2onnx)
 
 
-@record
+@dataclass(frozen=True)
 class ModelWriter:
     """The paddle that wrote an exported program."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from qatfix.model.backbone import describe_backbone
@@ -15,10 +15,9 @@ from qatfix.model.dataset import dataset_name, metric_name
 from qatfix.model.family import family_of, variant_of
 from qatfix.model.sections import canonical_json, model_sections, network_key
 from qatfix.model.sizes import Size, eval_input_size, train_sizes
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class ModelIdentity:
     """The model of one config. `model_json` is the canonical JSON of its model sections."""
 

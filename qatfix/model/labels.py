@@ -9,19 +9,19 @@ the 80 COCO names (COCO, SNIPERCOCO), the 15 DOTA names (RBOX), the 20 VOC names
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import json
 import os
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from qatfix.record import record
 
 #: metric (lower case) -> (what ppdet falls back to, how many names)
 DEFAULT_LABELS = {"coco": ("the 80 COCO names", 80), "snipercoco": ("the 80 COCO names", 80),
                   "rbox": ("the 15 DOTA names", 15), "voc": ("the 20 VOC names", 20)}
 
 
-@record
+@dataclass(frozen=True)
 class LabelSource:
     """The annotation file an export takes its label list from."""
 

@@ -17,11 +17,11 @@ they are spelled (`is_scale: false` with mean and std times 255 is ImageNet's).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, Callable
 
 from qatfix.config.nodes import KeyPath, Tagged
-from qatfix.record import record
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -30,7 +30,7 @@ TRANSFORM_LISTS = ("sample_transforms", "batch_transforms")
 READERS = ("TrainReader", "EvalReader")
 
 
-@record
+@dataclass(frozen=True)
 class Normalization:
     """What one reader does to a pixel: `(x / 255**divisions - mean) / std`."""
 

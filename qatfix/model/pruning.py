@@ -8,15 +8,15 @@ and the weights loaded, and ratios beyond the names are silently unused.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from qatfix.record import record
 
 CRITERIA = ("l1_norm", "fpgm")
 PRUNER_CLASSES = ("Pruner", "PrunerQAT")
 
 
-@record
+@dataclass(frozen=True)
 class PrunerArguments:
     """The pruner section of a run: its key in the config and its arguments."""
 

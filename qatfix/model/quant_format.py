@@ -17,12 +17,12 @@ will run the job.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import functools
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from qatfix import installed_paddleslim
-from qatfix.record import record
+from qatfix.model import installed_paddleslim
 
 #: the files that hold the default for ppdet's dygraph QAT and for ACT
 DEFAULT_FILES = {"dygraph": "dygraph/quant/qat.py",
@@ -36,7 +36,7 @@ WRAPPED = "._layer."
 FAKE_QUANT = "._layer._fake_quant_"
 
 
-@record
+@dataclass(frozen=True)
 class InstalledDefault:
     """The `onnx_format` a config that does not set it gets, from the installed PaddleSlim."""
 
@@ -87,7 +87,7 @@ def effective(config: Mapping[str, Any], kind: str) -> tuple[Optional[bool], str
     return found.value, f"the default of {found.source}"
 
 
-@record
+@dataclass(frozen=True)
 class QatLayout:
     """What the tensor names of a QAT checkpoint say about the model it was saved from."""
 

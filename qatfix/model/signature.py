@@ -5,10 +5,9 @@ Plain data, no paddle: signatures come from a model built with ppdet (`qatfix.de
 """
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Mapping
 
-from qatfix.record import record
 
 Shape = tuple[int, ...]
 
@@ -24,7 +23,7 @@ def element_count(shape: Shape) -> int:
     return count
 
 
-@record
+@dataclass(frozen=True)
 class Signature:
     """State-dict keys with shapes and dtypes, in the order the state dict lists them.
 

@@ -6,18 +6,18 @@ multi-scale list), else RandomResize, else a plain TrainReader Resize.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, Iterator, Optional
 
 from qatfix.config.nodes import KeyPath, Tagged
-from qatfix.record import record
 
 Size = tuple[int, int]
 
 _RESIZE_OPS = ("Resize", "LetterBoxResize", "ResizeImage")
 
 
-@record
+@dataclass(frozen=True)
 class SizeSource:
     """One place in a config that states an input size (h, w)."""
 

@@ -7,17 +7,17 @@ same network, and quantized or pruned weights are not one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from qatfix.model.compare import SectionDifference, comparable, compare_comparable
 from qatfix.model.identity import ModelIdentity
-from qatfix.record import record
 from qatfix.registry.index import Registry
 from qatfix.registry.loader import load_registry
 from qatfix.registry.records import WeightEntry
 
 
-@record
+@dataclass(frozen=True)
 class Candidate:
     """A weights entry with the evidence for its rank."""
 

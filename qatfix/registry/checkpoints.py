@@ -6,14 +6,19 @@ checkpoint can be told from a float one before those scripts load it into the wr
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional
 
 from qatfix.errors import QatfixError
 from qatfix.model.checkpoint import Checkpoint, Shape, kind_against, read_checkpoint
 from qatfix.model.quant_format import QatLayout, qat_layout
-from qatfix.record import record
 from qatfix.registry.urls import is_url, split_weights_suffix
+from qatfix.registry.loading import stand_in
+from qatfix.registry.networks import official_config
+from qatfix.registry.signatures import configs_matching, configs_with_keys, signature_of
+from qatfix.registry.signatures import signature_index, signature_of
+from qatfix.registry.signatures import signature_of
 
 if TYPE_CHECKING:
     from qatfix.model.identity import ModelIdentity
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
 _SLIM_NETWORKS = {"qat": "qat", "prune": "pruned", "distill_prune": "pruned"}
 
 
-@record
+@dataclass(frozen=True)
 class WeightsCheckpoint:
     """The checkpoint behind a `weights` value, as far as it is known."""
 
@@ -48,8 +53,6 @@ class WeightsCheckpoint:
 def model_shapes(identity: "ModelIdentity") -> Optional[Mapping[str, Shape]]:
     """The state-dict shapes of the model a config builds, from the committed signature of an
     official config that builds the same network; None when there is none."""
-    from qatfix.registry.loading import stand_in
-    from qatfix.registry.signatures import signature_of
 
     if identity.architecture is None:
         return None
@@ -129,7 +132,7 @@ How = Literal["signature", "file name", "file name, other signature"]
 _HOW_ORDER = ("signature", "file name", "file name, other signature")
 
 
-@record
+@dataclass(frozen=True)
 class RegistryMatch:
     """An official weights file the checkpoint corresponds to, and how strongly."""
 
@@ -142,7 +145,7 @@ class RegistryMatch:
     slim_config: Optional[str] = None
 
 
-@record
+@dataclass(frozen=True)
 class CheckpointIdentity:
     """What a checkpoint file is, without a model to compare it with: its kind, the configs
     whose network it holds (from the signature store), the load figure against that network,
@@ -178,7 +181,7 @@ def _named_first(found: list[tuple[str, str]], path: str) -> tuple[tuple[str, tu
     return tuple((config, tuple(trees[config])) for config in ordered)
 
 
-@record
+@dataclass(frozen=True)
 class NetworkOf:
     """The stored configs whose float network a checkpoint holds."""
 
@@ -195,8 +198,6 @@ def network_of(checkpoint: Checkpoint) -> NetworkOf:
     (a QAT checkpoint's wrapped names unwrapped); else those with the same names and some
     shapes smaller (pruned, or trained for another class count), sharing the most unchanged
     tensors with it. Empty when no stored config has its names."""
-    from qatfix.registry.networks import official_config
-    from qatfix.registry.signatures import configs_matching, configs_with_keys, signature_of
 
     names = checkpoint.float_names()
     try:
@@ -228,7 +229,6 @@ def network_of(checkpoint: Checkpoint) -> NetworkOf:
 
 def _stored_shapes(entry: "WeightEntry") -> Optional[Mapping[str, Shape]]:
     """The stored float network of an entry's config, from its own tree first."""
-    from qatfix.registry.signatures import signature_index, signature_of
 
     if not entry.config:
         return None

@@ -17,6 +17,7 @@ changes no tensor (keypoint models). Read without paddle, once per process.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import functools
 import json
 from pathlib import Path
@@ -24,7 +25,6 @@ from typing import Any, Mapping, Optional
 
 from qatfix.errors import RegistryError
 from qatfix.model.signature import Signature
-from qatfix.record import record
 from qatfix.registry.signatures import CLASSES, default_signatures_dir, signature_index
 
 SCHEMA_VERSION = 1
@@ -33,7 +33,7 @@ SCHEMA_VERSION = 1
 Affine = tuple[int, int, int]
 
 
-@record
+@dataclass(frozen=True)
 class ClassFacts:
     """How one signature's tensors follow the class count."""
 

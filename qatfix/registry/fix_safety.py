@@ -11,6 +11,8 @@ from typing import NamedTuple, Optional
 from qatfix.findings import Safety
 from qatfix.model.identity import ModelIdentity
 from qatfix.registry.records import WeightEntry
+from qatfix.model.compare import comparable, compare_comparable
+from qatfix.registry.loading import official_loading
 
 #: slim modes whose run builds the model and then loads a float model into it
 FLOAT_START_MODES = ("QAT", "PTQ", "PrunerQAT")
@@ -37,7 +39,6 @@ def every_parameter_loads(identity: ModelIdentity, entry: WeightEntry,
     """
     if entry.model_json is None or identity.architecture is None:
         return None
-    from qatfix.registry.loading import official_loading  # signatures: read only when asked
 
     loading = official_loading(identity, entry, model_tree)
     if loading is not None:
@@ -46,7 +47,6 @@ def every_parameter_loads(identity: ModelIdentity, entry: WeightEntry,
         return False
     if entry.network_key == identity.network_key:
         return True
-    from qatfix.model.compare import comparable, compare_comparable
 
     return not compare_comparable(comparable(entry.model or {}), comparable(identity.model))
 

@@ -13,6 +13,7 @@ from typing import Any, Optional, Union
 
 from qatfix.errors import RegistryError
 from qatfix.registry.index import Registry
+from qatfix.registry import parse_cache
 
 SCHEMA_VERSION = 1
 FILE_NAME = "weights.json"
@@ -74,7 +75,6 @@ def _read(location: Path) -> bytes:
 @functools.lru_cache(maxsize=1)
 def _default_registry() -> Registry:
     """The shipped registry, its parse kept beside it between processes (see parse_cache)."""
-    from qatfix.registry import parse_cache
 
     path = default_registry_path()
     try:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional
 from qatfix.errors import RegistryError
 from qatfix.model.sections import canonical_json, network_key
 from qatfix.registry.line_index import line_value, section_ranges
+from qatfix.model.compare import compare_models
+from qatfix.registry.loader import shipped_path
 
 if TYPE_CHECKING:
     from qatfix.model.compare import SectionDifference
@@ -64,7 +66,6 @@ class OfficialNetwork(NamedTuple):
 
 def networks_path() -> Path:
     """The shipped registry/networks.json."""
-    from qatfix.registry.loader import shipped_path
 
     return shipped_path(FILE_NAME)
 
@@ -162,7 +163,6 @@ def parameter_differences(weights_model: Mapping[str, Any], model: Mapping[str, 
                           ) -> tuple["SectionDifference", ...]:
     """How two networks' model sections differ in settings that may change their tensors: the
     section comparison, less the settings the ppdet builds show to change none."""
-    from qatfix.model.compare import compare_models
 
     return tuple(d for d in compare_models(weights_model, model)
                  if setting_effect(d.where) != "neutral")

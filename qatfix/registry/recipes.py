@@ -22,6 +22,7 @@ from qatfix.errors import RegistryError
 from qatfix.model.normalization import Normalization
 from qatfix.model.sections import canonical_json
 from qatfix.registry.line_index import line_value, section_ranges
+from qatfix.registry.loader import shipped_path
 
 try:  # the OpenSSL-backed hashlib costs 3 ms to import; blake2 is built in
     from _blake2 import blake2b
@@ -60,8 +61,6 @@ def names_digest(names: Iterable[str]) -> str:
 
 
 def recipes_path() -> Path:
-    from qatfix.registry.loader import shipped_path
-
     return shipped_path(FILE_NAME)
 
 

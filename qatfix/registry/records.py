@@ -1,12 +1,12 @@
 """The registry's record of one official weights file."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 import functools
 import json
 from typing import Any, Mapping, Optional
 
 from qatfix.model.sections import network_key
-from qatfix.record import record
 
 #: the keys of one entry in registry/weights.json, in file order
 ENTRY_KEYS: tuple[str, ...] = (
@@ -22,7 +22,7 @@ def _size(value: Any) -> Optional[tuple[int, int]]:
     return (int(value[0]), int(value[1])) if isinstance(value, list) and len(value) == 2 else None
 
 
-@record
+@dataclass(frozen=True)
 class WeightEntry:
     """An official weights file and the model it holds.
 

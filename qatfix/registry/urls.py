@@ -8,6 +8,7 @@ a query string. `canonical_url` maps all of them to `https://paddledet.bj.bcebos
 from __future__ import annotations
 
 import re
+import os
 
 PPDET_PREFIX = "ppdet://"
 PPDET_BASE = "https://paddledet.bj.bcebos.com/"
@@ -63,7 +64,6 @@ PPDET_SUFFIXES = ("", ".pdparams", ".pdopt", ".pdmodel")
 def split_weights_suffix(path: str) -> tuple[str, str]:
     """(path without its suffix, suffix) as ppdet's `_strip_postfix` splits a local weights path;
     ppdet then loads `<stem>.pdparams`. A suffix not in `PPDET_SUFFIXES` is one ppdet rejects."""
-    import os
 
     stem, suffix = os.path.splitext(path)
     return (stem, suffix) if suffix in PPDET_SUFFIXES else (path, suffix)

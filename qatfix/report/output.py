@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from qatfix.findings import Finding, Location
 from qatfix.report import render, want_color
+import shutil
 
 
 def shown_path(path: str) -> str:
@@ -32,7 +33,6 @@ def text_width() -> int | None:
     pipe or file gets one line per finding, for grep and editors)."""
     if not sys.stdout.isatty():
         return None
-    import shutil  # a terminal only
 
     return max(shutil.get_terminal_size().columns, 40)
 

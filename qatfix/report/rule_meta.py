@@ -6,16 +6,16 @@ url)` tuple (shorter tuples allowed) or a plain title string.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Mapping
 
-from qatfix.record import record
 from qatfix.rules import all_rules
 from qatfix.rules.base import Rule
 
 _FIELDS = ("title", "explanation", "url")
 
 
-@record
+@dataclass(frozen=True)
 class RuleMeta:
     """What a report can say about a rule code."""
 

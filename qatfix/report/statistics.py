@@ -5,20 +5,20 @@ One row per code and severity, the most frequent first, as ruff's `--statistics`
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import dataclasses
 import json
 from collections.abc import Sequence
 
 from qatfix.errors import UsageError
 from qatfix.findings import SEVERITY_RANK, Finding
-from qatfix.record import record
 from qatfix.rules import all_rules
 
 #: the formats `--statistics` can print
 STATISTICS_FORMATS = ("text", "json")
 
 
-@record
+@dataclass(frozen=True)
 class CodeCount:
     """The findings of one code at one severity."""
 

@@ -1,11 +1,11 @@
 """Order and count findings the same way in every format, so outputs agree with each other."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
 
 from qatfix.findings import SEVERITY_RANK, Finding
-from qatfix.record import record
-from qatfix.rules.not_checked import UNCHECKED_CODES
+from qatfix.rules.inputs.not_checked import UNCHECKED_CODES
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
@@ -17,7 +17,7 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-@record
+@dataclass(frozen=True)
 class Summary:
     """Counts shown at the end of the text report and under `summary` in JSON."""
 

@@ -2,23 +2,25 @@
 is run with, and each changed reader config through the ACT configs beside it that run with it.
 
 Nothing on a pull request names the reader, so the review takes the one the run would use
-(`qatfix.act.reader_choice`: `Global.reader_config` where run.py reads it, the README's
+(`qatfix.run.act_reader_choice`: `Global.reader_config` where run.py reads it, the README's
 command, the config's own key, else the reader beside it that fits), and says which it took.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from collections.abc import Iterable
 
-from qatfix.act.reader_choice import ReaderChoice, chosen_reader
+from qatfix.run.act_reader_choice import ReaderChoice, chosen_reader
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
-from qatfix.inheritance import is_config_path
-from qatfix.record import record
-from qatfix.repo_paths import repo_relative
+from qatfix.config.inheritance import is_config_path
+from qatfix.config.repo_paths import repo_relative
+from qatfix.config import resolve
+from qatfix.run.act_plan import is_reader_config
 
 
-@record
+@dataclass(frozen=True)
 class ActTarget:
     """An ACT config (repository-relative), the reader it is checked with (None: the config's
     own `Global.reader_config`, or none known), and why."""
@@ -53,7 +55,7 @@ def _reads(root: str, target: ActTarget, reader: str) -> bool:
     through `_BASE_` as well)?"""
     used = target.reader
     if used is None:
-        from qatfix.act.run import act_run
+        from qatfix.rules.act_run import act_run
 
         try:
             run = act_run(os.path.join(root, target.config), None, pasted=False, root=root)
@@ -64,7 +66,6 @@ def _reads(root: str, target: ActTarget, reader: str) -> bool:
         return False
     if used == reader:
         return True
-    from qatfix.config import resolve
 
     try:
         files = resolve(os.path.join(root, used), root=root).files
@@ -81,7 +82,6 @@ def act_targets(root: str, affected: Iterable[str]) -> tuple[tuple[ActTarget, ..
     targets = {rel: _as_target(root, rel, _choice(root, rel))
                for rel in affected if kinds[rel] == "act"}
     covered: set[str] = set()
-    from qatfix.act_runs import is_reader_config
 
     for rel in (r for r in affected if kinds[r] == "other"
                 and is_reader_config(os.path.join(root, r))):

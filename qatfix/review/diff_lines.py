@@ -6,14 +6,14 @@ multi-line comment must start and end in the same hunk.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import re
 
-from qatfix.record import record
 
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
-@record
+@dataclass(frozen=True)
 class Hunk:
     """The new-file lines `first..last` (inclusive) shown by one hunk."""
 
@@ -24,7 +24,7 @@ class Hunk:
         return self.first <= start <= end <= self.last
 
 
-@record
+@dataclass(frozen=True)
 class FileDiff:
     """The commentable (RIGHT-side) lines of one changed file."""
 

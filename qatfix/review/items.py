@@ -1,18 +1,18 @@
 """What the bot has to say about one finding: where it is, its fingerprint, its suggestion."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Mapping
 
 from qatfix.findings import Finding, Location
-from qatfix.gate import place_key
-from qatfix.record import record
+from qatfix.run.gate import place_key
 from qatfix.review.dedupe import fingerprint
 from qatfix.review.diff_lines import FileDiff
-from qatfix.repo_paths import repo_relative
+from qatfix.config.repo_paths import repo_relative
 from qatfix.review.suggestion import Suggestion, suggest
 
 
-@record
+@dataclass(frozen=True)
 class ReviewItem:
     """A finding placed in the repository (`path` is repository-relative when possible)."""
 
@@ -54,7 +54,7 @@ def _suggestion_for(finding: Finding, root: str, diffs: Mapping[str, FileDiff],
 def build_items(findings: Iterable[Finding], root: str, diffs: Mapping[str, FileDiff],
                 read: Callable[[str], str | None], *, inline: bool = True) -> tuple[ReviewItem, ...]:
     """One item per distinct finding (the same finding reached from two configs counts once),
-    in the one finding order (`qatfix.gate.place_key`) by repository path."""
+    in the one finding order (`qatfix.run.gate.place_key`) by repository path."""
     by_print: dict[str, ReviewItem] = {}
     for finding in findings:
         path = repo_relative(root, finding.location.path) or finding.location.path

@@ -7,13 +7,13 @@ Any other 403 is a real refusal (for example a read-only token on a fork) and is
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class RetryPolicy:
     """Bounds on retrying: attempts per request and seconds slept per request in total."""
 

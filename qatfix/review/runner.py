@@ -1,11 +1,12 @@
 """One review run: read the pull request, check its configs, post what is new.
 
-The finding source is a parameter with the signature of `qatfix.engine.check`; it is always
+The finding source is a parameter with the signature of `qatfix.run.engine.check`; it is always
 called with `static_only=True` and `root=` the repository, because a pull request is untrusted:
 no URL it contains is fetched and no `_BASE_` may lead outside the checkout.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -14,19 +15,18 @@ from typing import Any, Protocol
 from qatfix.run.shared_edits import SharedEdits
 from qatfix.errors import ConfigError
 from qatfix.findings import Finding
-from qatfix.record import record
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
 from qatfix.review.diff_lines import FileDiff, parse_patch
 from qatfix.review.github_api import GitHubClient, GitHubError
 from qatfix.review.items import ReviewItem, build_items
-from qatfix.pairs import known_pairs
-from qatfix.repo_paths import read_text
+from qatfix.config.pairs import known_pairs
+from qatfix.config.repo_paths import read_text
 from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
 from qatfix.review.targets import Target, select_targets
-from qatfix.unchecked import UNREADABLE, not_understood, unreadable
+from qatfix.run.unchecked import UNREADABLE, not_understood, unreadable
 from qatfix.registry import load_registry
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
@@ -39,7 +39,7 @@ class FindingSource(Protocol):
                  reader: str | None = None) -> list[Finding]: ...
 
 
-@record
+@dataclass(frozen=True)
 class ReviewOutcome:
     """What happened; `state` is one of: posted, posted-body-only, nothing-to-say,
     nothing-new, not-permitted, dry-run."""

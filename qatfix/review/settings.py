@@ -10,18 +10,17 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
 
 from qatfix.errors import UsageError
-from qatfix.record import record
 from qatfix.review.github_api import DEFAULT_API_URL, Secret
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 FAIL_ON = ("never", "error", "warning", "info")
 
 
-@record
+@dataclass(frozen=True)
 class ReviewSettings:
     """Everything one review run needs to know, read from the command line and the environment."""
 

@@ -7,14 +7,14 @@ the suggestion repeats, because GitHub has no "insert here" comment.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Sequence
 
 from qatfix.findings import TextEdit
-from qatfix.record import record
 from qatfix.review.diff_lines import FileDiff
 
 
-@record
+@dataclass(frozen=True)
 class Suggestion:
     """Replace new-file lines `start_line..end_line` of `path` with `replacement`."""
 

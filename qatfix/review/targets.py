@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qatfix.inheritance import bases_of, descendants, is_config_path
-from qatfix.pairs import Pair
+from qatfix.config.inheritance import bases_of, descendants, is_config_path
+from qatfix.config.pairs import Pair
 from qatfix.review.act_targets import act_targets, unread_readers
 
 #: why a changed reader config beside ACT configs is not checked

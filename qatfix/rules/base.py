@@ -6,11 +6,11 @@ them into exact text edits with the rewriter, so rules never deal with text posi
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
 from qatfix.config.nodes import KeyPath
 from qatfix.findings import Location, Safety, Severity
-from qatfix.record import record
 
 if TYPE_CHECKING:
     from qatfix.rules.context import CheckContext
@@ -25,7 +25,7 @@ Needs = Literal["static", "online", "deep", "run"]
 ENGINE_NEEDS = ("static", "online")
 
 
-@record
+@dataclass(frozen=True)
 class Change:
     """One semantic edit.
 
@@ -74,7 +74,7 @@ class Change:
         return cls("create", (), text, path=path)
 
 
-@record
+@dataclass(frozen=True)
 class PlannedFix:
     """A fix as a rule plans it: semantic changes, made into text edits by the engine."""
 
@@ -91,7 +91,7 @@ class PlannedFix:
     note: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class Issue:
     """What a rule reports; the engine adds the code, severity and realised fixes."""
 
@@ -107,7 +107,7 @@ class Issue:
     fact: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class Rule:
     """A rule: a stable code, what it checks (`summary`), why it matters (`explanation`), an
     example and what to write instead, the evidence for the claim, and the check itself."""

@@ -1,6 +1,7 @@
 """Everything a rule may look at: the effective config, the run's mode, and where it runs."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 import functools
 import os
 from typing import TYPE_CHECKING, Any, Literal
@@ -9,11 +10,12 @@ from qatfix.config import Resolved
 from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
-from qatfix.record import record
 from qatfix.registry import load_registry
 from qatfix.model import identify
 from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
+from qatfix.registry.checkout import checkout_defines
+from qatfix.registry.checkout import checkout_tree
 
 if TYPE_CHECKING:
     from qatfix.registry.checkpoints import WeightsCheckpoint
@@ -31,7 +33,7 @@ Role = Literal["model", "student", "teacher"]
 QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
-@record
+@dataclass(frozen=True)
 class CheckContext:
     """One config as the rules see it: resolved, with the run's slim mode and role."""
 
@@ -55,10 +57,10 @@ class CheckContext:
     trained_with: Resolved | None = None
     #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
     gpus: int | None = None
-    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.act.run.ActRun`
+    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.rules.act_run.ActRun`
     act: Any = None
     #: for a pasted command that runs an exported model (`step` "deploy"): the
-    #: `qatfix.act.deployment.DeployRun`
+    #: `qatfix.model.deployment.DeployRun`
     deploy: Any = None
     #: a pasted ppdet tools command as its script's parser reads it
     #: (`qatfix.config.script_flags.ParsedCommand`), when the script was found
@@ -148,13 +150,11 @@ class CheckContext:
     def checkout_tree(self) -> str | None:
         """The registry tree whose ppdet this checkout runs (`develop`, `release-2.6`), or
         None: the model's signature is taken from it."""
-        from qatfix.registry.checkout import checkout_tree
 
         return checkout_tree(self.run_root)
 
     def checkout_defines(self, name: str) -> bool:
         """Whether the checkout's own `ppdet/` source defines the component `name`."""
-        from qatfix.registry.checkout import checkout_defines
 
         return checkout_defines(self.run_root, name)
 

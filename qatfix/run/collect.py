@@ -4,25 +4,25 @@ a finding (QF000, QF002, QF003) rather than a silent gap."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qatfix.config.kind import kind_of
-from qatfix.engine import check, is_act_run
+from qatfix.run.engine import check, is_act_run
 from qatfix.errors import ConfigError, QatfixError, UsageError
 from qatfix.findings import Finding
-from qatfix.gate import Gate, order, same_finding_and_fix, unique
-from qatfix.record import record
+from qatfix.run.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.run.progress import Progress
 from qatfix.run.request import CheckRequest, expand
 from qatfix.run.shared_edits import SharedEdits
-from qatfix.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
+from qatfix.run.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
+from qatfix.run.plan import plan
 
 #: (config, slim config, ACT reader config) of one run
 Run = tuple[str, "str | None", "str | None"]
 
 
-@record
+@dataclass(frozen=True)
 class Collected:
     """Findings of every run, and what could not be checked."""
 
@@ -51,7 +51,7 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
     checked.
 
     `-c CONFIG` and `--slim_config` name one run exactly (with the request's ACT reader); named
-    files and folders are checked through the pairs they take part in (`qatfix.runs`), an ACT
+    files and folders are checked through the pairs they take part in (`qatfix.run.plan`), an ACT
     config with the reader config named with it."""
     paths = request.targets()
     if request.step == "deploy":  # a pasted inference or conversion command: one run
@@ -67,7 +67,6 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
                     continue
             runs.append((path, request.slim, request.reader))
         return runs, unchecked
-    from qatfix.runs import plan  # pairing named files: `-c` runs (the seed check) skip it
 
     planned = plan(expand(paths))
     return ([(r.config, r.slim, r.reader or request.reader) for r in planned.runs],

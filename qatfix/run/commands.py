@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qatfix.config import resolve
-from qatfix.engine import slim_mode
+from qatfix.run.engine import slim_mode
 from qatfix.errors import QatfixError
 from qatfix.rules.commands import command_line
 from qatfix.run.fixes import Verdict

@@ -1,6 +1,6 @@
 """`check --deep`: the exact load report from ppdet itself (needs the [paddle] extra).
 
-Findings come back unfiltered: like the rules' findings they then pass `qatfix.gate`.
+Findings come back unfiltered: like the rules' findings they then pass `qatfix.run.gate`.
 """
 from __future__ import annotations
 

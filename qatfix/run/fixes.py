@@ -6,6 +6,7 @@ changed since it was read; after writing, the run is checked again.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import os
 from collections.abc import Mapping, Sequence
 from typing import AbstractSet
@@ -13,16 +14,15 @@ from typing import AbstractSet
 from qatfix.config.loader import overlay
 from qatfix.edit.apply import SourceFile, apply_text_edits, new_source, read_source, write_all
 from qatfix.edit.plan import current_text
-from qatfix.engine import check
+from qatfix.run.engine import check
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding, Fix, TextEdit
-from qatfix.gate import most_severe_first
-from qatfix.record import record
+from qatfix.run.gate import most_severe_first
 from qatfix.run.collect import Collected, collect
 from qatfix.run.request import CheckRequest
 
 
-@record
+@dataclass(frozen=True)
 class Verdict:
     """Whether a fix survived verification, and why not when it did not."""
 
@@ -203,7 +203,7 @@ def edited_paths(findings: Sequence[Finding], unsafe: bool) -> list[str]:
     return sorted({e.path for f in findings if (fix := chosen_fix(f, unsafe)) for e in fix.edits})
 
 
-@record
+@dataclass(frozen=True)
 class Written:
     """What verify -> write -> re-check did."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import shutil
 
 
 class Progress:
@@ -28,7 +29,6 @@ class Progress:
 
 def _fit(text: str) -> str:
     """`text` shortened to one terminal line, so it never wraps (`fit_line`)."""
-    import shutil  # a terminal only: the seed check never shows progress
 
     return fit_line(text, max(shutil.get_terminal_size().columns - 1, 20))
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from qatfix.errors import UsageError
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class CheckRequest:
     """`qatfix [CONFIG ...] [-c CONFIG] [--slim_config SLIM] [-o ...]` and how to check it."""
 
@@ -81,7 +80,7 @@ def expand(paths: Sequence[str]) -> list[str]:
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            from qatfix.discover import configs_in  # only a folder needs the scan
+            from qatfix.run.discover import configs_in  # only a folder needs the scan
 
             inside = configs_in(path)
             if not inside:

@@ -13,26 +13,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
 from qatfix.config.loader import overlay
 from qatfix.edit.apply import apply_text_edits
 from qatfix.edit.plan import current_text
-from qatfix.engine import contexts, run_rules, selected_rules
+from qatfix.run.engine import contexts, run_rules, selected_rules
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding, Fix
-from qatfix.record import record
 from qatfix.registry import load_registry
-from qatfix.repo_paths import find_run_root
-from qatfix.runs import runs_reading
+from qatfix.config.repo_paths import find_run_root
+from qatfix.run.plan import runs_reading
 
 #: (config, slim config or None), absolute paths
 RunKey = tuple[str, "str | None"]
 
 
-@record
+@dataclass(frozen=True)
 class RunState:
     """What a run gets: its errors and warnings (code and file), and per context the figure of
     tensors that load (None where no signature tells)."""

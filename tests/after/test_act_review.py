@@ -134,7 +134,7 @@ def test_the_review_reader_of_every_shared_act_config() -> None:
     """On develop the chosen reader is the one each config is documented or built for (the
     table of tests.after.test_act_cli); PaddleYOLO's models are unknown, so none is chosen. On
     release-2.6 every config is run with its own Global.reader_config."""
-    from qatfix.act.reader_choice import FITS, NAMED_KEY, OWN_KEY, README, chosen_reader
+    from qatfix.run.act_reader_choice import FITS, NAMED_KEY, OWN_KEY, README, chosen_reader
     from tests.after.test_act_cli import DEVELOP_READERS
     from tests.conftest import tree
 

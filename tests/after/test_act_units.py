@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from qatfix.act import strategy
+from qatfix.model import paddleslim_strategy as strategy
 from qatfix.model.normalization import RAW, exported_input, from_arguments, infer_cfg_input
 from tests.conftest import missing
 

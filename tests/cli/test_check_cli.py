@@ -108,7 +108,7 @@ def test_folder_checks_configs_that_are_not_only_bases(example: Path, capsys: py
     data = json.loads(capsys.readouterr().out)
     assert [(f["code"], f["config"]) for f in data["findings"]] == [
         ("QF001", os.path.join("configs", "slim", "quant", "picodet_s_quant.yml"))]
-    from qatfix.discover import configs_in
+    from qatfix.run.discover import configs_in
 
     assert sorted(configs_in("configs")) == [
         os.path.join("configs", "picodet", "picodet_s_320_coco_lcnet.yml"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.model.environment import Environment, ModelWriter, Package
-from qatfix.rules.versions import COMBINATIONS, judge
+from qatfix.rules.deploy.versions import COMBINATIONS, judge
 from tests.after.helpers import qatfix
 from tests.conftest import REPO, tree
 

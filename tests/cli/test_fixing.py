@@ -8,7 +8,7 @@ import pytest
 
 from qatfix.run.fixes import verify_fixes
 from qatfix.edit.plan import realise_fix
-from qatfix.engine import check, contexts
+from qatfix.run.engine import check, contexts
 from qatfix.rules.base import Change, PlannedFix
 from tests.conftest import REPO
 
@@ -27,7 +27,7 @@ def _with_weights(url: str) -> tuple:  # type: ignore[type-arg]
     (finding,) = [f for f in check(MODEL, SLIM) if f.code == "QF101"]
     ctx = contexts(MODEL, SLIM)[0]
     fix = realise_fix(PlannedFix("use other weights", "unsafe",
-                                 (Change("set", ("pretrain_weights",), url),)), ctx)
+                                 (Change.set(("pretrain_weights",), url),)), ctx)
     assert fix is not None
     return verify_fixes([(finding, fix)], SLIM, ())
 

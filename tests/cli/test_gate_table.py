@@ -1,4 +1,4 @@
-"""The decision table of the gate (`qatfix/gate.py`), seen through the CLI in every format.
+"""The decision table of the gate (`qatfix/run/gate.py`), seen through the CLI in every format.
 
 The bundled example reports QF101 (error) on line 1 of its slim config and QF501 (info) on line
 2. Each row chooses codes (`--select`, `--ignore`, overlapping prefixes: the longer match wins,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.pairs import Pair, documented_pairs
+from qatfix.config.pairs import Pair, documented_pairs
 from qatfix.registry import load_registry
 from qatfix.run.shared_edits import RunState, run_state, worse
 from tests.conftest import REPO, tree

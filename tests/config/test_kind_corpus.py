@@ -8,7 +8,7 @@ import pytest
 
 from qatfix.config.act_keys import is_act_config
 from qatfix.config import resolve
-from qatfix.discover import yaml_files
+from qatfix.run.discover import yaml_files
 from qatfix.errors import QatfixError
 from qatfix.config.kind import kind_of
 from tests.conftest import tree

@@ -15,7 +15,7 @@ from typing import Optional
 
 import pytest
 
-from qatfix.act.program import read_json
+from qatfix.model.program import read_json
 from tests.after.helpers import codes, findings, qatfix
 from tests.conftest import require
 from tests.deep.conftest import ACT, HERE

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qatfix.act.program import read_json
+from qatfix.model.program import read_json
 from tests.after.helpers import codes, findings, qatfix
 from tests.conftest import require
 from tests.deep.conftest import ACT

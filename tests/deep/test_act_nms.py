@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from qatfix.act.program import read_json
+from qatfix.model.program import read_json
 from tests.after.helpers import codes, findings, qatfix
 from tests.conftest import require, tree
 

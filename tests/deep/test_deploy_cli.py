@@ -66,7 +66,7 @@ def _one(found: list[dict[str, Any]], code: str) -> dict[str, Any]:
 
 def test_the_exports_hold_what_the_rules_read(checkout: Path) -> None:
     """The programs, read without paddle: float and fake-quant operations, the fetches."""
-    from qatfix.act.program import read_json
+    from qatfix.model.program import read_json
 
     models = checkout / "output_inference"
     float_program = read_json(str(models / "pico_float" / "model.json"))

@@ -17,7 +17,7 @@ def test_every_code_is_explained() -> None:
 
 
 def test_importing_the_package_does_not_import_paddle() -> None:
-    code = ("import sys, qatfix.deep, qatfix.rules.deep_load, qatfix.model.matching\n"
+    code = ("import sys, qatfix.deep, qatfix.rules.weights.deep_load, qatfix.model.matching\n"
             "from qatfix.deep import match_state_dict, model_sections\n"
             "import qatfix.cli.inspect\n"
             "print(sorted(m for m in ('paddle', 'ppdet', 'requests', 'numpy') if m in sys.modules))")

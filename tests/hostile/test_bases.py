@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.engine import check
+from qatfix.run.engine import check
 from qatfix.errors import ConfigError
 from tests.hostile.helpers import assert_unchanged, commands, error_line, run_cli, snapshot, write
 

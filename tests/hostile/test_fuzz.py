@@ -25,7 +25,7 @@ from qatfix.config import resolve
 from qatfix.config.options import parse_options
 from qatfix.config.render import blame, to_json, to_yaml
 from qatfix.edit import delete_key, set_value
-from qatfix.engine import check
+from qatfix.run.engine import check
 from qatfix.errors import QatfixError
 from tests.hostile.helpers import EXAMPLE, EXAMPLE_CONFIG
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.run.fixes import verify_fixes
-from qatfix.engine import check, contexts
+from qatfix.run.engine import check, contexts
 from qatfix.interactive.finish import rejections
 from qatfix.interactive.flow import Choose, Review, step
 from qatfix.interactive.fix_choices import custom_fix, review_items

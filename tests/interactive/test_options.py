@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.engine import check, contexts
+from qatfix.run.engine import check, contexts
 from qatfix.errors import EditError
 from qatfix.findings import Finding
 from qatfix.interactive import menus

@@ -54,7 +54,7 @@ EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
 SAFETY_TESTS = ("tests/registry/test_fix_safety.py", "tests/cli/test_trusted_fixes.py")
 TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py")
 SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_config_rules.py",
-               "tests/slim/test_normalization.py")
+               "tests/rules/reader/test_normalization.py")
 
 
 @dataclass(frozen=True)
@@ -102,17 +102,17 @@ BUGS = (
         "        for weight_key in (keys if model_key.endswith(suffix) else ()):",
         MATCH_TESTS),
     Bug("severity-threshold", "`--fail-on` is exclusive: only findings worse than it fail",
-        "qatfix/gate.py",
+        "qatfix/run/gate.py",
         "SEVERITY_RANK[f.severity] <= limit",
         "SEVERITY_RANK[f.severity] < limit",
         REPORT_TESTS),
     Bug("suppression-any-code", "`# qatfix: ignore[QF201]` hides every code on its line",
-        "qatfix/gate.py",
+        "qatfix/run/gate.py",
         "return codes is None or finding.code in {c.strip().upper() for c in codes.split(\",\")}",
         "return True",
         REPORT_TESTS),
     Bug("suppression-next-line", "a suppression comment also silences the line after it",
-        "qatfix/gate.py",
+        "qatfix/run/gate.py",
         "match = _SUPPRESS.search(self.line(finding.location.path, finding.location.line))",
         "match = _SUPPRESS.search(self.line(finding.location.path, finding.location.line)) \\\n"
         "            or _SUPPRESS.search(self.line(finding.location.path, "
@@ -120,12 +120,12 @@ BUGS = (
         GATE_TESTS),
     Bug("gate-ignore-always-wins", "`--select QF101 --ignore QF1` hides QF101: any ignore match "
         "wins over a longer select",
-        "qatfix/gate.py",
+        "qatfix/run/gate.py",
         "return ignored is None or selected > ignored",
         "return ignored is None",
         GATE_TESTS),
     Bug("gate-hides-unchecked", "`--select`/`--ignore` and comments can hide QF000/QF002/QF003",
-        "qatfix/gate.py",
+        "qatfix/run/gate.py",
         "kept = (f for f in findings if f.code in UNCHECKED_CODES",
         "kept = (f for f in findings if False",
         GATE_TESTS),
@@ -159,13 +159,13 @@ BUGS = (
         TRUTH_TESTS),
     Bug("qf202-range-boundary", "an eval size equal to the largest multi-scale training size "
         "counts as outside the range (QF202)",
-        "qatfix/rules/reader_sizes.py",
+        "qatfix/rules/reader/sizes.py",
         "if not low <= reference.size[0] <= high:",
         "if not low <= reference.size[0] < high:",
         SWEEP_TESTS),
     Bug("resize-keep-ratio-default", "a Resize without `keep_ratio` is taken as keep_ratio "
         "false (ppdet's default is true)",
-        "qatfix/rules/reader_sizes.py",
+        "qatfix/rules/reader/sizes.py",
         "if name == \"Resize\" and not args.get(\"keep_ratio\", True):",
         "if name == \"Resize\" and not args.get(\"keep_ratio\", False):",
         SWEEP_TESTS),

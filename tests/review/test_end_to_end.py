@@ -63,7 +63,7 @@ def test_the_engine_finding_becomes_a_suggestion_on_line_1(tree, github, actions
     suggestion = comment["body"].split("```suggestion\n")[1].split("\n```")[0]
     lines[0:1] = suggestion.splitlines()
     (tree / SLIM).write_text("\n".join(lines) + "\n")
-    from qatfix.engine import check
+    from qatfix.run.engine import check
 
     after = check(str(tree / MODEL), str(tree / SLIM), root=str(tree), static_only=True)
     assert "QF101" not in {f.code for f in after}

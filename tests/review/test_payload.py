@@ -8,7 +8,7 @@ from qatfix.review.dedupe import fingerprints_in
 from qatfix.review.diff_lines import FileDiff, Hunk
 from qatfix.review.items import build_items
 from qatfix.review.payload import MAX_BODY_ENTRIES, MAX_COMMENTS, build_review
-from qatfix.repo_paths import read_text
+from qatfix.config.repo_paths import read_text
 from tests.review.conftest import SLIM, weights_finding
 
 DIFFS = {SLIM: FileDiff(SLIM, (Hunk(1, 8),))}

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from qatfix.errors import ConfigError
-from qatfix.inheritance import bases_of, descendants
-from qatfix.pairs import Pair, read_pairs
+from qatfix.config.inheritance import bases_of, descendants
+from qatfix.config.pairs import Pair, read_pairs
 from qatfix.review.targets import Target, select_targets
 from tests.conftest import tree
 from tests.review.conftest import BASE, MODEL, SLIM, write_tree

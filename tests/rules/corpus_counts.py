@@ -26,7 +26,7 @@ if __name__ == "__main__":  # run as a script: the checkout first, as pytest has
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from qatfix.config import resolve  # noqa: E402
-from qatfix.engine import check  # noqa: E402
+from qatfix.run.engine import check  # noqa: E402
 from qatfix.findings import Finding  # noqa: E402
 from qatfix.registry import load_registry  # noqa: E402
 from tests.conftest import TREES, model_configs  # noqa: E402

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qatfix.engine import check
+from qatfix.run.engine import check
 from tests.rules.helpers import LCNET_320, QUANT, codes, picodet_tree, write
 
 

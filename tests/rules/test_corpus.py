@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from qatfix.engine import check
+from qatfix.run.engine import check
 from tests.conftest import tree
 from tests.rules import corpus_counts
 

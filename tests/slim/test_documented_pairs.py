@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.config import resolve
-from qatfix.engine import check
+from qatfix.run.engine import check
 from qatfix.registry import load_registry
 from tests.conftest import tree
 from tests.rules.corpus_counts import documented_pairs as _documented_pairs

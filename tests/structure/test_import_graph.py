@@ -45,7 +45,7 @@ def _graph() -> dict[str, set[str]]:
 
 def _package_of(module: str) -> str:
     """The package a module lies in (`qatfix.cli.check` -> `qatfix.cli`, `qatfix.registry.builder.
-    run` -> `qatfix.registry.builder`, a package is its own); top-level modules (`qatfix.engine`)
+    run` -> `qatfix.registry.builder`, a package is its own); top-level modules (`qatfix.run.engine`)
     are their own node."""
     parts = module.split(".")
     while len(parts) > 1 and not (REPO.joinpath(*parts) / "__init__.py").is_file():

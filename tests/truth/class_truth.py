@@ -37,7 +37,7 @@ from qatfix.deep.class_builds import TRUTH_COUNTS, parse_count
 from qatfix.deep.runtime import quiet
 from qatfix.deep.zoo_signatures import plan_tree
 from qatfix.deep.zoo_worker import read_results
-from qatfix.engine import contexts
+from qatfix.run.engine import contexts
 from qatfix.registry.signatures import signature_of
 from qatfix.rules import all_rules
 from tests.truth.oracle import QAT_SLIM, float_checkpoints

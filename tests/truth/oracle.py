@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from qatfix.engine import contexts
+from qatfix.run.engine import contexts
 from qatfix.registry import load_registry
 from qatfix.registry.class_facts import class_facts
 from qatfix.registry.networks import official_config

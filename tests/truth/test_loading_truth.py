@@ -98,10 +98,10 @@ def test_first_proposed_official_weights_load_fully_when_some_do(roots: dict[str
     """In QAT, on a fixed sample of 150 pairs: whenever some official weights of the network
     load fully into the model (by the ppdet-built signatures), the first official weights a
     fix proposes are such weights."""
-    from qatfix.engine import contexts
+    from qatfix.run.engine import contexts
     from qatfix.registry import load_registry
     from qatfix.registry.loading import official_loading
-    from qatfix.rules.weights_candidates import candidate_fixes, official_candidates
+    from qatfix.rules.weights.candidates import candidate_fixes, official_candidates
 
     registry = load_registry()
     sample = [p for p in oracle.pairs(roots, 150) if not p.own_start]

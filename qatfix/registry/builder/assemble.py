@@ -5,13 +5,13 @@ as sources, and files only they list are kept as legacy names users still have i
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections import Counter
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from qatfix.errors import RegistryError
 from qatfix.model.identity import ModelIdentity
-from qatfix.record import record
 from qatfix.registry.builder.backbones import backbone_values
 from qatfix.registry.builder.drafts import Draft, collect_drafts
 from qatfix.registry.builder.identities import IdentityCache
@@ -28,7 +28,7 @@ from qatfix.registry.records import WeightEntry
 from qatfix.registry.urls import weights_stem
 
 
-@record
+@dataclass(frozen=True)
 class BuildResult:
     """The entries, the registry text to write, and what the build noticed."""
 

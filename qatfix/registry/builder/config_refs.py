@@ -5,16 +5,16 @@ lists but every training run downloads. A line scan is enough: the key is always
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import re
 
-from qatfix.record import record
 from qatfix.registry.builder.trees import ZooTree
 from qatfix.registry.urls import canonical_url, is_url
 
 _PRETRAIN_LINE = re.compile(r"^\s*pretrain_weights\s*:\s*(?P<value>.+?)\s*$")
 
 
-@record
+@dataclass(frozen=True)
 class ConfigRef:
     """A weights URL named inside a config file of a tree."""
 

@@ -5,17 +5,17 @@ be resolved is remembered with the reason, which ends up in the build report.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model.identity import ModelIdentity, identify
-from qatfix.record import record
 from qatfix.registry.builder.trees import ZooTree
 from qatfix.registry.urls import canonical_url, is_url
 
 
-@record
+@dataclass(frozen=True)
 class ConfigFacts:
     """What the builder needs from one resolved config."""
 

@@ -6,17 +6,17 @@ but they do not say which config a weight belongs to.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import re
 from typing import Iterator
 
-from qatfix.record import record
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _LINK = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
-@record
+@dataclass(frozen=True)
 class Link:
     """A markdown link inside a cell."""
 
@@ -24,7 +24,7 @@ class Link:
     target: str
 
 
-@record
+@dataclass(frozen=True)
 class Cell:
     """One table cell: its column header, text and links."""
 
@@ -33,7 +33,7 @@ class Cell:
     links: tuple[Link, ...]
 
 
-@record
+@dataclass(frozen=True)
 class TableRow:
     """One body row of a table; `line` is 1-based in the README."""
 

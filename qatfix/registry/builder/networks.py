@@ -6,6 +6,7 @@ paddle is needed.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import json
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
@@ -13,13 +14,14 @@ from typing import Any, Callable, Mapping, Optional
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model import compare_models, identify
-from qatfix.record import record
 from qatfix.registry.builder.files import write_atomically
 from qatfix.registry.networks import SCHEMA_VERSION, network_digest, sections_digest
 from qatfix.registry.urls import canonical_url, is_url
+from qatfix.registry.networks import clear_cache, dump_networks, networks_path
+from qatfix.registry.signatures import signature_index
 
 
-@record
+@dataclass(frozen=True)
 class ConfigFacts:
     """What the networks index records of one official config, as its resolver reads it."""
 
@@ -121,7 +123,6 @@ def setting_effects(facts: Mapping[tuple[str, str], ConfigFacts],
 
 def committed_signature_ids() -> dict[tuple[str, str], str]:
     """(tree, config) -> signature id of every config the committed store could build."""
-    from qatfix.registry.signatures import signature_index
 
     found = {}
     for key, entry in signature_index().configs.items():
@@ -133,7 +134,6 @@ def committed_signature_ids() -> dict[tuple[str, str], str]:
 
 def rederive_networks(roots: Mapping[str, Path], *, write: bool = True) -> bool:
     """Rederive networks.json from `roots` and the committed store; True when it changed."""
-    from qatfix.registry.networks import clear_cache, dump_networks, networks_path
 
     ids = {key: ident for key, ident in committed_signature_ids().items() if key[0] in roots}
     text = dump_networks(derive_networks(roots, ids))

@@ -19,6 +19,8 @@ from qatfix.model.pruning import pruner_arguments
 from qatfix.registry.builder.files import write_atomically
 from qatfix.registry.recipes import dump_recipes, names_digest, recipes_path
 from qatfix.registry.urls import canonical_url, is_url
+from qatfix.registry import load_registry
+from qatfix.registry.recipes import clear_cache
 
 
 def _relative(path: str, root: Path) -> str:
@@ -107,7 +109,6 @@ def _launches(roots: Mapping[str, Path]) -> dict[str, Any]:
 
 def derive_recipes(roots: Mapping[str, Path]) -> dict[str, Any]:
     """The recipes index of the trees in `roots` (label -> PaddleDetection root)."""
-    from qatfix.registry import load_registry
 
     registry = load_registry()
     normalization: dict[str, Any] = {}
@@ -126,7 +127,6 @@ def derive_recipes(roots: Mapping[str, Path]) -> dict[str, Any]:
 
 def rederive_recipes(roots: Mapping[str, Path], *, write: bool = True) -> bool:
     """Rederive recipes.json from `roots`; True when it changed (written unless `write` is off)."""
-    from qatfix.registry.recipes import clear_cache
 
     text = dump_recipes(derive_recipes(roots))
     path = recipes_path()

@@ -1,15 +1,15 @@
 """What the builder noticed: README mistakes it settled on evidence, and what it could not settle."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
-from qatfix.record import record
 
 SETTLED, UNSETTLED, INFO = "settled", "unsettled", "info"
 _ORDER = {UNSETTLED: 0, SETTLED: 1, INFO: 2}
 
 
-@record
+@dataclass(frozen=True)
 class ReportItem:
     """One observation about one weights file; `sources` are README/config file:line places."""
 

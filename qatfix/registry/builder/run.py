@@ -1,10 +1,10 @@
 """`qatfix registry build`: rebuild, optionally count parameters, write registry and report."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from qatfix.record import record
 from qatfix.registry.builder.assemble import BuildResult, build_registry
 from qatfix.registry.builder.files import (
     NUM_PARAMS_FILE, TREES_FILE, format_num_params, read_json_object, read_num_params, write_atomically,
@@ -12,7 +12,7 @@ from qatfix.registry.builder.files import (
 from qatfix.registry.builder.trees import open_tree
 
 
-@record
+@dataclass(frozen=True)
 class BuildPlan:
     """What one `qatfix registry build` reads and writes."""
 
@@ -25,7 +25,7 @@ class BuildPlan:
     check: bool = False
 
 
-@record
+@dataclass(frozen=True)
 class BuildOutcome:
     """What a build made, and whether the written files changed."""
 

@@ -10,11 +10,11 @@ Rows that disagree otherwise are reported as unsettled, and the entry keeps no c
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import posixpath
 from typing import Optional, Sequence
 
 from qatfix.model.compare import compare_models
-from qatfix.record import record
 from qatfix.registry.builder.identities import IdentityCache
 from qatfix.registry.builder.report import INFO, SETTLED, UNSETTLED, ReportItem
 from qatfix.registry.builder.trees import ZooTree
@@ -22,7 +22,7 @@ from qatfix.registry.builder.zoo_readmes import Listing
 from qatfix.registry.urls import weights_stem
 
 
-@record
+@dataclass(frozen=True)
 class Settlement:
     """Which config (and slim config) a weights file was settled to, and how."""
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qatfix.errors import RegistryError
-from qatfix.record import record
 
 
-@record
+@dataclass(frozen=True)
 class ZooTree:
     """A PaddleDetection root (the folder holding `configs/`), labelled by its folder name."""
 

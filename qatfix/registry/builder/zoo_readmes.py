@@ -7,9 +7,9 @@ labelled "slim" are taken as slim configs here; the settler checks that against 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import re
 
-from qatfix.record import record
 from qatfix.registry.builder.config_links import config_path_from_link, is_config_link
 from qatfix.registry.builder.markdown_tables import TableRow, iter_table_rows
 from qatfix.registry.builder.trees import ZooTree
@@ -19,7 +19,7 @@ _WEIGHTS_URL = re.compile(r"(?:https?|ppdet)://[^\s)\"'<>|\]]+?\.pdparams\b")
 _TEMPLATE = re.compile(r"\$\{|\{\w+\}")
 
 
-@record
+@dataclass(frozen=True)
 class Listing:
     """One weights link in one README table row."""
 
@@ -36,7 +36,7 @@ class Listing:
         return f"{self.tree}:{self.readme}:{self.line}"
 
 
-@record
+@dataclass(frozen=True)
 class Mention:
     """A weights URL in a README outside any table (commands, prose)."""
 
@@ -91,7 +91,7 @@ def _row_listings(tree: ZooTree, readme: str, row: TableRow) -> tuple[list[Listi
     return listings, templates
 
 
-@record
+@dataclass(frozen=True)
 class ReadmeScan:
     """Everything the model-zoo READMEs of one tree say about weights."""
 

@@ -1,0 +1,1 @@
+"""Distillation: student and teacher against their weights (QF8xx)."""

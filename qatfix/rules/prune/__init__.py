@@ -1,0 +1,1 @@
+"""Pruning lists against the network they prune (QF7xx)."""

@@ -1,0 +1,1 @@
+"""Quantization settings, QAT recipes and the QAT checkpoint (QF3xx, QF501)."""

@@ -1,0 +1,1 @@
+"""Readers: input sizes and normalization against the weights and the exported model (QF2xx)."""

@@ -1,0 +1,110 @@
+"""Which reader config each named ACT config is run with (`qatfix ACT.yaml READER.yml`).
+
+An ACT config and a reader config named together mean the ACT run of the one with the other,
+as `run_det.py --config READER --act_config_path ACT` runs it, in either order. One reader named
+with several ACT configs is the reader of each of them (develop documents one reader for a
+whole family: `ppyoloe_plus_reader.yml` for PP-YOLOE+ s/m/l/x). Several readers are not
+matched up by guessing: each ACT config is then checked as it stands and the readers no run
+reads are named as not checked (QF002), with the command that checks one run.
+
+Where the script reads `Global.reader_config` (release-2.6's run.py) and the ACT config sets
+it to another file than the named reader, the run is checked with the config's reader, as
+run.py would run it, and the named reader is reported as not used, with both ways out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+import os
+from collections.abc import Sequence
+
+from qatfix.config.kind import kind_of
+from qatfix.errors import QatfixError
+from qatfix.findings import Finding
+from qatfix.run.unchecked import not_understood
+from qatfix.config import resolve
+from qatfix.config.act_scripts import follows_reader_config
+from qatfix.rules.act_run import act_run
+
+
+@dataclass(frozen=True)
+class ActReaders:
+    """The reader of each named ACT config that takes a named one, and what the named
+    readers become."""
+
+    #: (ACT config, reader) as named
+    pairs: tuple[tuple[str, str], ...] = ()
+    #: named readers some run reads (named with it, or its Global.reader_config), absolute
+    read: frozenset[str] = frozenset()
+    #: QF002 for named readers that an ACT config named with them does not read, and why
+    notes: tuple[Finding, ...] = ()
+
+    def reader_of(self, act: str) -> str | None:
+        return next((reader for config, reader in self.pairs if config == act), None)
+
+
+def is_reader_config(path: str) -> bool:
+    """A ppdet reader config: no model, slim or ACT config, with an EvalReader or datasets."""
+    if kind_of(path) != "other":
+        return False
+
+    try:
+        data = resolve(path).data
+    except QatfixError:
+        return False
+    return bool({"EvalReader", "EvalDataset", "TrainDataset"} & set(data))
+
+
+def _absolute(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def act_readers(files: Sequence[str]) -> ActReaders:
+    """How the named ACT configs and reader configs among `files` go together (see module)."""
+    acts = [path for path in files if kind_of(path) == "act"]
+    if not acts:
+        return ActReaders()
+
+    readers = [path for path in files if is_reader_config(path)]
+    single = readers[0] if len(readers) == 1 else None
+    pairs: list[tuple[str, str]] = []
+    read: set[str] = set()
+    notes: list[Finding] = []
+    for act in acts:
+        try:
+            run = act_run(act, None, pasted=False)
+        except QatfixError:
+            continue  # the ACT config is its own run, reported as unreadable
+        own = run.reader_path
+        if own is not None and follows_reader_config(run.run_dir, True):
+            read.add(_absolute(own))
+            if single is not None and _absolute(single) != _absolute(own):
+                notes.append(_not_its_reader(single, act, run.reader_shown or own, run.run_dir))
+            continue
+        if single is not None:
+            pairs.append((act, single))
+            read.add(_absolute(single))
+        elif own is not None:
+            read.add(_absolute(own))
+    if len(readers) > 1:
+        for reader in readers:
+            if _absolute(reader) not in read:
+                notes.append(not_understood(reader, _SEVERAL))
+    return ActReaders(tuple(pairs), frozenset(read), tuple(notes))
+
+
+_SEVERAL = ("a ppdet reader config named with ACT configs and other reader configs: qatfix "
+            "does not guess which reader goes with which ACT config; name one reader with the "
+            "ACT configs it feeds (qatfix ACT.yaml READER.yml), or paste the command (qatfix "
+            "python run_det.py --config READER --act_config_path ACT)")
+
+
+def _not_its_reader(reader: str, act: str, own: str, run_dir: str) -> Finding:
+    """QF002: the named reader is not what run.py compresses `act` with."""
+    shown = os.path.relpath(_absolute(reader), run_dir)
+    act_shown = os.path.relpath(_absolute(act), run_dir)
+    return not_understood(reader, (
+        f"a ppdet reader config that {act} does not read: run.py reads Global.reader_config "
+        f"({own}), so the run was checked with that reader, not with this one; to compress "
+        f"with this reader set `reader_config: {shown}` under Global in {act}, or with "
+        f"develop's run_det.py check `qatfix python run_det.py --config {shown} "
+        f"--act_config_path {act_shown}`"))
