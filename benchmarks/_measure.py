@@ -26,12 +26,14 @@ PYCACHE = Path(tempfile.gettempdir()) / "qatfix-bench-pycache"
 
 @dataclass(frozen=True)
 class Sample:
-    """One child process: wall seconds, peak resident memory in MB, exit code, output."""
+    """One child process: wall seconds, peak resident memory in MB, exit code, output, and the
+    processor seconds it used (user + system, its own accounting: what moves least with load)."""
 
     seconds: float
     peak_mb: float
     code: int
     out: str = ""
+    cpu: float = 0.0
 
 
 def child_env() -> dict[str, str]:
@@ -55,7 +57,7 @@ def run_child(argv: Sequence[str], cwd: Path, *, capture: bool = False) -> Sampl
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     peak_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
-    return Sample(seconds, peak_mb, child.returncode, out)
+    return Sample(seconds, peak_mb, child.returncode, out, usage.ru_utime + usage.ru_stime)
 
 
 def last_json(sample: Sample) -> Any:
@@ -80,6 +82,17 @@ def repeat(argv: Sequence[str], runs: int, cwd: Path, *, warmup: int = 1) -> lis
     return [run_child(argv, cwd) for _ in range(runs)]
 
 
+def paired_ratio(a: Sequence[str], b: Sequence[str], runs: int, cwd: Path) -> float:
+    """The median, over `runs` pairs run in turn (a, b, a, b, ...), of a's processor time over
+    b's: each pair sees the same load, so the ratio holds while the machine's speed drifts."""
+    run_child(a, cwd), run_child(b, cwd)  # warm-up
+    ratios = []
+    for _ in range(runs):
+        first, second = run_child(a, cwd), run_child(b, cwd)
+        ratios.append(first.cpu / max(second.cpu, 1e-6))
+    return statistics.median(ratios)
+
+
 def instructions(argv: Sequence[str], cwd: Path) -> float | None:
     """Millions of instructions one run executes (valgrind's callgrind), None without valgrind.
 
@@ -87,7 +100,8 @@ def instructions(argv: Sequence[str], cwd: Path) -> float | None:
     """
     if shutil.which("valgrind") is None:
         return None
-    argv = [os.path.realpath(sys.executable) if a == sys.executable else a for a in argv]
+    if sys.prefix == sys.base_prefix:  # outside a virtual environment, past any shim script
+        argv = [os.path.realpath(sys.executable) if a == sys.executable else a for a in argv]
     done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
                            *argv], cwd=cwd, env=child_env(), capture_output=True, text=True)
     found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)

@@ -18,6 +18,7 @@ from qatfix.run.request import CheckRequest
 from qatfix.run.unchecked import UNREADABLE
 from qatfix.run.plan import positional_act_pair, positional_pair
 import json
+from qatfix.config.options import parse_options
 
 FAIL_LEVELS = ("error", "warning", "info")
 
@@ -131,8 +132,6 @@ def named_pair(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     check_codes(args)
     if args.opt:
-        from qatfix.config.options import parse_options  # only a run with -o needs it
-
         parse_options(args.opt)  # a malformed -o is a usage error whatever is checked
     named_pair(args)
     check_named_files(args)

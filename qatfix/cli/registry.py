@@ -28,6 +28,8 @@ from qatfix.model import identify
 from qatfix.registry import candidates, config_key
 from qatfix.registry import load_registry
 from qatfix.registry import search
+from qatfix.registry.loader import default_registry_path
+from qatfix.registry.signatures import default_signatures_dir
 from qatfix.registry.entry_text import candidate_json, candidates_text
 from qatfix.registry.entry_text import entries_json, entry_line
 from qatfix.registry.entry_text import entries_json, entry_text

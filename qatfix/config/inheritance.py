@@ -10,16 +10,15 @@ import os
 from collections.abc import Iterable, Iterator
 
 from qatfix.config.repo_paths import inside_root, read_text, repo_relative
+from qatfix.config.resolve import BASE_KEY, YAML_SUFFIXES
 from qatfix.config import ConfigList, ConfigMap, base_path, load_document
 from qatfix.errors import QatfixError
 
-BASE_KEY = "_BASE_"
-CONFIG_SUFFIXES = (".yml", ".yaml")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".venv"}
 
 
 def is_config_path(path: str) -> bool:
-    return path.lower().endswith(CONFIG_SUFFIXES)
+    return path.lower().endswith(YAML_SUFFIXES)
 
 
 def bases_of(root: str, rel: str, text: str | None = None) -> tuple[str, ...]:

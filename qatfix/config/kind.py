@@ -10,12 +10,28 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
 from qatfix.config import base_path, load_document
 from qatfix.config.nodes import ConfigMap
+
+#: ppdet's `slim:` modes (ppdet/slim/__init__.py build_slim_model), grouped as the rules ask
+QAT_MODES = ("QAT", "PrunerQAT")
+QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
+PRUNE_MODES = ("Pruner", "PrunerQAT")
+DISTILL_MODES = ("Distill", "DistillPrune")
+
+#: the script a run is for: ppdet's tools/train.py, eval.py, export_model.py, infer.py and
+#: post_quant.py, PaddleSlim auto-compression ("act": run_det.py / run.py), or a pasted command
+#: that runs an exported model ("deploy": deploy/python/infer.py, the ACT eval scripts,
+#: paddle2onnx)
+Step = Literal["train", "eval", "export", "infer", "post_quant", "act", "deploy"]
+PPDET_STEPS: tuple[Step, ...] = ("train", "eval", "export", "infer", "post_quant")
+ACT_STEPS: tuple[Step, ...] = ("act",)
+DEPLOY_STEPS: tuple[Step, ...] = ("deploy",)
+ALL_STEPS: tuple[Step, ...] = (*PPDET_STEPS, *ACT_STEPS, *DEPLOY_STEPS)
 
 
 def kind_of(path: str) -> str:

@@ -20,6 +20,8 @@ from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, 
 from qatfix.errors import ConfigError, QatfixError, RefusedInputError
 from dataclasses import replace
 from ruamel.yaml.error import YAMLError
+import base64
+import binascii
 
 #: files larger than this are refused rather than parsed for minutes
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -30,7 +32,8 @@ MAX_DEPTH = 500
 #: for long (the largest PaddleDetection config holds about 600)
 MAX_VALUES = 100_000
 
-_CORE = "tag:yaml.org,2002:"
+CORE_TAG = "tag:yaml.org,2002:"
+_CORE = CORE_TAG
 
 
 class Node:
@@ -230,9 +233,6 @@ class _Composer:
                 raise ConfigError(f"{_short(text)} is not a valid !!{kind}", path=self.path,
                                   line=line, column=column) from None
             if kind == "binary":
-                import base64
-                import binascii
-
                 try:
                     return base64.decodebytes(text.encode("ascii"))
                 except (binascii.Error, UnicodeEncodeError):

@@ -17,6 +17,7 @@ from typing import Any
 
 from qatfix.errors import ConfigError
 from qatfix.config.repo_paths import inside_root
+import tomllib
 
 PROJECT_FILE = ".qatfix.toml"
 
@@ -31,16 +32,8 @@ class Pair:
 
 def _toml_loads(text: str, path: str) -> dict[str, Any]:
     try:
-        import tomllib as toml  # Python 3.11+
-    except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
-        try:
-            import tomli as toml  # type: ignore[no-redef]
-        except ModuleNotFoundError:
-            raise ConfigError("reading it needs Python 3.11+ or the 'tomli' package",
-                              path=path) from None
-    try:
-        return toml.loads(text)
-    except toml.TOMLDecodeError as exc:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=path) from None
 
 

@@ -8,6 +8,7 @@ from qatfix.config.nodes import ConfigMap, Origin, Tagged, walk
 from qatfix.config.resolve import to_plain
 from qatfix.config.yaml11 import format_scalar
 from qatfix import __version__
+import base64
 
 
 def to_json(data: Any) -> str:
@@ -32,8 +33,6 @@ def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[]"
     if isinstance(value, bytes):
-        import base64
-
         return "!!binary " + format_scalar(base64.b64encode(value).decode("ascii"))
     return format_scalar(value)
 

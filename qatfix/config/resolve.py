@@ -17,6 +17,7 @@ from qatfix.config.merge import dict_merge
 from qatfix.config.nodes import ConfigList, ConfigMap, KeyPath, Origin, Tagged, child, origin_of, walk
 from qatfix.config.options import parse_options
 from qatfix.errors import ConfigError
+import base64
 
 BASE_KEY = "_BASE_"
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -109,8 +110,6 @@ def to_plain(value: Any, _budget: list[int] | None = None) -> Any:
     if isinstance(value, list):
         return [to_plain(v, budget) for v in value]
     if isinstance(value, bytes):
-        import base64
-
         return base64.b64encode(value).decode("ascii")
     if hasattr(value, "isoformat"):
         return value.isoformat()

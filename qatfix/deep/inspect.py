@@ -18,6 +18,7 @@ from qatfix.errors import ConfigError, QatfixError
 from qatfix.model.checkpoint import Checkpoint, item_size
 from qatfix.registry.checkpoints import CheckpointIdentity, RegistryMatch, entry_match, identify
 from qatfix.registry.checkpoints import network_of
+from qatfix.registry import load_registry
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
@@ -127,10 +128,6 @@ class WeightsInspection:
 
 
 def _registry() -> Any | None:
-    try:
-        from qatfix.registry import load_registry
-    except ImportError:
-        return None
     try:
         return load_registry()
     except QatfixError:

@@ -10,8 +10,8 @@ from qatfix.edit.replace import replace_value
 from qatfix.edit.source import Source
 from qatfix.edit.tree import Mapping, Scalar
 from qatfix.errors import EditError
+from qatfix.config.resolve import BASE_KEY
 
-BASE_KEY = "_BASE_"
 
 
 def set_base(text: str, index: int, value: str) -> Change:

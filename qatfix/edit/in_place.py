@@ -18,8 +18,8 @@ from qatfix.config.nodes import KeyPath
 from qatfix.edit import verify
 from qatfix.edit.scalar import render, same_value
 from qatfix.errors import EditError
+from qatfix.edit.lexical import BOM as _BOM
 
-_BOM = "\ufeff"
 #: characters Python's splitlines() breaks at and YAML does not (line numbers would disagree)
 _ODD_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 

@@ -14,8 +14,8 @@ from qatfix.config import yaml11
 from qatfix.edit.keypath import Key, Path, format_path, key_matches
 from qatfix.edit.tree import Alias, Mapping, Node, Scalar, Sequence, Tree, is_merge_key
 from qatfix.errors import EditError
+from qatfix.config.loader import CORE_TAG as _CORE
 
-_CORE = "tag:yaml.org,2002:"
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from qatfix.config.yaml11 import format_string
 from qatfix.edit.apply import read_source
 from qatfix.edit.in_place import replace_scalar
 
+from qatfix.rules.base import AnyChange, CreateFile, DeleteKey, PlannedFix, RenameKey, SetBase, SetKey
+
 if TYPE_CHECKING:
     from qatfix.edit.change import Change as TextChange
-    from qatfix.rules.base import Change, PlannedFix
     from qatfix.rules.context import CheckContext
 
 
@@ -30,7 +31,7 @@ def command_line_files(ctx: "CheckContext") -> tuple[str, ...]:
     return tuple(os.path.normpath(p) for p in (ctx.config_path, ctx.slim_path) if p)
 
 
-def target_file(ctx: "CheckContext", change: "Change") -> tuple[str, str]:
+def target_file(ctx: "CheckContext", change: "SetKey | RenameKey") -> tuple[str, str]:
     """(file to edit, note for the title) for a `set` change without an explicit file."""
     if change.path:
         return change.path, ""
@@ -108,7 +109,7 @@ def _delete_first(text: str, key_path: KeyPath) -> "TextChange":
     return source.change([_block_deletion(source, mapping, index)])
 
 
-def _set_in_place(path: str, text: str, change: "Change") -> str | None:
+def _set_in_place(path: str, text: str, change: SetKey) -> str | None:
     """The text with the change made where the loader found the value, or None (see in_place)."""
 
     try:
@@ -137,10 +138,16 @@ def dropped_note(comment: str) -> str:
     return f"{DROPPED_COMMENT}`{comment}`, which described the old value"
 
 
-def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
+def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
                  ) -> tuple[str, str]:
     """Apply one change to the in-memory `texts`; returns (file, note for the title)."""
-    if change.kind == "set":
+    if isinstance(change, CreateFile):
+        if os.path.lexists(change.path) and overlaid_or_none(change.path) is None:
+            raise EditError("file exists; not overwritten", path=change.path)
+        texts[change.path] = change.text
+        return change.path, ""
+    note = ""
+    if isinstance(change, SetKey):
         path, note = target_file(ctx, change)
         old = _text(path, texts)
         quick = _set_in_place(path, old, change)
@@ -153,22 +160,16 @@ def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
         result = set_value(_text(path, texts), change.key_path, change.value)
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
-    elif change.kind == "base":
+    elif isinstance(change, SetBase):
         from qatfix.edit.base_list import set_base
 
-        path, note = change.path, ""
+        path = change.path
         result = set_base(_text(path, texts), change.index, change.value)
-    elif change.kind == "rename":
-        path, note = change.path or target_file(ctx, change)[0], ""
-        result = _rename(_text(path, texts), change.key_path, change.value)
-    elif change.kind == "create":
-        path, note = change.path, ""
-        if os.path.lexists(path) and overlaid_or_none(path) is None:
-            raise EditError("file exists; not overwritten", path=path)
-        texts[path] = change.value
-        return path, note
-    elif change.kind == "delete":
-        path, note = change.path, ""
+    elif isinstance(change, RenameKey):
+        path = change.path or target_file(ctx, change)[0]
+        result = _rename(_text(path, texts), change.key_path, change.new_name)
+    elif isinstance(change, DeleteKey):
+        path = change.path
         if change.occurrence == 0:
             result = _delete_first(_text(path, texts), change.key_path)
         else:
@@ -176,7 +177,7 @@ def apply_change(ctx: "CheckContext", change: "Change", texts: dict[str, str]
 
             result = delete_key(_text(path, texts), change.key_path)
     else:
-        raise EditError(f"unknown change {change.kind}")
+        raise EditError(f"unknown change {type(change).__name__}")
     texts[path] = result.new_text
     return path, note
 
@@ -221,8 +222,8 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     originals: dict[str, str] = {}
     notes = []
     for change in planned.changes:
-        path = change.path or (target_file(ctx, change)[0] if change.kind == "set" else "")
-        if change.kind == "create" and path not in originals:
+        path = change.path or (target_file(ctx, change)[0] if isinstance(change, SetKey) else "")
+        if isinstance(change, CreateFile) and path not in originals:
             originals[path] = texts[path] = current_text(path, new=True)
         elif path and path not in originals:
             originals[path] = _text(path, texts)

@@ -20,8 +20,8 @@ from qatfix.edit.source import Source
 from qatfix.edit.splice import Splice
 from qatfix.edit.tree import Alias, Mapping, Node, Scalar, Sequence, content_start, is_merge_key
 from qatfix.errors import EditError
+from qatfix.config.loader import CORE_TAG as _CORE
 
-_CORE = "tag:yaml.org,2002:"
 _CORE_TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,), "int": (int,), "float": (float,), "bool": (bool,), "null": (type(None),),
     "map": (dict,), "seq": (list, tuple), "timestamp": (datetime.date,),

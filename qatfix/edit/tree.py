@@ -17,9 +17,9 @@ from typing import Any, NoReturn, Union
 from qatfix.config.events import document_root, events, pure_events, syntax_error
 from qatfix.edit import lexical
 from qatfix.errors import EditError
+from qatfix.config.loader import MAX_DEPTH
 from ruamel.yaml.error import YAMLError
 
-MAX_DEPTH = 500
 
 
 @dataclass(frozen=True)

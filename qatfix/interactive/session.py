@@ -25,6 +25,7 @@ from qatfix.rules.context import CheckContext
 from qatfix.run.collect import collect
 from qatfix.run.fixes import sources_of, verify_fixes
 from qatfix.run.request import CheckRequest
+from qatfix.config.kind import Step
 
 NOT_A_TERMINAL = ("--interactive needs a terminal on stdin; use --apply to apply the safe fixes "
                   "(or --diff to see them)")
@@ -38,7 +39,7 @@ def stdin_is_terminal() -> bool:
 
 
 def context_lookup(configs: Sequence[str], slim: str | None, options: Sequence[str], *,
-                   step: str = "train", reader: str | None = None
+                   step: Step = "train", reader: str | None = None
                    ) -> Callable[[Finding], Optional[CheckContext]]:
     """The check context a finding belongs to, built on first need (one per config), as the
     run the finding came from: the same step, and an ACT run with the reader it was given."""
@@ -63,7 +64,7 @@ class Session:
     def __init__(self, items: tuple[Item, ...],
                  context_of: Callable[[Finding], Optional[CheckContext]], color: bool,
                  slim: str | None = None, options: Sequence[str] = (), deep: bool = False,
-                 step: str = "train"
+                 step: Step = "train"
                  ) -> None:
         self.items = items
         self.context_of = context_of

@@ -19,6 +19,7 @@ from qatfix.config import resolve
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import Normalization, exported_input, infer_cfg_input
 from qatfix.model.sizes import Size, as_size
+from qatfix.model.sizes import eval_input_size
 
 INFER_CFG = "infer_cfg.yml"
 
@@ -129,8 +130,6 @@ def from_registry(model_dir: str, anchor: str, registry: Any) -> Optional[Export
         except QatfixError:
             data = None
         if isinstance(data, Mapping):
-            from qatfix.model.sizes import eval_input_size
-
             fixed = _exported_size(data)
             num_classes = data.get("num_classes")
             return ExportedModel(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
+from qatfix.config.kind import PRUNE_MODES
 
 
 CRITERIA = ("l1_norm", "fpgm")
-PRUNER_CLASSES = ("Pruner", "PrunerQAT")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def pruner_arguments(data: Mapping[str, Any]) -> Optional[PrunerArguments]:
     `PrunerQAT` for those slim types, the section `pruner:` names for DistillPrune."""
     slim = data.get("slim")
     key = data.get("pruner") if slim == "DistillPrune" else slim
-    if not isinstance(key, str) or key not in PRUNER_CLASSES:
+    if not isinstance(key, str) or key not in PRUNE_MODES:
         return None
     section = data.get(key)
     return PrunerArguments(key, section) if isinstance(section, Mapping) else None

@@ -19,6 +19,8 @@ from qatfix.registry.networks import official_config
 from qatfix.registry.signatures import configs_matching, configs_with_keys, signature_of
 from qatfix.registry.signatures import signature_index, signature_of
 from qatfix.registry.signatures import signature_of
+from qatfix.model.matching import match_state_dict
+from qatfix.model.load_forecast import weights_classes
 
 if TYPE_CHECKING:
     from qatfix.model.identity import ModelIdentity
@@ -91,8 +93,6 @@ def facts_against(checkpoint: Checkpoint, model: Optional[Mapping[str, Shape]],
     loads = None
     match = None
     if model:
-        from qatfix.model.matching import match_state_dict
-
         match = match_state_dict(model, checkpoint.shapes)
         loads = (len(match.loaded), len(model))
     if checkpoint.is_qat:
@@ -104,8 +104,6 @@ def facts_against(checkpoint: Checkpoint, model: Optional[Mapping[str, Shape]],
     verdict = kind_against(checkpoint, model)
     detail = ""
     if verdict.kind == "pruned" and match is not None:
-        from qatfix.model.load_forecast import weights_classes
-
         classes = weights_classes(match.shape_mismatches, model_classes)
         if classes is not None:
             detail = (f"{len(match.shape_mismatches)} class-dependent tensors for {classes} "

@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
-from qatfix.cache import cache_dir
+from qatfix.registry.cache import cache_dir
 from qatfix.errors import RegistryError
 from qatfix.registry.loader import shipped_path
 

@@ -7,7 +7,7 @@ import os
 import time
 from typing import Callable
 
-from qatfix.cache import cache_dir
+from qatfix.registry.cache import cache_dir
 from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
 
 CACHE_SECONDS = 7 * 24 * 3600

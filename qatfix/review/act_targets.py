@@ -18,6 +18,7 @@ from qatfix.config.inheritance import is_config_path
 from qatfix.config.repo_paths import repo_relative
 from qatfix.config import resolve
 from qatfix.run.act_plan import is_reader_config
+from qatfix.rules.act_run import act_run
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,6 @@ def _reads(root: str, target: ActTarget, reader: str) -> bool:
     through `_BASE_` as well)?"""
     used = target.reader
     if used is None:
-        from qatfix.rules.act_run import act_run
-
         try:
             run = act_run(os.path.join(root, target.config), None, pasted=False, root=root)
         except QatfixError:

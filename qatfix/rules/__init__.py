@@ -12,10 +12,11 @@ QF8xx distillation, QF9xx the steps after training:
   QF96x the exported model an ACT config names (identity, file names, NMS);
   QF97x an ACT config's strategy sections and keys as PaddleSlim reads them;
   QF98x pasted commands that run an exported model (deploy/python/infer.py, the
-        auto_compression eval scripts, paddle2onnx), read with the script's own parser.
-Rules of QF95x-QF97x check only ACT runs, and only they do (`engine.ACT_CODES`); a pasted
-inference or conversion command is checked by QF98x alone (`engine.DEPLOY_CODES`);
+        auto_compression eval scripts, paddle2onnx), read with the script's own parser;
   QF990 the installed packages (and the model's paddle) in a combination known to fail.
+Each rule names the steps it checks (`Rule.applies_to`): QF95x-QF97x only ACT runs; QF98x pasted
+inference and conversion commands (QF980, a script's own flags, every pasted ppdet command too);
+QF990 every run.
 """
 from __future__ import annotations
 

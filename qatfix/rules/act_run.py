@@ -19,6 +19,7 @@ from qatfix.errors import ConfigError
 from qatfix.config.repo_paths import find_run_root
 from qatfix.config.repo_paths import inside_root
 from qatfix.registry import load_registry
+from dataclasses import replace
 
 
 #: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
@@ -104,8 +105,6 @@ class ActRun:
 
         found = from_registry(model_dir, self.act.config_path, load_registry())
         if found is not None and readable and os.path.isdir(model_dir):
-            from dataclasses import replace
-
             found = replace(found, files=tuple(sorted(os.listdir(model_dir))),
                             program=self.deep_program)
         return found

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
+from qatfix.config.kind import PPDET_STEPS, Step
 from qatfix.config.nodes import KeyPath
 from qatfix.findings import Location, Safety, Severity
 
 if TYPE_CHECKING:
     from qatfix.rules.context import CheckContext
 
-ChangeKind = Literal["set", "delete", "base", "rename", "create"]
 #: where a rule's findings come from: the engine runs "static" and "online" rules on the
 #: resolved config ("online" ones may use the network when the run allows it); "deep" findings
 #: come from the paddle-backed `--deep` check, "run" findings from the run itself (a config that
@@ -27,51 +27,87 @@ ENGINE_NEEDS = ("static", "online")
 
 @dataclass(frozen=True)
 class Change:
-    """One semantic edit.
+    """One semantic edit a fix plans, of one of five kinds, each a record of its own: `SetKey`,
+    `DeleteKey`, `SetBase`, `RenameKey`, `CreateFile`. Rules make them with the constructors
+    below (`Change.set(...)`); `qatfix.edit.plan` turns each into text edits."""
 
-    - `set`: give `key_path` the `value` (in `path`, or where the engine decides when `path` is "");
-    - `delete`: remove `key_path` from `path` (`occurrence` 0 = first, for duplicate keys);
-    - `base`: replace `_BASE_` entry number `index` of `path` by `value`;
-    - `rename`: rename the key at `key_path` in `path` to `value`;
-    - `create`: write a new file `path` holding `value` (refused when the file exists).
+    @staticmethod
+    def set(key_path: KeyPath, value: Any, *, path: str = "",
+            stale_comment: bool = False) -> "SetKey":
+        """Give `key_path` the `value` (in `path`, or where the engine decides when "")."""
+        return SetKey(key_path, value, path, stale_comment)
 
+    @staticmethod
+    def delete(key_path: KeyPath, *, path: str = "", occurrence: int = -1) -> "DeleteKey":
+        """Remove `key_path` from `path` (`occurrence` 0 = the first of duplicate keys)."""
+        return DeleteKey(key_path, path, occurrence)
+
+    @staticmethod
+    def base(index: int, value: str, *, path: str) -> "SetBase":
+        """Point `_BASE_` entry number `index` of `path` at `value`."""
+        return SetBase(index, value, path)
+
+    @staticmethod
+    def rename(key_path: KeyPath, new_name: str, *, path: str = "") -> "RenameKey":
+        """Rename the key at `key_path` in `path` to `new_name`."""
+        return RenameKey(key_path, new_name, path)
+
+    @staticmethod
+    def create(path: str, text: str) -> "CreateFile":
+        """Write a new file `path` holding `text` (refused when the file exists)."""
+        return CreateFile(path, text)
+
+
+@dataclass(frozen=True)
+class SetKey(Change):
+    """Give `key_path` the `value`, in `path` or, when "", where the engine decides (the file
+    that defines the effective value, or an override in the command line's file).
     `stale_comment`: a comment after the old value on its line describes that value (the mAP of
-    the old weights, ...), so it goes when the value changes.
-    """
+    the old weights, ...), so it goes when the value changes."""
 
-    kind: ChangeKind
-    key_path: KeyPath = ()
-    value: Any = None
+    key_path: KeyPath
+    value: Any
     path: str = ""
-    index: int = 0
-    occurrence: int = -1
     stale_comment: bool = False
 
-    @classmethod
-    def set(cls, key_path: KeyPath, value: Any, *, path: str = "",
-            stale_comment: bool = False) -> "Change":
-        """Give `key_path` the `value` (in `path`, or where the engine decides when "")."""
-        return cls("set", key_path, value, path=path, stale_comment=stale_comment)
 
-    @classmethod
-    def delete(cls, key_path: KeyPath, *, path: str = "", occurrence: int = -1) -> "Change":
-        """Remove `key_path` from `path` (`occurrence` 0 = the first of duplicate keys)."""
-        return cls("delete", key_path, path=path, occurrence=occurrence)
+@dataclass(frozen=True)
+class DeleteKey(Change):
+    """Remove `key_path` from `path` (`occurrence` 0: only the first of duplicate keys)."""
 
-    @classmethod
-    def base(cls, index: int, value: str, *, path: str) -> "Change":
-        """Point `_BASE_` entry number `index` of `path` at `value`."""
-        return cls("base", (), value, path=path, index=index)
+    key_path: KeyPath
+    path: str = ""
+    occurrence: int = -1
 
-    @classmethod
-    def rename(cls, key_path: KeyPath, new_name: str, *, path: str = "") -> "Change":
-        """Rename the key at `key_path` in `path` to `new_name`."""
-        return cls("rename", key_path, new_name, path=path)
 
-    @classmethod
-    def create(cls, path: str, text: str) -> "Change":
-        """Write a new file `path` holding `text` (refused when the file exists)."""
-        return cls("create", (), text, path=path)
+@dataclass(frozen=True)
+class SetBase(Change):
+    """Replace `_BASE_` entry number `index` of `path` by `value`."""
+
+    index: int
+    value: str
+    path: str
+
+
+@dataclass(frozen=True)
+class RenameKey(Change):
+    """Rename the key at `key_path` in `path` (or the file the engine decides) to `new_name`."""
+
+    key_path: KeyPath
+    new_name: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class CreateFile(Change):
+    """Write a new file `path` holding `text` (refused when the file exists)."""
+
+    path: str
+    text: str
+
+
+#: a change of any kind, as a fix holds it
+AnyChange = SetKey | DeleteKey | SetBase | RenameKey | CreateFile
 
 
 @dataclass(frozen=True)
@@ -80,7 +116,7 @@ class PlannedFix:
 
     title: str
     safety: Safety
-    changes: tuple[Change, ...]
+    changes: tuple[AnyChange, ...]
     #: the value the fix sets, for lists of alternatives (a weights URL, a base file)
     value: str | None = None
     #: the slim config to run with after the fix, when the fix creates one
@@ -139,6 +175,8 @@ class Rule:
     def severity_names(self) -> tuple[str, ...]:
         """Every severity the report prints for this code, the default first."""
         return tuple(dict.fromkeys([self.severity, *(s for s, _ in self.situations)]))
+    #: the steps whose runs the engine checks with this rule: ppdet's scripts, or an ACT run
+    applies_to: tuple[Step, ...] = PPDET_STEPS
 
 
 def made_elsewhere(ctx: "CheckContext") -> Iterator[Issue]:

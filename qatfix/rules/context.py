@@ -15,9 +15,14 @@ from qatfix.model import identify
 from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
 from qatfix.registry.checkout import checkout_defines
+from qatfix.config.kind import QUANT_MODES
 from qatfix.registry.checkout import checkout_tree
+from qatfix.config.kind import Step
 
 if TYPE_CHECKING:
+    from qatfix.config.script_flags import ParsedCommand
+    from qatfix.model.deployment import DeployRun
+    from qatfix.rules.act_run import ActRun
     from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.model.compare import SectionDifference
     from qatfix.model.identity import ModelIdentity
@@ -28,9 +33,6 @@ if TYPE_CHECKING:
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
 Mode = str
 Role = Literal["model", "student", "teacher"]
-
-#: slim modes whose model is built and then loaded from `pretrain_weights`
-QUANT_MODES = ("QAT", "PTQ", "PrunerQAT")
 
 
 @dataclass(frozen=True)
@@ -50,21 +52,19 @@ class CheckContext:
     slim_own: Resolved | None = None
     #: the ppdet script of the run: `train`, or a step that loads the trained `weights`
     #: (`eval`, `export`, `infer`, `post_quant`)
-    step: str = "train"
+    step: Step = "train"
     #: for a distillation student: the config train.py trains with, the student's chain with the
     #: slim (teacher) config's whole chain merged over it and `-o` again (DistillModel calls
     #: `load_config(slim_config)` on ppdet's one global config after building the student)
     trained_with: Resolved | None = None
     #: how many GPUs the pasted command trains on (`paddle.distributed.launch --gpus`), or None
     gpus: int | None = None
-    #: for a PaddleSlim auto-compression run (`step` "act"): the `qatfix.rules.act_run.ActRun`
-    act: Any = None
-    #: for a pasted command that runs an exported model (`step` "deploy"): the
-    #: `qatfix.model.deployment.DeployRun`
-    deploy: Any = None
-    #: a pasted ppdet tools command as its script's parser reads it
-    #: (`qatfix.config.script_flags.ParsedCommand`), when the script was found
-    command: Any = None
+    #: for a PaddleSlim auto-compression run (`step` "act"): what the ACT rules look at
+    act: ActRun | None = None
+    #: for a pasted command that runs an exported model (`step` "deploy"): what it runs
+    deploy: DeployRun | None = None
+    #: a pasted ppdet tools command as its script's parser reads it, when the script was found
+    command: ParsedCommand | None = None
 
     @property
     def config_path(self) -> str:

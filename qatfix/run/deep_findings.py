@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 from qatfix.config import resolve
 from qatfix.findings import Finding, Location
 from qatfix.model.checkpoint_size import SIZE_FACT, SizeEstimate, size_headline, size_message
+from qatfix.config.kind import PRUNE_MODES, QAT_MODES
 
 if TYPE_CHECKING:
     from qatfix.deep.load_report import DeepReport
 
 #: slim modes whose checkpoint is a fake-quantized float model (QF501)
-_QAT_MODES = ("QAT", "PrunerQAT")
 #: slim modes that prune `pruned_params` (QF703/QF704)
-_PRUNING_MODES = ("Pruner", "PrunerQAT")
 
 
 def deep_findings(config: str, slim: str | None, options: Sequence[str],
@@ -31,7 +30,7 @@ def deep_findings(config: str, slim: str | None, options: Sequence[str],
     findings = list(report.findings())
     if step == "train":
         findings += exact_size_findings(report, config, slim)
-    if slim is not None and report.model.slim_type in _PRUNING_MODES:
+    if slim is not None and report.model.slim_type in PRUNE_MODES:
         from qatfix.deep.prune_names import pruning_findings  # paddle: --deep only
 
         findings += pruning_findings(config, slim, options)
@@ -40,7 +39,7 @@ def deep_findings(config: str, slim: str | None, options: Sequence[str],
 
 def exact_size_findings(report: "DeepReport", config: str, slim: str | None) -> list[Finding]:
     """QF501 with the built model's exact float32 and int8 sizes (QAT runs only)."""
-    if slim is None or report.model.slim_type not in _QAT_MODES:
+    if slim is None or report.model.slim_type not in QAT_MODES:
         return []
     sizes = report.sizes()
     origin = resolve(slim).origin(("slim",))

@@ -5,9 +5,9 @@ import os
 
 from qatfix.config import base_path, load_document
 from qatfix.config.nodes import ConfigList, ConfigMap
+from qatfix.config.resolve import YAML_SUFFIXES
 from qatfix.errors import QatfixError
 
-YAML_SUFFIXES = (".yml", ".yaml")
 
 
 def yaml_files(folder: str) -> list[str]:

@@ -22,22 +22,16 @@ from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
 from qatfix.config import ConfigMap
 from qatfix.config.kind import kind_of
-from qatfix.config.script_flags import parse_command, read_parser
+from qatfix.config.script_flags import ParsedCommand, parse_command, read_parser
 from qatfix.model.deployment import deploy_run, split_pasted
 from qatfix.model.deployment import split_pasted
+from qatfix.config.kind import DISTILL_MODES
+from qatfix.config.kind import kind_of
+from qatfix.config.kind import Step
 
 if TYPE_CHECKING:
     from qatfix.rules.act_run import ProgramReader
 
-DISTILL_MODES = ("Distill", "DistillPrune")
-#: the installed versions against the known-bad combinations: every kind of run
-VERSIONS = "QF990"
-#: the codes of rules that check PaddleSlim auto-compression (ACT) runs
-ACT_CODES = ("QF95", "QF96", "QF97", VERSIONS)
-#: the codes of rules that check pasted commands running an exported model
-DEPLOY_CODES = ("QF98", VERSIONS)
-#: the rule that reads a pasted ppdet tools command with its script's parser, in every run
-SCRIPT_ARGUMENTS = "QF980"
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -48,7 +42,7 @@ def slim_mode(slim_own: Resolved | None) -> str:
 
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
-             dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+             dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
              reader: str | None = None, read_program: Optional[ProgramReader] = None,
              pasted: Sequence[str] = ()) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
@@ -101,7 +95,7 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     return found
 
 
-def _tools_command(pasted: Sequence[str]) -> object:
+def _tools_command(pasted: Sequence[str]) -> ParsedCommand | None:
     """A pasted ppdet tools command as its script's parser reads it, or None when the script is
     not where the command says (its flags are then passed over, as before)."""
 
@@ -121,7 +115,7 @@ def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> Chec
                         deploy=run)
 
 
-def is_act_run(config: str, slim: str | None, options: Sequence[str], step: str) -> bool:
+def is_act_run(config: str, slim: str | None, options: Sequence[str], step: Step) -> bool:
     """The run is PaddleSlim auto-compression: a pasted ACT script, or an ACT config alone."""
     return step == "act" or (slim is None and not options and _is_act_config(config))
 
@@ -189,13 +183,7 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
 def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate()) -> list[Finding]:
     """The findings `rules` make for one config, through the gate. An ACT run is checked by the
     ACT rules alone: the ppdet-config rules say nothing true about it."""
-    if ctx.step == "act":
-        rules = [rule for rule in rules if rule.code.startswith(ACT_CODES)]
-    elif ctx.step == "deploy":
-        rules = [rule for rule in rules if rule.code.startswith(DEPLOY_CODES)]
-    else:
-        rules = [rule for rule in rules if not rule.code.startswith(DEPLOY_CODES[0])
-                 or rule.code == SCRIPT_ARGUMENTS]
+    rules = [rule for rule in rules if ctx.step in rule.applies_to]
     found = [to_finding(rule, issue, ctx) for rule in rules for issue in rule.check(ctx)]
     return gate.admit(found, ctx.resolved.documents)
 
@@ -208,7 +196,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           root: str | None = None, static_only: bool = False, online: bool = False,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
-          dropped_options: Sequence[Sequence[str]] = (), step: str = "train",
+          dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
           gpus: int | None = None, reader: str | None = None,
           read_program: Optional[ProgramReader] = None,
           pasted: Sequence[str] = ()) -> list[Finding]:

@@ -20,6 +20,7 @@ from qatfix.findings import Finding, Fix, TextEdit
 from qatfix.run.gate import most_severe_first
 from qatfix.run.collect import Collected, collect
 from qatfix.run.request import CheckRequest
+from qatfix.config.kind import Step
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def _errors(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
 
 
 def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[str, str], *,
-            step: str = "train", reader: str | None = None, deep: bool = False) -> list[Finding]:
+            step: Step = "train", reader: str | None = None, deep: bool = False) -> list[Finding]:
     """The run checked again over `texts`: the same step, and the same ACT reader; with `deep`,
     an ACT run's exported program is the one paddle loads, as the `--deep` findings were made."""
     read_program = None
@@ -98,7 +99,7 @@ def created_text(errors: AbstractSet[tuple[str, str, str]]) -> str:
 
 
 def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
-                 forced: AbstractSet[Fix] = frozenset(), *, step: str = "train",
+                 forced: AbstractSet[Fix] = frozenset(), *, step: Step = "train",
                  deep: bool = False
                  ) -> tuple[dict[str, str], list[Verdict]]:
     """Try each (finding, fix) in order on top of the fixes kept before it: texts with every
@@ -184,7 +185,7 @@ def without_conflicts(pairs: Sequence[tuple[Finding, Fix]]
 
 
 def verify(findings: Sequence[Finding], slim: str | None, options: Sequence[str],
-           unsafe: bool, *, step: str = "train",
+           unsafe: bool, *, step: Step = "train",
            deep: bool = False) -> tuple[dict[str, str], list[Verdict]]:
     """Texts with every verified fix applied, and a verdict per fix tried."""
     pairs = [(f, fix) for f in most_severe_first(findings) if (fix := chosen_fix(f, unsafe)) is not None]

@@ -22,7 +22,8 @@ from qatfix.findings import Finding
 from qatfix.config.pairs import Pair, documented_pairs, project_root, read_pairs
 from qatfix.run.unchecked import unchecked_file
 from qatfix.config.repo_paths import find_run_root
-from qatfix.config.inheritance import BASE_KEY, bases_of, config_files
+from qatfix.config.inheritance import bases_of, config_files
+from qatfix.config.resolve import BASE_KEY
 from qatfix.config.repo_paths import read_text
 from qatfix.registry import load_registry
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qatfix.errors import UsageError
+from qatfix.config.kind import Step
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class CheckRequest:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     #: the ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`)
-    step: str = "train"
+    step: Step = "train"
     #: the report format, so progress lines never mix with machine-readable output
     report_format: str = "text"
     #: how many GPUs the pasted command trains on (None: the command does not say)

@@ -13,7 +13,8 @@ _REPO_PATH = re.compile(r"(?<![\w/.\-])((?:qatfix|tests|registry|docs|examples|b
                         r"/[\w./\-]*)")
 #: paths the README names that running qatfix or its CI creates, so a fresh clone lacks them
 MADE_WHEN_RUN = {".ci/venv": ".ci/run creates the virtual environment",
-                 "registry/__pycache__/": "Python writes the registry's bytecode cache"}
+                 "registry/__pycache__/": "Python writes the registry's bytecode cache",
+                 ".ci/wheels": "the set-up downloads the PaddleSlim wheels the tests read"}
 
 
 def named_paths() -> list[str]:

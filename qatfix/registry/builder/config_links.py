@@ -8,13 +8,13 @@ from __future__ import annotations
 import posixpath
 import re
 from typing import Optional
+from qatfix.config.resolve import YAML_SUFFIXES
 
-_CONFIG_SUFFIXES = (".yml", ".yaml")
 _GITHUB = re.compile(r"^https?://github\.com/[^/]+/[^/]+/(?:tree|blob|raw)/.*?/(?P<path>configs/.*)$", re.IGNORECASE)
 
 
 def is_config_link(target: str) -> bool:
-    return target.split("#", 1)[0].split("?", 1)[0].lower().endswith(_CONFIG_SUFFIXES)
+    return target.split("#", 1)[0].split("?", 1)[0].lower().endswith(YAML_SUFFIXES)
 
 
 def config_path_from_link(target: str, readme: str) -> Optional[str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Optional
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
+from qatfix.config.kind import ACT_STEPS
 
 if TYPE_CHECKING:
     from qatfix.rules.act_run import ActRun
@@ -222,6 +223,7 @@ RULES = (
         code="QF960", name="act-model-unknown", severity="info",
         situations=(("error",
                     "when Global.model_dir is not set: the script has no model"),),
+        applies_to=ACT_STEPS,
         summary="The exported model of an ACT config could not be identified (not checked).",
         explanation=(
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "
@@ -247,6 +249,7 @@ RULES = (
         check=check_unknown),
     Rule(
         code="QF961", name="act-model-files", severity="error",
+        applies_to=ACT_STEPS,
         summary="Global.model_filename or params_filename is not in model_dir.",
         explanation=(
             "ACT loads `model_dir/model_filename` and `params_filename` "
@@ -267,6 +270,7 @@ RULES = (
         check=check_files),
     Rule(
         code="QF962", name="act-nms-arch", severity="error",
+        applies_to=ACT_STEPS,
         summary="include_nms: false without arch PPYOLOE stops run_det.py's evaluation.",
         explanation=(
             "With `include_nms: false` the evaluation post-processes the raw outputs, and "
@@ -294,6 +298,7 @@ RULES = (
         check=check_nms),
     Rule(
         code="QF963", name="act-input-list", severity="error",
+        applies_to=ACT_STEPS,
         summary="Global.input_list names other inputs than the exported model's feeds.",
         explanation=(
             "run_det.py feeds the reader's fields named by `Global.input_list` to the program; "
@@ -354,6 +359,7 @@ RULES = (
         check=check_inputs),
     Rule(
         code="QF964", name="act-nms-outputs", severity="error",
+        applies_to=ACT_STEPS,
         summary="include_nms does not match what the exported program fetches.",
         explanation=(
             "With `include_nms: true` (or no include_nms) run_det.py's evaluation takes the "

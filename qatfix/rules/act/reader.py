@@ -14,6 +14,7 @@ from qatfix.model.sizes import Size, eval_input_size
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.model.normalization import RAW, reader_input
+from qatfix.config.kind import ACT_STEPS
 
 if TYPE_CHECKING:
     from qatfix.model.exported import ExportedModel
@@ -213,6 +214,7 @@ _EVIDENCE_READER = (
 RULES = (
     Rule(
         code="QF950", name="act-reader-not-given", severity="info",
+        applies_to=ACT_STEPS,
         summary="The reader config of an ACT run is not known, so it was not checked.",
         explanation=(
             "develop's run_det.py takes the ppdet reader config on the command line "
@@ -232,6 +234,7 @@ RULES = (
                     "when the exported model takes any input size"),
                     ("info",
                     "when a size could not be read (not checked)"),),
+        applies_to=ACT_STEPS,
         summary="The ACT reader resizes to another size than the exported model takes.",
         explanation=(
             "`tools/export_model.py` fixes the network's input to "
@@ -259,6 +262,7 @@ RULES = (
         code="QF952", name="act-reader-normalization", severity="error",
         situations=(("info",
                     "when a normalization could not be read (not checked)"),),
+        applies_to=ACT_STEPS,
         summary="The ACT reader normalizes images differently from the exported model.",
         explanation=(
             "Reader families differ: PP-YOLOE+ and RT-DETR divide by 255 only (mean 0, std 1), "
@@ -278,6 +282,7 @@ RULES = (
         check=check_normalization),
     Rule(
         code="QF953", name="act-reader-classes", severity="error",
+        applies_to=ACT_STEPS,
         summary="The ACT reader's num_classes is not the exported model's class count.",
         explanation=(
             "The reader's dataset and `num_classes` decide how run_det.py scores the model "

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
+from qatfix.config.kind import ACT_STEPS
 
 #: top-level keys the ACT scripts themselves read, besides PaddleSlim's sections
 SCRIPT_KEYS = frozenset({"Global"})
@@ -113,6 +114,7 @@ _EVIDENCE = ("paddleslim/auto_compression/config_helpers.py extract_strategy_con
 RULES = (
     Rule(
         code="QF970", name="act-strategy-key", severity="error",
+        applies_to=ACT_STEPS,
         summary="A strategy section sets a key its PaddleSlim class does not take.",
         explanation=(
             "PaddleSlim builds each strategy as `QuantAware(**section)`, `TrainConfig(**...)`: "
@@ -137,6 +139,7 @@ RULES = (
         code="QF971", name="act-strategy-section", severity="error",
         situations=(("warning",
                     "for a section the installed PaddleSlim does not read"),),
+        applies_to=ACT_STEPS,
         summary="A top-level section PaddleSlim does not read (an old name is renamed).",
         explanation=(
             "PaddleSlim keeps only the sections in SUPPORTED_CONFIG and TrainConfig; any other "
@@ -159,6 +162,7 @@ RULES = (
         evidence=_EVIDENCE, check=check_sections),
     Rule(
         code="QF972", name="act-renamed-key", severity="error",
+        applies_to=ACT_STEPS,
         summary="A distillation key of PaddleSlim before 2.4.",
         explanation=(
             "PaddleSlim 2.4 renamed `distill_loss` to `loss`, `distill_lambda` to `alpha` and "

@@ -19,6 +19,7 @@ from qatfix.findings import Location
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 import shlex
+from qatfix.config.kind import DEPLOY_STEPS, PPDET_STEPS
 
 if TYPE_CHECKING:
     from qatfix.config.script_flags import Flag, ParsedCommand
@@ -371,6 +372,7 @@ def _example_command(script: str, *flags: str) -> str:
 RULES = (
     Rule(
         code="QF980", name="script-arguments", severity="error",
+        applies_to=(*PPDET_STEPS, *DEPLOY_STEPS),
         summary="The pasted command stops in the script's own argument parser.",
         explanation=(
             "The command is parsed with the flags the script declares (its add_argument "
@@ -386,6 +388,7 @@ RULES = (
         check=check_parser_stops),
     Rule(
         code="QF981", name="bool-flag-false", severity="warning",
+        applies_to=DEPLOY_STEPS,
         summary="A type=bool flag given False, which argparse reads as True.",
         explanation=(
             "`type=bool` makes argparse call bool() on the text: bool('False') is True, only "
@@ -403,6 +406,7 @@ RULES = (
         check=check_bool_flags),
     Rule(
         code="QF982", name="fake-quant-to-onnx", severity="error",
+        applies_to=DEPLOY_STEPS,
         summary="A fake-quant (onnx_format false) program sent to Paddle2ONNX.",
         explanation=(
             "A model quantized with onnx_format false keeps fake_quantize_dequantize_* / "
@@ -422,6 +426,7 @@ RULES = (
         check=check_fake_quant_onnx),
     Rule(
         code="QF983", name="int8-without-scales", severity="error",
+        applies_to=DEPLOY_STEPS,
         summary="int8 TensorRT on a float program without calibration.",
         explanation=(
             "deploy/python/infer.py --run_mode trt_int8 builds TensorRT with "
@@ -438,6 +443,7 @@ RULES = (
         check=check_int8_without_scales),
     Rule(
         code="QF984", name="int8-without-trt", severity="warning",
+        applies_to=DEPLOY_STEPS,
         summary="--precision int8 without --use_trt evaluates in fp32.",
         explanation=(
             "paddle_inference_eval.py (release-2.6, line 260) and test_det.py (develop, line "
@@ -453,6 +459,7 @@ RULES = (
         check=check_int8_without_trt),
     Rule(
         code="QF985", name="quant-without-int8-mode", severity="warning",
+        applies_to=DEPLOY_STEPS,
         summary="A quantized program benchmarked without an int8 run mode.",
         explanation=(
             "Only TensorRT int8 (infer.py --run_mode trt_int8, the eval scripts' --precision "
@@ -467,6 +474,7 @@ RULES = (
         check=check_quant_without_int8),
     Rule(
         code="QF986", name="eval-include-nms", severity="error",
+        applies_to=DEPLOY_STEPS,
         summary="The eval script's --include_nms does not match what the program fetches.",
         explanation=(
             "With include_nms the eval scripts read the program's first output as boxes and "
@@ -488,6 +496,7 @@ RULES = (
         check=check_include_nms),
     Rule(
         code="QF987", name="infer-raw-outputs", severity="error",
+        applies_to=DEPLOY_STEPS,
         summary="deploy/python/infer.py on an export without post-processing.",
         explanation=(
             "infer.py's Detector reads the first output as boxes [N, 6] and the second as "
@@ -506,6 +515,7 @@ RULES = (
         check=check_infer_raw_outputs),
     Rule(
         code="QF988", name="script-program-file", severity="error",
+        applies_to=DEPLOY_STEPS,
         summary="A script that opens model.pdmodel where paddle 3 wrote model.json.",
         explanation=(
             "release-2.6's deploy/python/infer.py and both auto_compression eval scripts pass "
@@ -523,6 +533,7 @@ RULES = (
         check=check_program_file),
     Rule(
         code="QF989", name="deploy-not-checked", severity="info",
+        applies_to=DEPLOY_STEPS,
         summary="What of a pasted inference or conversion command was not checked.",
         explanation=(
             "The script's flags are read from its source where it is (the path the command "

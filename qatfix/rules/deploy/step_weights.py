@@ -15,6 +15,7 @@ from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.config.kind import QAT_MODES
 
 if TYPE_CHECKING:
     from qatfix.registry.checkpoints import WeightsCheckpoint
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 #: the steps that build the model and load `weights` into it
 LOADING_STEPS = {"eval": "tools/eval.py", "export": "tools/export_model.py",
                  "infer": "tools/infer.py"}
-QAT_MODES = ("QAT", "PrunerQAT")
 
 
 def checkpoint_of(ctx: CheckContext) -> Optional[WeightsCheckpoint]:

@@ -17,6 +17,7 @@ from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.model.environment import environment, model_writer
 import os
+from qatfix.config.kind import ALL_STEPS
 
 #: what a run uses, for the rows that bear on it
 SLIM = "slim"              # PaddleSlim is imported: QAT/PTQ training, post_quant, ACT, QAT export
@@ -189,6 +190,7 @@ def check_versions(ctx: CheckContext) -> Iterator[Issue]:
 RULES = (
     Rule(
         code="QF990", name="known-bad-versions", severity="warning",
+        applies_to=ALL_STEPS,
         summary="Installed paddle / PaddleSlim / ppdet / Paddle2ONNX (or the model's paddle) "
                 "in a combination known to fail.",
         explanation=(

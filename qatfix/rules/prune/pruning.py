@@ -10,6 +10,7 @@ from qatfix.findings import Location
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.registry.loading import stand_in
+from qatfix.config.kind import PRUNE_MODES
 from qatfix.registry.networks import official_networks, parameter_differences
 from qatfix.registry.recipes import prune_list
 
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from qatfix.model.pruning import PrunerArguments
     from qatfix.registry.recipes import PruneList
 
-PRUNE_MODES = ("Pruner", "PrunerQAT")
 
 
 def pruned_run(ctx: CheckContext) -> tuple[Resolved, "PrunerArguments"] | None:

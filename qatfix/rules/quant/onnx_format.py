@@ -13,13 +13,14 @@ from typing import Any
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
+from qatfix.config.kind import QAT_MODES
 from qatfix.model.installed_paddleslim import version
 from qatfix.model.quant_format import effective
 from qatfix.model.quant_format import installed_default
 from qatfix.rules.deploy.step_weights import LOADING_STEPS, checkpoint_of
 from qatfix.rules.quant.dead_keys import ignored_keys
+from qatfix.config.kind import ACT_STEPS
 
-QAT_MODES = ("QAT", "PrunerQAT")
 #: ACT sections that quantize and take onnx_format
 ACT_QUANT_SECTIONS = ("QuantAware", "QuantPost")
 CONVERTERS = ("its export keeps fake_quantize_dequantize operations, which Paddle2ONNX cannot "
@@ -184,6 +185,7 @@ RULES = (
         evidence=_EVIDENCE, check=check_checkpoint_layout),
     Rule(
         code="QF973", name="act-onnx-format-default", severity="warning",
+        applies_to=ACT_STEPS,
         summary="An ACT QuantAware/QuantPost leaves onnx_format to a PaddleSlim defaulting to false.",
         explanation=(
             "PaddleSlim's QuantAware and QuantPost take `onnx_format`; up to 2.4.1 it defaults "

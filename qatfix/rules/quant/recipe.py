@@ -13,11 +13,11 @@ from qatfix.errors import QatfixError
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
+from qatfix.config.kind import QAT_MODES
 from qatfix.config import load_document
 from qatfix.registry import config_key
 from qatfix.registry.recipes import documented_launch
 
-QAT_MODES = ("QAT", "PrunerQAT")
 
 
 def _number(value: Any) -> float | None:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 from qatfix.findings import Safety
 from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
-from qatfix.rules.base import Change, PlannedFix
+from qatfix.rules.base import Change, PlannedFix, RenameKey, SetKey
 from qatfix.rules.context import CheckContext
 from qatfix.rules.quant.dead_keys import misspelt_weights_key
 from qatfix.errors import QatfixError
@@ -31,9 +31,10 @@ from qatfix.config import resolve
 from qatfix.registry import candidates
 from qatfix.registry.loading import official_loading
 from qatfix.rules.commands import command_line, shown_path
+from qatfix.registry.records import WeightEntry
 
 
-def label(entry: Any) -> str:
+def label(entry: WeightEntry) -> str:
     size = f"{entry.input_size[0]}x{entry.input_size[1]}" if entry.input_size else "?"
     parts = [p for p in (entry.backbone, size, entry.dataset) if p]
     return f"{entry.name} ({', '.join(parts)})"
@@ -67,7 +68,7 @@ def weights_file(ctx: CheckContext) -> str:
     return ""
 
 
-def weights_changes(ctx: CheckContext, value: str) -> tuple[Change, ...]:
+def weights_changes(ctx: CheckContext, value: str) -> tuple[SetKey | RenameKey, ...]:
     """Set the weights key; where a file of the run holds it misspelt (`pretrain_weight:`, which
     ppdet ignores; in the slim config for QAT/PTQ), give that key the value and rename it in
     place instead of adding a second key."""
@@ -229,7 +230,7 @@ def _chain(path: str, root: str) -> frozenset[str]:
     return frozenset(config_key(f) for f in files)
 
 
-def circular(ctx: CheckContext, entry: Any) -> bool:
+def circular(ctx: CheckContext, entry: WeightEntry) -> bool:
     """Were `entry`'s weights trained by this training config, or by a config derived from it
     (or one it derives from)? Then training from them starts from its own result."""
     if ctx.is_quant or ctx.role == "teacher" or not entry.config:

@@ -14,6 +14,8 @@ from qatfix.findings import Location
 from qatfix.registry.checkout import unknown_release
 from qatfix.registry.loading import recipe_start_weights, weights_signature
 from qatfix.registry.urls import canonical_url
+from qatfix.registry.loading import OfficialLoading
+from qatfix.registry.records import WeightEntry
 
 
 #: the code of "what the weights load was not checked" (an info counted as not checked)
@@ -40,7 +42,7 @@ def backbones_differ(in_weights: str, in_model: str) -> bool:
     return any(settings_w[k] != settings_m[k] for k in settings_w.keys() & settings_m.keys())
 
 
-def _backbone_issue(ctx: CheckContext, entry: Any) -> Iterator[Issue]:
+def _backbone_issue(ctx: CheckContext, entry: WeightEntry) -> Iterator[Issue]:
     model_backbone = ctx.identity.backbone
     if not entry.backbone or not model_backbone or not backbones_differ(entry.backbone,
                                                                          model_backbone):
@@ -53,11 +55,11 @@ def _backbone_issue(ctx: CheckContext, entry: Any) -> Iterator[Issue]:
     )
 
 
-def _trained_with(entry: Any) -> str:
+def _trained_with(entry: WeightEntry) -> str:
     return f" with {entry.config}" if entry.config else ""
 
 
-def _trained_as(ctx: CheckContext, entry: Any) -> str:
+def _trained_as(ctx: CheckContext, entry: WeightEntry) -> str:
     """How the weights' network and the model's differ: in sections, or (the same YAML) in the
     ppdet version that builds it."""
     checkout = ctx.checkout_tree
@@ -68,7 +70,7 @@ def _trained_as(ctx: CheckContext, entry: Any) -> str:
     return f" was trained{_trained_with(entry)} as another network"
 
 
-def _recipe_start(ctx: CheckContext, entry: Any) -> bool:
+def _recipe_start(ctx: CheckContext, entry: WeightEntry) -> bool:
     """Whether an official config of exactly this network starts its training from `entry`:
     then the tensors that do not load are how that recipe is meant to begin."""
     return canonical_url(entry.url) in recipe_start_weights(ctx.identity)
@@ -109,7 +111,7 @@ def _first_difference(differences: Any) -> str:
     return f"{first.where} {in_weights}, the model {in_model}"
 
 
-def _fit_issue(ctx: CheckContext, entry: Any, what: str, figure: str,
+def _fit_issue(ctx: CheckContext, entry: WeightEntry, what: str, figure: str,
                facts: tuple[tuple[str, Any], ...] = ()) -> Issue:
     """QF101 for `entry`: `what` says what ppdet will load (the figure, or why there is none),
     `figure` the same in a few words for the headline."""
@@ -134,7 +136,7 @@ def _fit_issue(ctx: CheckContext, entry: Any, what: str, figure: str,
     )
 
 
-def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+def _exact_fit_issue(ctx: CheckContext, entry: WeightEntry, loading: OfficialLoading) -> Issue:
     differences = ctx.weights_differences or ()
     network = (f" ({_section_text(differences, entry.config, ctx.config_path)})"
                if differences else "")
@@ -145,7 +147,7 @@ def _exact_fit_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
          ("at_defaults", loading.at_defaults), ("signature", loading.model_source)))
 
 
-def _ambiguity_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+def _ambiguity_issue(ctx: CheckContext, entry: WeightEntry, loading: Any) -> Issue:
     """ppdet raises while matching: the run stops, in training as in QAT (an error always)."""
     result = loading.forecast.result
     return Issue(
@@ -157,7 +159,7 @@ def _ambiguity_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
                                                         a.model_key] for a in result.ambiguities])))
 
 
-def _recipe_start_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
+def _recipe_start_issue(ctx: CheckContext, entry: WeightEntry, loading: Any) -> Issue:
     """An official recipe of this network starts from `entry` on purpose: the figure, at info."""
     return Issue(
         message=(f"{ctx.weights_key} {entry.name} is where official configs of this network start "
@@ -170,7 +172,7 @@ def _recipe_start_issue(ctx: CheckContext, entry: Any, loading: Any) -> Issue:
     )
 
 
-def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue:
+def _section_fit_issue(ctx: CheckContext, entry: WeightEntry, differences: Any) -> Issue:
     return _fit_issue(
         ctx, entry, f": {_section_text(differences, entry.config, ctx.config_path)}. ppdet loads only the tensors whose names and "
         "shapes match, printing nothing but INFO lines; no official config builds this exact "
@@ -178,7 +180,7 @@ def _section_fit_issue(ctx: CheckContext, entry: Any, differences: Any) -> Issue
         "the tensors that differ start from scratch (--deep counts them)")
 
 
-def _loadable_detector(ctx: CheckContext, entry: Any) -> bool:
+def _loadable_detector(ctx: CheckContext, entry: WeightEntry) -> bool:
     if entry.model is None or not entry.is_float_model and entry.kind != "pretrained":
         return False
     # a pre-training checkpoint in QAT/PTQ is QF102's error, whatever loads of it
