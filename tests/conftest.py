@@ -30,6 +30,15 @@ def tree(name: str) -> Path:
     return root
 
 
+def paddleslim_examples() -> Path:
+    """PaddleSlim's auto-compression examples in ../shared (detection, OCR, classification,
+    segmentation), or skip (fail under CI)."""
+    root = REPO.parent / "shared" / "paddleslim" / "example" / "auto_compression"
+    if not root.is_dir():
+        _missing("shared PaddleSlim examples are not available")
+    return root
+
+
 def in_ci() -> bool:
     """`CI=true` (or 1/yes): a missing dependency is then a broken install, not a reason to skip."""
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
