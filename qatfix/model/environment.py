@@ -16,8 +16,6 @@ import functools
 import json
 import os
 import re
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as installed_version
 from typing import Optional
 
 from qatfix.record import record
@@ -94,6 +92,11 @@ def version_tuple(text: Optional[str]) -> Optional[tuple[int, ...]]:
 
 
 def _package(name: str) -> Package:
+    # only runs that judge versions read metadata: importing importlib.metadata costs every
+    # check a few milliseconds
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
     for distribution in DISTRIBUTIONS[name]:
         try:
             found = installed_version(distribution)
