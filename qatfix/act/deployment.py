@@ -25,7 +25,7 @@ from typing import Optional
 
 from qatfix.act.exported import INFER_CFG, ExportedModel, from_infer_cfg
 from qatfix.act.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX
-from qatfix.act.program import ProgramFacts, read_json
+from qatfix.act.program import ProgramFacts, read_json, read_pdmodel
 from qatfix.config.script_flags import ParsedCommand, ScriptParser, parse_command, read_parser
 from qatfix.errors import QatfixError
 from qatfix.record import record
@@ -188,6 +188,9 @@ def deploy_run(launcher: Sequence[str], script: str, tokens: Sequence[str]) -> D
             and chosen in files else "model.json"
         if json_name in files and model_path is not None:
             program = read_json(os.path.join(model_path, json_name))
+        elif "model.pdmodel" in files and model_path is not None:
+            # paddle 2: its operations (the quantization format) are read, not its outputs
+            program = read_pdmodel(os.path.join(model_path, "model.pdmodel"))
     exported = None
     if files is not None and INFER_CFG in files and model_path is not None:
         try:
