@@ -100,7 +100,7 @@ def _tools_command(pasted: Sequence[str]) -> object:
     """A pasted ppdet tools command as its script's parser reads it, or None when the script is
     not where the command says (its flags are then passed over, as before)."""
     from qatfix.config.script_flags import parse_command, read_parser
-    from qatfix.act.deployment import split_pasted
+    from qatfix.act.deploy_scripts import split_pasted
 
     launcher, script, tokens = split_pasted(pasted)
     parser = read_parser(os.path.expanduser(script)) if os.path.isfile(script) else None
@@ -111,7 +111,8 @@ def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> Chec
     """A pasted inference, evaluation or conversion command, checked by the QF98 rules
     (`qatfix.act.deployment`)."""
     from qatfix.config import ConfigMap
-    from qatfix.act.deployment import deploy_run, split_pasted
+    from qatfix.act.deploy_scripts import split_pasted
+    from qatfix.act.deployment import deploy_run
 
     launcher, name, tokens = split_pasted(pasted)
     run = deploy_run(launcher, name, tokens)

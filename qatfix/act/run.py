@@ -88,10 +88,43 @@ class ActRun:
         return self.path(value.strip()) if isinstance(value, str) and value.strip() else None
 
     @functools.cached_property
+    def script(self) -> Optional[str]:
+        """The ACT script of the run folder (run_det.py or run.py), or None."""
+        from qatfix.act.scripts import run_script
+
+        return run_script(self.run_dir)
+
+    @functools.cached_property
+    def toolkit(self) -> str:
+        """Whose model the run compresses: PaddleDetection, unless the script beside the config
+        imports another toolkit (PaddleSlim's OCR, classification and segmentation examples)."""
+        from qatfix.act.scripts import DETECTION, script_facts
+
+        found = script_facts(self.script)[0] if self.script else None
+        return found or DETECTION
+
+    @property
+    def is_detection(self) -> bool:
+        from qatfix.act.scripts import DETECTION
+
+        return self.toolkit == DETECTION
+
+    @functools.cached_property
+    def script_sections(self) -> frozenset[str]:
+        """Top-level keys of the ACT config that its script names (and so reads itself)."""
+        from qatfix.act.scripts import script_facts
+
+        if not self.script:
+            return frozenset()
+        strings = script_facts(self.script)[2]
+        return frozenset(str(k) for k in self.act.data if str(k) in strings)
+
+    @functools.cached_property
     def exported(self) -> Optional[ExportedModel]:
-        """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name."""
+        """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name; None
+        for another toolkit's model (not checked: QF960 says so)."""
         model_dir = self.model_dir
-        if model_dir is None:
+        if model_dir is None or not self.is_detection:
             return None
         shown = str(self.global_config.get("model_dir")).strip()
         # a review reads nothing outside the repository: such a folder is known by its name only

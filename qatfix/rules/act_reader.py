@@ -71,8 +71,8 @@ def _model_text(model: "ExportedModel") -> str:
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is not None:
-        return
+    if run is None or run.reader is not None or not run.is_detection:
+        return  # another toolkit's run: QF960 says what was not checked
     from qatfix.act.readers import fitting_readers
 
     model = run.exported
