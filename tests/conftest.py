@@ -22,6 +22,15 @@ TREES = {name: SHARED / name for name in ("develop", "release-2.6")}
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def paddleslim_examples() -> Path:
+    """PaddleSlim's auto-compression examples in ../shared (detection, OCR, classification,
+    segmentation), or skip (fail under CI)."""
+    root = REPO.parent / "shared" / "paddleslim" / "example" / "auto_compression"
+    if not root.is_dir():
+        missing("shared PaddleSlim examples are not available")
+    return root
+
+
 def in_ci() -> bool:
     """`CI=true` (or 1/yes): a missing dependency is then a broken install, not a reason to skip."""
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

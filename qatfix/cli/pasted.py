@@ -15,7 +15,7 @@ import json
 import os
 
 from qatfix.errors import UsageError
-from qatfix.model.deployment import PADDLE2ONNX, DEPLOY_SCRIPTS, is_deploy_command
+from qatfix.config.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX, is_deploy_command
 
 #: the ppdet scripts a pasted command may run, by file name: what step of a run each is
 SCRIPTS = {

@@ -25,44 +25,13 @@ from collections.abc import Mapping, Sequence
 from typing import Optional
 
 from qatfix.model.exported import INFER_CFG, ExportedModel, from_infer_cfg
-from qatfix.model.program import ProgramFacts, read_json
+from qatfix.config.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX
+from qatfix.model.program import ProgramFacts, read_json, read_pdmodel
 from qatfix.config.script_flags import ParsedCommand, ScriptParser, parse_command, read_parser
 from qatfix.errors import QatfixError
 
-#: the commands read here, by script (file) name: what the script does with the model, and the
-#: flag that names the model's folder
-DEPLOY_SCRIPTS: Mapping[str, tuple[str, str]] = {
-    "infer.py": ("infer", "model_dir"),                    # deploy/python/infer.py
-    "paddle_inference_eval.py": ("evaluate", "model_path"),  # release-2.6 auto_compression
-    "test_det.py": ("evaluate", "model_path"),             # develop auto_compression
-    "paddle2onnx": ("convert", "model_dir"),               # the Paddle2ONNX console script
-}
-#: the console script of Paddle2ONNX and the module holding its parser
-PADDLE2ONNX = "paddle2onnx"
+#: the package and module holding Paddle2ONNX's parser
 _PADDLE2ONNX_PARSER = ("paddle2onnx", "command.py")
-
-
-def split_pasted(pasted: Sequence[str]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
-    """A pasted command (from its interpreter on) as (launcher, script, the script's tokens):
-    the script is the first `.py` token, or the `paddle2onnx` console script."""
-    for index, token in enumerate(pasted):
-        if (token.endswith(".py") and not token.startswith("-")) or token == PADDLE2ONNX:
-            return tuple(pasted[:index]), token, tuple(pasted[index + 1:])
-    return (), "", tuple(pasted)
-
-
-def is_deploy_command(script: str, tokens: Sequence[str]) -> bool:
-    """Does `script` with `tokens` run an exported model? `infer.py` is deploy/python's (which
-    takes `--model_dir`) rather than tools/infer.py (which takes `-c`)."""
-    name = os.path.basename(script)
-    if name not in DEPLOY_SCRIPTS:
-        return False
-    if name != "infer.py":
-        return True
-    flags = {t.split("=", 1)[0] for t in tokens}
-    parts = os.path.normpath(script).split(os.sep)
-    return "--model_dir" in flags or parts[-3:-1] == ["deploy", "python"] or (
-        "-c" not in flags and "--config" not in flags)
 
 
 @dataclass(frozen=True)
@@ -219,6 +188,9 @@ def deploy_run(launcher: Sequence[str], script: str, tokens: Sequence[str]) -> D
             and chosen in files else "model.json"
         if json_name in files and model_path is not None:
             program = read_json(os.path.join(model_path, json_name))
+        elif "model.pdmodel" in files and model_path is not None:
+            # paddle 2: its operations (the quantization format) are read, not its outputs
+            program = read_pdmodel(os.path.join(model_path, "model.pdmodel"))
     exported = None
     if files is not None and INFER_CFG in files and model_path is not None:
         try:

@@ -17,10 +17,11 @@ import functools
 import json
 import os
 import re
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as installed_version
 from typing import Optional
 
+from qatfix.model.protobuf import message_fields
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
 
 #: distribution names of each package, the first installed one wins
 DISTRIBUTIONS = {
@@ -94,6 +95,9 @@ def version_tuple(text: Optional[str]) -> Optional[tuple[int, ...]]:
 
 
 def _package(name: str) -> Package:
+    # only runs that judge versions read metadata: importing importlib.metadata costs every
+    # check a few milliseconds
+
     for distribution in DISTRIBUTIONS[name]:
         try:
             found = installed_version(distribution)
@@ -137,47 +141,6 @@ def environment(start: str = ".") -> Environment:
 
 # ---------------------------------------------------------------- the paddle that wrote a model
 
-def _varint(data: bytes, index: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        if index >= len(data):
-            raise ValueError("truncated varint")
-        byte = data[index]
-        index += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, index
-        if shift > 63:
-            raise ValueError("varint too long")
-
-
-def _fields(data: bytes) -> list[tuple[int, int, object]]:
-    """(field number, wire type, value) of one protobuf message: ints for varints, bytes for
-    length-delimited fields."""
-    found: list[tuple[int, int, object]] = []
-    index = 0
-    while index < len(data):
-        key, index = _varint(data, index)
-        number, wire = key >> 3, key & 7
-        value: object
-        if wire == 0:
-            value, index = _varint(data, index)
-        elif wire == 2:
-            length, index = _varint(data, index)
-            value, index = data[index:index + length], index + length
-            if index > len(data):
-                raise ValueError("truncated field")
-        elif wire == 1:
-            value, index = data[index:index + 8], index + 8
-        elif wire == 5:
-            value, index = data[index:index + 4], index + 4
-        else:
-            raise ValueError(f"wire type {wire}")
-        found.append((number, wire, value))
-    return found
-
-
 #: ProgramDesc.version (framework.proto: `optional Version version = 4`), Version.version = 1
 _PROGRAM_VERSION_FIELD = 4
 
@@ -187,13 +150,13 @@ def pdmodel_writer(path: str) -> ModelWriter:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        fields = _fields(data)
+        fields = message_fields(data)
     except (OSError, ValueError):
         return ModelWriter(None, f"{path} (not a readable protobuf program)")
     for number, wire, value in fields:
         if number == _PROGRAM_VERSION_FIELD and wire == 2 and isinstance(value, bytes):
             try:
-                inner = _fields(value)
+                inner = message_fields(value)
             except ValueError:
                 break
             code = next((v for n, w, v in inner if n == 1 and w == 0 and isinstance(v, int)), 0)

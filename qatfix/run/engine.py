@@ -22,16 +22,12 @@ from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
 from qatfix.config import ConfigMap
 from qatfix.config.kind import kind_of
-from qatfix.config.script_flags import ParsedCommand, parse_command, read_parser
-from qatfix.model.deployment import deploy_run, split_pasted
-from qatfix.model.deployment import split_pasted
-from qatfix.config.kind import DISTILL_MODES
-from qatfix.config.kind import kind_of
-from qatfix.config.kind import Step
+from qatfix.config.kind import DISTILL_MODES, Step
+from qatfix.config.deploy_scripts import split_pasted
 
 if TYPE_CHECKING:
+    from qatfix.config.script_flags import ParsedCommand
     from qatfix.rules.act_run import ProgramReader
-
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -98,6 +94,7 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
 def _tools_command(pasted: Sequence[str]) -> ParsedCommand | None:
     """A pasted ppdet tools command as its script's parser reads it, or None when the script is
     not where the command says (its flags are then passed over, as before)."""
+    from qatfix.config.script_flags import parse_command, read_parser
 
     launcher, script, tokens = split_pasted(pasted)
     parser = read_parser(os.path.expanduser(script)) if os.path.isfile(script) else None
@@ -107,6 +104,7 @@ def _tools_command(pasted: Sequence[str]) -> ParsedCommand | None:
 def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> CheckContext:
     """A pasted inference, evaluation or conversion command, checked by the QF98 rules
     (`qatfix.model.deployment`)."""
+    from qatfix.model.deployment import deploy_run
 
     launcher, name, tokens = split_pasted(pasted)
     run = deploy_run(launcher, name, tokens)

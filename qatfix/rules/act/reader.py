@@ -13,8 +13,8 @@ from qatfix.findings import Location, Severity
 from qatfix.model.sizes import Size, eval_input_size
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.model.normalization import RAW, reader_input
 from qatfix.config.kind import ACT_STEPS
+from qatfix.model.normalization import RAW, reader_input
 
 if TYPE_CHECKING:
     from qatfix.model.exported import ExportedModel
@@ -73,8 +73,8 @@ def _model_text(model: "ExportedModel") -> str:
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is not None:
-        return
+    if run is None or run.reader is not None or not run.is_detection:
+        return  # another toolkit's run: QF960 says what was not checked
     from qatfix.rules.act.readers import fitting_readers
 
     model = run.exported
@@ -230,11 +230,11 @@ RULES = (
         evidence=_EVIDENCE_READER, check=check_unknown),
     Rule(
         code="QF951", name="act-reader-size", severity="error",
+        applies_to=ACT_STEPS,
         situations=(("warning",
                     "when the exported model takes any input size"),
                     ("info",
                     "when a size could not be read (not checked)"),),
-        applies_to=ACT_STEPS,
         summary="The ACT reader resizes to another size than the exported model takes.",
         explanation=(
             "`tools/export_model.py` fixes the network's input to "
@@ -260,9 +260,9 @@ RULES = (
         check=check_size),
     Rule(
         code="QF952", name="act-reader-normalization", severity="error",
+        applies_to=ACT_STEPS,
         situations=(("info",
                     "when a normalization could not be read (not checked)"),),
-        applies_to=ACT_STEPS,
         summary="The ACT reader normalizes images differently from the exported model.",
         explanation=(
             "Reader families differ: PP-YOLOE+ and RT-DETR divide by 255 only (mean 0, std 1), "

@@ -357,8 +357,12 @@ def check_not_checked(ctx: CheckContext) -> Iterator[Issue]:
     elif run.files is None:
         gaps.append(f"the model folder {run.model_dir} does not exist from here")
     elif run.program is None:
-        gaps.append(f"{run.model_dir} holds no paddle 3 model.json (a paddle 2 model.pdmodel "
-                    "is not read without paddle): its quantization operations and outputs")
+        gaps.append(f"{run.model_dir} holds no program qatfix can read (model.json, or a "
+                    "paddle 2 model.pdmodel): its quantization operations and outputs")
+    elif not run.program.fetches:
+        gaps.append(f"the outputs of {run.program.source} (a paddle 2 program: its operations "
+                    "were read, not its fetched shapes): --include_nms and infer.py's "
+                    "post-processing against them")
     if not gaps:
         return
     yield Issue(message="not checked: " + "; ".join(gaps),
