@@ -53,8 +53,8 @@ EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
               "tests/edit/test_properties.py", "tests/edit/test_in_place.py")
 SAFETY_TESTS = ("tests/registry/test_fix_safety.py", "tests/cli/test_trusted_fixes.py")
 TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py")
-SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_config_rules.py",
-               "tests/slim/test_normalization.py")
+SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_reader_sizes_table.py",
+               "tests/rules/test_config_rules.py", "tests/slim/test_normalization.py")
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def plant(copy: Path, bug: Bug) -> None:
     path.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
 
 
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", re.MULTILINE)
 
 
 def run_tests(copy: Path, bug: Bug) -> tuple[list[str], float, str]:
