@@ -39,8 +39,8 @@ CONFIG_TESTS = ("tests/config/test_resolve.py", "tests/config/test_yaml11.py",
 OPTIONS_TESTS = (*CONFIG_TESTS,
                  "tests/config/test_ppdet_equivalence.py::"
                  "test_slim_pairs_and_options_resolve_like_ppdet")
-MATCH_TESTS = ("tests/deep/test_matching.py", "tests/model/test_load_forecast.py",
-               "tests/truth/test_forecast_is_ppdets.py")
+MATCH_TESTS = ("tests/deep/test_matching.py", "tests/model/test_matching_edges.py",
+               "tests/model/test_load_forecast.py", "tests/truth/test_forecast_is_ppdets.py")
 REPORT_TESTS = ("tests/cli/test_check_cli.py", "tests/cli/test_gate_table.py",
                 "tests/rules/test_config_rules.py", "tests/report")
 GATE_TESTS = ("tests/cli/test_gate_table.py", "tests/rules/test_config_rules.py",
@@ -53,8 +53,8 @@ EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
               "tests/edit/test_properties.py", "tests/edit/test_in_place.py")
 SAFETY_TESTS = ("tests/registry/test_fix_safety.py", "tests/cli/test_trusted_fixes.py")
 TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py")
-SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_config_rules.py",
-               "tests/rules/reader/test_normalization.py")
+SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_reader_sizes_table.py",
+               "tests/rules/test_config_rules.py", "tests/rules/reader/test_normalization.py")
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def plant(copy: Path, bug: Bug) -> None:
     path.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
 
 
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", re.MULTILINE)
 
 
 def run_tests(copy: Path, bug: Bug) -> tuple[list[str], float, str]:
