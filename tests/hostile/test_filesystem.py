@@ -12,6 +12,7 @@ import pytest
 
 import qatfix.run.fixes
 import qatfix.edit
+import qatfix.cli.set as set_command
 from tests.conftest import run_unprivileged
 from tests.hostile.helpers import (
     EXAMPLE, EXAMPLE_CONFIG, EXAMPLE_SLIM, Run, assert_unchanged, commands, error_line, run_cli,
@@ -188,7 +189,7 @@ def test_set_refuses_a_file_changed_after_it_was_read(
     def someone_edits() -> None:
         slim.write_bytes(edited)
 
-    monkeypatch.setattr(qatfix.edit, "set_value", _after(qatfix.edit.set_value, someone_edits))
+    monkeypatch.setattr(set_command, "set_value", _after(set_command.set_value, someone_edits))
     run = run_cli(capsys, "set", EXAMPLE_SLIM, "epoch", "3")
     error_line(run, EXAMPLE_SLIM, None, "changed since it was read")
     assert slim.read_bytes() == edited
