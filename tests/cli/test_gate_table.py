@@ -33,12 +33,30 @@ _GITHUB = re.compile(r"^::(?:error|warning|notice) file=(?P<path>[^,:]+)(?:,line
                      r"[^:]*?,title=(?P<code>QF\d{3})::", re.MULTILINE)
 
 
+_GROUPED = re.compile(r"^\s+(?:(?P<line>\d+):\d+|-): (?:error|warning|info) (?P<code>QF\d{3}) ")
+
+
+def _text_findings(out: str) -> set[tuple[str, str, int]]:
+    """The text report's findings: `path:line:col: severity CODE` lines, or a file's path on a
+    line of its own followed by its indented `line:col: severity CODE` lines (several files)."""
+    found: set[tuple[str, str, int]] = set()
+    group = ""
+    for text in out.splitlines():
+        if (m := _TEXT.match(text)) is not None:
+            found.add((m["path"], m["code"], int(m["line"])))
+        elif (m := re.match(r"^([^\s:]+): (?:error|warning|info) (QF\d{3}) ", text)) is not None:
+            found.add((m[1], m[2], 0))
+        elif (m := _GROUPED.match(text)) is not None and group:
+            found.add((group, m["code"], int(m["line"] or 0)))
+        elif text and not text[0].isspace() and " " not in text:
+            group = text
+    return found
+
+
 def shown(fmt: str, out: str) -> set[tuple[str, str, int]]:
     """(path, code, line) of every finding in one format's output (line 0: none given)."""
     if fmt == "text":
-        return {(m["path"], m["code"], int(m["line"])) for m in _TEXT.finditer(out)} | {
-            (path, code, 0) for path, code in re.findall(r"^([^\s:]+): (?:error|warning|info) "
-                                                         r"(QF\d{3}) ", out, re.MULTILINE)}
+        return _text_findings(out)
     if fmt == "github":
         return {(m["path"], m["code"], int(m["line"] or 0)) for m in _GITHUB.finditer(out)}
     data = json.loads(out)
