@@ -64,11 +64,16 @@ class Fix:
     #: what else the change touches (other runs that read the edited line), shown with the
     #: detail of a report; "" when nothing
     note: str = ""
+    #: the command line the run takes after the fix (a fix that writes or names another slim
+    #: config), "" when it stays as it was
+    command: str = ""
 
     @property
     def full_title(self) -> str:
-        """The title with its note, as the detailed report and the machine formats give it."""
-        return f"{self.title}; note: {self.note}" if self.note else self.title
+        """The title with its command and note, as the detailed report and the machine formats
+        give it."""
+        title = f"{self.title} (then run {self.command})" if self.command else self.title
+        return f"{title}; note: {self.note}" if self.note else title
 
 
 @dataclass(frozen=True)

@@ -235,5 +235,9 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
     if not edits and not planned.slim_config:
         return None  # a fix that changes only the command line names its slim config
-    return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
-               planned.slim_config, planned.reason, planned.note)
+    # where an edit goes stays in the title; a comment it drops is a note (the detail shows it)
+    where = [n for n in dict.fromkeys(notes) if not n.startswith(DROPPED_COMMENT)]
+    dropped = [n[len("; "):] for n in dict.fromkeys(notes) if n.startswith(DROPPED_COMMENT)]
+    note = "; ".join([*([planned.note] if planned.note else []), *dropped])
+    return Fix(planned.title + "".join(where), planned.safety, edits, planned.value,
+               planned.slim_config, planned.reason, note, planned.command)

@@ -63,6 +63,7 @@ def fix_dict(fix: Fix) -> dict[str, Any]:
     return {
         "title": fix.full_title,
         "note": fix.note,
+        "command": fix.command,
         "safety": fix.safety,
         "reason": fix.reason,
         "value": fix.value,

@@ -118,8 +118,10 @@ def _fix_lines(label: str, fix: Fix, color: bool, verbose: bool, width: int | No
     head = paint(f"{label} ({fix.safety}):", *_SAFETY_STYLE.get(fix.safety, ()), enabled=color)
     first, *rest = (fix.full_title if verbose else fix.title).splitlines() or [""]
     hidden = [f"{others} other fix{'es' if others > 1 else ''}"] if others else []
+    if fix.command and not verbose:
+        hidden.insert(0, "the command")
     if fix.note and not verbose:
-        hidden.append("it also changes other runs")
+        hidden.append("a note")
     more = f" (-v: {'; '.join(hidden)})" if hidden else ""
     lines = _wrap(f"{head} {first}{more}", INDENT, INDENT * 2, width)
     if verbose:

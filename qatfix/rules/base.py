@@ -125,6 +125,8 @@ class PlannedFix:
     reason: str = ""
     #: what else the change touches (other runs that read the edited line)
     note: str = ""
+    #: the command line the run takes after the fix, when it names another slim config
+    command: str = ""
 
 
 @dataclass(frozen=True)

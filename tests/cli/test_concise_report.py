@@ -60,14 +60,17 @@ def test_the_headline_check_is_one_line_a_finding_and_one_for_its_fix(develop_tr
     lines = done.stdout.splitlines()
     assert lines[0] == (f"{SLIM}:1:1: error QF101 pretrain_weights picodet_s_320_coco have "
                         "backbone ESNet, the model LCNet: 140 of 463 tensors load")
-    assert lines[1].startswith("    fix (safe): Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), "
-                               "320x320, coco) (-v: 3 other fixes")
+    # the shared slim file is left to the run it was written for: the fix is a new one
+    assert lines[1] == ("    fix (safe): Use picodet_s_320_coco_lcnet (LCNet(scale 0.75), 320x320, "
+                        "coco) in a new slim file picodet_s_320_coco_lcnet_qat.yml (-v: the command; "
+                        "3 other fixes)")
     assert re.fullmatch(rf"{SLIM}:2:1: info QF501 the QAT checkpoint stays float32 \(5\.0 MB\); "
                         r"int8 \(1\.5 MB\) comes from export", lines[2])
     assert lines[3] == "1 error, 0 warnings, 1 info; 1 fixable with --apply"
     assert len(lines) == 4
     # was 2,146 bytes in 11 lines, the longest 575 characters
-    assert len(done.stdout) < 600 and max(lengths(done.stdout)) < 160
+    # the fix line names the new slim file the safe fix writes: 164 characters
+    assert len(done.stdout) < 600 and max(lengths(done.stdout)) < 170
 
 
 def test_the_detail_comes_with_show_fixes(develop_tree: Path) -> None:
@@ -77,6 +80,8 @@ def test_the_detail_comes_with_show_fixes(develop_tree: Path) -> None:
         assert "safe because: the official float model of exactly this network" in out
         assert out.count("alternative (unsafe):") == 3
         assert "is also used with configs/picodet/legacy_model/picodet_s_320_coco.yml" in out
+        assert ("(then run python tools/train.py -c configs/picodet/picodet_s_320_coco_lcnet.yml "
+                "--slim_config configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml)") in out
         assert "1,249,528 values in the state dict" in out
 
 
@@ -86,7 +91,10 @@ def test_machine_formats_keep_every_field(develop_tree: Path) -> None:
     assert qf101["headline"].endswith("140 of 463 tensors load")
     assert "backbone: 0 of 143 load" in qf101["message"]
     assert len(qf101["alternatives"]) == 3 and qf101["fix"]["reason"]
-    assert "is also used with" in qf101["fix"]["note"] and "; note: " in qf101["fix"]["title"]
+    assert qf101["fix"]["command"].endswith("--slim_config "
+                                            "configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml")
+    in_place = qf101["alternatives"][0]
+    assert "is also used with" in in_place["note"] and "; note: " in in_place["title"]
     github = qatfix(*HEADLINE, "--format", "github", cwd=develop_tree).stdout
     assert "backbone: 0 of 143 load" in github
 

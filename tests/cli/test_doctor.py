@@ -3,6 +3,7 @@ a checkout's own ppdet, and the table of known-bad combinations, in fresh proces
 from __future__ import annotations
 
 import json
+import importlib.util
 import os
 import subprocess
 import sys
@@ -50,10 +51,15 @@ def test_doctor_does_not_import_paddle(tmp_path: Path) -> None:
 
 
 def test_without_packages_every_row_is_named_not_checked(tmp_path: Path) -> None:
-    """`python -S`: no site-packages, so nothing is installed."""
+    """`python -S` with only qatfix's own dependency (ruamel.yaml) on the path: paddle,
+    PaddleSlim, ppdet and Paddle2ONNX are not installed."""
+    site = tmp_path / "site"
+    site.mkdir()
+    ruamel = Path(importlib.util.find_spec("ruamel.yaml").origin).parent.parent  # type: ignore
+    (site / "ruamel").symlink_to(ruamel, target_is_directory=True)
     done = subprocess.run([sys.executable, "-S", "-m", "qatfix", "doctor"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+                          env={**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{site}"})
     assert done.returncode == 0, done.stderr
     assert "paddle: not installed" in done.stdout
     assert done.stdout.count("not checked:") == len(COMBINATIONS)

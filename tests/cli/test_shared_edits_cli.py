@@ -58,7 +58,7 @@ def test_a_folder_as_config_or_slim_config_is_a_usage_error(copy: Path, args: tu
     before = files(copy)
     result = qatfix(copy, *args)
     assert result.returncode == 2 and result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1 and "a folder, not a config file" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "is a folder: name one config in it" in result.stderr
     assert "Traceback" not in result.stderr
     assert files(copy) == before
 

@@ -147,10 +147,9 @@ def new_slim_fix(ctx: CheckContext, title: str, value: str, safety: Safety = "un
         return None
     because = (f"{reason}; a new file only this run reads" if reason
                else "the run's command line changes: review it")
-    return PlannedFix(f"{title} in a new slim file {os.path.basename(path)} for this model "
-                      f"(then run {command})", safety,
-                      (Change.create(path, new_slim_text(ctx, value)),),
-                      value=value, slim_config=path, reason=because)
+    return PlannedFix(f"{title} in a new slim file {os.path.basename(path)}",
+                      safety, (Change.create(path, new_slim_text(ctx, value)),),
+                      value=value, slim_config=path, reason=because, command=command)
 
 
 def _loads_value(ctx: CheckContext, path: str, value: str) -> bool:

@@ -165,6 +165,10 @@ def _recipe_start_issue(ctx: CheckContext, entry: WeightEntry, loading: Any) -> 
         message=(f"{ctx.weights_key} {entry.name} is where official configs of this network start "
                  f"their training: {loading.summary()}; the tensors that do not load start fresh, "
                  "as the recipe intends"),
+        headline=(f"{ctx.weights_key} {entry.name}, an official recipe's start: "
+                  f"{loading.figure()}; the rest starts fresh, as intended"),
+        fact=("official recipe start weights of this network: the tensors that do not load "
+              "start fresh, as the recipe intends"),
         location=ctx.location((ctx.weights_key,)),
         severity="info",
         data=(("weights", entry.name), ("loaded", loading.loaded), ("tensors", loading.total),
@@ -327,7 +331,11 @@ RULES = (
     Rule(code="QF101", name="weights-do-not-fit", severity="error",
          situations=(("warning",
                      "for detector weights of another network in float training (no slim config), "
-                     "whose layers that do not load train anyway"),),
+                     "whose layers that do not load train anyway"),
+                     ("info",
+                      "in float training from the weights an official recipe of this network "
+                      "starts from (Objects365, the COCO model of a VisDrone P2 recipe): the "
+                      "figure and what starts fresh, as the recipe intends")),
          summary="The weights were trained as a different network than the config builds.",
          explanation=(
              "Every official config was built with the real ppdet and its state-dict signature "
