@@ -132,7 +132,9 @@ def test_a_folder_scan_is_grouped_by_file_and_folds_repeated_infos(
     assert " QF104 " not in "\n".join(line for line in lines if line.startswith("  "))
     assert "for 1 classes" not in out
     summary = lines[-1]
-    assert summary.startswith(f"0 errors, ") and f"(QF104 {len(qf104)}, QF201 " in summary
+    recipe_starts = [f for f in folder_json["findings"] if f["code"] == "QF101"]
+    assert summary.startswith(f"0 errors, ") and \
+        f"(QF104 {len(qf104)}, QF101 {len(recipe_starts)}, QF201 " in summary
 
 
 def test_verbose_lists_every_repeated_info(develop_tree: Path, folder_json: dict) -> None:
