@@ -127,6 +127,11 @@ class _Value:
         self.shape = list(shape)
 
 
+#: ppdet's loading at the weights' class count, by the (id of the) signatures it pairs: the same
+#: for every count of a case (the committed signatures are read once per process)
+_REFERENCES: dict[tuple[int, int], Any] = {}
+
+
 def ppdet_truth(ppdet_match: Any, model: Mapping[str, Sequence[int]],
                 at_weights_count: Mapping[str, Sequence[int]],
                 weights: Mapping[str, Sequence[int]]) -> Truth:
@@ -140,8 +145,12 @@ def ppdet_truth(ppdet_match: Any, model: Mapping[str, Sequence[int]],
         return Truth("error", 0, len(model))
     if len(loaded) == len(model):
         return Truth("fits", len(loaded), len(model))
-    with quiet():
-        reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
+    key = (id(at_weights_count), id(weights))
+    reference = _REFERENCES.get(key)
+    if reference is None:
+        with quiet():
+            reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
+        _REFERENCES[key] = reference
     failing = set(model) - set(loaded)
     verdict = "classes" if failing <= set(reference) else "other"
     return Truth(verdict, len(loaded), len(model))
