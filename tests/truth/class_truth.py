@@ -10,7 +10,8 @@ Truth, from ppdet only: the model is built by ppdet at that class count (`qatfix
 the tree's own ppdet, in a forked child per build); the weights' side is the signature ppdet built
 for the config that trained them (registry/signatures); ppdet's own `match_state_dict` pairs them.
 A tensor that does not load is a class layer when ppdet's build of the same config at the weights'
-class count (the committed signature) loads it; the verdict is `fits` (every tensor loads),
+class count (the committed signature) loads it or has no such tensor (it exists only at this
+count: MCFairMOT's one-class re-identification classifier); the verdict is `fits` (every tensor loads),
 `classes` (only class layers fail), `other` (anything else) or `error` (ppdet's ambiguity error).
 
 qatfix: its static rules on the run as a user writes it (`-o num_classes=N`, weights from
@@ -152,7 +153,9 @@ def ppdet_truth(ppdet_match: Any, model: Mapping[str, Sequence[int]],
             reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
         _REFERENCES[key] = reference
     failing = set(model) - set(loaded)
-    verdict = "classes" if failing <= set(reference) else "other"
+    # caused by the class count: it loads at the weights' count, or exists only at this one
+    verdict = "classes" if failing <= set(reference) | (set(model) - set(at_weights_count)) \
+        else "other"
     return Truth(verdict, len(loaded), len(model))
 
 
