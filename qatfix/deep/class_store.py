@@ -177,8 +177,11 @@ def _own_count(base: Mapping[str, tuple[int, ...]], *builds: tuple[int, Mapping[
 
 
 def names_of_record(record: Mapping[str, Any]) -> list[tuple[str, list[int], str]] | None:
-    """[(key, shape, name)] of the first build, when every build gave each key the same name."""
-    builds = [b for b in record.get("builds", {}).values() if "keys" in b]
+    """[(key, shape, name)] of the build at the config's own count (else the first), when every
+    build gave each key the same name."""
+    own = str(record.get("num_classes"))
+    builds = sorted((b for b in record.get("builds", {}).values() if "keys" in b),
+                    key=lambda b: b is not record["builds"].get(own))  # the own count first
     if not builds:
         return None
     first = {key: name for key, _, name in builds[0]["keys"]}
