@@ -220,6 +220,8 @@ def run(roots: Mapping[str, Path], wanted: Sequence[Case], work: Path, scratch: 
         record = records.get((case.tree, case.config), {})
         model = model_at(record, case.classes)
         at_own = signature_of(case.tree, case.config)
+        if model is None and record.get("num_classes") == case.classes and at_own is not None:
+            model = dict(at_own.shapes)  # the config's own count: ppdet's committed build
         weights = signature_of(case.weights_tree, case.weights_config)
         if model is None or at_own is None or weights is None:
             tally["no ppdet build"] += 2
