@@ -29,9 +29,11 @@ from typing import Any, Iterator, Sequence
 from qatfix.deep import zoo_worker
 
 #: class counts the registry's facts are derived from (with the stored signature at the config's
-#: own count): a count `+K` is the config's own count plus K
-FACT_COUNTS = ("2", "+7")
-#: class counts the truth test builds (none of them a fact count)
+#: own count): a count `+K` is the config's own count plus K. The last two give each affine rule;
+#: the ones before are kept as they are built where the rule does not give them (a one-class
+#: model has other tensors in some networks: MCFairMOT's re-identification classifier)
+FACT_COUNTS = ("1", "2", "+7")
+#: class counts the truth test builds (4 and +5 are no fact count; 1 is a kept point)
 TRUTH_COUNTS = ("1", "4", "+5")
 
 

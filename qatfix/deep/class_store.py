@@ -25,7 +25,8 @@ from typing import Any, Callable, Mapping, Sequence
 from qatfix.deep.class_builds import FACT_COUNTS, parse_count
 from qatfix.deep.zoo_signatures import TreeBuild, _write_atomically, plan_tree
 from qatfix.errors import DeepCheckError
-from qatfix.registry.class_facts import SCHEMA_VERSION
+from qatfix.model.signature import Signature
+from qatfix.registry.class_facts import SCHEMA_VERSION, _facts_from_data, shapes_at
 from qatfix.registry.param_names import encode_names, named_key
 from qatfix.registry.signatures import CLASSES, COMPONENTS, NAMES, read_index
 from qatfix.config.loader import load_file
@@ -79,14 +80,23 @@ def derive_facts(record: Mapping[str, Any], signature_keys: Sequence[Sequence[An
     own = record.get("num_classes")
     base = {key: tuple(shape) for key, shape, *_ in signature_keys}
     builds = []
-    for text in counts:
+    unbuilt = []  # kept counts not built: the facts do not reach them
+    for number, text in enumerate(counts):
         count = parse_count(text, own)
+        if count == own:
+            continue
         build = record["builds"].get(str(count))
+        if build is None and number < len(counts) - 2:
+            unbuilt.append(count)
+            continue
         if build is None or "error" in build:
             why = build["error"] if build else "not built"
             return {"error": f"at {count} classes: {why}"}
         builds.append((count, {key: tuple(shape) for key, shape, _ in build["keys"]}))
-    (c1, s1), (c2, s2) = builds
+    if len(builds) < 2:
+        return {"error": "fewer than two other class counts were built"}
+    (c1, s1), (c2, s2) = builds[-2:]
+    points = builds[:-2]
     if list(s1) != list(s2):
         return {"error": f"the tensors differ between {c1} and {c2} classes"}
     if own is None:  # the count the signature was built at, if one affine rule gives it
@@ -128,12 +138,31 @@ def derive_facts(record: Mapping[str, Any], signature_keys: Sequence[Sequence[An
     else:
         return {"error": "the tensors do not follow one affine rule around the config's own "
                          f"count ({own})"}
+    for count in unbuilt:
+        if valid[0] is not None and valid[0] <= count < min(c1, c2):
+            valid[0] = count + 1
     facts: dict[str, Any] = {"num_classes": own, "dims": dims, "valid": valid}
     if added:
         facts["added"] = added
     if removed:
         facts["removed"] = removed
+    parsed = _facts_from_data(facts)
+    assert parsed is not None
+    kept = {}
+    for count, shapes in points:
+        if shapes_at_base(base, parsed, count) != shapes:
+            kept[str(count)] = {key: list(shape) for key, shape in shapes.items()
+                                if base.get(key) != shape}
+            kept[str(count)]["-"] = [key for key in base if key not in shapes]
+    if kept:
+        facts["points"] = kept
     return facts
+
+
+def shapes_at_base(base: Mapping[str, tuple[int, ...]], facts: Any, count: int
+                   ) -> dict[str, tuple[int, ...]] | None:
+    """The affine rule's shapes at `count` (no kept points)."""
+    return shapes_at(Signature(dict(base), {}, {}, frozenset()), facts, count, points=False)
 
 
 def _own_count(base: Mapping[str, tuple[int, ...]], *builds: tuple[int, Mapping[str, Any]]
@@ -151,8 +180,11 @@ def _own_count(base: Mapping[str, tuple[int, ...]], *builds: tuple[int, Mapping[
 
 
 def names_of_record(record: Mapping[str, Any]) -> list[tuple[str, list[int], str]] | None:
-    """[(key, shape, name)] of the first build, when every build gave each key the same name."""
-    builds = [b for b in record.get("builds", {}).values() if "keys" in b]
+    """[(key, shape, name)] of the build at the config's own count (else the first), when every
+    build gave each key the same name."""
+    own = str(record.get("num_classes"))
+    builds = sorted((b for b in record.get("builds", {}).values() if "keys" in b),
+                    key=lambda b: b is not record["builds"].get(own))  # the own count first
     if not builds:
         return None
     first = {key: name for key, _, name in builds[0]["keys"]}

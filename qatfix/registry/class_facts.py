@@ -10,6 +10,9 @@
   than the signature's own (FairMOT's one-class re-identification classifier);
 - `valid`: [first, last] class counts the facts hold for (last None: no end); outside it only the
   signature's own count is known;
+- `points` {count: {key: shape, "-": [key]}}: a count ppdet built where the rule does not hold
+  (MCFairMOT at one class has a re-identification classifier), kept as built: the shapes that
+  differ from the signature's, and the keys it lacks;
 - `from`: the config that was built; or `error`: why no facts could be derived.
 
 A signature whose tensors do not change with the class count has empty `dims`: its `num_classes`
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import functools
 import json
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -44,11 +48,16 @@ class ClassFacts:
     first: int
     last: Optional[int]
     source: str
+    #: counts the affine rule does not give, as ppdet built them: count -> ({key: shape} of the
+    #: keys whose shape differs from the signature's, keys the signature has and they lack)
+    points: Mapping[int, tuple[Mapping[str, tuple[int, ...]], tuple[str, ...]]] = \
+        field(default_factory=dict)
 
     @property
     def class_keys(self) -> frozenset[str]:
         """Keys whose shape or presence depends on the class count."""
-        return frozenset((*self.dims, *self.added, *self.removed))
+        at_points = [key for shapes, gone in self.points.values() for key in (*shapes, *gone)]
+        return frozenset((*self.dims, *self.added, *self.removed, *at_points))
 
     @property
     def changes_nothing(self) -> bool:
@@ -71,9 +80,13 @@ def _facts_from_data(data: Mapping[str, Any]) -> Optional[ClassFacts]:
                  for k, v in data.get("added", {}).items()}
         first, last = data["valid"]
         own = data.get("num_classes")
+        points = {int(count): ({str(k): tuple(int(d) for d in v) for k, v in point.items()
+                                if k != "-"}, tuple(str(k) for k in point.get("-", ())))
+                  for count, point in data.get("points", {}).items()}
         return ClassFacts(None if own is None else int(own), dims, added,
                           tuple(str(k) for k in data.get("removed", ())), int(first),
-                          None if last is None else int(last), str(data.get("from", "")))
+                          None if last is None else int(last), str(data.get("from", "")),
+                          points)
     except (KeyError, TypeError, ValueError) as exc:
         raise RegistryError(f"not class facts ({type(exc).__name__}: {exc})",
                             path=str(default_signatures_dir() / CLASSES)) from None
@@ -121,14 +134,20 @@ def facts_error(tree: str, config: str) -> Optional[str]:
     return str(data["error"]) if data and "error" in data else None
 
 
-def shapes_at(signature: Signature, facts: ClassFacts, classes: int
+def shapes_at(signature: Signature, facts: ClassFacts, classes: int, points: bool = True
               ) -> Optional[dict[str, tuple[int, ...]]]:
     """The state-dict signature (key -> shape, in order) of the network at `classes` classes;
-    None when the facts do not cover that count."""
-    if not facts.covers(classes):
-        return None
+    None when the facts do not cover that count. `points`: a count ppdet built and kept as it
+    is (the affine rule does not give it) is taken as built."""
     if classes == facts.num_classes:
         return dict(signature.shapes)
+    if points and classes in facts.points:
+        changed, gone = facts.points[classes]
+        kept = {k: changed.get(k, s) for k, s in signature.shapes.items() if k not in gone}
+        kept.update((k, s) for k, s in changed.items() if k not in kept)
+        return kept
+    if not facts.covers(classes):
+        return None
     removed = set(facts.removed)
     shapes: dict[str, tuple[int, ...]] = {}
     for key, shape in signature.shapes.items():

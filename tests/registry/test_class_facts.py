@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from qatfix.deep.class_store import derive_facts
+from qatfix.model.signature import Signature
 from qatfix.registry.class_facts import _facts_from_data, _store, facts_of_signature, shapes_at
 from qatfix.registry.components import registered, renamed
 from qatfix.registry.param_names import decode_names, encode_names, names_of
@@ -28,7 +29,7 @@ def test_each_class_dimension_is_fitted_from_the_two_other_counts() -> None:
     at = {n: _build(("head.cls.weight", [n, 96, 1, 1]), ("head.cls.bias", [n]),
                     ("head.reg.weight", [32, 96, 1, 1]), ("reid.classifier.weight", [128, 5]))
           for n in (2, 87)}
-    facts = derive_facts(_record(80, {"2": at[2], "87": at[87]}), STORED)
+    facts = derive_facts(_record(80, {"2": at[2], "87": at[87]}), STORED, ("2", "+7"))
     assert facts == {"num_classes": 80, "valid": [1, None],
                      "dims": {"head.cls.weight": [[0, 1, 0]], "head.cls.bias": [[0, 1, 0]]}}
     parsed = _facts_from_data(facts)
@@ -49,7 +50,7 @@ def test_a_dimension_that_is_not_affine_gives_no_facts() -> None:
                     ("head.reg.weight", [32, 96, 1, 1]), ("reid.classifier.weight", [128, 5])),
           87: _build(("head.cls.weight", [90, 96, 1, 1]), ("head.cls.bias", [87]),
                      ("head.reg.weight", [32, 96, 1, 1]), ("reid.classifier.weight", [128, 5]))}
-    assert "error" in derive_facts(_record(80, {"2": at[2], "87": at[87]}), STORED)
+    assert "error" in derive_facts(_record(80, {"2": at[2], "87": at[87]}), STORED, ("2", "+7"))
 
 
 def test_names_round_trip_as_runs() -> None:
@@ -77,7 +78,8 @@ def test_the_committed_facts_describe_their_signatures() -> None:
             assert "error" in data
             continue
         with_facts += 1
-        assert facts.class_keys <= set(signature.shapes) | set(facts.added), ident
+        at_points = {key for changed, _ in facts.points.values() for key in changed}
+        assert facts.class_keys <= set(signature.shapes) | set(facts.added) | at_points, ident
         if facts.num_classes is not None:
             assert shapes_at(signature, facts, facts.num_classes) == dict(signature.shapes)
         named = names_of(signature, ident)
@@ -90,3 +92,22 @@ def test_the_committed_components_know_the_dino_rename() -> None:
     trees = registered()
     assert "DETRPostProcess" in trees["develop"] and "DETRBBoxPostProcess" in trees["release-2.6"]
     assert renamed().get("DETRPostProcess") == "DETRBBoxPostProcess"
+
+
+def test_a_count_the_rule_does_not_give_is_kept_as_built() -> None:
+    at = {n: _build(("head.cls.weight", [n, 96, 1, 1]), ("head.cls.bias", [n]),
+                    ("head.reg.weight", [32, 96, 1, 1])) for n in (2, 87)}
+    at[1] = _build(("head.cls.weight", [1, 96, 1, 1]), ("head.cls.bias", [1]),
+                   ("head.reg.weight", [32, 96, 1, 1]), ("reid.classifier.weight", [128, 5]))
+    stored = [entry for entry in STORED if entry[0] != "reid.classifier.weight"]
+    facts = derive_facts(_record(80, {"1": at[1], "2": at[2], "87": at[87]}), stored)
+    assert facts["points"] == {"1": {"head.cls.weight": [1, 96, 1, 1], "head.cls.bias": [1],
+                                     "reid.classifier.weight": [128, 5], "-": []}}
+    parsed = _facts_from_data(facts)
+    assert parsed is not None and "reid.classifier.weight" in parsed.class_keys
+    signature = Signature({k: tuple(s) for k, s, _ in stored}, {}, {}, frozenset())
+    assert shapes_at(signature, parsed, 1) == {
+        "head.cls.weight": (1, 96, 1, 1), "head.cls.bias": (1,),
+        "head.reg.weight": (32, 96, 1, 1), "reid.classifier.weight": (128, 5)}
+    four = shapes_at(signature, parsed, 4)
+    assert four is not None and four["head.cls.bias"] == (4,)

@@ -10,7 +10,8 @@ Truth, from ppdet only: the model is built by ppdet at that class count (`qatfix
 the tree's own ppdet, in a forked child per build); the weights' side is the signature ppdet built
 for the config that trained them (registry/signatures); ppdet's own `match_state_dict` pairs them.
 A tensor that does not load is a class layer when ppdet's build of the same config at the weights'
-class count (the committed signature) loads it; the verdict is `fits` (every tensor loads),
+class count (the committed signature) loads it or has no such tensor (it exists only at this
+count: MCFairMOT's one-class re-identification classifier); the verdict is `fits` (every tensor loads),
 `classes` (only class layers fail), `other` (anything else) or `error` (ppdet's ambiguity error).
 
 qatfix: its static rules on the run as a user writes it (`-o num_classes=N`, weights from
@@ -127,6 +128,11 @@ class _Value:
         self.shape = list(shape)
 
 
+#: ppdet's loading at the weights' class count, by the (id of the) signatures it pairs: the same
+#: for every count of a case (the committed signatures are read once per process)
+_REFERENCES: dict[tuple[int, int], Any] = {}
+
+
 def ppdet_truth(ppdet_match: Any, model: Mapping[str, Sequence[int]],
                 at_weights_count: Mapping[str, Sequence[int]],
                 weights: Mapping[str, Sequence[int]]) -> Truth:
@@ -140,10 +146,16 @@ def ppdet_truth(ppdet_match: Any, model: Mapping[str, Sequence[int]],
         return Truth("error", 0, len(model))
     if len(loaded) == len(model):
         return Truth("fits", len(loaded), len(model))
-    with quiet():
-        reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
+    key = (id(at_weights_count), id(weights))
+    reference = _REFERENCES.get(key)
+    if reference is None:
+        with quiet():
+            reference = ppdet_match({k: _Value(s) for k, s in at_weights_count.items()}, values)
+        _REFERENCES[key] = reference
     failing = set(model) - set(loaded)
-    verdict = "classes" if failing <= set(reference) else "other"
+    # caused by the class count: it loads at the weights' count, or exists only at this one
+    verdict = "classes" if failing <= set(reference) | (set(model) - set(at_weights_count)) \
+        else "other"
     return Truth(verdict, len(loaded), len(model))
 
 
@@ -208,6 +220,8 @@ def run(roots: Mapping[str, Path], wanted: Sequence[Case], work: Path, scratch: 
         record = records.get((case.tree, case.config), {})
         model = model_at(record, case.classes)
         at_own = signature_of(case.tree, case.config)
+        if model is None and record.get("num_classes") == case.classes and at_own is not None:
+            model = dict(at_own.shapes)  # the config's own count: ppdet's committed build
         weights = signature_of(case.weights_tree, case.weights_config)
         if model is None or at_own is None or weights is None:
             tally["no ppdet build"] += 2
