@@ -281,3 +281,17 @@ def test_the_progress_line_never_cuts_a_file_name() -> None:
         assert len(shown) <= max(width, len("--deep .../picodet_s_320_pedestrian.yml: ...")), shown
         assert all(word in text or word in ("...",) or word.startswith(".../")
                    for word in shown.split())
+
+
+def test_deepsort_configs_get_no_missing_weights_warning(folder_json: dict,
+                                                         develop_tree: Path) -> None:
+    """ppdet's Trainer refuses to train DeepSORT (its detector and ReID weights are
+    `det_weights`/`reid_weights`), so `pretrain_weights: None` there is never loaded: no QF103.
+    The pose3d configs naming a local file that is not there keep theirs."""
+    qf103 = {f["config"] for f in folder_json["findings"] if f["code"] == "QF103"}
+    assert not any("/deepsort/" in config for config in qf103), qf103
+    assert any(config.startswith("configs/pose3d/") for config in qf103), qf103
+    done = qatfix("configs/mot/deepsort/deepsort_ppyoloe_resnet.yml", "--format", "json",
+                  cwd=develop_tree)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["findings"] == []

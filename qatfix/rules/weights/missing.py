@@ -36,9 +36,17 @@ def _candidate_fixes(ctx: CheckContext, key: str) -> tuple[PlannedFix, ...]:
     return own_model_fixes(ctx)
 
 
+#: architectures ppdet's Trainer refuses to train (ppdet/engine/trainer.py: "DeepSORT has no need
+#: of training on mot dataset", then sys.exit): their pretrain_weights are never loaded
+NOT_TRAINED = ("DeepSORT",)
+
+
 def check(ctx: CheckContext) -> Iterator[Issue]:
     key = ctx.weights_key
     if ctx.mode == "train" and ctx.role == "model" and key not in ctx.resolved.data:
+        return
+    if ctx.step == "train" and key == "pretrain_weights" and \
+            ctx.get("architecture") in NOT_TRAINED:
         return
     value = ctx.get(key)
     if not value:
