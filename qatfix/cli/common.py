@@ -80,7 +80,9 @@ def named_file_problem(flag: str, path: str) -> str | None:
 def check_named_files(args: argparse.Namespace) -> None:
     """A missing `-c`/`--slim_config` file or a folder given as one is a usage error with a
     suggestion, before anything is read."""
-    for flag, path in (("-c", getattr(args, "config", None)),
+    # a pasted deploy command's `-c` is its script (`paddle2onnx` is a console script, no file)
+    config = getattr(args, "config", None) if getattr(args, "step", "") != "deploy" else None
+    for flag, path in (("-c", config),
                        ("--slim_config", getattr(args, "slim_config", None))):
         problem = named_file_problem(flag, path) if path else None
         if problem:
