@@ -53,6 +53,7 @@ def test_finding_fields_round_trip() -> None:
     assert out["fix"] == {
         "title": "set pretrain_weights to picodet_s_320_coco_lcnet.pdparams",
         "note": "",
+        "command": "",
         "safety": "safe",
         "reason": "",
         "value": samples.NEW_URL,
