@@ -37,12 +37,23 @@ class ConfigError(QatfixError):
     """A config file cannot be read as ppdet would read it (missing, cycle, syntax, ...)."""
 
 
+class RefusedInputError(ConfigError):
+    """A file that would run code if read the way its tool reads it: a YAML Python object tag
+    (PyYAML's `Loader`, as ppdet reads configs) or a pickle naming callables (a `.pdparams`
+    that is no plain state dict). qatfix refuses it and never hands it to that tool."""
+
+
 class EditError(QatfixError):
     """A fix cannot be written safely (file changed, not writable, verification failed)."""
 
 
 class RegistryError(QatfixError):
     """The weights registry is missing, invalid, or cannot be built."""
+
+
+#: what to do when paddle or ppdet cannot be imported (qatfix is installed from its clone)
+PADDLE_TODO = ('install paddlepaddle and paddledet: python -m pip install -e ".[paddle]" in '
+               "the qatfix clone (or run from a PaddleDetection checkout of the configs' version)")
 
 
 class DeepCheckError(QatfixError):

@@ -24,6 +24,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        if self.path.startswith("<") and self.path.endswith(">"):
+            # not a file (`<-o>`: the command line's -o options; line is the option's number)
+            name = self.path[1:-1]
+            return f"{name} option {self.line}" if self.line else name
         if not self.line:
             return self.path
         return f"{self.path}:{self.line}:{self.column or 1}"
@@ -57,6 +61,19 @@ class Fix:
     slim_config: str | None = None
     #: why the fix is as safe as `safety` says ("" when the rule's fix safety says it all)
     reason: str = ""
+    #: what else the change touches (other runs that read the edited line), shown with the
+    #: detail of a report; "" when nothing
+    note: str = ""
+    #: the command line the run takes after the fix (a fix that writes or names another slim
+    #: config), "" when it stays as it was
+    command: str = ""
+
+    @property
+    def full_title(self) -> str:
+        """The title with its command and note, as the detailed report and the machine formats
+        give it."""
+        title = f"{self.title} (then run {self.command})" if self.command else self.title
+        return f"{title}; note: {self.note}" if self.note else title
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,7 @@ class Finding:
 
     code: str
     severity: Severity
+    #: the whole message: what goes wrong, the evidence and the figures
     message: str
     location: Location
     #: other places involved: overridden definitions, the anchor an alias came from, ...
@@ -81,6 +99,17 @@ class Finding:
     #: the reader config an ACT run was given (`run_det.py --config`, or named with the ACT
     #: config), as handed to qatfix ("" without one): re-checks run the same run
     reader: str = ""
+    #: one sentence of what goes wrong with its key figure, for the concise report ("" when the
+    #: message's first line already is that sentence)
+    headline: str = ""
+    #: the fact this finding states in words that do not depend on the config, so that a folder
+    #: scan can fold the findings repeating it into one line ("" for findings never folded)
+    fact: str = ""
+
+    @property
+    def short(self) -> str:
+        """The concise report's message: the headline, else the message's first line."""
+        return self.headline or (self.message.splitlines() or [""])[0]
 
     @property
     def fixes(self) -> tuple[Fix, ...]:

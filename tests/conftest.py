@@ -3,15 +3,15 @@ dependencies, and `QATFIX_REVERSE=1` to run the collected tests in reverse order
 from __future__ import annotations
 
 import importlib
+import ctypes
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
-from typing import Iterator, NoReturn
+from typing import Callable, Iterator, NoReturn
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -22,11 +22,12 @@ TREES = {name: SHARED / name for name in ("develop", "release-2.6")}
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def tree(name: str) -> Path:
-    """Root of one shared PaddleDetection tree (the folder holding `configs/`), or skip."""
-    root = TREES[name]
-    if not (root / "configs").is_dir():
-        pytest.skip(f"shared PaddleDetection tree {name} is not available")
+def paddleslim_examples() -> Path:
+    """PaddleSlim's auto-compression examples in ../shared (detection, OCR, classification,
+    segmentation), or skip (fail under CI)."""
+    root = REPO.parent / "shared" / "paddleslim" / "example" / "auto_compression"
+    if not root.is_dir():
+        missing("shared PaddleSlim examples are not available")
     return root
 
 
@@ -35,10 +36,36 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
-def _missing(what: str) -> NoReturn:
+def missing(what: str) -> NoReturn:
+    """THE way a test gives up for want of a tree, package, executable or downloaded file: skip,
+    but fail under `CI=true`, where a missing dependency is a broken set-up. Never call
+    `pytest.skip` or `pytest.importorskip` for those directly."""
     if in_ci():
         pytest.fail(f"{what} (CI=true: required dependencies must be installed)", pytrace=False)
     raise pytest.skip.Exception(what, allow_module_level=True)
+
+
+_missing = missing
+
+
+def tree(name: str) -> Path:
+    """Root of one shared PaddleDetection tree (the folder holding `configs/`): skip without it,
+    fail under CI."""
+    root = TREES[name]
+    if not (root / "configs").is_dir():
+        missing(f"shared PaddleDetection tree {name} is not available ({root})")
+    return root
+
+
+def trees() -> dict[str, Path]:
+    """Both shared trees by name: skip unless both are there, fail under CI."""
+    return {name: tree(name) for name in TREES}
+
+
+def require_paddle() -> None:
+    """paddle and the installed ppdet: skip without them, fail under CI."""
+    require("paddle")
+    require("ppdet")
 
 
 def require(module: str) -> ModuleType:
@@ -53,23 +80,29 @@ def require(module: str) -> ModuleType:
     _missing(problem)
 
 
+#: the PaddleSlim releases whose real sources some tests read (`paddleslim_release`)
+PADDLESLIM_RELEASES = ("2.3.4", "2.4.1")
+#: where the set-up puts their wheels (`.ci/run`, the README's test command); QATFIX_WHEELS
+#: names another folder
+WHEELS = Path(os.environ.get("QATFIX_WHEELS") or REPO / ".ci" / "wheels")
+FETCH_WHEELS = ("python -m pip download --no-deps -d .ci/wheels paddleslim==2.3.4 && "
+                "python -m pip download --no-deps -d .ci/wheels paddleslim==2.4.1")
+
 _RELEASES: dict[str, Path] = {}
 
 
 def paddleslim_release(version: str, cache: Path) -> Path:
-    """A folder holding PaddleSlim `version`'s real wheel unpacked (package and dist-info), from
-    the package index, to put first on a qatfix process's PYTHONPATH: qatfix reads PaddleSlim's
-    source files and metadata and never imports it, so that process sees the release as
-    installed. Skips when the index cannot be reached (fails under CI)."""
+    """A folder holding PaddleSlim `version`'s real wheel unpacked (package and dist-info), to
+    put first on a qatfix process's PYTHONPATH: qatfix reads PaddleSlim's source files and
+    metadata and never imports it, so that process sees the release as installed. The wheel
+    comes from `WHEELS`, where the set-up fetched it once; tests never download. Skips without
+    it (fails under CI)."""
     if version in _RELEASES:
         return _RELEASES[version]
+    wheels = sorted(WHEELS.glob(f"paddleslim-{version}-*.whl"))
+    if not wheels:
+        missing(f"the PaddleSlim {version} wheel is not in {WHEELS} (fetch it: {FETCH_WHEELS})")
     folder = cache / f"paddleslim-{version}"
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                           "-d", str(folder / "wheel"), f"paddleslim=={version}"],
-                          capture_output=True, text=True, timeout=300)
-    wheels = list((folder / "wheel").glob("paddleslim-*.whl"))
-    if done.returncode != 0 or not wheels:
-        _missing(f"PaddleSlim {version} could not be downloaded: {done.stderr[-300:]}")
     with zipfile.ZipFile(wheels[0]) as wheel:
         wheel.extractall(folder / "site")
     _RELEASES[version] = folder / "site"
@@ -102,6 +135,39 @@ def require_executable(name: str) -> str:
     if found is None:
         _missing(f"the {name!r} executable is not on PATH")
     return found
+
+
+#: the capabilities that let root ignore permission bits: CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
+#: CAP_FOWNER (linux/capability.h)
+_PERMISSION_CAPABILITIES = (1, 2, 3)
+_PR_CAPBSET_DROP = 24
+
+
+def drop_privileges() -> Callable[[], None] | None:
+    """A `preexec_fn` that makes a root child process obey permission bits, as any user does:
+    it drops the capabilities that bypass them from the bounding set, so the program the child
+    executes never holds them. (It stays uid 0 because the interpreter lives under root's 0700
+    home, which another uid cannot reach.) None when this process is not root: permission bits
+    stop its children already."""
+    if os.geteuid() != 0:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def drop() -> None:
+        for capability in _PERMISSION_CAPABILITIES:
+            if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+    return drop
+
+
+def run_unprivileged(argv: list[str], cwd: Path,
+                     env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`ARGV` in a fresh process that permission bits stop, also when the tests run as root (as
+    CI does): see `drop_privileges`."""
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=300,
+                          preexec_fn=drop_privileges(),
+                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +204,16 @@ def model_configs(root: Path) -> list[Path]:
             continue
         found.append(path)
     return found
+
+
+@pytest.fixture(autouse=True)
+def _marked_needs(request: pytest.FixtureRequest) -> None:
+    """A test marked `paddle` needs paddle and ppdet, one marked `corpus` the shared trees: each
+    skips cleanly without them (fails under CI) before it starts."""
+    if request.node.get_closest_marker("corpus") is not None:
+        trees()
+    if request.node.get_closest_marker("paddle") is not None:
+        require_paddle()
 
 
 @pytest.fixture(autouse=True)

@@ -28,9 +28,19 @@ def _verbatim(text: str) -> str:
     return "\n".join("    " + line if line.strip() else "" for line in text.strip("\n").splitlines())
 
 
+def severity_text(rule: Rule) -> str:
+    """`error` alone, or each severity the report prints with the situation it is used in."""
+    if not rule.situations:
+        return f"{rule.severity}, in every situation"
+    return f"{rule.severity} by default; " + "; ".join(
+        f"{severity} {when}" for severity, when in rule.situations)
+
+
 def describe(rule: Rule) -> str:
     """The text `qatfix explain CODE` prints."""
-    sections = [("What it checks", _wrap(rule.summary)), ("Why it matters", _wrap(rule.explanation))]
+    sections = [("What it checks", _wrap(rule.summary)),
+                ("Severity", _wrap(severity_text(rule))),
+                ("Why it matters", _wrap(rule.explanation))]
     if rule.example:
         sections.append(("Example", _verbatim(rule.example)))
     if rule.instead:
@@ -39,14 +49,15 @@ def describe(rule: Rule) -> str:
     if rule.evidence:
         sections.append(("Evidence", _wrap(rule.evidence)))
     body = "\n\n".join(f"{title}:\n{text}" for title, text in sections)
-    return f"{rule.code} ({rule.severity})\n\n{body}\n"
+    return f"{rule.code} ({'/'.join(rule.severity_names())})\n\n{body}\n"
 
 
 def run(args: argparse.Namespace) -> int:
     entries = catalogue()
     if not args.code:
         for code, rule in entries.items():
-            print(f"{code}  {rule.severity:<7}  {rule.summary}")
+            severities = "/".join(rule.severity_names())
+            print(f"{code}  {severities:<13}  {rule.summary}")
         return 0
     code = args.code.strip().upper()
     if code not in entries:

@@ -10,10 +10,12 @@ import sys
 from collections.abc import Sequence
 
 from qatfix.edit.diff import unified_diff
+from qatfix.edit.plan import DROPPED_COMMENT
 from qatfix.run.gate import exit_code
 from qatfix.report import want_color
 from qatfix.report.output import report, shown_path
 from qatfix.run import fixes
+from qatfix.run.commands import new_commands
 from qatfix.run.collect import Collected
 from qatfix.run.request import CheckRequest
 
@@ -27,7 +29,7 @@ def report_rejections(verdicts: Sequence[fixes.Verdict]) -> None:
 
 
 def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, unsafe: bool,
-                  fail_on: str, fmt: str) -> int:
+                  fail_on: str, fmt: str, verbose: bool = False) -> int:
     findings = list(collected.findings)
     sources = fixes.sources_of(fixes.edited_paths(findings, unsafe))
     texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe,
@@ -38,6 +40,8 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
         color = want_color(sys.stdout)
         for path, text in sorted(changed.items()):
             sys.stdout.write(unified_diff(shown_path(path), sources[path].text, text, color=color))
+        for line in new_commands(verdicts, request):
+            print(f"run with: {line}", file=sys.stderr)
         if collected.failures:
             return 2
         return 1 if changed or exit_code(findings, fail_on) else 0
@@ -47,8 +51,15 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
     remaining = list(done.after.shown)
     if done.accepted:
         print(f"applied {done.accepted} fix{'es' if done.accepted != 1 else ''}", file=sys.stderr)
+    for v in done.verdicts:
+        dropped = DROPPED_COMMENT.removeprefix("; ")
+        if v.accepted and dropped in v.fix.note:
+            print(f"note: {shown_path(v.fix.edits[0].path)}:{v.fix.edits[0].start_line} "
+                  f"{v.fix.note[v.fix.note.index(dropped):]}", file=sys.stderr)
+    for line in new_commands(done.verdicts, request):
+        print(f"run with: {line}", file=sys.stderr)
     if remaining:
-        sys.stdout.write(report(remaining, fmt))
+        sys.stdout.write(report(remaining, fmt, verbose=verbose))
     if collected.failures or done.after.failures:
         return 2
     return exit_code(remaining, fail_on)

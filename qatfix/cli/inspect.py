@@ -1,4 +1,5 @@
-"""`qatfix inspect FILE.pdparams`: parameter counts, bytes by dtype, matching registry entries."""
+"""`qatfix inspect FILE.pdparams`: what the checkpoint is (float, QAT, pruned), of which config,
+with the load figure; counts, bytes by dtype and matching registry entries below."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import sys
 from qatfix.run.progress import Progress
 
 NAME = "inspect"
-HELP = "summarise a .pdparams file (needs the [paddle] extra)"
+HELP = "say what a .pdparams file is: float, QAT or pruned, which config, which official weights"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from qatfix.deep.inspect import inspect_weights
 
     progress = Progress(args.format)
-    progress.show(f"inspect {args.weights}: importing paddle, reading the weights...")
+    progress.show(f"inspect {args.weights}: reading the weights...")
     try:
         result = inspect_weights(args.weights)
     finally:

@@ -25,8 +25,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("qatfix.cli.explain", "explain a rule code"),
     "registry": ("qatfix.cli.registry", "query or rebuild the official weights registry"),
     "set": ("qatfix.cli.set", "set one key of a config file, leaving the rest untouched"),
-    "inspect": ("qatfix.cli.inspect", "summarise a .pdparams file (needs the [paddle] extra)"),
+    "inspect": ("qatfix.cli.inspect", "say what a .pdparams file is: float, QAT or pruned, which config, which official weights"),
     "review": ("qatfix.cli.review", "post findings on a GitHub pull request as suggestions"),
+    "doctor": ("qatfix.cli.doctor", "check the installed paddle, PaddleSlim, ppdet and "
+                                    "Paddle2ONNX (and a model's paddle) against known-bad "
+                                    "combinations"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -37,8 +40,34 @@ READS_COMMANDS = ("check", "resolve")
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors share one path."""
 
+    #: the parser of the command being run, whose options an unknown flag is compared with
+    command_parser: "argparse.ArgumentParser | None" = None
+
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        where = self.prog.removeprefix("qatfix").strip()
+        raise UsageError(f"{where}: {message}{self._did_you_mean(message)}" if where else
+                         f"{message}{self._did_you_mean(message)}")
+
+    def _did_you_mean(self, message: str) -> str:
+        """`; did you mean --slim_config?` for a mistyped flag among unrecognized arguments."""
+        prefix = "unrecognized arguments: "
+        if not message.startswith(prefix):
+            return ""
+        import difflib  # a mistyped flag only
+
+        known = list(self._option_string_actions)
+        if self.command_parser is not None:
+            known += list(self.command_parser._option_string_actions)
+        hints = []
+        for word in message[len(prefix):].split():
+            flag = word.split("=", 1)[0]
+            if not flag.startswith("--"):
+                continue
+            close = difflib.get_close_matches(flag, [k for k in known if k.startswith("--")],
+                                              n=1, cutoff=0.7)
+            if close:
+                hints.append(f"{flag}: did you mean {close[0]}?")
+        return "; " + "; ".join(hints) if hints else ""
 
 
 EXAMPLES = """\
@@ -52,7 +81,13 @@ examples:
       qatfix python tools/train.py -c MODEL.yml --slim_config SLIM.yml -o key=value)
   qatfix configs/
       check every config in a folder, each slim config with the model configs it is paired
-      with (.qatfix.toml pairs and the model-zoo READMEs)
+      with (.qatfix.toml pairs and the model-zoo READMEs): grouped by file, an info repeated
+      across configs on one line with its count
+  qatfix configs/ --statistics
+      how many findings each code has, and how many are fixable
+  qatfix MODEL.yml --slim_config SLIM.yml -v
+      every finding with its evidence, each fix with the reason for its safety and the
+      alternatives (also --show-fixes)
   qatfix MODEL.yml --slim_config SLIM.yml --interactive
       review each proposed fix as a diff, then write the chosen ones
   cd deploy/auto_compression && qatfix configs/ACT.yaml configs/READER.yml
@@ -111,6 +146,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name == command:
             importlib.import_module(module_name).add_arguments(p)
+            parser.command_parser = p
     return parser
 
 

@@ -11,9 +11,11 @@ work only: this runs on the default path.
 """
 from __future__ import annotations
 
+import json
 import os
 
 from qatfix.errors import UsageError
+from qatfix.config.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX, is_deploy_command
 
 #: the ppdet scripts a pasted command may run, by file name: what step of a run each is
 SCRIPTS = {
@@ -53,18 +55,20 @@ def _negative_number(token: str) -> bool:
 
 
 def start_of_command(argv: list[str]) -> int | None:
-    """Index where a pasted command begins (the interpreter or the script), or None."""
+    """Index where a pasted command begins (the interpreter, the script or the `paddle2onnx`
+    console script), or None."""
     for index, token in enumerate(argv):
         if token.startswith("-"):
             continue
-        if is_python(token) or token.endswith(".py"):
+        if is_python(token) or token.endswith(".py") or token == PADDLE2ONNX:
             return index
     return None
 
 
 def _script_index(argv: list[str], start: int) -> int:
     for index in range(start, len(argv)):
-        if argv[index].endswith(".py") and not argv[index].startswith("-"):
+        if (argv[index].endswith(".py") and not argv[index].startswith("-")) \
+                or argv[index] == PADDLE2ONNX:
             return index
     raise UsageError("the pasted command runs no script: expected e.g. "
                      "python tools/train.py -c MODEL.yml --slim_config SLIM.yml")
@@ -120,17 +124,27 @@ def translate(argv: list[str]) -> list[str]:
         return argv
     script = _script_index(argv, start)
     name = os.path.basename(argv[script])
+    own, command = argv[:start], argv[script + 1:]
+    pasted = ["--pasted", json.dumps(argv[start:])]
+    if is_deploy_command(argv[script], command):
+        head = own if own and own[0] == "resolve" else [
+            "check", *own[1 if own and own[0] == "check" else 0:]]
+        if head[0] == "resolve":
+            raise UsageError(f"{name} runs an exported model, not a config: `qatfix resolve` "
+                             "has nothing to resolve; drop `resolve` to check the command")
+        return [*head, "--step", "deploy", *pasted, "-c", argv[script]]
     if name not in SCRIPTS:
         known = ", ".join(f"tools/{s}" for s, step in SCRIPTS.items() if step != "act")
         known += ", deploy/auto_compression/run_det.py and run.py"
+        known += ", " + ", ".join(sorted(DEPLOY_SCRIPTS))
         raise UsageError(f"qatfix reads the commands of {known}; {argv[script]} is not one of them")
-    own, command = argv[:start], argv[script + 1:]
     gpus = launched_gpus(argv[start:script])
     if own and own[0] == "resolve":
         out = own
     else:
         out = ["check", *own[1 if own and own[0] == "check" else 0:], "--step", SCRIPTS[name]]
         out += ["--gpus", str(gpus)] if gpus else []
+        out += pasted if SCRIPTS[name] != "act" else []
     if SCRIPTS[name] == "act":
         return out + _act_arguments(command)
     index = 0

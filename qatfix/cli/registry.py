@@ -5,15 +5,20 @@
     qatfix registry candidates CONFIG [--slim_config X] [-o K=V] [--limit N] [--format json]
     qatfix registry build --paddledetection PATH [...] [--with-paddle] [--output FILE] [--check]
     qatfix registry signatures --paddledetection PATH [...] [--output DIR] [--work DIR]
+                               [--classes-only]
     qatfix registry networks --paddledetection PATH [...] [--check]
     qatfix registry recipes --paddledetection PATH [...] [--check]
+    qatfix registry keys --paddledetection PATH [...] [--check]
 """
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from qatfix.cli.common import add_config_arguments, config_and_slim
 from qatfix.errors import UsageError
@@ -28,6 +33,9 @@ from qatfix.registry.signatures import default_signatures_dir
 from qatfix.registry.entry_text import candidate_json, candidates_text
 from qatfix.registry.entry_text import entries_json, entry_line
 from qatfix.registry.entry_text import entries_json, entry_text
+from qatfix.registry.loader import default_registry_path
+from qatfix.registry.signatures import CLASSES, NAMES
+from qatfix.registry.signatures import default_signatures_dir
 
 EXIT_OK, EXIT_FOUND_NOTHING = 0, 1
 
@@ -70,6 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="give up on a config whose model takes longer (default: 300)")
     store.add_argument("--only", action="append", default=[], metavar="CONFIG",
                        help="build only this config, relative to each tree root (repeat)")
+    store.add_argument("--classes-only", action="store_true",
+                       help="keep the signatures; rebuild only the class facts and parameter "
+                            "names (one config of each signature at other class counts)")
 
 
     networks = actions.add_parser(
@@ -86,6 +97,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     recipes.add_argument("--check", action="store_true",
                          help="write nothing; exit 1 when the committed file is not up to date")
 
+    keys = actions.add_parser(
+        "keys", help="rederive registry/config_keys.json (the config keys ppdet knows; no paddle)")
+    keys.add_argument("--paddledetection", action="append", required=True, metavar="PATH",
+                      help="PaddleDetection root holding configs/ and ppdet/ (repeat)")
+    keys.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 when the committed file is not up to date")
+
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -99,7 +117,7 @@ def _registry(args: argparse.Namespace) -> Registry:
 def run(args: argparse.Namespace) -> int:
     return {"show": _show, "search": _search, "candidates": _candidates, "build": _build,
             "signatures": _signatures, "networks": _networks,
-            "recipes": _recipes}[args.action](args)
+            "recipes": _recipes, "keys": _keys}[args.action](args)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -109,7 +127,9 @@ def _show(args: argparse.Namespace) -> int:
     elif found:
         print("\n\n".join(entry_text(e) for e in found))
     if not found:
-        print(f"qatfix: no official weights match {args.reference!r}", file=sys.stderr)
+        words = " ".join(w for w in re.split(r"[_\-/.\s]+", args.reference) if w)
+        print(f"qatfix: no official weights match {args.reference!r} (show takes a whole name "
+              f"or URL); search by words with: qatfix registry search {words}", file=sys.stderr)
         return EXIT_FOUND_NOTHING
     return EXIT_OK
 
@@ -168,6 +188,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _signatures(args: argparse.Namespace) -> int:
+    from qatfix.deep.class_store import build_class_store
     from qatfix.deep.zoo_signatures import build_store
 
     output = args.output
@@ -181,9 +202,21 @@ def _signatures(args: argparse.Namespace) -> int:
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    summary = build_store([Path(p) for p in args.paddledetection], output, work=args.work,
-                          timeout=args.timeout, progress=progress if sys.stderr.isatty() else None,
-                          configs=args.only)
+    roots = [Path(p) for p in args.paddledetection]
+    shown = progress if sys.stderr.isatty() else None
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qatfix-signatures-"))
+    if not args.classes_only:
+        _print_store(build_store(roots, output, work=work, timeout=args.timeout, progress=shown,
+                                 configs=args.only), output)
+    if args.only:
+        return EXIT_OK
+    known, unknown = build_class_store(roots, output, work, timeout=args.timeout, progress=shown)
+    print(f"wrote {output / CLASSES} and {output / NAMES}: class facts of {known} signatures, "
+          f"{unknown} without (the builds gave no rule)")
+    return EXIT_OK
+
+
+def _print_store(summary: Any, output: Path) -> None:
     for tree, counts in summary.counts.items():
         built = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
         print(f"{tree}: {built}")
@@ -191,7 +224,6 @@ def _signatures(args: argparse.Namespace) -> int:
             print(f"  failed {n}: {kind}")
     print(f"wrote {output}: {summary.signatures} distinct signatures, {summary.store_bytes:,} bytes, "
           f"{summary.seconds:.0f} s")
-    return EXIT_OK
 
 
 def _tree_roots(args: argparse.Namespace) -> dict[str, Path]:
@@ -212,6 +244,17 @@ def _recipes(args: argparse.Namespace) -> int:
         print("recipes.json is out of date" if changed else "recipes.json is up to date")
         return EXIT_FOUND_NOTHING if changed else EXIT_OK
     print("wrote recipes.json" if changed else "recipes.json was up to date")
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from qatfix.registry.builder.config_keys import rederive_config_keys
+
+    changed = rederive_config_keys(_tree_roots(args), write=not args.check)
+    if args.check:
+        print("config_keys.json is out of date" if changed else "config_keys.json is up to date")
+        return EXIT_FOUND_NOTHING if changed else EXIT_OK
+    print("wrote config_keys.json" if changed else "config_keys.json was up to date")
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from qatfix.edit.apply import write_all
 from qatfix.edit.verify import load_data
 from qatfix.errors import EditError, QatfixError, UsageError
 from qatfix.errors import QatfixError
+from qatfix.registry.config_keys import known_keys
 from qatfix.report.color import want_color
 from qatfix.edit.set_checks import as_number, check_indexes, did_you_mean
 
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         check_indexes(load_data(source.text.lstrip("\ufeff")), effective, path)
     except EditError as exc:
         raise EditError(exc.message, path=args.file, line=exc.line, column=exc.column) from None
-    guess = did_you_mean(effective, path)
+    known = known_keys()
+    guess = did_you_mean(effective, path, known.top, known.sections)
     if guess is not None:
         what = (f"{format_path(path)} is defined nowhere in {args.file} or its bases; ppdet "
                 f"would ignore it. Did you mean {guess}?")

@@ -6,6 +6,7 @@ develop ships `run_det.py`, which takes the reader as `--config` and never reads
 """
 from __future__ import annotations
 
+import ast
 import functools
 import os
 import shlex
@@ -69,3 +70,45 @@ def _flag(tokens: list[str], flag: str) -> Optional[str]:
         if token.startswith(flag + "="):
             return token[len(flag) + 1:]
     return None
+
+
+#: the package a PaddleSlim example's run.py imports, and the toolkit whose model it compresses;
+#: a script that imports ppdet compresses a PaddleDetection model (what qatfix checks)
+TOOLKIT_IMPORTS = {
+    "ppdet": "PaddleDetection",
+    "ppocr": "PaddleOCR",
+    "paddleseg": "PaddleSeg",
+    "ppcls": "PaddleClas",
+    "imagenet_reader": "image classification (PaddleClas models, ImageNet reader)",
+}
+DETECTION = "PaddleDetection"
+
+
+@functools.lru_cache(maxsize=16)
+def script_facts(script: str) -> tuple[Optional[str], str, frozenset[str]]:
+    """(toolkit, the module that tells it, the string constants of the script) of an ACT
+    script: the toolkit by the first of TOOLKIT_IMPORTS it imports (None: none of them), and
+    every string literal, which holds the config sections it reads (`all_config['PostProcess']`,
+    `build_dataloader(all_config, 'Train', ...)`)."""
+    try:
+        with open(script, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None, "", frozenset()
+    imported: list[str] = []
+    strings: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.extend(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            imported.append(node.module.split(".")[0])
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.add(node.value)
+    module = next((m for m in TOOLKIT_IMPORTS if m in imported), None)
+    return (TOOLKIT_IMPORTS[module] if module else None), module or "", frozenset(strings)
+
+
+def run_script(run_dir: str) -> Optional[str]:
+    """The ACT script of the run folder (run_det.py or run.py), as a path, or None."""
+    name = script_beside(run_dir)
+    return os.path.join(run_dir, name) if name else None

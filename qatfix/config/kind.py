@@ -24,10 +24,14 @@ PRUNE_MODES = ("Pruner", "PrunerQAT")
 DISTILL_MODES = ("Distill", "DistillPrune")
 
 #: the script a run is for: ppdet's tools/train.py, eval.py, export_model.py, infer.py and
-#: post_quant.py, or PaddleSlim auto-compression ("act": run_det.py / run.py)
-Step = Literal["train", "eval", "export", "infer", "post_quant", "act"]
+#: post_quant.py, PaddleSlim auto-compression ("act": run_det.py / run.py), or a pasted command
+#: that runs an exported model ("deploy": deploy/python/infer.py, the ACT eval scripts,
+#: paddle2onnx)
+Step = Literal["train", "eval", "export", "infer", "post_quant", "act", "deploy"]
 PPDET_STEPS: tuple[Step, ...] = ("train", "eval", "export", "infer", "post_quant")
 ACT_STEPS: tuple[Step, ...] = ("act",)
+DEPLOY_STEPS: tuple[Step, ...] = ("deploy",)
+ALL_STEPS: tuple[Step, ...] = (*PPDET_STEPS, *ACT_STEPS, *DEPLOY_STEPS)
 
 
 def kind_of(path: str) -> str:

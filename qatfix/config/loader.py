@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping, NoReturn
 from qatfix.config import yaml11
 from qatfix.config.events import document_root, events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
-from qatfix.errors import ConfigError, QatfixError
+from qatfix.errors import ConfigError, QatfixError, RefusedInputError
 from dataclasses import replace
 from ruamel.yaml.error import YAMLError
 import base64
@@ -169,7 +169,8 @@ class _Composer:
         self._count(1, line, column)
         tag = event.tag
         if tag and tag.startswith((_CORE + "python/", "!!python/")):
-            raise ConfigError(f"refusing Python object tag {tag}; qatfix never constructs objects",
+            raise RefusedInputError(f"refusing Python object tag {tag}; qatfix never constructs "
+                                    "objects",
                               path=self.path, line=line, column=column)
         if name == "ScalarEvent":
             node = Node("scalar", self._typed(event, tag, line, column), tag, event.anchor, line,

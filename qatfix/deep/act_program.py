@@ -13,6 +13,14 @@ runs in a fresh interpreter (`python -m qatfix.deep.act_program MODEL PARAMS`) w
 the file needs, which also keeps paddle's static mode and scope out of this process. Parameter
 "operations" (`builtin.parameter`, `p` entries in model.json) are not listed, as the JSON
 reader does not list them.
+
+Loading these files runs no code from them, which is why paddle may read them directly (unlike a
+`.pdparams` checkpoint, a pickle, which only qatfix's restricted reader opens): in paddle 3.3.1
+`paddle.static.load_inference_model` parses `model.json` in C++ (`deserialize_pir_program`) and a
+`model.pdmodel` as a ProgramDesc protobuf (`Program.parse_from_string`), and fills the parameters
+from `model.pdiparams` with the `load_combine` operator, which reads raw tensor bytes; none of them
+calls pickle, and the program is only loaded here, never run. (`paddle.jit.load` would also read a
+`.pdiparams.info` pickle; it is not used.)
 """
 from __future__ import annotations
 
@@ -24,8 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from qatfix.model.program import ProgramFacts
 from qatfix.rules.act.program_files import program_files
-from qatfix.errors import DeepCheckError
-from qatfix.deep.runtime import INSTALL_HINT
+from qatfix.errors import PADDLE_TODO, DeepCheckError
 
 if TYPE_CHECKING:
     from qatfix.rules.act_run import ActRun
@@ -83,8 +90,8 @@ def read_program(model: str, params: str, timeout: float = TIMEOUT_SECONDS,
     if done.returncode != 0 or not answer:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
         if done.returncode == _NO_PADDLE:
-            raise DeepCheckError(f"loading the exported program needs paddlepaddle ({reason}); "
-                                 f"install it with: {INSTALL_HINT}")
+            raise DeepCheckError(f"loading the exported program needs paddlepaddle ({reason})",
+                                 todo=PADDLE_TODO)
         raise DeepCheckError(
             f"paddle.static.load_inference_model cannot load {shown} with "
             f"{os.path.basename(params)}: {reason}",

@@ -16,6 +16,7 @@ from typing import Any, Mapping, Sequence
 from qatfix.config.resolve import weights_key as weights_key_for
 from qatfix.deep.runtime import PpdetRuntime, PpdetSource, load_runtime, one_line
 from qatfix.deep.build_sections import model_sections
+from qatfix.deep.checked_load import refuse_python_tags
 from qatfix.deep.signature import QUANTIZABLE_LAYER_TYPES, Signature, signature_of_layer
 from qatfix.errors import DeepCheckError, QatfixError
 import yaml
@@ -81,6 +82,7 @@ def build_model(config: str, slim: str | None = None, options: Sequence[str] = (
     """Create `cfg.architecture` after ppdet's own config loading, in train.py's order."""
     _require_file(config, "config")
     _require_file(slim, "slim config")
+    refuse_python_tags(config, slim)  # ppdet's yaml.Loader would construct them
     runtime = runtime or load_runtime(config)
     workspace = runtime.workspace
     what = f"{config}{' with ' + slim if slim else ''}"

@@ -34,12 +34,13 @@ def run_deep_check(config: str, slim: str | None = None, options: Sequence[str] 
             raise DeepCheckError(f"the {model.slim_type} run has no {model.weights_key}; "
                                  "ppdet's build_slim_model fails without it",
                                  path=slim or config)
-        return DeepReport(model, None, None, location, style)
+        return DeepReport(model, None, None, location, style,
+                          runtime.logs_unmatched_model_keys())
     weights = weights_signature(model.weights_value, offline=offline, cache_dir=cache_dir,
                                 base_dir=cwd, sections=weights_sections, runtime=runtime,
                                 config=config)
     match = match_state_dict(model.signature.shapes, weights.signature.shapes)
-    return DeepReport(model, weights, match, location, style)
+    return DeepReport(model, weights, match, location, style, runtime.logs_unmatched_model_keys())
 
 
 def weights_location(config: str, slim: str | None, options: Sequence[str], key: str,

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from qatfix.errors import DeepCheckError
+from qatfix.deep.checked_load import checked_paddle_load, refuse_python_tags
+from qatfix.errors import DeepCheckError, QatfixError
 
 TIMEOUT_SECONDS = 600
 
@@ -36,8 +37,12 @@ def count_in_this_process(config: str | Path) -> int:
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             paddle.set_device("cpu")
+            refuse_python_tags(config)
             cfg = workspace.load_config(str(config))
-            model = workspace.create(cfg.architecture)
+            with checked_paddle_load(paddle):
+                model = workspace.create(cfg.architecture)
+    except QatfixError:
+        raise
     except Exception as exc:  # ppdet raises anything from KeyError to AssertionError
         raise DeepCheckError(f"ppdet cannot build {config}: {type(exc).__name__}: {exc}") from None
     return int(sum(int(p.numel()) for p in model.parameters()))
@@ -71,7 +76,7 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         print(count_in_this_process(argv[0]))
-    except DeepCheckError as exc:
+    except QatfixError as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0

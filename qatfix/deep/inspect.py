@@ -1,112 +1,130 @@
-"""What a `.pdparams` file holds, which config's network it is, and which official weights.
+"""`qatfix inspect`: what a `.pdparams` file is, which config's network, which official weights.
 
-A checkpoint holds the model's state dict, so its keys and shapes, in order, are compared with the
-signature store (every official config as ppdet built it): an exact match names the config whose
-network the file is, the user's own `model_final.pdparams` included. Registry entries match
-when their config has that signature, when their file name matches, or when their config's
-state dict has as many values; candidates without a stored signature but with `model` sections
-are built with ppdet and compared key by key and shape by shape.
+The file is read by qatfix's restricted reader, never unpickled by paddle, and identified by
+`qatfix.registry.checkpoints.identify`, the same facts QF901/QF902 and QF106 judge with: float,
+QAT (paddleslim's wrapper names) or pruned (smaller tensors); the stored configs whose network it
+holds; how many of that network's tensors ppdet's match_state_dict loads from it; and the
+official weights of that network and kind. Registry entries named like the file whose config has
+no stored signature are confirmed by building their `model` sections with ppdet, when paddle is
+installed (at most MAX_BUILDS per inspection).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 import os
-from typing import Any, Literal
+from typing import Any
 
-from qatfix.deep.runtime import PpdetRuntime, load_runtime
-from qatfix.deep.signature import Signature
-from qatfix.deep.weights import read_signature
-from qatfix.errors import DeepCheckError, QatfixError
-from qatfix.registry.signatures import checkpoint_elements
-from qatfix.registry.signatures import configs_matching
-from qatfix.registry.signatures import signature_index, signature_of
+from qatfix.errors import ConfigError, QatfixError
+from qatfix.model.checkpoint import Checkpoint, item_size
+from qatfix.registry.checkpoints import CheckpointIdentity, RegistryMatch, entry_match, identify
+from qatfix.registry.checkpoints import network_of
 from qatfix.registry import load_registry
 
 #: at most this many candidate entries are built with ppdet per inspection
 MAX_BUILDS = 8
 #: configs of the same network listed in the text output
 MAX_SHOWN = 5
-_ITEM_SIZES = {"bfloat16": 2, "float8_e4m3fn": 1, "float8_e5m2": 1}
-
-How = Literal["signature", "state-dict size", "file name", "file name, other signature"]
-
-
-@dataclass(frozen=True)
-class RegistryMatch:
-    """A registry entry the file corresponds to, and how strongly."""
-
-    name: str
-    url: str
-    how: How
+_KINDS = {"float": "float checkpoint", "qat": "QAT checkpoint", "pruned": "pruned checkpoint",
+          "other": "checkpoint"}
+_WEIGHTS = {"float": "float", "qat": "QAT", "pruned": "pruned"}
 
 
 @dataclass(frozen=True)
 class WeightsInspection:
-    """Counts and sizes of one weights file, and its registry matches."""
+    """What one weights file is, its counts and sizes, and its registry matches."""
 
     path: str
     file_bytes: int
-    tensors: int
-    values: int
-    #: dtype -> (tensors, payload bytes)
-    by_dtype: dict[str, tuple[int, int]]
+    identity: CheckpointIdentity
     matches: tuple[RegistryMatch, ...]
-    #: how many registry entries were known (0: no registry available)
-    registry_entries: int
-    #: (config, trees) whose network the file's state dict is exactly, from the signature store
-    checkpoint_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        return self.identity.checkpoint
+
+    @property
+    def by_dtype(self) -> dict[str, tuple[int, int]]:
+        """dtype -> (tensors, payload bytes)."""
+        result: dict[str, tuple[int, int]] = {}
+        for key, shape in self.checkpoint.shapes.items():
+            dtype = self.checkpoint.dtypes.get(key, "unknown")
+            count = 1
+            for dim in shape:
+                count *= dim
+            tensors, size = result.get(dtype, (0, 0))
+            result[dtype] = (tensors + 1, size + count * item_size(dtype))
+        return result
+
+    @property
+    def onnx_format(self) -> bool | None:
+        layout = self.identity.facts.layout
+        return layout.onnx_format if layout is not None else None
+
+    def identity_line(self) -> str:
+        """One line: what the file is, of which config, and the load figure."""
+        facts, configs = self.identity.facts, self.identity.configs
+        what = _KINDS.get(facts.kind, "checkpoint")
+        if self.onnx_format is not None:
+            what += f" (onnx_format {str(self.onnx_format).lower()})"
+        if not configs:
+            return (f"{self.path}: {what} of no network in the signature store: "
+                    f"{len(self.checkpoint.shapes):,} tensors, {self.checkpoint.elements:,} values")
+        config, trees = configs[0]
+        line = f"{self.path}: {what} of {config} ({', '.join(trees)})"
+        if facts.classes is not None:
+            line += f", trained for {facts.classes} classes"
+        if facts.loads is None:
+            return line
+        loaded, total = facts.loads
+        if facts.kind == "float" and loaded == total:
+            return f"{line}: all {total} of that model's tensors load"
+        if facts.classes is not None:
+            return (f"{line}: {loaded} of that {self.identity.network_classes}-class model's "
+                    f"{total} tensors load (not its class layers)")
+        without = " without its slim config" if facts.kind in ("qat", "pruned") else ""
+        return f"{line}: {loaded} of that float model's {total} tensors load{without}"
 
     def to_dict(self) -> dict[str, Any]:
+        facts = self.identity.facts
         return {
-            "path": self.path, "file_bytes": self.file_bytes, "tensors": self.tensors,
-            "values": self.values,
+            "path": self.path, "kind": facts.kind, "onnx_format": self.onnx_format,
+            "classes": facts.classes,
+            "config": self.identity.configs[0][0] if self.identity.configs else None,
+            "loads": ({"loaded": facts.loads[0], "total": facts.loads[1]} if facts.loads
+                      else None),
+            "evidence": facts.detail,
+            "file_bytes": self.file_bytes, "tensors": len(self.checkpoint.shapes),
+            "values": self.checkpoint.elements,
             "by_dtype": {d: {"tensors": t, "bytes": b} for d, (t, b) in self.by_dtype.items()},
-            "registry_entries": self.registry_entries,
-            "checkpoint_of": [{"config": c, "trees": list(t)} for c, t in self.checkpoint_of],
-            "matches": [{"name": m.name, "url": m.url, "how": m.how} for m in self.matches],
+            "registry_entries": self.identity.registry_entries,
+            "checkpoint_of": [{"config": c, "trees": list(t)} for c, t in self.identity.configs],
+            "matches": [{"name": m.name, "url": m.url, "how": m.how, "kind": m.kind,
+                         "slim_config": m.slim_config} for m in self.matches],
         }
 
     def text(self) -> str:
-        lines = [f"{self.path}: {self.tensors} tensors in its state dict, {self.values:,} values, "
-                 f"{self.file_bytes:,} bytes on disk"]
+        checkpoint = self.checkpoint
+        lines = [self.identity_line(),
+                 f"  state dict: {len(checkpoint.shapes):,} tensors, {checkpoint.elements:,} "
+                 f"values, {self.file_bytes:,} bytes on disk"]
         for dtype, (tensors, size) in sorted(self.by_dtype.items()):
-            lines.append(f"  {dtype}: {tensors} tensors, {size:,} bytes")
-        shown = self.checkpoint_of[:MAX_SHOWN]
-        for number, (config, trees) in enumerate(shown):
-            lead = "checkpoint: a checkpoint of" if number == 0 else "  or, same network,"
-            lines.append(f"{lead} {config} ({', '.join(trees)})")
-        if len(self.checkpoint_of) > MAX_SHOWN:
-            lines.append(f"  and {len(self.checkpoint_of) - MAX_SHOWN} more configs of the same network")
-        if not self.registry_entries:
-            lines.append("registry: no registry entries known")
+            lines.append(f"    {dtype}: {tensors:,} tensors, {size:,} bytes")
+        if self.identity.facts.detail:
+            lines.append(f"  evidence: {self.identity.facts.detail}")
+        others = self.identity.configs[1:]
+        for config, trees in others[:MAX_SHOWN]:
+            lines.append(f"  same network: {config} ({', '.join(trees)})")
+        if len(others) > MAX_SHOWN:
+            lines.append(f"  and {len(others) - MAX_SHOWN} more configs of the same network")
+        if not self.identity.registry_entries:
+            lines.append("  registry: no registry entries known")
         elif not self.matches:
-            lines.append(f"registry: none of {self.registry_entries} entries matches")
+            lines.append(f"  registry: none of {self.identity.registry_entries} entries matches")
         for match in self.matches:
-            lines.append(f"registry: {match.name} ({match.url}) by {match.how}")
+            slim = f", trained with --slim_config {match.slim_config}" if match.slim_config else ""
+            lines.append(f"  registry: {match.name} ({match.url}) by {match.how}"
+                         f" ({_WEIGHTS.get(match.kind, match.kind)} weights{slim})")
         return "\n".join(lines)
-
-
-def _item_size(dtype: str) -> int:
-    if dtype in _ITEM_SIZES:
-        return _ITEM_SIZES[dtype]
-    import numpy
-
-    try:
-        return int(numpy.dtype(dtype).itemsize)
-    except TypeError:
-        return 0
-
-
-def _by_dtype(signature: Signature) -> dict[str, tuple[int, int]]:
-    result: dict[str, tuple[int, int]] = {}
-    for key, shape in signature.shapes.items():
-        dtype = signature.dtypes.get(key, "unknown")
-        count = 1
-        for dim in shape:
-            count *= dim
-        tensors, size = result.get(dtype, (0, 0))
-        result[dtype] = (tensors + 1, size + count * _item_size(dtype))
-    return result
 
 
 def _registry() -> Any | None:
@@ -116,96 +134,39 @@ def _registry() -> Any | None:
         return None
 
 
-def checkpoint_of(signature: Signature, path: str = "") -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(config, trees) of every stored config whose state dict `signature` is exactly; configs
-    named in `path` first (ppdet saves to `output/<config name>/model_final.pdparams`)."""
-
-    try:
-        matching = configs_matching(signature.shapes)
-    except QatfixError:  # no store shipped, or a broken one: nothing to match against
-        return ()
-    trees: dict[str, list[str]] = {}
-    for tree, config in matching:
-        trees.setdefault(config, []).append(tree)
-    parts = set(os.path.normpath(os.path.abspath(path)).split(os.sep)) if path else set()
-    parts |= {os.path.splitext(p)[0] for p in parts}
-
-    def named(config: str) -> bool:
-        return os.path.splitext(os.path.basename(config))[0] in parts
-
-    ordered = sorted(trees, key=lambda config: (not named(config), config))
-    return tuple((config, tuple(trees[config])) for config in ordered)
-
-
-def _stored_size(entry: Any) -> int | None:
-    """State-dict values of an entry's config as ppdet built it (index only, no file read)."""
-
-    try:
-        return checkpoint_elements(entry.config, entry.tree) if entry.config else None
-    except QatfixError:
-        return None
-
-
-def _stored_signature(entry: Any) -> Signature | None:
-    """The stored signature of an entry's config, from its own tree first."""
-
-    if not entry.config:
-        return None
-    try:
-        trees = [entry.tree] if entry.tree else []
-        trees += sorted(t for t in signature_index().trees if t != entry.tree)
-        for tree in trees:
-            found = signature_of(tree, entry.config)
-            if found is not None:
-                return found
-    except QatfixError:
-        return None
-    return None
-
-
-def registry_matches(path: str, signature: Signature, registry: Any,
-                     runtime: PpdetRuntime) -> tuple[RegistryMatch, ...]:
-    """Entries whose config has this signature, or matching by name or state-dict size;
-    the latter confirmed (or not) with the stored signature or by building their sections."""
+def _confirmed(identity: CheckpointIdentity) -> tuple[RegistryMatch, ...]:
+    """The matches, with entries named like the file whose network is not stored confirmed (or
+    not) by building their `model` sections with ppdet; unchanged without paddle."""
+    if not identity.unconfirmed:
+        return identity.matches
     from qatfix.deep.build import signature_from_sections
+    from qatfix.deep.runtime import load_runtime
 
-    values = signature.elements
-    by_name = {e.url: e for e in registry.get_local_path(path)}
-    by_size = {e.url: e for e in registry if _stored_size(e) == values}
-    matches: list[RegistryMatch] = []
-    builds = 0
-    for url, entry in {**by_size, **by_name}.items():
-        built = _stored_signature(entry)
-        if built is None and entry.model and builds < MAX_BUILDS:
-            builds += 1
-            try:
-                built = signature_from_sections(entry.model, runtime=runtime)
-            except DeepCheckError:
-                built = None
-        if built is not None and built.same_keys_and_shapes(signature):
-            how: How = "signature"
-        elif built is not None and url in by_name:
-            how = "file name, other signature"
-        elif built is not None:
-            continue  # same size, different model
-        else:
-            how = "state-dict size" if url in by_size else "file name"
-        matches.append(RegistryMatch(entry.name, entry.url, how))
-    order = ("signature", "state-dict size", "file name", "file name, other signature")
-    return tuple(sorted(matches, key=lambda m: (order.index(m.how), m.url not in by_name)))
+    try:
+        runtime = load_runtime()
+    except QatfixError:  # no paddle: the file-name matches stay unconfirmed
+        return identity.matches
+    network = network_of(identity.checkpoint).shapes or identity.checkpoint.float_names()
+    hows = {}
+    for entry in identity.unconfirmed[:MAX_BUILDS]:
+        if not entry.model:
+            continue
+        try:
+            built = signature_from_sections(entry.model, runtime=runtime)
+        except QatfixError:
+            continue
+        hows[entry.url] = entry_match(entry, identity.facts.kind, network, built.shapes, True)
+    return tuple(sorted(
+        (RegistryMatch(m.name, m.url, hows[m.url] or m.how, m.kind, m.slim_config)
+         if hows.get(m.url) else m for m in identity.matches),
+        key=lambda m: m.how != "signature"))
 
 
-def inspect_weights(path: str, *, runtime: PpdetRuntime | None = None) -> WeightsInspection:
-    """Read `path` with paddle and compare it with the registry."""
+def inspect_weights(path: str) -> WeightsInspection:
+    """Identify `path` (read by the restricted reader; ConfigError when it refuses the file)."""
+    if os.path.isdir(path):
+        raise ConfigError("a folder, not a weights file (give its .pdparams file)", path=path)
     if not os.path.isfile(path):
-        raise DeepCheckError("weights file not found", path=path)
-    runtime = runtime or load_runtime()
-    signature = read_signature(path, runtime=runtime)
-    registry = _registry()
-    matches = registry_matches(path, signature, registry, runtime) if registry else ()
-    return WeightsInspection(
-        path=path, file_bytes=os.path.getsize(path), tensors=len(signature),
-        values=signature.elements, by_dtype=_by_dtype(signature), matches=matches,
-        registry_entries=len(registry) if registry else 0,
-        checkpoint_of=checkpoint_of(signature, path),
-    )
+        raise ConfigError("weights file not found", path=path)
+    identity = identify(path, _registry())
+    return WeightsInspection(path, os.path.getsize(path), identity, _confirmed(identity))

@@ -32,6 +32,8 @@ class DeepReport:
     #: where the loaded weights key is set, None when nothing sets it
     location: Location | None
     shape_style: ShapeStyle = "paddle"
+    #: the ppdet logs unmatched model keys for teacher/student checkpoints (develop's)
+    distill_lines: bool = False
 
     # -- numbers -------------------------------------------------------------------------------
     def groups(self) -> tuple[ModuleGroup, ...]:
@@ -52,7 +54,7 @@ class DeepReport:
 
     def ppdet_lines(self) -> list[str]:
         """The lines ppdet's loader logs for this pair, in its order."""
-        return self.match.ppdet_lines(self.shape_style) if self.match else []
+        return self.match.ppdet_lines(self.shape_style, self.distill_lines) if self.match else []
 
     # -- findings ------------------------------------------------------------------------------
     def _where(self) -> Location:
@@ -86,6 +88,7 @@ class DeepReport:
             code=PARTLY_LOADED.code,
             severity=PARTLY_LOADED.severity if self.model.is_quantization else "info",
             message=f"{self.headline()}. {groups}",
+            headline=f"{self.model.weights_key}: {self.headline()} (counted by ppdet)",
             data=self._facts(), location=where, related=related, config=config)]
 
     def _facts(self) -> tuple[tuple[str, Any], ...]:

@@ -22,9 +22,8 @@ from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any, Iterator, Literal
 
-from qatfix.errors import DeepCheckError
+from qatfix.errors import PADDLE_TODO, DeepCheckError
 
-INSTALL_HINT = "pip install 'qatfix[paddle]'"
 
 
 @dataclass(frozen=True)
@@ -71,8 +70,8 @@ def _import_paddle() -> ModuleType:
         with quiet():
             import paddle
     except ImportError as exc:
-        raise DeepCheckError(f"the deep check needs paddlepaddle and paddledet ({exc}); "
-                             f"install them with: {INSTALL_HINT}") from None
+        raise DeepCheckError(f"the deep check needs paddlepaddle and paddledet ({exc})",
+                             todo=PADDLE_TODO) from None
     return paddle
 
 
@@ -115,8 +114,7 @@ def _import_ppdet(checkout: Path | None) -> ModuleType:
             import ppdet.utils.cli  # noqa: F401
     except ImportError as exc:
         where = f" from {checkout}" if checkout else ""
-        raise DeepCheckError(f"cannot import ppdet{where} ({exc}); install it with: "
-                             f"{INSTALL_HINT}") from None
+        raise DeepCheckError(f"cannot import ppdet{where} ({exc})", todo=PADDLE_TODO) from None
     except Exception as exc:  # a broken checkout fails in arbitrary ways
         raise DeepCheckError(f"importing ppdet{' from ' + str(checkout) if checkout else ''} "
                              f"failed: {one_line(exc)}") from None
@@ -221,13 +219,26 @@ class PpdetRuntime:
 
     @contextlib.contextmanager
     def fresh(self) -> Iterator[Any]:
-        """A pristine global config for one build, restored afterwards; yields it."""
+        """A pristine global config for one build, restored afterwards; yields it. A checkpoint
+        the build loads (a backbone's `pretrained`) is read by qatfix's restricted reader first."""
+        from qatfix.deep.checked_load import checked_paddle_load
+
         self.reset()
         try:
-            with quiet():
+            with quiet(), checked_paddle_load(self.paddle):
                 yield self.workspace.global_config
         finally:
             self.reset()
+
+    def logs_unmatched_model_keys(self) -> bool:
+        """Whether this ppdet's match_state_dict logs the model keys nothing matches for a
+        teacher/student checkpoint (develop's), read from its checkpoint.py."""
+        path = Path(self.source.package_dir) / "utils" / "checkpoint.py"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return False
+        return "in model is not matched with pretrained weights" in text
 
     def shape_style(self) -> Literal["paddle", "list"]:
         """How `str.format` prints a paddle tensor's shape in this paddle (ppdet's log lines)."""

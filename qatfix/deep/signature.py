@@ -1,12 +1,13 @@
-"""Signatures of built paddle models and loaded state dicts (the record lives in qatfix.model)."""
+"""Signatures of built paddle models (the record lives in qatfix.model; checkpoint files are read
+without paddle by `qatfix.model.checkpoint`)."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from qatfix.model.signature import QUANTIZABLE_LAYER_TYPES, Shape, Signature
 
 __all__ = ["QUANTIZABLE_LAYER_TYPES", "Shape", "Signature", "dtype_name", "signature_of_layer",
-           "signature_of_state", "parameter_elements"]
+           "parameter_elements"]
 
 
 def dtype_name(dtype: Any) -> str:
@@ -68,16 +69,3 @@ def parameter_elements(model: Any) -> int:
     """Scalar values in `model.parameters()`: each shared tensor once, batch-norm statistics
     included (paddle makes them parameters). The registry's `num_params` counts this."""
     return int(sum(int(p.numel()) for p in model.parameters()))
-
-
-def signature_of_state(state: Mapping[str, Any]) -> Signature:
-    """The signature of a loaded state dict (numpy arrays or paddle tensors); other values skipped."""
-    shapes: dict[str, Shape] = {}
-    dtypes: dict[str, str] = {}
-    for key, value in state.items():
-        shape = getattr(value, "shape", None)
-        if shape is None:
-            continue
-        shapes[str(key)] = tuple(int(d) for d in shape)
-        dtypes[str(key)] = dtype_name(getattr(value, "dtype", "unknown"))
-    return Signature(shapes, dtypes)

@@ -4,7 +4,8 @@ In order: a local `.pdparams` (ppdet's suffix rules: with or without `.pdparams`
 in the cache, the signature of the registry entry's config for the user's ppdet and tree (see
 `official_weights`: the signature store, or the same config of the user's tree built with ppdet),
 the entry's `model` sections built with ppdet, and finally a download into the cache (unless
-offline).
+offline). Every file is read by qatfix's restricted reader (`qatfix.model.checkpoint`), never by
+`paddle.load`: a file it refuses is bad input (ConfigError), and a refused download is not kept.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import os
 from typing import Any, Mapping
 
 from qatfix.deep import download
-from qatfix.deep.runtime import PpdetRuntime, load_runtime, one_line, quiet
-from qatfix.deep.signature import Signature, signature_of_state
-from qatfix.errors import DeepCheckError
+from qatfix.deep.runtime import PpdetRuntime, load_runtime
+from qatfix.deep.signature import Signature
+from qatfix.errors import ConfigError, DeepCheckError
+from qatfix.model.checkpoint import read_checkpoint
 from qatfix.registry.urls import PPDET_SUFFIXES, is_url, split_weights_suffix
 from qatfix.errors import RegistryError
 from qatfix.registry import load_registry
@@ -59,17 +61,12 @@ def local_weights_path(value: str, base_dir: str | None = None) -> str:
     return stem + ".pdparams"
 
 
-def read_signature(path: str, *, runtime: PpdetRuntime | None = None) -> Signature:
-    """The signature of a `.pdparams` file, read with `paddle.load`."""
-    runtime = runtime or load_runtime()
-    try:
-        with quiet():
-            state = runtime.paddle.load(path, return_numpy=True)
-    except Exception as exc:
-        raise DeepCheckError(f"paddle cannot load the weights: {one_line(exc)}", path=path) from None
-    if not isinstance(state, Mapping):
-        raise DeepCheckError("not a parameter file (paddle.load gives no dict)", path=path)
-    return signature_of_state(state)
+def read_signature(path: str) -> Signature:
+    """The signature of a `.pdparams` file, read by qatfix's restricted reader: paddle never
+    unpickles it (a pickle runs what it names), and a file that is not a state dict of arrays is
+    refused with one line (ConfigError)."""
+    checkpoint = read_checkpoint(path)
+    return Signature(checkpoint.shapes, checkpoint.dtypes)
 
 
 def registry_entry(value: str) -> Any | None:
@@ -99,13 +96,13 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
         if not os.path.isfile(path):
             raise DeepCheckError(f"the weights file {path} does not exist; ppdet would stop "
                                  "with 'Model pretrain path ... does not exists'")
-        return WeightsSignature(value, read_signature(path, runtime=runtime), "local file", path)
+        return WeightsSignature(value, read_signature(path), "local file", path)
 
     url = download.download_url(value)
     cached = download.cache_path(url, cache_dir)
     if cached.is_file():
-        return WeightsSignature(value, read_signature(str(cached), runtime=runtime),
-                                "cached download", str(cached))
+        return WeightsSignature(value, read_signature(str(cached)), "cached download",
+                                str(cached))
     if sections is not None:
         return WeightsSignature(value, signature_from_sections(sections, runtime=runtime),
                                 "given model sections")
@@ -123,5 +120,9 @@ def weights_signature(value: str, *, offline: bool = False, cache_dir: str | Non
                 reason = exc.message.rpartition("sections: ")[2]
                 raise version_mismatch(entry, runtime.source, reason) from None
     fetched = download.fetch(url, cache_dir=cache_dir, offline=offline)
-    return WeightsSignature(value, read_signature(str(fetched), runtime=runtime), "download",
-                            str(fetched))
+    try:
+        signature = read_signature(str(fetched))
+    except ConfigError:
+        fetched.unlink(missing_ok=True)  # the cache keeps no file the reader refused
+        raise
+    return WeightsSignature(value, signature, "download", str(fetched))

@@ -21,8 +21,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from qatfix.errors import DeepCheckError, UsageError
-from qatfix.registry.signatures import INDEX, SCHEMA_VERSION, canonical_json, config_key, signature_id
+from qatfix.errors import PADDLE_TODO, DeepCheckError, UsageError
+from qatfix.registry.signatures import (INDEX, NOT_SIGNATURES, SCHEMA_VERSION, canonical_json,
+                                       config_key, signature_id)
 from qatfix.config import resolve
 from qatfix.errors import QatfixError
 
@@ -89,7 +90,7 @@ def plan_tree(root: Path) -> TreeBuild:
     if installed:
         return TreeBuild(name, root, False, f"paddledet {installed} (installed package)")
     raise DeepCheckError(f"no ppdet to build {root} with: it has no ppdet/ and paddledet is not "
-                         "installed (pip install 'qatfix[paddle]')")
+                         "installed", todo=PADDLE_TODO)
 
 
 def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progress | None,
@@ -116,6 +117,8 @@ def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progre
 #: (what the message holds, the kind of failure it is), first match wins
 _FAILURES = (
     ("Download from", "the model downloads pretrained weights while it is built (no network)"),
+    ("not a paddle state dict", "a checkpoint the model loads while it is built is refused by "
+                                "qatfix's reader (nothing from it was run)"),
     ("not exist", "load_config reads dataset files that are not there"),
     ("No such file", "a file the config names is missing"),
     ("unexpected keyword argument", "the config passes an argument this ppdet does not take"),
@@ -220,7 +223,7 @@ def write_store(output: Path, index: Mapping[str, Any], files: Mapping[str, Mapp
             _write_atomically(path, text)
     _write_atomically(output / INDEX, index_text(index))
     for stale in output.glob("*.json"):
-        if stale.name != INDEX and stale.stem not in files:
+        if stale.name not in NOT_SIGNATURES and stale.stem not in files:
             stale.unlink()
     return sum(p.stat().st_size for p in output.glob("*.json"))
 

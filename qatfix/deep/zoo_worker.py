@@ -66,17 +66,20 @@ def build_record(workspace: Any, root: Path, config: str) -> dict[str, Any]:
     `status` is "ok" (with `keys`, `quantizable` and `parameters`), "error" (with a one-line
     `error`) or "no-architecture" (the resolved config names no model: a base or slim file).
     """
+    from qatfix.deep.checked_load import checked_paddle_load, refuse_python_tags
     from qatfix.deep.signature import parameter_elements, signature_of_layer
 
     path = root / config
     try:
+        refuse_python_tags(path)
         cfg = workspace.load_config(str(path))
     except Exception as exc:  # ppdet raises anything from KeyError to AssertionError
         return {"config": config, "status": "error", "error": f"load_config: {_reason(exc, root)}"}
     if "architecture" not in cfg:
         return {"config": config, "status": "no-architecture"}
     try:
-        model = workspace.create(cfg.architecture)
+        with checked_paddle_load(sys.modules["paddle"]):
+            model = workspace.create(cfg.architecture)
         signature = signature_of_layer(model)
         parameters = parameter_elements(model)
     except Exception as exc:
@@ -88,8 +91,10 @@ def build_record(workspace: Any, root: Path, config: str) -> dict[str, Any]:
             "keys": keys, "quantizable": list(signature.quantizable), "parameters": parameters}
 
 
-def _child(workspace: Any, root: Path, config: str, out: str) -> None:
-    """In the forked child: build, write the record, exit without running any cleanup."""
+def _child(workspace: Any, root: Path, config: str, out: str,
+           make: Callable[[str], dict[str, Any]] | None = None) -> None:
+    """In the forked child: build (with `make`, default `build_record`), write the record, exit
+    without running any cleanup."""
     code = 0
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -98,7 +103,7 @@ def _child(workspace: Any, root: Path, config: str, out: str) -> None:
         from qatfix.deep.runtime import quiet
 
         with quiet():
-            result = build_record(workspace, root, config)
+            result = make(config) if make else build_record(workspace, root, config)
         with open(out, "w") as handle:
             json.dump(result, handle)
     except BaseException:  # nothing may escape a forked child
@@ -107,9 +112,10 @@ def _child(workspace: Any, root: Path, config: str, out: str) -> None:
         os._exit(code)
 
 
-def build_forked(workspace: Any, root: Path, config: str,
-                 timeout: float = TIMEOUT_SECONDS) -> dict[str, Any]:
-    """`build_record` in a forked child of this process, killed after `timeout` seconds."""
+def build_forked(workspace: Any, root: Path, config: str, timeout: float = TIMEOUT_SECONDS,
+                 make: Callable[[str], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`build_record` (or `make(config)`) in a forked child of this process, killed after
+    `timeout` seconds."""
     handle, out = tempfile.mkstemp(prefix="qatfix-build-", suffix=".json")
     os.close(handle)
     started = time.monotonic()
@@ -118,7 +124,7 @@ def build_forked(workspace: Any, root: Path, config: str,
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _child(workspace, root, config, out)
+            _child(workspace, root, config, out, make)
         status = None
         while status is None:
             done, raw = os.waitpid(pid, os.WNOHANG)
@@ -162,15 +168,17 @@ def read_results(path: Path) -> dict[str, dict[str, Any]]:
 
 def build_all(workspace: Any, root: Path, configs: Iterable[str], results: Path,
               timeout: float = TIMEOUT_SECONDS,
-              progress: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
-    """Build every config not yet in `results`, appending each record as it is made."""
+              progress: Callable[[str], None] | None = None,
+              make: Callable[[str], dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
+    """Build every config not yet in `results` (with `make`, default `build_record`), appending
+    each record as it is made."""
     configs = list(configs)
     done = read_results(results)
     with results.open("a") as out:
         for number, config in enumerate(configs, 1):
             record = done.get(config)
             if record is None:
-                record = build_forked(workspace, root, config, timeout)
+                record = build_forked(workspace, root, config, timeout, make)
                 out.write(json.dumps(record) + "\n")
                 out.flush()
             if progress:

@@ -120,6 +120,24 @@ def _set_in_place(path: str, text: str, change: SetKey) -> str | None:
                           drop_comment=change.stale_comment)
 
 
+#: how a fix title says that a comment describing the old value goes with it
+DROPPED_COMMENT = "; drops the comment "
+
+
+def dropped_comment(old: str, new: str) -> str:
+    """The comment a one-line change removed from the end of its line ("" when none)."""
+    for before, after in zip(old.splitlines(), new.splitlines()):
+        if before != after:
+            if " #" in before and "#" not in after:
+                return before[before.index(" #") + 1:].strip()
+            return ""
+    return ""
+
+
+def dropped_note(comment: str) -> str:
+    return f"{DROPPED_COMMENT}`{comment}`, which described the old value"
+
+
 def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
                  ) -> tuple[str, str]:
     """Apply one change to the in-memory `texts`; returns (file, note for the title)."""
@@ -131,10 +149,12 @@ def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
     note = ""
     if isinstance(change, SetKey):
         path, note = target_file(ctx, change)
-        quick = _set_in_place(path, _text(path, texts), change)
+        old = _text(path, texts)
+        quick = _set_in_place(path, old, change)
         if quick is not None:
             texts[path] = quick
-            return path, note
+            dropped = dropped_comment(old, quick) if change.stale_comment else ""
+            return path, note + (dropped_note(dropped) if dropped else "")
         from qatfix.edit.primitives import set_value
 
         result = set_value(_text(path, texts), change.key_path, change.value)
@@ -196,7 +216,8 @@ def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
 
 
 def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
-    """The exact edits of a planned fix, or None when it changes nothing."""
+    """The exact edits of a planned fix, or None when it changes nothing (a fix whose only
+    change is the slim config the run names has no edits)."""
     texts: dict[str, str] = {}
     originals: dict[str, str] = {}
     notes = []
@@ -212,7 +233,11 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
         if note:
             notes.append(note)
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
-    if not edits:
-        return None
-    return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
-               planned.slim_config, planned.reason)
+    if not edits and not planned.slim_config:
+        return None  # a fix that changes only the command line names its slim config
+    # where an edit goes stays in the title; a comment it drops is a note (the detail shows it)
+    where = [n for n in dict.fromkeys(notes) if not n.startswith(DROPPED_COMMENT)]
+    dropped = [n[len("; "):] for n in dict.fromkeys(notes) if n.startswith(DROPPED_COMMENT)]
+    note = "; ".join([*([planned.note] if planned.note else []), *dropped])
+    return Fix(planned.title + "".join(where), planned.safety, edits, planned.value,
+               planned.slim_config, planned.reason, note, planned.command)

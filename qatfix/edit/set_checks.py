@@ -1,7 +1,8 @@
 """What `qatfix set` checks before it writes: keys ppdet would ignore, list indexes, numbers.
 
-A key defined nowhere in the config's `_BASE_` chain that is one typo away from a known key
-(`TrainReader.batchsize`) is most likely that key misspelt: ppdet would silently ignore it. A
+A key defined nowhere in the config's `_BASE_` chain, unknown to ppdet and one typo away from a
+key it knows (`TrainReader.batchsize`) is most likely that key misspelt: ppdet would silently
+ignore it (judged as QF406 judges keys, by `qatfix.model.key_spelling`). A
 numeric component must index a list that the file itself holds (ppdet replaces whole lists
 when it merges, so `sample_transforms.0` of a base's list would turn into a mapping `{'0': ...}`
 that replaces the base's list). A value that YAML 1.1 reads as a string although it looks like
@@ -9,13 +10,13 @@ a number (`1e-4`) is respelled so that ppdet reads the number (`1.0e-4`).
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
 from qatfix.config.nodes import Tagged
 from qatfix.edit.keypath import Key, format_path, key_matches
 from qatfix.errors import EditError
+from qatfix.model.key_spelling import meant_path
 
 #: YAML 1.2 floats without the dot or the signed exponent YAML 1.1 wants for a float
 _EXPONENT_NUMBER = re.compile(r"^([-+]?(?:\d[\d_]*)?\.?\d*)[eE]([-+]?)(\d+)$")
@@ -107,29 +108,12 @@ def check_indexes(file_data: Any, effective: Any, path: tuple[Key, ...]) -> None
                         "cannot index it")
 
 
-def _siblings(effective: Any, prefix: tuple[Key, ...]) -> list[str]:
-    found, container = _lookup(effective, prefix)
-    container = _inner(container)
-    if not found or not isinstance(container, dict):
-        return []
-    return [k for k in container if isinstance(k, str)]
-
-
-def did_you_mean(effective: Any, path: tuple[Key, ...]) -> str | None:
+def did_you_mean(effective: Any, path: tuple[Key, ...], top: Any = frozenset(),
+                 sections: Any = None) -> str | None:
     """A known key `path` is probably a misspelling of, when `path` is defined nowhere in the
-    config's chain; else None."""
-    if effective is None or _lookup(effective, path)[0]:
+    config's chain and ppdet does not know it (`top`, `sections`: the keys ppdet knows, see
+    `qatfix.registry.config_keys`); else None. The judgement is `qatfix.model.key_spelling`'s."""
+    if effective is None:
         return None
-    for depth in range(len(path)):
-        if not _lookup(effective, path[:depth + 1])[0]:
-            break
-    key = path[depth]
-    if not isinstance(key, str):
-        return None
-    close = difflib.get_close_matches(key, _siblings(effective, path[:depth]), n=1, cutoff=0.8)
-    if not close:
-        close = [k for k in _siblings(effective, path[:depth])
-                 if k.lower().replace("_", "") == key.lower().replace("_", "")]
-    if not close:
-        return None
-    return format_path((*path[:depth], close[0], *path[depth + 1:]))
+    meant = meant_path(effective, path, top, sections or {})
+    return format_path(meant) if meant is not None else None

@@ -42,7 +42,8 @@ def item_text(review: Review, originals: Mapping[str, str], why: str | None,
     if item is None:
         return ""
     counter = paint(f"[{review.position + 1}/{len(review.items)}]", "dim", enabled=color)
-    lines = finding_lines(_shown(item.finding, review.proposal, show_path), color=color)
+    lines = finding_lines(_shown(item.finding, review.proposal, show_path), color=color,
+                          verbose=True)
     lines[0] = f"{counter} {lines[0]}"
     if why:
         lines.append(f"{INDENT}{paint('why:', 'dim', enabled=color)} {why}")
@@ -57,8 +58,8 @@ _UNFIXED = {"skipped": "skipped", "not-reviewed": "not reviewed"}
 
 
 def short_title(fix: Fix) -> str:
-    """The title without the reason for its safety and notes (shown with the finding)."""
-    return fix.title.split(" [", 1)[0].split("; note: ", 1)[0]
+    """The title without the reason for its safety (notes are shown with the finding)."""
+    return fix.title.split(" [", 1)[0]
 
 
 def _written_where(fix: Fix, show_path: ShowPath) -> str:

@@ -15,8 +15,10 @@ from qatfix.run.gate import exit_code
 from qatfix.interactive.display import decision_lines
 from qatfix.interactive.flow import Review
 from qatfix.report.output import report, shown_path
+from qatfix.run.collect import collect
 from qatfix.run.fixes import Verdict, verify_fixes, write_and_recheck
 from qatfix.run.request import CheckRequest
+from qatfix.run.commands import new_commands
 
 
 def rejections(review: Review, verdicts: Sequence[Verdict]) -> dict[int, str]:
@@ -43,17 +45,23 @@ def finish(request: CheckRequest, fail_on: str, review: Review,
         print(line)
     for path in done.written:
         print(f"{'created' if path in done.created else 'wrote'} {shown_path(path)}")
-    new_slims = [fix.slim_config for _, fix in review.chosen if fix.slim_config in done.created]
-    for slim in new_slims:
-        print(f"run with: tools/train.py -c {request.config} --slim_config {shown_path(slim or '')}")
+    accepted = [v for v in verdicts if v.accepted]
+    # the slim configs the run names after its fixes: a new file, or one to run with instead
+    new_slims = [v.fix.slim_config for v in accepted
+                 if v.fix.slim_config and (v.fix.slim_config in done.created or not v.fix.edits)]
+    for line in new_commands(accepted, request):
+        print(f"run with: {line}")
     if not done.written:
         print("nothing changed")
     heading = "re-check:"
+    after = done.after
     if new_slims:
         heading = f"re-check with --slim_config {shown_path(new_slims[-1] or '')}:"
-    remaining = list(done.after.findings)
+        if new_slims[-1] not in done.created:
+            after = collect(request.with_slim(new_slims[-1]))
+    remaining = list(after.findings)
     print(f"\n{heading}")
     sys.stdout.write(report(remaining, "text"))
-    if failures or done.after.failures:
+    if failures or after.failures:
         return 2
     return exit_code(remaining, fail_on)

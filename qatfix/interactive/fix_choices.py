@@ -6,6 +6,7 @@ types, checked the way ppdet would load it.
 """
 from __future__ import annotations
 
+import os
 import re
 from typing import Callable, Iterable, Optional
 
@@ -16,7 +17,7 @@ from qatfix.interactive.flow import Item
 from qatfix.rules.base import PlannedFix
 from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
-from qatfix.rules.weights.candidates import weights_change
+from qatfix.rules.weights.candidates import weights_changes
 from qatfix.rules.weights.candidates import own_trained_models
 from qatfix.rules.weights.missing import local_problem
 from qatfix.interactive.display import short_title
@@ -37,7 +38,7 @@ def about_weights(finding: Finding, ctx: CheckContext) -> bool:
 
 
 def _realised(title: str, value: str, ctx: CheckContext) -> Fix | None:
-    planned = PlannedFix(title, "unsafe", (weights_change(ctx, value),), value=value)
+    planned = PlannedFix(title, "unsafe", weights_changes(ctx, value), value=value)
     return realise_fix(planned, ctx)
 
 
@@ -92,8 +93,20 @@ def custom_fix(ctx: CheckContext, text: str) -> Fix:
     return fix
 
 
+def where_label(fix: Fix) -> str:
+    """Where a fix that changes the run's slim config puts it: a new file, or one to run with."""
+    if not fix.slim_config:
+        return ""
+    name = os.path.basename(fix.slim_config)
+    if any(e.path == fix.slim_config and e.start_line == 1 and e.end_line == 0 and not e.old_text
+           for e in fix.edits):
+        return f" in a new slim file {name}"
+    return f" by running with {name} (no file changes)"
+
+
 def fix_label(fix: Fix, ctx: CheckContext | None) -> str:
-    """One line naming what a fix loads: the official weights and how they fit, or a path."""
+    """One line naming what a fix loads: the official weights and how they fit, or a path;
+    and where it goes when that is not the run's own slim config (a new file, another one)."""
     title = (short_title(fix).splitlines() or [""])[0]
     if ctx is None or not fix.value:
         return title
@@ -115,4 +128,5 @@ def fix_label(fix: Fix, ctx: CheckContext | None) -> str:
     if model is not None:
         same = ctx.identity.same_network(model)
         facts.append("same network as your model" if same else "NOT the network of your model")
-    return f"{entry.name} ({', '.join(facts)})" if facts else entry.name
+    named = f"{entry.name} ({', '.join(facts)})" if facts else entry.name
+    return named + where_label(fix)

@@ -48,15 +48,33 @@ def _answer_with(index: int) -> Callable[[object], None]:
     return handler
 
 
-def text(message: str, problem: Callable[[str], str | None]) -> str:
-    """A line of text; `problem` says why an answer is refused (shown, and asked again)."""
+def text(message: str, problem: Callable[[str], str | None]) -> str | None:
+    """A line of text, or None to go back (an empty answer, or Esc at once). An answer that
+    `problem` refuses is explained on the line below the prompt, and asked again."""
     import questionary  # the terminal boundary: only a review in a terminal asks
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings  # questionary's
 
-    def validate(value: str) -> bool | str:
-        reason = problem(value)
-        return True if reason is None else reason
+    while True:
+        question = questionary.text(f"{message} (empty or Esc: back)")
+        bindings = KeyBindings()
+        # eager: Esc answers at once instead of waiting to prefix the next key (Alt+key)
+        bindings.add("escape", eager=True)(_back)
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, bindings])  # type: ignore[list-item]
+        answer = _ask(question)
+        if answer is _BACK or answer is None or (isinstance(answer, str) and not answer.strip()):
+            return None
+        if not isinstance(answer, str):
+            raise KeyboardInterrupt
+        reason = problem(answer)
+        if reason is None:
+            return answer
+        print(f"  {reason}", flush=True)
 
-    answer = _ask(questionary.text(message, validate=validate))
-    if not isinstance(answer, str):
-        raise KeyboardInterrupt
-    return answer
+
+#: what Esc answers a text question with
+_BACK = object()
+
+
+def _back(event: object) -> None:
+    getattr(event, "app").exit(result=_BACK)

@@ -142,6 +142,8 @@ class Session:
             else:
                 assert ctx is not None
                 value = prompts.text(menus.CUSTOM_QUESTION, lambda text: custom_problem(ctx, text))
+                if value is None:
+                    continue  # back to the list
                 try:
                     fix = custom_fix(ctx, value)
                     self.remember(fix)

@@ -95,3 +95,34 @@ def variant_of(config_path: Optional[str], sections: Mapping[str, Any],
             value = settings[key]
             return re.sub(r"\s+", "", f"{backbone.name.lower()}{value}")
     return backbone.name.lower()
+
+
+#: how the model zoo names each family (its READMEs' headings), by family folder
+ZOO_NAMES = {
+    "picodet": "PicoDet", "ppyoloe": "PP-YOLOE", "ppyolo": "PP-YOLO", "yolov3": "YOLOv3",
+    "yolox": "YOLOX", "rtdetr": "RT-DETR", "rtdetrv2": "RT-DETRv2", "faster_rcnn": "Faster R-CNN",
+    "cascade_rcnn": "Cascade R-CNN", "mask_rcnn": "Mask R-CNN", "retinanet": "RetinaNet",
+    "fcos": "FCOS", "gfl": "GFL", "ssd": "SSD", "ttfnet": "TTFNet", "tood": "TOOD",
+    "solov2": "SOLOv2", "centernet": "CenterNet", "fairmot": "FairMOT", "jde": "JDE",
+    "deepsort": "DeepSORT", "bytetrack": "ByteTrack", "tiny_pose": "PP-TinyPose",
+    "hrnet": "HRNet", "higherhrnet": "HigherHRNet", "blazeface": "BlazeFace", "detr": "DETR",
+    "deformable_detr": "Deformable DETR", "dino": "DINO", "yolof": "YOLOF",
+    "ppyoloe_r": "PP-YOLOE-R", "keypoint": "keypoint", "face_detection": "BlazeFace",
+}
+
+
+def zoo_name(config_path: Optional[str], architecture: Optional[str]) -> Optional[str]:
+    """The zoo's name for the detector a config builds (PP-YOLOE, not ppdet's class YOLOv3):
+    by its family folder or file name; the architecture class when neither is known."""
+    if config_path:
+        stem = PurePath(config_path).stem.lower()
+        if stem.startswith("ppyoloe_plus"):
+            return "PP-YOLOE+"
+        for prefix in KNOWN_FAMILIES:
+            if stem == prefix or stem.startswith(prefix + "_"):
+                family = _FAMILY_ALIASES.get(prefix, prefix)
+                return ZOO_NAMES.get(family, ZOO_NAMES.get(prefix, architecture))
+        for folder in reversed(_zoo_parts(config_path) or []):
+            if folder in ZOO_NAMES:
+                return ZOO_NAMES[folder]
+    return architecture

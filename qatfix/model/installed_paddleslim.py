@@ -10,6 +10,8 @@ import functools
 import importlib.util
 import os
 from typing import Optional
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,8 +39,6 @@ def source(relative: str) -> Optional[str]:
 @functools.lru_cache(maxsize=1)
 def version() -> Optional[str]:
     """The installed PaddleSlim's version from its metadata, or None."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
 
     try:
         return installed("paddleslim")

@@ -14,7 +14,7 @@ A model tensor that does not load is one of two things:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal, Mapping, NamedTuple, Sequence
+from typing import Collection, Literal, Mapping, NamedTuple, Sequence
 
 from qatfix.model.matching import MatchResult, ShapeMismatch, match_state_dict
 
@@ -38,6 +38,20 @@ def is_class_layer(mismatch: ShapeMismatch, weights_classes: int | None,
     step = weights_classes - model_classes
     multiple, rest = divmod(in_weights - in_model, step)
     return rest == 0 and 1 <= multiple <= _MAX_CLASS_MULTIPLE
+
+
+def weights_classes(mismatches: Sequence[ShapeMismatch], model_classes: int | None) -> int | None:
+    """The class count some weights were trained for, when their shape mismatches against a
+    model of `model_classes` classes are all explained by one count (the head's class outputs);
+    None otherwise (no mismatch, or one no class count explains)."""
+    if model_classes is None or not mismatches:
+        return None
+    candidates = {w for m in mismatches for w, d in zip(m.weight_shape, m.model_shape)
+                  if d == model_classes and w != d}
+    for count in sorted(candidates):
+        if all(is_class_layer(m, count, model_classes) for m in mismatches):
+            return count
+    return None
 
 
 def _part(key: str) -> str:
@@ -116,8 +130,13 @@ class LoadForecast(NamedTuple):
                          f"({self.defaults_text()})")
         if self.class_layers:
             parts.append(f"{len(self.class_layers)} class layers train from scratch for "
-                         f"{self.model_classes} classes")
+                         f"{classes_text(self.model_classes)}")
         return "; ".join(parts)
+
+
+def classes_text(count: object) -> str:
+    """`1 class`, `80 classes`: a class count as a phrase."""
+    return f"{count} class" if count == 1 else f"{count} classes"
 
 
 def describe_keys(keys: Sequence[str], limit: int = 3) -> str:
@@ -134,10 +153,35 @@ def describe_keys(keys: Sequence[str], limit: int = 3) -> str:
 
 
 def forecast(model: Mapping[str, Sequence[int]], weights: Mapping[str, Sequence[int]], *,
-             model_classes: int | None, weights_classes: int | None) -> LoadForecast:
-    """What loading `weights` into `model` does, as ppdet's `match_state_dict` decides it."""
+             model_classes: int | None, weights_classes: int | None,
+             class_keys: Collection[str] | None = None,
+             at_weights_classes: Mapping[str, Sequence[int]] | None = None) -> LoadForecast:
+    """What loading `weights` into `model` does, as ppdet's `match_state_dict` decides it.
+
+    `class_keys`: the model's tensors whose shape or presence follows the class count, as the
+    ppdet builds show (`registry.class_facts`), and `at_weights_classes` the model's signature at
+    the weights' class count: a tensor that does not load is a class layer when it is one of
+    them and would load at the weights' count. Without them a mismatch counts as a class layer
+    when the class counts explain it (`is_class_layer`)."""
     result = match_state_dict(model, weights)
     mismatched = {m.model_key: m for m in result.shape_mismatches}
+    if class_keys is not None:
+        missing_keys = set(mismatched) | set(result.not_matched)
+
+        def class_layer(key: str) -> bool:
+            if key not in missing_keys or key not in class_keys:
+                return False
+            if at_weights_classes is None:
+                return True
+            if key in mismatched:
+                return tuple(at_weights_classes.get(key, ())) == mismatched[key].weight_shape
+            return key not in at_weights_classes
+
+        class_layers = tuple(key for key in result.model_keys if class_layer(key))
+        rest = missing_keys - set(class_layers)
+        at_defaults = tuple(key for key in result.model_keys if key in rest)
+        return LoadForecast(result, class_layers, at_defaults, weights_classes, model_classes,
+                            model)
     class_layers = tuple(key for key, m in mismatched.items()
                          if is_class_layer(m, weights_classes, model_classes))
     missing = (set(mismatched) - set(class_layers)) | set(result.not_matched)

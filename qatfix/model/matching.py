@@ -19,8 +19,12 @@ from qatfix.model.signature import Shape
 #: how the weight shape appears in ppdet's log line: paddle>=3 tensors print `paddle.Size([..])`,
 #: paddle 2 tensors print a list, numpy arrays a tuple
 ShapeStyle = Literal["paddle", "list", "numpy"]
+#: develop's `match_state_dict(..., mode=...)`
+MatchMode = Literal["default", "student", "teacher"]
 
 _RES5_PREFIX = "backbone.res5"
+#: weight key prefixes of develop's teacher/student checkpoints (ppdet/utils/checkpoint.py)
+_DISTILL_PREFIXES = ("modelStudent", "modelTeacher")
 _BACKBONE_PREFIX_LEN = len("backbone.")
 
 
@@ -97,10 +101,20 @@ class MatchResult(NamedTuple):
     def loaded_mapping(self) -> dict[str, str]:
         return dict(self.loaded)
 
-    def ppdet_lines(self, shape_style: ShapeStyle = "paddle") -> list[str]:
-        """The INFO lines ppdet logs while matching, in order, stopping where ppdet raises."""
+    def ppdet_lines(self, shape_style: ShapeStyle = "paddle",
+                    distill_weights: bool = False) -> list[str]:
+        """The INFO lines ppdet logs while matching, in order, stopping where ppdet raises.
+
+        `distill_weights`: the ppdet is one (develop's) that logs the model keys nothing matches,
+        instead of the unused weights, when the first weight key starts with `modelStudent` or
+        `modelTeacher` (a semi-supervised or distillation checkpoint)."""
         lines: list[str] = []
-        if self.unused_weights:
+        if distill_weights and self.weight_keys \
+                and self.weight_keys[0].startswith(_DISTILL_PREFIXES):
+            if self.not_matched:
+                lines.append(f"{list(self.not_matched)} in model is not matched with pretrained "
+                             "weights, and its will be trained from scratch")
+        elif self.unused_weights:
             lines.append(f"{list(self.unused_weights)} in pretrained weight is not used in the "
                          "model, and its will not be loaded")
         mismatches = {m.model_key: m for m in self.shape_mismatches}
@@ -174,21 +188,52 @@ def _longest_suffix(model_key: str, weights: Mapping[str, object]) -> str | None
     return None
 
 
+def _two_way_pick(model_key: str, weight_keys: Sequence[str], skip: str) -> str | None:
+    """develop's `student_match`/`teacher_match`: a weight key equal to the model key, a dotted
+    suffix of it, or ending in it after a dot, none starting with `skip`; the longest, then the
+    first in sort order; a score of 0 (the empty key) is no match."""
+    best: str | None = None
+    dotted = "." + model_key
+    for weight_key in weight_keys:
+        if weight_key.startswith(skip) or not weight_key:
+            continue
+        if model_key == weight_key or model_key.endswith("." + weight_key) \
+                or weight_key.endswith(dotted):
+            if best is None or len(weight_key) > len(best):
+                best = weight_key
+    return best
+
+
 def match_state_dict(model: Mapping[str, Sequence[int]],
-                     weights: Mapping[str, Sequence[int]]) -> MatchResult:
+                     weights: Mapping[str, Sequence[int]],
+                     mode: MatchMode = "default") -> MatchResult:
     """Match model key -> shape against weight key -> shape exactly as ppdet does.
 
+    `mode` is develop's argument: "student" and "teacher" (ARSL's evaluation loads a
+    teacher/student checkpoint into each model) also pair a model key with a longer weight key
+    ending in it, and skip the other model's keys; release-2.6's ppdet knows only "default".
     Raises DeepCheckError when `weights` is empty: ppdet then fails inside numpy's argmax.
     """
     if not weights:
         raise DeepCheckError("the weights hold no parameters; ppdet's loader fails on them "
                              "(attempt to get argmax of an empty sequence)")
     model_keys = tuple(sorted(model))
-    if model == weights:  # the same network (a dict comparison in C): everything loads as itself
+    res5_weights = any(w.startswith(_RES5_PREFIX) for w in weights)
+    if mode != "default":
+        weight_keys = tuple(sorted(weights))
+        skip = "modelStudent" if mode == "teacher" else "modelTeacher"
+        return _result(model, weights, model_keys, weight_keys,
+                       {m: _two_way_pick(m, weight_keys, skip) for m in model_keys})
+    if model == weights and not res5_weights and "" not in weights:
+        # the same network (a dict comparison in C): every key is its own longest suffix, so
+        # everything loads as itself. Not so with a `backbone.res5...` weight, which scores its
+        # full length for the shorter key it is compared as (model = weights = {`res5`,
+        # `backbone.res5`}: both model keys pick `backbone.res5` and ppdet raises), nor with an
+        # empty key, whose score of 0 counts as no match.
         return MatchResult(model_keys, model_keys, tuple(zip(model_keys, model_keys)), (), (), (),
                            ())
     weight_keys = tuple(sorted(weights))
-    if any(w.startswith(_RES5_PREFIX) for w in weight_keys):
+    if res5_weights:
         by_suffix: dict[str, list[str]] = {}
         for weight_key in weight_keys:
             by_suffix.setdefault(_compared_as(weight_key), []).append(weight_key)
@@ -196,6 +241,13 @@ def match_state_dict(model: Mapping[str, Sequence[int]],
     else:  # every weight key is compared as itself: a model key in the weights is its own pick
         picks = {model_key: model_key if model_key in weights and model_key
                  else _longest_suffix(model_key, weights) for model_key in model_keys}
+    return _result(model, weights, model_keys, weight_keys, picks)
+
+
+def _result(model: Mapping[str, Sequence[int]], weights: Mapping[str, Sequence[int]],
+            model_keys: tuple[str, ...], weight_keys: tuple[str, ...],
+            picks: Mapping[str, str | None]) -> MatchResult:
+    """What ppdet loads, given the weight key each model key picked."""
     picked = set(picks.values())
 
     loaded: list[tuple[str, str]] = []

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 import json
 from typing import Any, Iterator, Optional
 
+from qatfix.model.protobuf import message_fields
 
 #: operations ppdet's exporters put in the graph for non-maximum suppression
 NMS_OPS = frozenset({"multiclass_nms3", "multiclass_nms", "matrix_nms"})
+#: the quantization operations of the ONNX-style format (PaddleSlim's `onnx_format: true`,
+#: paddle.quantization's convert): what Paddle2ONNX and TensorRT read as int8
+LINEAR_QUANT_OPS = frozenset({"quantize_linear", "dequantize_linear"})
+#: the prefix of the simulated-quantization operations (`onnx_format: false`):
+#: fake_quantize_dequantize_moving_average_abs_max, fake_channel_wise_quantize_dequantize_abs_max,
+#: fake_quantize_abs_max, fake_dequantize_max_abs, ...
+FAKE_QUANT_PREFIX = "fake_"
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,20 @@ class ProgramFacts:
     @property
     def has_nms(self) -> bool:
         return bool(self.ops & NMS_OPS)
+
+    @property
+    def fake_quant_ops(self) -> tuple[str, ...]:
+        """The simulated-quantization operations of the program (an `onnx_format: false`
+        export), sorted."""
+        return tuple(sorted(op for op in self.ops
+                            if op.startswith(FAKE_QUANT_PREFIX) and "quant" in op))
+
+    @property
+    def quantization(self) -> str:
+        """`none` (a float program), `fake` (fake_quantize_* operations: `onnx_format: false`),
+        `linear` (quantize_linear/dequantize_linear: `onnx_format: true`), or `both`."""
+        fake, linear = bool(self.fake_quant_ops), bool(self.ops & LINEAR_QUANT_OPS)
+        return "both" if fake and linear else "fake" if fake else "linear" if linear else "none"
 
     @property
     def gives_boxes_and_count(self) -> bool:
@@ -102,3 +124,43 @@ def read_json(path: str) -> Optional[ProgramFacts]:
     return ProgramFacts(feeds=feeds, fetches=tuple(shape for _, shape in sorted(fetches)),
                         ops=frozenset(names), source=path)
 
+
+
+#: framework.proto: ProgramDesc.blocks = 1; BlockDesc.ops = 4; OpDesc.inputs = 1, outputs = 2,
+#: type = 3; OpDesc.Var.parameter = 1, arguments = 2
+_BLOCKS, _OPS, _OP_OUTPUTS, _OP_TYPE, _VAR_ARGUMENTS = 1, 4, 2, 3, 2
+
+
+def _strings(data: bytes, field: int) -> list[str]:
+    return [v.decode("utf-8", "replace") for n, w, v in message_fields(data)
+            if n == field and w == 2 and isinstance(v, bytes)]
+
+
+def read_pdmodel(path: str) -> Optional[ProgramFacts]:
+    """The operations and feed names of a paddle 2 `model.pdmodel` (a ProgramDesc protobuf);
+    its fetched shapes are not read (they are in the variable descriptions), so `fetches` is
+    empty. None when the file is not such a program."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        names: set[str] = set()
+        feeds: dict[str, list[int]] = {}
+        for number, wire, block in message_fields(data):
+            if number != _BLOCKS or wire != 2 or not isinstance(block, bytes):
+                continue
+            for op_number, op_wire, op in message_fields(block):
+                if op_number != _OPS or op_wire != 2 or not isinstance(op, bytes):
+                    continue
+                kind = _strings(op, _OP_TYPE)
+                if not kind:
+                    continue
+                names.add(kind[0])
+                if kind[0] == "feed":
+                    for n, w, var in message_fields(op):
+                        if n == _OP_OUTPUTS and w == 2 and isinstance(var, bytes):
+                            feeds.update((name, []) for name in _strings(var, _VAR_ARGUMENTS))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not names:
+        return None
+    return ProgramFacts(feeds=feeds, fetches=(), ops=frozenset(names), source=path)

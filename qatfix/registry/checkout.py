@@ -67,3 +67,37 @@ def checkout_tree(run_root: str) -> Optional[str]:
         return None
     version = declared_version(text)
     return tree_of_version(version) if version else None
+
+
+@functools.lru_cache(maxsize=64)
+def unknown_release(run_root: str) -> Optional[str]:
+    """The ppdet version a PaddleDetection checkout at `run_root` declares when the registry
+    has no tree of it (None: not a checkout, or a known release)."""
+    try:
+        with open(os.path.join(run_root, "setup.py"), encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not os.path.isdir(os.path.join(run_root, "ppdet")):
+        return None
+    version = declared_version(text)
+    return version if version and tree_of_version(version) is None else None
+
+
+@functools.lru_cache(maxsize=256)
+def checkout_defines(run_root: str, name: str) -> bool:
+    """Whether the `ppdet/` source of the checkout at `run_root` defines a class `name` (what
+    tools/train.py there registers, whatever package is installed)."""
+    needle = f"class {name}("
+    package = os.path.join(run_root, "ppdet")
+    for folder, _, files in os.walk(package):
+        for file in files:
+            if not file.endswith(".py"):
+                continue
+            try:
+                with open(os.path.join(folder, file), encoding="utf-8") as handle:
+                    if needle in handle.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue
+    return False

@@ -1,9 +1,10 @@
 """What official weights load into a model, from the committed signatures, without paddle.
 
 The weights' side is the signature of the config that trained them (as the registry records it);
-the model's side is the signature of an official config that builds the same network. When that
-official config has another class count than the user's model, the verdict is still exact: the
-class count changes the class layers and nothing else.
+the model's side is the signature of an official config that builds the same network, taken to
+the user's class count by the class facts of ppdet's builds (`registry.class_facts`): which
+tensors follow `num_classes` and how. Where the facts do not reach the user's count, the class
+layers are counted as the class counts suggest and the loading says what was not checked.
 """
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import functools
 import json
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 
-from qatfix.model.load_forecast import LoadForecast, Verdict, forecast
+from qatfix.model.load_forecast import LoadForecast, Verdict, classes_text, forecast
 from qatfix.registry.loader import load_registry
 from qatfix.registry.networks import official_config, official_networks, parameter_differences
+from qatfix.registry.class_facts import class_facts, facts_error, shapes_at
 from qatfix.registry.signatures import configs_by_signature, signature_index, signature_of
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ class OfficialLoading(NamedTuple):
 
     #: the official model's signature against the weights', at the official model's class count
     forecast: LoadForecast
-    #: the user's class count (None: not known)
+    #: the model's class count: the user's, or the network's own when the config sets none
+    #: (None: not known)
     model_classes: Optional[int]
     #: class layers that do not load for the user's class count; None: some, number unknown
     class_layers: Optional[int]
@@ -38,6 +41,9 @@ class OfficialLoading(NamedTuple):
     model_source: str
     #: the config whose signature stands for the weights
     weights_source: str
+    #: what was not checked, when the builds do not tell the model at the user's class count
+    #: (the class layers are then counted as the class counts suggest); None: all of it was
+    unchecked: Optional[str] = None
 
     @property
     def total(self) -> int:
@@ -66,6 +72,17 @@ class OfficialLoading(NamedTuple):
         parts = {_part(key) for key in self.forecast.result.model_keys}
         return tuple(key for key in self.forecast.result.unused_weights if _part(key) in parts)
 
+    def figure(self) -> str:
+        """The key figure alone: `140 of 463 tensors load` (or what ppdet stops with)."""
+        if self.forecast.result.ambiguities:
+            return "ppdet stops loading them (a weight claimed twice)"
+        loaded = self.loaded
+        if loaded is None:
+            if not self.at_defaults:
+                return f"all but the class layers of {self.total} tensors load"
+            return f"at most {self.total - self.at_defaults} of {self.total} tensors load"
+        return f"{loaded} of {self.total} tensors load"
+
     def summary(self) -> str:
         """`747 of 771 state-dict tensors load; 18 start at their initial values (backbone
         alpha (18)); 6 class layers train from scratch for 80 classes`."""
@@ -84,10 +101,10 @@ class OfficialLoading(NamedTuple):
                          f"({self.forecast.defaults_text()})")
         if self.class_layers:
             parts.append(f"{self.class_layers} class layers train from scratch"
-                         + (f" for {self.model_classes} classes" if self.model_classes else ""))
+                         + (f" for {classes_text(self.model_classes)}" if self.model_classes else ""))
         elif self.class_layers is None:
             parts.append("the class layers train from scratch"
-                         + (f" for {self.model_classes} classes" if self.model_classes else ""))
+                         + (f" for {classes_text(self.model_classes)}" if self.model_classes else ""))
         return "; ".join(parts)
 
 
@@ -159,21 +176,43 @@ def official_loading(identity: "ModelIdentity", entry: "WeightEntry",
     if weights is None:
         return None
     found = stand_in(identity.model_json, identity.architecture, model_tree or entry.tree)
-    if found is not None:
-        tree, config = found
-        model = signature_of(tree, config)
-        facts = official_config(tree, config)
-        assert model is not None and facts is not None
-        official_classes = facts.classes
-        result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
-                          weights_classes=entry.num_classes)
-        user_classes = identity.num_classes
-        if user_classes == entry.num_classes:
-            class_layers: Optional[int] = 0
-        elif official_classes != entry.num_classes:
-            class_layers = len(result.class_layers)
-        else:  # the official model loads its class layers; the user's will not
-            class_layers = None
-        return OfficialLoading(result, user_classes, class_layers, f"{tree}:{config}",
-                               f"{entry.tree}:{entry.config}")
-    return None
+    if found is None:
+        return None
+    tree, config = found
+    model = signature_of(tree, config)
+    facts = official_config(tree, config)
+    assert model is not None and facts is not None
+    official_classes = facts.classes
+    user_classes = identity.num_classes
+    classes = class_facts(tree, config)
+    if classes is not None:
+        own = classes.num_classes if classes.num_classes is not None else official_classes
+        wanted = own if user_classes is None else user_classes
+        shapes = shapes_at(model, classes, wanted) if wanted is not None else None
+        if shapes is not None:
+            reference = shapes_at(model, classes, entry.num_classes) \
+                if entry.num_classes is not None else None
+            result = forecast(shapes, weights.shapes, model_classes=wanted,
+                              weights_classes=entry.num_classes, class_keys=classes.class_keys,
+                              at_weights_classes=reference)
+            return OfficialLoading(result, wanted, len(result.class_layers),
+                                   f"{tree}:{config}", f"{entry.tree}:{entry.config}")
+    result = forecast(model.shapes, weights.shapes, model_classes=official_classes,
+                      weights_classes=entry.num_classes)
+    unchecked = None
+    if user_classes == entry.num_classes:
+        class_layers: Optional[int] = 0
+    elif official_classes != entry.num_classes:
+        class_layers = len(result.class_layers)
+    else:  # the official model loads its class layers; the user's will not
+        class_layers = None
+    if user_classes is not None and user_classes != official_classes:
+        error = facts_error(tree, config)
+        why = (f"ppdet's builds of {config} at other class counts gave no rule ({error})"
+               if error else f"{config} was not built at other class counts")
+        if classes is not None:
+            why = f"the class-count facts of {config} do not reach {user_classes} classes"
+        unchecked = (f"what of {entry.name} loads into this model at num_classes: "
+                     f"{user_classes} ({why})")
+    return OfficialLoading(result, user_classes, class_layers, f"{tree}:{config}",
+                           f"{entry.tree}:{entry.config}", unchecked)

@@ -29,6 +29,13 @@ from qatfix.model.signature import Signature
 SCHEMA_VERSION = 1
 FOLDER = "signatures"
 INDEX = "index.json"
+#: files of facts beside the signatures, from the same builds (`registry.class_facts`,
+#: `registry.param_names`, `registry.components`)
+CLASSES = "classes.json"
+NAMES = "names.json"
+COMPONENTS = "components.json"
+#: every file of the store that is not a signature
+NOT_SIGNATURES = (INDEX, CLASSES, NAMES, COMPONENTS)
 #: the layer type of a quantizable weight, from its rank (Conv2D kernels are 4-D, Linear 2-D)
 _LAYER_BY_RANK = {4: "Conv2D", 2: "Linear"}
 
@@ -204,6 +211,17 @@ def checkpoint_elements(config: str, tree: str | None = None) -> int | None:
     return None
 
 
+def signature_of_config(config: str, tree: str | None = None) -> Signature | None:
+    """The signature ppdet built for `config` in `tree`, else in any tree that built the same
+    relative config (the order `checkpoint_elements` takes them in)."""
+    index = signature_index()
+    trees = ([tree] if tree else []) + sorted(t for t in index.trees if t != tree)
+    for name in trees:
+        if index.entry(name, config) and (signature := signature_of(name, config)) is not None:
+            return signature
+    return None
+
+
 def configs_matching(shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[str, str]]:
     """(tree, config) of every config whose state dict has exactly these keys, in this order,
     with these shapes: a checkpoint of that config's network. Only signature files whose
@@ -227,6 +245,26 @@ def configs_matching(shapes: Mapping[str, tuple[int, ...]]) -> list[tuple[str, s
         if verdicts[ident]:
             tree, _, config = key.partition(":")
             found.append((tree, config))
+    return found
+
+
+def configs_with_keys(keys: list[str]) -> list[tuple[str, str, Signature]]:
+    """(tree, config, signature) of every config whose state dict has exactly these keys, in
+    this order, whatever their shapes (a pruned checkpoint keeps the names with fewer channels).
+    Only signature files with as many tensors are read."""
+    index = signature_index()
+    found: list[tuple[str, str, Signature]] = []
+    verdicts: dict[str, bool] = {}
+    for key, entry in sorted(index.configs.items()):
+        if entry.get("tensors") != len(keys):
+            continue
+        ident = str(entry["signature"])
+        signature = _signature_file(index.folder, ident)
+        if ident not in verdicts:
+            verdicts[ident] = list(signature.shapes) == keys
+        if verdicts[ident]:
+            tree, _, config = key.partition(":")
+            found.append((tree, config, signature))
     return found
 
 

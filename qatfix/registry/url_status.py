@@ -7,6 +7,7 @@ import os
 import time
 from typing import Callable
 
+from qatfix.registry.cache import cache_dir
 from qatfix.registry.urls import PPDET_BASE, PPDET_PREFIX
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -18,11 +19,6 @@ class UrlStatus:
 
     missing: bool
     reason: str
-
-
-def cache_dir() -> str:
-    return os.environ.get("QATFIX_CACHE_DIR") or os.path.join(
-        os.path.expanduser("~"), ".cache", "qatfix")
 
 
 def _cache_file() -> str:

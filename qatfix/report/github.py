@@ -46,7 +46,7 @@ def command(finding: Finding) -> str:
 def message(finding: Finding) -> str:
     lines = [finding.message]
     if finding.fix is not None:
-        lines.append(f"fix ({finding.fix.safety}): {finding.fix.title}")
-    lines.extend(f"alternative ({alt.safety}): {alt.title}" for alt in finding.alternatives)
+        lines.append(f"fix ({finding.fix.safety}): {finding.fix.full_title}")
+    lines.extend(f"alternative ({alt.safety}): {alt.full_title}" for alt in finding.alternatives)
     lines.extend(f"note: {place}" for place in finding.related)
     return "\n".join(lines)

@@ -44,6 +44,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "code": finding.code,
         "severity": finding.severity,
         "message": finding.message,
+        "headline": finding.short,
+        "fact": finding.fact,
         "location": location_dict(finding.location),
         "related": [location_dict(place) for place in finding.related],
         "fix": fix_dict(finding.fix) if finding.fix is not None else None,
@@ -59,7 +61,9 @@ def location_dict(location: Location) -> dict[str, Any]:
 
 def fix_dict(fix: Fix) -> dict[str, Any]:
     return {
-        "title": fix.title,
+        "title": fix.full_title,
+        "note": fix.note,
+        "command": fix.command,
         "safety": fix.safety,
         "reason": fix.reason,
         "value": fix.value,

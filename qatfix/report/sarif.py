@@ -112,7 +112,7 @@ def sarif_fix(fix: Fix, root: str | os.PathLike[str] | None) -> dict[str, Any]:
     for edit in fix.edits:
         by_path.setdefault(edit.path, []).append(edit)
     out: dict[str, Any] = {
-        "description": {"text": fix.title},
+        "description": {"text": fix.full_title},
         "artifactChanges": [
             {"artifactLocation": artifact_location(path, root),
              "replacements": [replacement(edit) for edit in edits]}

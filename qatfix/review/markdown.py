@@ -71,6 +71,6 @@ def body_entry(item: ReviewItem) -> str:
     fix = item.finding.fix
     if fix is not None:
         kind = "safe fix" if fix.safety == "safe" else "fix, review before applying"
-        lines.append(f"  {kind.capitalize()}: {escape(fix.title)}")
+        lines.append(f"  {kind.capitalize()}: {escape(fix.full_title)}")
         lines += ["  " + s for s in fix_diff(item.finding).splitlines()]
     return "\n".join(lines)

@@ -24,10 +24,10 @@ def _plural(n: int, word: str) -> str:
 def comment_body(item: ReviewItem) -> str:
     finding, fix = item.finding, item.finding.fix
     assert item.suggestion is not None and fix is not None
-    parts = [headline(finding), see_also(item), f"Suggested fix: {escape(fix.title)}",
+    parts = [headline(finding), see_also(item), f"Suggested fix: {escape(fix.full_title)}",
              fenced("suggestion", item.suggestion.replacement)]
     if finding.alternatives:
-        others = ", ".join(escape(alt.title) for alt in finding.alternatives)
+        others = ", ".join(escape(alt.full_title) for alt in finding.alternatives)
         parts.append(f"Other candidates: {others}")
     parts.append(fingerprint_marker([item.fingerprint]))
     return "\n\n".join(p for p in parts if p)

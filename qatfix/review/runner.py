@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Protocol
 
+from qatfix.run.shared_edits import SharedEdits
 from qatfix.errors import ConfigError
 from qatfix.findings import Finding
 from qatfix.review.checkout import checked_out_commit
@@ -69,6 +70,9 @@ def changed_files(client: GitHubClient, settings: ReviewSettings) -> dict[str, F
 def collect_findings(check: FindingSource, root: str,
                      targets: Sequence[Target]) -> list[Finding]:
     findings: list[Finding] = []
+    # a suggestion is safe only when no other run that reads the file it edits gets worse
+    shared = SharedEdits((os.path.join(root, t.config), os.path.join(root, t.slim) if t.slim else None)
+                         for t in targets if not t.reader)
     for target in targets:
         if target.unread_reader:
             findings.append(not_understood(os.path.join(root, target.config), target.reader_why))
@@ -77,7 +81,8 @@ def collect_findings(check: FindingSource, root: str,
         slim = os.path.join(root, target.slim) if target.slim else None
         reader = os.path.join(root, target.reader) if target.reader else None
         try:
-            findings.extend(check(config, slim, (), root=root, static_only=True, reader=reader))
+            findings.extend(shared.judge(f) for f in check(config, slim, (), root=root,
+                                                             static_only=True, reader=reader))
         except ConfigError as exc:
             findings.append(unreadable(exc, target.config, config))
     return findings

@@ -10,8 +10,13 @@ QF8xx distillation, QF9xx the steps after training:
         (`weights`) against the slim config given with it, and what export bakes in;
   QF95x an ACT run's reader config against the exported model (size, normalization, classes);
   QF96x the exported model an ACT config names (identity, file names, NMS);
-  QF97x an ACT config's strategy sections and keys as PaddleSlim reads them.
-Rules of QF95x-QF97x check only ACT runs, and only they do (`Rule.applies_to`).
+  QF97x an ACT config's strategy sections and keys as PaddleSlim reads them;
+  QF98x pasted commands that run an exported model (deploy/python/infer.py, the
+        auto_compression eval scripts, paddle2onnx), read with the script's own parser;
+  QF990 the installed packages (and the model's paddle) in a combination known to fail.
+Each rule names the steps it checks (`Rule.applies_to`): QF95x-QF97x only ACT runs; QF98x pasted
+inference and conversion commands (QF980, a script's own flags, every pasted ppdet command too);
+QF990 every run.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from qatfix.rules.base import ENGINE_NEEDS, Rule
 
 RULE_MODULES = (
     "qatfix.rules.weights.fit",
+    "qatfix.rules.weights.components",
     "qatfix.rules.weights.kind",
     "qatfix.rules.weights.missing",
     "qatfix.rules.reader.input_size",
@@ -49,6 +55,9 @@ RULE_MODULES = (
     "qatfix.rules.act.strategy",
     "qatfix.rules.quant.onnx_format",
     "qatfix.rules.weights.local",
+    "qatfix.rules.deploy.export_labels",
+    "qatfix.rules.deploy.inference",
+    "qatfix.rules.deploy.versions",
 )
 
 _CATALOGUE: dict[str, Rule] | None = None

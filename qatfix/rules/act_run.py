@@ -20,6 +20,10 @@ from qatfix.config.repo_paths import find_run_root
 from qatfix.config.repo_paths import inside_root
 from qatfix.registry import load_registry
 from dataclasses import replace
+from qatfix.config.act_scripts import DETECTION
+from qatfix.config.act_scripts import DETECTION, script_facts
+from qatfix.config.act_scripts import run_script
+from qatfix.config.act_scripts import script_facts
 
 
 #: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
@@ -92,10 +96,38 @@ class ActRun:
         return self.path(value.strip()) if isinstance(value, str) and value.strip() else None
 
     @functools.cached_property
+    def script(self) -> Optional[str]:
+        """The ACT script of the run folder (run_det.py or run.py), or None."""
+
+        return run_script(self.run_dir)
+
+    @functools.cached_property
+    def toolkit(self) -> str:
+        """Whose model the run compresses: PaddleDetection, unless the script beside the config
+        imports another toolkit (PaddleSlim's OCR, classification and segmentation examples)."""
+
+        found = script_facts(self.script)[0] if self.script else None
+        return found or DETECTION
+
+    @property
+    def is_detection(self) -> bool:
+        return self.toolkit == DETECTION
+
+    @functools.cached_property
+    def script_sections(self) -> frozenset[str]:
+        """Top-level keys of the ACT config that its script names (and so reads itself)."""
+
+        if not self.script:
+            return frozenset()
+        strings = script_facts(self.script)[2]
+        return frozenset(str(k) for k in self.act.data if str(k) in strings)
+
+    @functools.cached_property
     def exported(self) -> Optional[ExportedModel]:
-        """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name."""
+        """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name; None
+        for another toolkit's model (not checked: QF960 says so)."""
         model_dir = self.model_dir
-        if model_dir is None:
+        if model_dir is None or not self.is_detection:
             return None
         shown = str(self.global_config.get("model_dir")).strip()
         # a review reads nothing outside the repository: such a folder is known by its name only

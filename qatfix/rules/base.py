@@ -123,6 +123,10 @@ class PlannedFix:
     slim_config: str | None = None
     #: why the fix is as safe as `safety` says
     reason: str = ""
+    #: what else the change touches (other runs that read the edited line)
+    note: str = ""
+    #: the command line the run takes after the fix, when it names another slim config
+    command: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,10 @@ class Issue:
     fixes: tuple[PlannedFix, ...] = ()
     severity: Severity | None = None  # overrides the rule's default severity
     data: tuple[tuple[str, Any], ...] = ()
+    #: one sentence of what goes wrong with its key figure (`Finding.headline`)
+    headline: str = ""
+    #: the fact in words that do not depend on the config (`Finding.fact`)
+    fact: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,13 @@ class Rule:
     #: where the claim comes from: the ppdet / PaddleSlim source (file and function) or a
     #: measurement, so a reader can check the rule rather than trust it
     evidence: str = ""
+    #: the other severities the rule's findings take, each with the situation it is used in
+    #: (`severity` is the one of every other situation)
+    situations: tuple[tuple[Severity, str], ...] = ()
+
+    def severity_names(self) -> tuple[str, ...]:
+        """Every severity the report prints for this code, the default first."""
+        return tuple(dict.fromkeys([self.severity, *(s for s, _ in self.situations)]))
     #: the steps whose runs the engine checks with this rule: ppdet's scripts, or an ACT run
     applies_to: tuple[Step, ...] = PPDET_STEPS
 

@@ -14,11 +14,14 @@ from qatfix.registry import load_registry
 from qatfix.model import identify
 from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
+from qatfix.registry.checkout import checkout_defines
 from qatfix.config.kind import QUANT_MODES
 from qatfix.registry.checkout import checkout_tree
 from qatfix.config.kind import Step
 
 if TYPE_CHECKING:
+    from qatfix.config.script_flags import ParsedCommand
+    from qatfix.model.deployment import DeployRun
     from qatfix.rules.act_run import ActRun
     from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.model.compare import SectionDifference
@@ -58,6 +61,10 @@ class CheckContext:
     gpus: int | None = None
     #: for a PaddleSlim auto-compression run (`step` "act"): what the ACT rules look at
     act: ActRun | None = None
+    #: for a pasted command that runs an exported model (`step` "deploy"): what it runs
+    deploy: DeployRun | None = None
+    #: a pasted ppdet tools command as its script's parser reads it, when the script was found
+    command: ParsedCommand | None = None
 
     @property
     def config_path(self) -> str:
@@ -145,6 +152,11 @@ class CheckContext:
         None: the model's signature is taken from it."""
 
         return checkout_tree(self.run_root)
+
+    def checkout_defines(self, name: str) -> bool:
+        """Whether the checkout's own `ppdet/` source defines the component `name`."""
+
+        return checkout_defines(self.run_root, name)
 
     def run_path(self, path: str) -> str:
         """A path from the config as train.py would open it (relative to the run folder)."""

@@ -9,12 +9,14 @@ from typing import Any
 
 from qatfix.config.kind import kind_of
 from qatfix.run.engine import check, is_act_run
-from qatfix.errors import QatfixError
+from qatfix.errors import ConfigError, QatfixError, UsageError
 from qatfix.findings import Finding
 from qatfix.run.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.run.progress import Progress
 from qatfix.run.request import CheckRequest, expand
+from qatfix.run.shared_edits import SharedEdits
 from qatfix.run.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
+from qatfix.run.plan import plan
 
 #: (config, slim config, ACT reader config) of one run
 Run = tuple[str, "str | None", "str | None"]
@@ -52,6 +54,8 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
     files and folders are checked through the pairs they take part in (`qatfix.run.plan`), an ACT
     config with the reader config named with it."""
     paths = request.targets()
+    if request.step == "deploy":  # a pasted inference or conversion command: one run
+        return [(paths[0], None, None)], []
     if request.explicit:
         runs: list[Run] = []
         unchecked: list[Finding] = []
@@ -63,7 +67,6 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
                     continue
             runs.append((path, request.slim, request.reader))
         return runs, unchecked
-    from qatfix.run.plan import plan  # pairing named files: `-c` runs (the seed check) skip it
 
     planned = plan(expand(paths))
     return ([(r.config, r.slim, r.reader or request.reader) for r in planned.runs],
@@ -81,7 +84,8 @@ def _check(request: CheckRequest, config: str, slim: str | None, reader: str | N
     """The engine's findings for one run of the request (`deep`: what `--deep` adds to it)."""
     return check(config, slim, request.options, online=request.online, select=request.select,
                  ignore=request.ignore, dropped_options=request.dropped_options,
-                 step=request.step, gpus=request.gpus, reader=reader, **deep)
+                 step=request.step, gpus=request.gpus, reader=reader,
+                 pasted=request.pasted, **deep)
 
 
 def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str | None,
@@ -93,16 +97,20 @@ def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str 
     if is_act_run(config, slim, request.options, request.step):
         return with_deep_program(request, config, reader, found, gate, progress,
                                  str(cache_root()))
-    from qatfix.run.deep_findings import deep_findings  # --deep only, beside paddle
+    from qatfix.run.deep_findings import deep_findings, one_figure  # --deep only
 
     progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
     try:
-        exact = gate.admit(deep_findings(config, slim, request.options, request.offline))
+        exact = gate.admit(deep_findings(config, slim, request.options, request.offline,
+                                         request.step))
+    except ConfigError:
+        raise  # a file qatfix refuses to read (a hostile checkpoint) is bad input, as statically
     except QatfixError as exc:
         failed = deep_not_run(exc, config, slim, request.offline, str(cache_root()))
         return found + gate.admit([failed]), False
     replaced = {f.code for f in exact if f.code == "QF501"}
-    return order([f for f in found if f.code not in replaced] + exact), True
+    static, exact = one_figure([f for f in found if f.code not in replaced], exact)
+    return order(static + exact), True
 
 
 def with_deep_program(request: CheckRequest, config: str, reader: str | None,
@@ -129,21 +137,23 @@ def collect(request: CheckRequest) -> Collected:
     progress = Progress(request.report_format)
     per_run: list[tuple[Run, list[Finding]]] = []
     failures = deep_failed = 0
+    shared = SharedEdits((config, slim) for config, slim, reader in runs if not reader)
     for index, (config, slim, reader) in enumerate(runs, start=1):
         if len(runs) > 1:
             progress.show(f"[{index}/{len(runs)}] {config}")
         try:
             found = _check(request, config, slim, reader)
-        except QatfixError as exc:
-            if len(runs) == 1 and not unchecked:
-                progress.clear()
-                raise
+            if request.deep:
+                found, ran = with_deep(request, config, slim, reader, found, gate, progress)
+                deep_failed += not ran
+        except UsageError:
+            progress.clear()
+            raise
+        except QatfixError as exc:  # the config cannot be read: a finding, in every format
             failures += 1
             per_run.append(((config, slim, reader), [unreadable(exc, config)]))
             continue
-        if request.deep:
-            found, ran = with_deep(request, config, slim, reader, found, gate, progress)
-            deep_failed += not ran
+        found = [shared.judge(f) for f in found]
         per_run.append(((config, slim, reader), found))
     progress.clear()
     findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 from qatfix.config import Resolved, resolve
 from qatfix.config.kind import is_slim_only
 from qatfix.config.resolve import LOADED_BEFORE_FINAL_OPTIONS
-from qatfix.errors import ConfigError, QatfixError
+from qatfix.errors import QatfixError, UsageError
 from qatfix.findings import Finding, Fix
 from qatfix.run.gate import Gate, order, unique
 from qatfix.rules import engine_rules
@@ -20,13 +20,14 @@ from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.config.repo_paths import find_run_root
 from qatfix.rules.context import CheckContext
 from qatfix.edit.plan import realise_fix
-from qatfix.config.kind import DISTILL_MODES
+from qatfix.config import ConfigMap
 from qatfix.config.kind import kind_of
-from qatfix.config.kind import Step
+from qatfix.config.kind import DISTILL_MODES, Step
+from qatfix.config.deploy_scripts import split_pasted
 
 if TYPE_CHECKING:
+    from qatfix.config.script_flags import ParsedCommand
     from qatfix.rules.act_run import ProgramReader
-
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -38,21 +39,24 @@ def slim_mode(slim_own: Resolved | None) -> str:
 def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), *,
              root: str | None = None, online: bool = False,
              dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
-             reader: str | None = None, read_program: Optional[ProgramReader] = None
-             ) -> list[CheckContext]:
+             reader: str | None = None, read_program: Optional[ProgramReader] = None,
+             pasted: Sequence[str] = ()) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights. `step` is the
     ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
     for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py, and
-    `read_program` what reads its exported program under `--deep`)."""
+    `read_program` what reads its exported program under `--deep`; or `deploy` for a pasted
+    command that runs an exported model, `pasted` that command from its interpreter on)."""
+    if step == "deploy":
+        return [_deploy_context(config, pasted, online=online)]
     if is_act_run(config, slim, options, step):
         return [_act_context(config, reader, pasted=step == "act", online=online,
                              read_program=read_program, root=root)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
-        raise ConfigError(f"given as --slim_config but it has no `slim:` key{hint}; ppdet's "
-                          "build_slim_model stops with KeyError: 'slim'", path=slim)
+        raise UsageError(f"given as --slim_config but it has no `slim:` key{hint}; ppdet's "
+                         "build_slim_model stops with KeyError: 'slim'", path=slim)
     mode = slim_mode(slim_own)
     run_root = find_run_root(config)
     dropped = tuple(tuple(g) for g in dropped_options)
@@ -80,7 +84,33 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
                               step=step)]
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
+    if pasted:
+        command = _tools_command(pasted)
+        if command is not None:
+            found = [replace(ctx, command=command) for ctx in found]
     return found
+
+
+def _tools_command(pasted: Sequence[str]) -> ParsedCommand | None:
+    """A pasted ppdet tools command as its script's parser reads it, or None when the script is
+    not where the command says (its flags are then passed over, as before)."""
+    from qatfix.config.script_flags import parse_command, read_parser
+
+    launcher, script, tokens = split_pasted(pasted)
+    parser = read_parser(os.path.expanduser(script)) if os.path.isfile(script) else None
+    return parse_command(parser, tokens, pasted) if parser is not None else None
+
+
+def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> CheckContext:
+    """A pasted inference, evaluation or conversion command, checked by the QF98 rules
+    (`qatfix.model.deployment`)."""
+    from qatfix.model.deployment import deploy_run
+
+    launcher, name, tokens = split_pasted(pasted)
+    run = deploy_run(launcher, name, tokens)
+    empty = Resolved(config_path=script, slim_path=None, options=(), data=ConfigMap())
+    return CheckContext(empty, "deploy", "model", os.getcwd(), online, step="deploy",
+                        deploy=run)
 
 
 def is_act_run(config: str, slim: str | None, options: Sequence[str], step: Step) -> bool:
@@ -143,6 +173,8 @@ def to_finding(rule: Rule, issue: Issue, ctx: CheckContext) -> Finding:
         data=issue.data,
         slim=ctx.slim_path or "",
         reader=(ctx.act.reader_given or "") if ctx.act is not None else "",
+        headline=issue.headline,
+        fact=issue.fact,
     )
 
 
@@ -164,7 +196,8 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
           select: Iterable[str] = (), ignore: Iterable[str] = (),
           dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
           gpus: int | None = None, reader: str | None = None,
-          read_program: Optional[ProgramReader] = None) -> list[Finding]:
+          read_program: Optional[ProgramReader] = None,
+          pasted: Sequence[str] = ()) -> list[Finding]:
     """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the
     step `step` of the run), run on `gpus` GPUs when the command line says so; `reader` is the
     `--config` of an ACT run_det.py command, `read_program` what reads its exported program
@@ -174,7 +207,7 @@ def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
     findings: list[Finding] = []
     for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
                         dropped_options=dropped_options, step=step, reader=reader,
-                        read_program=read_program):
+                        read_program=read_program, pasted=pasted):
         if gpus is not None:
             ctx = replace(ctx, gpus=gpus)
         findings.extend(run_rules(ctx, rules, gate))

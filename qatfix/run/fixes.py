@@ -88,6 +88,16 @@ def creates(edits: Sequence[TextEdit]) -> bool:
             and not os.path.lexists(edits[0].path))
 
 
+def created_text(errors: AbstractSet[tuple[str, str, str]]) -> str:
+    """`it would create QF201 in X (pretrain_weights ... was trained at 416x416, but the readers
+    use 320x320 ...)`: each new error with what its message says first (up to its colon)."""
+    shown = []
+    for code, path, message in sorted(errors):
+        what = message.split(": ", 1)[0].split("\n", 1)[0]
+        shown.append(f"{code} in {path} ({what})" if what else f"{code} in {path}")
+    return "it would create " + "; ".join(shown)
+
+
 def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options: Sequence[str],
                  forced: AbstractSet[Fix] = frozenset(), *, step: Step = "train",
                  deep: bool = False
@@ -130,8 +140,7 @@ def verify_fixes(pairs: Sequence[tuple[Finding, Fix]], slim: str | None, options
                                     "already changed what this one answers)"))
             continue
         elif new_errors:
-            shown = ", ".join(sorted({f"{c} in {p}" for c, p, _ in new_errors}))
-            verdicts.append(Verdict(finding, fix, False, f"it would create {shown}"))
+            verdicts.append(Verdict(finding, fix, False, created_text(new_errors)))
             continue
         texts = candidate
         kept.extend(fix.edits)

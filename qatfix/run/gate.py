@@ -28,6 +28,12 @@ def _prefixes(codes: Iterable[str]) -> tuple[str, ...]:
     return tuple(c.strip().upper() for c in codes if c.strip())
 
 
+def _longest_match(code: str, prefixes: tuple[str, ...]) -> int | None:
+    """The length of the longest prefix in `prefixes` that `code` starts with, None for none."""
+    lengths = [len(prefix) for prefix in prefixes if code.startswith(prefix)]
+    return max(lengths) if lengths else None
+
+
 @dataclass(frozen=True)
 class Gate:
     """What a run wants to see: `select` and `ignore` hold code prefixes (`QF1` is QF1xx)."""
@@ -40,10 +46,14 @@ class Gate:
         return cls(_prefixes(select), _prefixes(ignore))
 
     def wants(self, code: str) -> bool:
-        """Is `code` selected (or nothing selected) and not ignored?"""
-        if self.select and not code.startswith(self.select):
+        """Is `code` selected (or nothing selected) and not ignored? When both lists match, the
+        longer prefix decides (`--select QF101 --ignore QF1` keeps QF101, `--select QF1
+        --ignore QF101` drops it); an ignore as long as the select wins."""
+        selected = _longest_match(code, self.select) if self.select else 0
+        if selected is None:
             return False
-        return not (self.ignore and code.startswith(self.ignore))
+        ignored = _longest_match(code, self.ignore)
+        return ignored is None or selected > ignored
 
     def admit(self, findings: Iterable[Finding],
               documents: Mapping[str, Document] | None = None) -> list[Finding]:

@@ -26,7 +26,6 @@ from qatfix.config.inheritance import bases_of, config_files
 from qatfix.config.resolve import BASE_KEY
 from qatfix.config.repo_paths import read_text
 from qatfix.registry import load_registry
-from qatfix.run.act_plan import act_readers
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,7 @@ def positional_act_pair(paths: Sequence[str]) -> Run | None:
         return None
     if "act" not in [kind_of(p) for p in paths]:
         return None
+    from qatfix.run.act_plan import act_readers
 
     found = act_readers(paths)
     if len(found.pairs) != 1 or found.notes:
@@ -93,17 +93,21 @@ class _Pairs:
     def with_side(self, path: str) -> list[tuple[str, str]]:
         return [p for p in self.pairs if path in p]
 
-    def through_bases(self, path: str) -> list[tuple[str, str]]:
-        """Pairs whose model or slim config reads `path` through `_BASE_`."""
+    def through_bases(self, path: str, slim_only: bool = False) -> list[tuple[str, str]]:
+        """Pairs whose model or slim config reads `path` through `_BASE_` (`slim_only`: whose
+        slim config does; what a slim config is read through)."""
         if self._chains is None:
             self._chains = {}
-            for side in {s for p in self.pairs for s in p}:
-                try:
-                    self._chains[side] = {os.path.abspath(f) for f in resolve(side).files}
-                except QatfixError:
-                    self._chains[side] = set()
         chains = self._chains
-        return [p for p in self.pairs if path in chains.get(p[0], set()) | chains.get(p[1], set())]
+        for side in {s for p in self.pairs for s in (p[1:] if slim_only else p)} - set(chains):
+            try:
+                chains[side] = {os.path.abspath(f) for f in resolve(side).files}
+            except QatfixError:
+                chains[side] = set()
+        empty: set[str] = set()
+        return [p for p in self.pairs
+                if path in chains.get(p[1], empty)
+                or not slim_only and path in chains.get(p[0], empty)]
 
 
 def inheriting(path: str) -> list[str]:
@@ -163,6 +167,7 @@ def plan(paths: Iterable[str]) -> Plan:
         return Plan(())
     known: _Pairs | None = None
     runs: dict[Run, None] = {}
+    from qatfix.run.act_plan import act_readers
 
     act = act_readers(files)
     unchecked: list[Finding] = list(act.notes)
@@ -197,3 +202,45 @@ def plan(paths: Iterable[str]) -> Plan:
         if kind == "slim" and not pairs:
             runs[Run(path)] = None
     return Plan(tuple(runs), tuple(unchecked))
+
+
+def _known_pairs(run_root: str) -> _Pairs:
+    """The pairs of a tree, read again when its project settings file changed."""
+    anchor = os.path.join(run_root, "configs", "_")
+    project = project_root(os.path.dirname(anchor))
+    stamp: tuple[float, ...] = ()
+    if project is not None:
+        for name in (".qatfix.toml", "pyproject.toml"):
+            try:
+                stamp += (os.stat(os.path.join(project, name)).st_mtime_ns,)
+            except OSError:
+                stamp += (-1,)
+    return _pairs_at(anchor, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _pairs_at(anchor: str, stamp: tuple[float, ...]) -> _Pairs:
+    return _Pairs(anchor)
+
+
+def runs_reading(path: str) -> list[Run]:
+    """Every known run that reads `path`: the pairs (`.qatfix.toml`, model-zoo READMEs) with it
+    on either side or in either side's `_BASE_` chain (a slim config: in a slim side's chain),
+    and the float training run of every model config that is `path` or inherits from it. Paths
+    absolute."""
+    full = os.path.normpath(os.path.abspath(path))
+    known = _known_pairs(find_run_root(full))
+    kind = kind_of(full)
+    found: dict[Run, None] = {}
+    for config, slim in [*known.with_side(full),
+                         *known.through_bases(full, slim_only=kind == "slim")]:
+        found[Run(config, slim)] = None
+    if kind == "slim":
+        return list(found)  # model configs do not inherit slim configs: no float run reads it
+    if kind == "model":
+        found[Run(full)] = None
+    for heir in inheriting(full):
+        heir_path = os.path.normpath(os.path.abspath(heir))
+        if kind_of(heir_path) == "model":
+            found[Run(heir_path)] = None
+    return list(found)

@@ -28,10 +28,24 @@ class Progress:
 
 
 def _fit(text: str) -> str:
-    """`text` shortened in the middle to one terminal line, so it never wraps."""
+    """`text` shortened to one terminal line, so it never wraps (`fit_line`)."""
 
-    width = max(shutil.get_terminal_size().columns - 1, 20)
+    return fit_line(text, max(shutil.get_terminal_size().columns - 1, 20))
+
+
+def fit_line(text: str, width: int) -> str:
+    """`text` in `width` columns without cutting a word: folders of a path give way to `...`
+    first, then the words after it; the file name itself is never cut or dropped."""
     if len(text) <= width:
         return text
-    keep = (width - 3) // 2
-    return f"{text[:keep]}...{text[-(width - 3 - keep):]}"
+    words = text.split(" ")
+    for index, word in enumerate(words):
+        if "/" in word.rstrip("/") and not word.startswith("["):
+            words[index] = ".../" + word.rstrip("/").rsplit("/", 1)[-1]
+            if len(" ".join(words)) <= width:
+                return " ".join(words)
+    named = next((i + 1 for i, word in enumerate(words) if word.startswith(".../")), 1)
+    while len(words) > named and len(" ".join(words)) + len(" ...") > width:
+        words.pop()
+    shown = " ".join(words)
+    return shown if shown == text else shown + " ..."

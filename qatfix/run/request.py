@@ -36,6 +36,8 @@ class CheckRequest:
     gpus: int | None = None
     #: the reader config (`--config`) of a pasted ACT `run_det.py` command
     reader: str | None = None
+    #: the pasted command from its interpreter (or console script) on, as typed
+    pasted: tuple[str, ...] = ()
 
     @property
     def explicit(self) -> bool:
@@ -58,6 +60,10 @@ class CheckRequest:
 def named_configs(config: str | None, paths: Sequence[str], *, slim: str | None = None,
                   exactly_one: bool = False) -> list[str]:
     """The configs a command line names: `-c CONFIG` first, then the positional ones."""
+    for flag, path in (("-c", config), ("--slim_config", slim)):
+        if path and os.path.isdir(path):
+            raise UsageError(f"{flag} {path}: a folder, not a config file; to check every config "
+                             f"in it, name it without {flag}: qatfix {path}")
     named = ([config] if config else []) + [p for p in paths if p]
     if exactly_one:
         if len(named) != 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qatfix.errors import DeepCheckError, QatfixError
+from qatfix.errors import PADDLE_TODO, DeepCheckError, QatfixError
 from qatfix.findings import Finding, Location
 from qatfix.rules.inputs.not_checked import DEEP_NOT_RUN as _DEEP_NOT_RUN
 from qatfix.rules.inputs.not_checked import NOT_UNDERSTOOD as _NOT_UNDERSTOOD
@@ -28,6 +28,14 @@ def unreadable(exc: QatfixError, config: str, path: str | None = None) -> Findin
     return Finding(UNREADABLE, _UNREADABLE.severity, exc.message, where, config=config)
 
 
+#: what QF002 says of a reader config named alone
+READER_ALONE = "a ppdet reader config without `architecture`"
+#: how such a reader config is checked
+READER_ALONE_HOW = ("it is checked through the model configs that include it, or as the reader "
+                    "of an ACT run named with it (qatfix ACT.yaml READER.yml, or qatfix python "
+                    "run_det.py --config READER --act_config_path ACT)")
+
+
 def foreign_kind(data: Mapping[str, Any]) -> str:
     """What a mapping that is neither a PaddleDetection model nor slim config looks like."""
     keys = set(data)
@@ -39,10 +47,7 @@ def foreign_kind(data: Mapping[str, Any]) -> str:
                "UnstructurePrune", "ASPPrune", "TransformerPrune"}:
         return "a PaddleSlim auto-compression (ACT) config"
     if "EvalReader" in keys or "TrainDataset" in keys or "EvalDataset" in keys:
-        return ("a ppdet reader config without `architecture`: it is checked through the model "
-                "configs that include it, or as the reader of an ACT run named with it (qatfix "
-                "ACT.yaml READER.yml, or qatfix python run_det.py --config READER "
-                "--act_config_path ACT)")
+        return READER_ALONE
     if "model" in keys and keys & {"train_dataset", "val_dataset"}:
         return "a PaddleSeg config (model, train_dataset)"
     return "not a PaddleDetection model or slim config (neither it nor its _BASE_ files set " \
@@ -60,8 +65,11 @@ def unchecked_file(path: str) -> Finding | None:
 
 
 def not_understood(path: str, kind: str) -> Finding:
-    """QF002 for a file that was not checked, and why."""
-    return Finding(NOT_UNDERSTOOD, _NOT_UNDERSTOOD.severity, f"not checked: {kind}", Location(path), config=path)
+    """QF002 for a file that was not checked, and why (with how it is checked, for a reader)."""
+    how = f": {READER_ALONE_HOW}" if kind == READER_ALONE else ""
+    return Finding(NOT_UNDERSTOOD, _NOT_UNDERSTOOD.severity, f"not checked: {kind}{how}",
+                   Location(path), config=path, headline=f"not checked: {kind}",
+                   fact=f"not checked: {kind}" if kind == READER_ALONE else "")
 
 
 def deep_not_run(exc: QatfixError, config: str, slim: str | None, offline: bool,
@@ -77,8 +85,7 @@ def deep_not_run(exc: QatfixError, config: str, slim: str | None, offline: bool,
                 f"allow the download, or put the file in the cache folder {cache} and add "
                 "--offline")
     elif "import" in lowered or "paddle" in lowered:
-        todo = ("install the [paddle] extra (paddlepaddle and the paddledet that matches the "
-                "configs, or run from a PaddleDetection checkout of the same version)")
+        todo = PADDLE_TODO
     else:
         todo = "check the message above; the static findings are still shown"
     return Finding(DEEP_NOT_RUN, _DEEP_NOT_RUN.severity, f"--deep did not run: {text}; what to do: {todo}",

@@ -93,11 +93,17 @@ def test_320_model_with_the_416_reader_is_an_error_with_the_320_reader_as_fix() 
     done = qatfix("python", "run_det.py", "--config", "configs/picodet_416_reader.yml",
                   "--act_config_path", "configs/picodet_s_320_lcnet_qat_dis.yaml", cwd=run_dir)
     assert done.returncode == 1, done.stderr
-    size = [line for line in done.stdout.splitlines() if " QF951 " in line]
-    assert size and size[0].startswith("configs/picodet_416_reader.yml:19:1: error QF951")
-    assert "416x416" in size[0] and "320x320" in size[0]
+    lines = done.stdout.splitlines()
+    at = lines.index("configs/picodet_416_reader.yml")  # grouped by file
+    size = lines[at + 1]
+    assert size.startswith("  19:1: error QF951")
+    assert "416x416" in size and "320x320" in size
+    assert size.endswith("; run with --config configs/picodet_320_reader.yml")
+    detail = qatfix("-v", "python", "run_det.py", "--config", "configs/picodet_416_reader.yml",
+                    "--act_config_path", "configs/picodet_s_320_lcnet_qat_dis.yaml",
+                    cwd=run_dir).stdout
     assert ("run instead: python run_det.py --config configs/picodet_320_reader.yml "
-            "--act_config_path configs/picodet_s_320_lcnet_qat_dis.yaml") in size[0]
+            "--act_config_path configs/picodet_s_320_lcnet_qat_dis.yaml") in detail
     # the 416 reader also normalizes as mean 0 / std 1, the LCNet model expects ImageNet's
     assert " error QF952 " in done.stdout
     assert clean(findings("python", "run_det.py", "--config", "configs/picodet_320_reader.yml",

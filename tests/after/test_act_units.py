@@ -8,12 +8,13 @@ import pytest
 
 from qatfix.model import paddleslim_strategy as strategy
 from qatfix.model.normalization import RAW, exported_input, from_arguments, infer_cfg_input
+from tests.conftest import missing
 
 
 def test_the_table_is_paddleslim_2_6s_own_classes() -> None:
     spec = importlib.util.find_spec("paddleslim")
     if spec is None or not spec.origin:
-        pytest.skip("PaddleSlim is not installed")
+        missing("PaddleSlim is not installed")
     from importlib.metadata import version
 
     assert version("paddleslim") == "2.6.0"

@@ -25,8 +25,15 @@ def test_the_note_names_a_configured_pair(tmp_path: Path) -> None:
         f'pairs = [["configs/picodet/picodet_s_416_coco_lcnet.yml", "{SLIM}"]]\n',
         encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "qatfix", "-c",
-                           "configs/picodet/picodet_s_320_coco_lcnet.yml", "--slim_config", SLIM],
+                           "configs/picodet/picodet_s_320_coco_lcnet.yml", "--slim_config", SLIM,
+                           "-v"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "is also used with configs/picodet/legacy_model/picodet_s_320_coco.yml, " \
            "configs/picodet/picodet_s_416_coco_lcnet.yml" in done.stdout
+    concise = subprocess.run([sys.executable, "-m", "qatfix", "-c",
+                              "configs/picodet/picodet_s_320_coco_lcnet.yml", "--slim_config",
+                              SLIM], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    fix_line = next(line for line in concise.stdout.splitlines() if "fix (safe):" in line)
+    # the in-place edit would change the other runs: the safe fix is a new slim file
+    assert "in a new slim file" in fix_line and fix_line.endswith("(-v: the command; 3 other fixes)")

@@ -102,34 +102,54 @@ def test_distill_pair_gets_no_safe_student_weights(copy: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_legacy_exact_match_is_proposed_first_into_the_slim_config(copy: Path) -> None:
+def test_legacy_exact_match_goes_into_a_slim_file_of_its_own(copy: Path) -> None:
+    """ppyoloe_l_qat.yml is the L model's recipe: the exact (legacy) S weights go into a new slim
+    file for the S model; writing them into the shared file is offered, naming the L run it
+    breaks and its figure."""
     model, slim = "configs/ppyoloe/ppyoloe_crn_s_300e_coco.yml", "configs/slim/quant/ppyoloe_l_qat.yml"
     (finding,) = [f for f in findings(copy, "-c", model, "--slim_config", slim) if f["fix"]]
     fix = finding["fix"]
     assert fix["safety"] == "safe" and fix["value"] == MODELS + "ppyoloe_crn_s_300e_coco.pdparams"
     assert "listed as legacy, but the exact match" in fix["reason"]
-    # ppyoloe_l_qat.yml is documented for the L model: the fix says so, and offers a new file
-    assert "is also used with configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml" in fix["title"]
-    assert [e["path"] for e in fix["edits"]] == [slim]
-    new_file = finding["alternatives"][-1]
-    assert new_file["edits"][0]["path"] == "configs/slim/quant/ppyoloe_crn_s_300e_coco_qat.yml"
-    assert new_file["edits"][0]["new_text"] == (
+    assert fix["edits"][0]["path"] == "configs/slim/quant/ppyoloe_crn_s_300e_coco_qat.yml"
+    assert fix["edits"][0]["new_text"] == (
         f"_BASE_: [ppyoloe_l_qat.yml]\npretrain_weights: {MODELS}ppyoloe_crn_s_300e_coco.pdparams\n")
-    assert "mot_ppyoloe_s_36e_ppvehicle" not in fix["title"]
+    assert f"then run python tools/train.py -c {model} --slim_config " \
+        "configs/slim/quant/ppyoloe_crn_s_300e_coco_qat.yml" in fix["title"]
+    in_place = finding["alternatives"][0]
+    assert in_place["safety"] == "unsafe" and [e["path"] for e in in_place["edits"]] == [slim]
+    assert "is also used with configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml" in in_place["title"]
+    assert in_place["reason"].startswith(
+        f"it changes -c configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml --slim_config {slim} too: ")
+    assert "state-dict tensors would load instead of" in in_place["reason"]
+    assert "mot_ppyoloe_s_36e_ppvehicle" not in in_place["title"]
 
 
 @pytest.mark.corpus
-def test_legacy_esnet_model_with_lcnet_weights_gets_its_esnet_fix(copy: Path) -> None:
+def test_legacy_esnet_model_with_lcnet_weights_never_flips_the_shared_line(copy: Path) -> None:
+    """The shared slim config now loads the LCNet weights: restoring the ESNet weights in it
+    would break the LCNet run, so the ESNet model gets a slim file of its own, and a second
+    --apply (from either model) writes nothing."""
     slim = copy / SLIM
     lines = slim.read_text().splitlines(keepends=True)
     lines[0] = f"pretrain_weights: {MODELS}picodet_s_320_coco_lcnet.pdparams\n"
     slim.write_text("".join(lines))
+    shared = slim.read_bytes()
     (finding,) = [f for f in findings(copy, "-c", LEGACY_MODEL, "--slim_config", SLIM)
                   if f["code"] == "QF101"]
     assert finding["fix"]["safety"] == "safe"
     assert finding["fix"]["value"] == MODELS + "picodet_s_320_coco.pdparams"
-    assert qatfix(copy, "-c", LEGACY_MODEL, "--slim_config", SLIM, "--apply").returncode == 0
-    assert slim.read_text().splitlines()[0] == f"pretrain_weights: {MODELS}picodet_s_320_coco.pdparams"
+    new = "configs/slim/quant/picodet_s_320_coco_qat.yml"
+    assert [e["path"] for e in finding["fix"]["edits"]] == [new]
+    assert f"-c {LCNET_MODEL} --slim_config {SLIM}" in finding["alternatives"][0]["reason"]
+    result = qatfix(copy, "-c", LEGACY_MODEL, "--slim_config", SLIM, "--apply")
+    assert result.returncode == 1 and f"--slim_config {new}" in result.stderr
+    assert slim.read_bytes() == shared
+    assert qatfix(copy, "-c", LEGACY_MODEL, "--slim_config", new, "--fail-on", "error").returncode == 0
+    written = {p: p.read_bytes() for p in copy.rglob("*.yml")}
+    for model in (LEGACY_MODEL, LCNET_MODEL):
+        qatfix(copy, "-c", model, "--slim_config", SLIM, "--apply")
+    assert {p: p.read_bytes() for p in copy.rglob("*.yml")} == written
 
 
 @pytest.mark.corpus
@@ -157,10 +177,14 @@ def test_the_users_own_trained_model_comes_first_and_nothing_is_safe_then(copy: 
 
 
 @pytest.mark.corpus
-def test_shared_slim_fix_says_so_and_apply_keeps_the_shared_edit(copy: Path) -> None:
+def test_shared_slim_fix_names_the_run_it_breaks(copy: Path) -> None:
     (finding,) = [f for f in findings(copy, "-c", LCNET_MODEL, "--slim_config", SLIM)
                   if f["code"] == "QF101"]
-    assert f"is also used with {LEGACY_MODEL}" in finding["fix"]["title"]
-    assert "then run tools/train.py -c configs/picodet/picodet_s_320_coco_lcnet.yml " \
-        "--slim_config configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml" in \
-        finding["alternatives"][-1]["title"]
+    assert finding["fix"]["safety"] == "safe"
+    assert "then run python tools/train.py -c configs/picodet/picodet_s_320_coco_lcnet.yml " \
+        "--slim_config configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml" in finding["fix"]["title"]
+    in_place = finding["alternatives"][0]
+    assert f"is also used with {LEGACY_MODEL}" in in_place["title"]
+    assert in_place["safety"] == "unsafe" and in_place["reason"] == (
+        f"it changes -c {LEGACY_MODEL} --slim_config {SLIM} too: 140 of 580 state-dict tensors "
+        "would load instead of 580 of 580")

@@ -64,6 +64,27 @@ def test_a_later_base_wins_over_an_earlier_one_key_by_key(tmp_path: Path) -> Non
     assert swapped.get("LCNet") == {"scale": 1.0, "act": "relu"}
 
 
+def test_base_order_holds_through_nested_bases_and_provenance(tmp_path: Path) -> None:
+    """Each `_BASE_` list is merged in order at every level: a base's own bases first, then the
+    base, then the next entry; the winning value names the file it came from and what it
+    overrode, as ppdet's `_load_config_with_base` merges them."""
+    write(tmp_path, "configs/_base_/first.yml", "epoch: 10\nTrainReader:\n  batch_size: 8\n")
+    write(tmp_path, "configs/_base_/second.yml", "_BASE_: ['first.yml']\nepoch: 20\n")
+    write(tmp_path, "configs/_base_/third.yml", "TrainReader:\n  batch_size: 32\n  shuffle: true\n")
+    write(tmp_path, "configs/model.yml",
+          "_BASE_: ['_base_/second.yml', '_base_/third.yml', '_base_/first.yml']\n")
+    r = resolve(str(tmp_path / "configs/model.yml"))
+    assert r.get("epoch") == 10 and r.get("TrainReader") == {"batch_size": 8, "shuffle": True}
+    origin = r.origin(("epoch",))
+    assert origin is not None and Path(origin.path).name == "first.yml"
+    assert "second.yml" in [Path(o.path).name for o in origin.overrode]
+    write(tmp_path, "configs/model.yml", "_BASE_: ['_base_/first.yml', '_base_/second.yml', "
+          "'_base_/third.yml']\n")
+    again = resolve(str(tmp_path / "configs/model.yml"))
+    assert again.get("epoch") == 20 and again.get("TrainReader") == {"batch_size": 32,
+                                                                    "shuffle": True}
+
+
 def test_provenance_names_file_line_and_what_was_overridden(tree: Path) -> None:
     r = resolve(str(tree / "configs/m/model.yml"))
     origin = r.origin(("LCNet", "scale"))

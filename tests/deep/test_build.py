@@ -168,10 +168,13 @@ def test_bad_slim_and_options(runtime: Any, tmp_path: Path) -> None:
 def test_missing_paddle_says_how_to_install(tmp_path: Path) -> None:
     code = ("import sys; sys.modules['paddle'] = None\n"
             "from qatfix.deep.runtime import load_runtime\n"
-            "try:\n    load_runtime()\nexcept Exception as exc:\n    print(type(exc).__name__, exc)\n")
+            "try:\n    load_runtime()\nexcept Exception as exc:\n"
+            "    print(type(exc).__name__, exc, '|', exc.todo)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert out.startswith("DeepCheckError") and "pip install 'qatfix[paddle]'" in out
+    message, todo = out.split(" | ")
+    assert message.startswith("DeepCheckError") and "pip install" not in message
+    assert 'python -m pip install -e ".[paddle]"' in todo
 
 
 def test_a_checkout_uses_its_own_ppdet(runtime: Any, tmp_path: Path, lcnet: Any) -> None:

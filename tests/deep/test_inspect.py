@@ -1,4 +1,5 @@
-"""`qatfix inspect`: counts, bytes by dtype, registry matches proven by signature."""
+"""`qatfix inspect`: identity and load figure, counts, bytes by dtype, registry matches proven by
+signature."""
 from __future__ import annotations
 
 import json
@@ -37,10 +38,11 @@ def test_counts_and_bytes_by_dtype(runtime: Any, lcnet: Any, tmp_path: Path,
 
     assert main(["inspect", str(path)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith(f"{path}: {len(state)} tensors in its state dict, ")
-    assert "checkpoint: a checkpoint of" not in text  # the extra tensor makes it no official network
-    assert "  int64: 1 tensors, 8 bytes" in text
-    assert text.splitlines()[-1] == f"registry: none of {len(load_registry())} entries matches"
+    # the extra tensor makes it no official network
+    assert text.startswith(f"{path}: float checkpoint of no network in the signature store: "
+                           f"{len(state)} tensors, ")
+    assert "    int64: 1 tensors, 8 bytes" in text
+    assert text.splitlines()[-1] == f"  registry: none of {len(load_registry())} entries matches"
 
 
 def test_missing_and_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,7 +52,7 @@ def test_missing_and_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixt
     junk.write_bytes(b"not a pickle")
     assert main(["inspect", str(junk)]) == 2
     err = capsys.readouterr().err
-    assert "paddle cannot load the weights" in err and len(err.strip().splitlines()) == 1
+    assert "not a paddle state dict" in err and len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.corpus
@@ -73,7 +75,8 @@ def test_official_file_is_recognised_by_signature(tmp_path: Path,
     assert main(["inspect", str(path), "--format", "json"]) == 0
     matches = json.loads(capsys.readouterr().out)["matches"]
     # the file's own name first; picodet_s_416_coco trains the very same network
-    assert matches[0] == {"name": "picodet_s_320_coco", "url": entry.url, "how": "signature"}
+    assert matches[0] == {"name": "picodet_s_320_coco", "url": entry.url, "how": "signature",
+                          "kind": "float", "slim_config": None}
     assert {m["name"] for m in matches} <= {"picodet_s_320_coco", "picodet_s_416_coco"}
     assert all(m["how"] == "signature" for m in matches)
 
@@ -92,8 +95,7 @@ def test_own_checkpoint_is_recognised_by_content(runtime: Any, tmp_path: Path,
     from qatfix.registry.signatures import signature_of
 
     config = "configs/picodet/picodet_s_320_coco_lcnet.yml"
-    if signature_of("develop", config) is None:
-        pytest.skip("the signature store has no develop picodet_s_320_coco_lcnet")
+    assert signature_of("develop", config) is not None, "the signature store lost " + config
     root = tree("develop")
     with ppdet_state(runtime):
         cfg = runtime.workspace.load_config(str(root / config))
@@ -104,15 +106,18 @@ def test_own_checkpoint_is_recognised_by_content(runtime: Any, tmp_path: Path,
 
     assert main(["inspect", str(path)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith(f"{path}: 463 tensors in its state dict, 1,249,528 values, ")
-    assert f"checkpoint: a checkpoint of {config} (develop" in text
+    assert text.splitlines()[0].startswith(f"{path}: float checkpoint of {config} (develop")
+    assert text.splitlines()[0].endswith(": all 463 of that model's tensors load")
+    assert "  state dict: 463 tensors, 1,249,528 values, " in text
     assert "registry: picodet_s_320_coco_lcnet (https://paddledet.bj.bcebos.com/models/" \
            "picodet_s_320_coco_lcnet.pdparams) by signature" in text
 
     assert main(["inspect", str(path), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["checkpoint_of"][0]["config"] == config
-    assert all(m["how"] == "signature" for m in data["matches"])
+    assert data["kind"] == "float" and data["loads"] == {"loaded": 463, "total": 463}
+    assert all(m["how"] == "signature" and m["kind"] == "float" for m in data["matches"])
+    assert "picodet_s_416_coco_lcnet_quant" not in {m["name"] for m in data["matches"]}
 
     state = dict(model.state_dict())
     state.pop(next(iter(state)))  # one tensor short: no longer that network

@@ -72,7 +72,8 @@ def test_no_weights_fails_like_ppdet() -> None:
 # -- equivalence with paddledet's own function ---------------------------------------------------
 
 # "xconv" and "ab" end in other parts ("conv", "b"): ppdet matches only suffixes starting at a dot
-PARTS = ["backbone", "neck", "head", "res5", "conv", "xconv", "bn", "weight", "bias", "a", "b", "ab"]
+PARTS = ["backbone", "neck", "head", "res5", "conv", "xconv", "bn", "weight", "bias", "a", "b", "ab",
+         "modelStudent", "modelTeacher"]
 SHAPES = [(1,), (2,), (2, 3)]
 keys = st.lists(st.sampled_from(PARTS), min_size=1, max_size=4).map(".".join)
 
@@ -136,12 +137,33 @@ EXAMPLES = [
     ({"a.weight": (1,)}, {}),
     ({}, {"a.weight": (1,)}),
     ({"a.": (1,)}, {"": (1,)}),
+    # the same keys on both sides, one of them `backbone.res5`: both model keys pick it (scored at
+    # its full length, compared as `res5`) and ppdet raises
+    ({"res5": (1,), "backbone.res5": (1,)}, {"res5": (1,), "backbone.res5": (1,)}),
+    # ... unless the second claim's shapes differ: skipped before the ambiguity check, so it loads
+    ({"res5": (2,), "backbone.res5": (1,)}, {"res5": (2,), "backbone.res5": (1,)}),
+    # a mismatch before the ambiguity is logged, one after it is not (ppdet has raised)
+    ({"a.conv.weight": (2,), "b.conv.weight": (2,), "c.conv.weight": (1,), "0.conv.weight": (1,)},
+     {"conv.weight": (2,)}),
+    ({"": (1,)}, {"": (1,)}),
+    # a teacher/student checkpoint: develop's ppdet logs the model keys nothing matches instead
+    ({"head.conv.weight": (2,), "backbone.a": (1,)},
+     {"modelStudent.head.conv.weight": (2,), "modelTeacher.backbone.a": (1,)}),
+    ({"modelStudent.head.conv.weight": (2,), "head.b": (1,)},
+     {"modelStudent.head.conv.weight": (2,), "modelTeacher.head.b": (1,)}),
 ]
 
 
 def with_examples(test: Any) -> Any:
     for pair in EXAMPLES:
         test = example(pair=pair)(test)
+    return test
+
+
+def with_mode_examples(test: Any) -> Any:
+    for pair in EXAMPLES:
+        for mode in ("student", "teacher"):
+            test = example(pair=pair, mode=mode)(test)
     return test
 
 
@@ -196,6 +218,9 @@ class TreePpdet:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         ready = json.loads(self._read())
         self.checkpoint_file = Path(ready["ready"])
+        #: this ppdet logs unmatched model keys for teacher/student checkpoints (develop's does)
+        self.distill_lines = "in model is not matched with pretrained weights" in \
+            self.checkpoint_file.read_text(encoding="utf-8")
 
     def _read(self) -> str:
         assert self.process.stdout is not None
@@ -203,10 +228,12 @@ class TreePpdet:
         assert line, f"the ppdet of {self.root} exited ({self.process.poll()})"
         return line
 
-    def match(self, model: Mapping[str, Any], weights: Mapping[str, Any]) -> dict[str, Any]:
+    def match(self, model: Mapping[str, Any], weights: Mapping[str, Any],
+              mode: str | None = None) -> dict[str, Any]:
         assert self.process.stdin is not None
         request = {"model": {k: list(v) for k, v in model.items()},
-                   "weights": {k: list(v) for k, v in weights.items()}}
+                   "weights": {k: list(v) for k, v in weights.items()},
+                   **({"mode": mode} if mode else {})}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         return json.loads(self._read())
@@ -240,16 +267,17 @@ def develop_ppdet() -> Iterator[TreePpdet]:
     oracle.close()
 
 
-def assert_same_as(oracle: TreePpdet, model: Mapping[str, Any], weights: Mapping[str, Any]) -> Any:
+def assert_same_as(oracle: TreePpdet, model: Mapping[str, Any], weights: Mapping[str, Any],
+                   mode: Any = "default") -> Any:
     """Our result on the shapes equals the oracle's: loads, log lines and errors."""
-    theirs = oracle.match(model, weights)
+    theirs = oracle.match(model, weights, None if mode == "default" else mode)
     if not weights:
         assert theirs["error"] is not None and "empty sequence" in theirs["error"]
         with pytest.raises(DeepCheckError):
-            match_state_dict(model, weights)
+            match_state_dict(model, weights, mode)
         return None
-    ours = match_state_dict(model, weights)
-    assert theirs["lines"] == ours.ppdet_lines("numpy")
+    ours = match_state_dict(model, weights, mode)
+    assert theirs["lines"] == ours.ppdet_lines("numpy", distill_weights=oracle.distill_lines)
     assert theirs["error"] == ours.error
     if theirs["error"] is None:
         assert theirs["loaded"] == ours.loaded_mapping()
@@ -264,6 +292,17 @@ def assert_same_as(oracle: TreePpdet, model: Mapping[str, Any], weights: Mapping
 def test_generated_pairs_match_develops_own_ppdet(develop_ppdet: TreePpdet,
                                                   pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     assert_same_as(develop_ppdet, *pair)
+
+
+@pytest.mark.paddle
+@pytest.mark.corpus
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=key_sets(), mode=st.sampled_from(["student", "teacher"]))
+@with_mode_examples
+def test_teacher_student_modes_match_develops_own_ppdet(
+        develop_ppdet: TreePpdet, pair: tuple[dict[str, Any], dict[str, Any]], mode: str) -> None:
+    """develop's `mode="student"`/`"teacher"` (ARSL's evaluation) on the same pairs."""
+    assert_same_as(develop_ppdet, *pair, mode=mode)
 
 
 DEVELOP_PAIRS = {

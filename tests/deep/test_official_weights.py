@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, tree
+from tests.conftest import REPO, require_paddle, tree
 
 pytestmark = [pytest.mark.paddle, pytest.mark.corpus,
               pytest.mark.filterwarnings("ignore:Skip loading for")]
@@ -55,8 +55,7 @@ def _offline_sample(name: str, count: int) -> list[str]:
         entry = load_registry().get_url(weights) if isinstance(weights, str) else None
         if entry is not None and entry.config:
             found.append(config)
-    if len(found) < count:
-        pytest.skip(f"the store has fewer than {count} such configs of {name}")
+    assert len(found) >= count, f"the store has fewer than {count} such configs of {name}"
     return random.Random(7).sample(found, count)
 
 
@@ -80,12 +79,12 @@ def test_deep_runs_on_a_sample_of_each_tree(name: str, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def installed() -> Any:
-    pytest.importorskip("ppdet")
+    require_paddle()
     from qatfix.deep.runtime import load_runtime
 
     runtime = load_runtime()
-    if not runtime.source.version.startswith("2.6"):
-        pytest.skip("needs the installed paddledet 2.6")
+    assert runtime.source.version.startswith("2.6"), \
+        f"the installed paddledet is {runtime.source.version}, the pinned one is 2.6.0"
     return runtime
 
 
@@ -103,8 +102,7 @@ def test_outside_a_tree_the_store_gives_the_installed_release(installed: Any, tm
     from qatfix.registry.signatures import signature_of
 
     stored = signature_of("release-2.6", YOLOV3)
-    if stored is None:
-        pytest.skip("the store has no release-2.6 YOLOv3")
+    assert stored is not None, "the store lost release-2.6 YOLOv3"
     found = weights_signature(YOLOV3_URL, offline=True, cache_dir=str(tmp_path), runtime=installed,
                               config=str(tmp_path / "my.yml"))
     assert found.via == "official config" and "release-2.6" in found.describe()
@@ -141,8 +139,7 @@ def test_a_checkout_builds_the_weights_config_of_its_own_tree() -> None:
 
     root = tree("develop")
     entry = load_registry().get_url(YOLOV3_URL)
-    if entry is None or entry.config != YOLOV3:
-        pytest.skip("the registry names another config for the YOLOv3 weights")
+    assert entry is not None and entry.config == YOLOV3, entry
     runtime = load_runtime(root / YOLOV3)
     try:
         assert runtime.source.checkout == str(root)

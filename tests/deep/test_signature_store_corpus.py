@@ -10,7 +10,6 @@ With CI=true a missing paddle/ppdet is a failure, not a skip.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, tree
+from tests.conftest import REPO, require_paddle, tree
 
 pytestmark = [pytest.mark.paddle, pytest.mark.corpus]
 
@@ -31,11 +30,7 @@ MAX_ELEMENTS = 40_000_000
 
 
 def _need_paddle() -> None:
-    missing = [name for name in ("paddle", "ppdet") if importlib.util.find_spec(name) is None]
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {', '.join(missing)} cannot be imported")
-        pytest.skip(f"{', '.join(missing)} not installed")
+    require_paddle()
 
 
 def _index() -> dict:
@@ -46,8 +41,7 @@ def _sample(name: str, count: int, seed: int) -> list[str]:
     configs = sorted(key.partition(":")[2] for key, entry in _index()["configs"].items()
                      if key.startswith(name + ":") and "signature" in entry
                      and entry["elements"] <= MAX_ELEMENTS)
-    if len(configs) < count:
-        pytest.skip(f"the committed store has fewer than {count} small configs of {name}")
+    assert len(configs) >= count, f"the committed store has fewer than {count} small configs of {name}"
     return random.Random(seed).sample(configs, count)
 
 

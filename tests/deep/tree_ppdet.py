@@ -72,7 +72,8 @@ def serve(answers) -> None:  # type: ignore[no-untyped-def]
         del log.lines[:]
         loaded, error = None, None
         try:
-            result = match_state_dict(model, weights)
+            mode = request.get("mode")
+            result = match_state_dict(model, weights, *([mode] if mode else []))
             loaded = {m: by_identity[id(v)] for m, v in result.items()}
         except ValueError as exc:
             error = str(exc)

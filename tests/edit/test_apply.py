@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from qatfix.edit import (
 )
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
+from tests.conftest import run_unprivileged
 
 TEXT = "_BASE_: [\n  'a.yml',\n]\nweights: w\nepoch: 1\n"
 
@@ -143,16 +145,26 @@ def test_unreadable_inputs_are_edit_errors(tmp_path: Path) -> None:
         read_source(str(tmp_path))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
 def test_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    """Run in a child that permission bits stop (as `nobody` when the tests run as root)."""
     path = _file(tmp_path, "epoch: 1\n")
-    source = read_source(str(path))
+    probe = ("import sys\n"
+             "from qatfix.edit.apply import read_source, write_all\n"
+             "from qatfix.errors import EditError\n"
+             "source = read_source(sys.argv[1])\n"
+             "try:\n"
+             "    write_all({source.path: source}, {source.path: 'epoch: 2\\n'})\n"
+             "except EditError as exc:\n"
+             "    print('EditError:', exc)\n")
     tmp_path.chmod(0o555)
     try:
-        with pytest.raises(EditError, match="not writable"):
-            write_all({source.path: source}, {source.path: "epoch: 2\n"})
+        done = run_unprivileged([sys.executable, "-c", probe, str(path)], tmp_path)
     finally:
         tmp_path.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("EditError:") and "not writable" in done.stdout, done.stdout
+    assert path.read_bytes() == b"epoch: 1\n"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
 def test_inserting_a_copy_of_the_next_line_applies_once() -> None:

@@ -78,6 +78,15 @@ def error_line(run: Run, path: str | Path, line: int | None = None,
     return text
 
 
+def assert_out(run: Run, command: str) -> None:
+    """stdout of a bad input: a check reports it as a QF000 finding (every format carries it);
+    other commands print nothing."""
+    if command == "check":
+        assert " error QF000 " in run.out and run.out.rstrip().endswith("1 not checked"), run.out
+    else:
+        assert run.out == ""
+
+
 def assert_unchanged(before: dict[str, bytes], root: Path) -> None:
     assert snapshot(root) == before
 

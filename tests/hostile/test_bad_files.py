@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import assert_unchanged, commands, error_line, run_cli, snapshot, write
+from tests.hostile.helpers import assert_out, assert_unchanged, commands, error_line, run_cli, snapshot, write
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def test_bad_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     # `set` reports where its own reader stopped; the line is checked for the readers of configs
     line = bad.line if command != "set" else None
     error_line(run, path, line, bad.pattern)
-    assert run.out == ""
+    assert_out(run, commands(str(path))[command][0])
     assert_unchanged(before, tmp_path)
 
 
@@ -76,9 +76,11 @@ def test_a_folder_of_bad_files_reports_each_and_checks_the_rest(
     assert run.code == 2
     assert "Traceback" not in run.err
     # each unreadable config is a QF000 finding of the report, counted in its summary ...
+    lines = run.out.splitlines()
     for bad in BAD:
-        [line] = [ln for ln in run.out.splitlines() if f"/{bad.name}.yml" in ln]
-        assert " error QF000 " in line
+        # grouped by file: the path on its line, the finding under it
+        [at] = [i for i, ln in enumerate(lines) if ln.endswith(f"/{bad.name}.yml")]
+        assert " error QF000 " in lines[at + 1] and lines[at + 1].startswith("  ")
     assert run.out.rstrip().endswith(f"{len(BAD)} not checked")
     assert "good.yml" not in run.out
     # ... and stderr says once why the exit code is 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -11,8 +12,10 @@ import pytest
 
 import qatfix.run.fixes
 import qatfix.edit
+import qatfix.cli.set as set_command
+from tests.conftest import run_unprivileged
 from tests.hostile.helpers import (
-    EXAMPLE, EXAMPLE_CONFIG, EXAMPLE_SLIM, assert_unchanged, commands, error_line, run_cli,
+    EXAMPLE, EXAMPLE_CONFIG, EXAMPLE_SLIM, Run, assert_unchanged, commands, error_line, run_cli,
     snapshot, write,
 )
 
@@ -33,17 +36,22 @@ def _apply(capsys: pytest.CaptureFixture[str]) -> Any:
                    "--apply")
 
 
+def _unprivileged(cwd: Path, *argv: str) -> Run:
+    """`python -m qatfix ARGV` in a fresh process that permission bits stop (as `nobody` when the
+    tests run as root)."""
+    done = run_unprivileged([sys.executable, "-m", "qatfix", *argv], cwd)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.mark.parametrize("command", ALL)
-def test_a_config_without_read_permission(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          command: str) -> None:
+def test_a_config_without_read_permission(tmp_path: Path, command: str) -> None:
     path = write(tmp_path / "secret.yml", "epoch: 1\n")
     path.chmod(0)
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as root: permission bits do not stop reading "
-                        "(test_a_config_whose_folder_is_a_file covers unreadable paths)")
-        run = run_cli(capsys, *commands(str(path))[command])
+        run = _unprivileged(tmp_path, *commands(str(path))[command])
         error_line(run, path, None, "Permission denied")
+        path.chmod(0o644)
+        assert path.read_bytes() == b"epoch: 1\n"
     finally:
         path.chmod(0o644)
 
@@ -116,18 +124,19 @@ def test_set_on_a_read_only_file_writes_nothing(example: Path,
     assert_unchanged(before, example)
 
 
-def test_apply_in_a_read_only_folder_writes_nothing(example: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_apply_in_a_read_only_folder_writes_nothing(tmp_path: Path) -> None:
+    example = tmp_path / "example"
+    shutil.copytree(EXAMPLE, example)
     folder = (example / EXAMPLE_SLIM).parent
     folder.chmod(0o555)
     try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as root: permission bits do not stop writing into a folder "
-                        "(the read-only file tests cover refusals)")
         before = snapshot(example)
-        run = _apply(capsys)
+        run = _unprivileged(example, "check", "-c", EXAMPLE_CONFIG, "--slim_config", EXAMPLE_SLIM,
+                            "--apply")
         error_line(run, EXAMPLE_SLIM, None, "not writable")
         assert_unchanged(before, example)
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            p.name for p in (EXAMPLE / EXAMPLE_SLIM).parent.iterdir())
     finally:
         folder.chmod(0o755)
 
@@ -180,7 +189,7 @@ def test_set_refuses_a_file_changed_after_it_was_read(
     def someone_edits() -> None:
         slim.write_bytes(edited)
 
-    monkeypatch.setattr(qatfix.edit, "set_value", _after(qatfix.edit.set_value, someone_edits))
+    monkeypatch.setattr(set_command, "set_value", _after(set_command.set_value, someone_edits))
     run = run_cli(capsys, "set", EXAMPLE_SLIM, "epoch", "3")
     error_line(run, EXAMPLE_SLIM, None, "changed since it was read")
     assert slim.read_bytes() == edited

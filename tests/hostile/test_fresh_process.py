@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.helpers import error_line, run_module, snapshot, write
+from tests.hostile.helpers import assert_out, error_line, run_module, snapshot, write
 
 FILES = {
     "malformed": (b"epoch: [1, 2\nuse_gpu: true\n", 2),
@@ -31,7 +31,7 @@ def test_no_traceback_reaches_stderr(tmp_path: Path, name: str, argv: tuple[str,
     before = snapshot(tmp_path)
     run = run_module(*argv, str(path))
     error_line(run, path, line)
-    assert run.out == ""
+    assert_out(run, argv[0])
     assert snapshot(tmp_path) == before
 
 

@@ -39,10 +39,13 @@ def test_a_fix_creating_a_new_error_is_rejected_and_reported(picodet: Path,
     review = _review(picodet, monkeypatch)
     ctx = contexts(MODEL, SLIM)[0]
     # the 416 model is the same network, but QAT at 320 from 416 weights is an error (QF201)
-    review = step(step(review, Choose(review.items[0].choices[2])), "apply")
+    review = step(step(review, Choose(review.items[0].choices[1])), "apply")
     texts, verdicts = verify_fixes(review.chosen, SLIM, ())
     assert texts == {}
-    assert rejections(review, verdicts) == {0: f"it would create QF201 in {SLIM}"}
+    # the rejection says what the new error says: 416 weights, a 320 model
+    assert rejections(review, verdicts) == {0: (
+        f"it would create QF201 in {SLIM} (pretrain_weights picodet_s_416_coco_lcnet was trained "
+        "at 416x416, but the readers use 320x320 (EvalReader Resize target_size))")}
     review = _review(picodet, monkeypatch)
     own = custom_fix(ctx, "https://example.com/picodet_s_320_coco_lcnet_finetuned.pdparams")
     review = step(step(review, Choose(own)), "apply")

@@ -90,8 +90,9 @@ def test_a_choice_creating_a_new_problem_is_explained_and_another_can_be_picked(
     term = terminal(picodet)
     term.expect(ACTION_QUESTION)
     term.send("c")
-    term.answer(WEIGHTS_QUESTION, 2)  # the 416x416 weights: the readers use 320x320
+    term.answer(WEIGHTS_QUESTION, 1)  # the 416x416 weights: the readers use 320x320
     term.expect("it would create QF201")
+    term.expect("trained at 416x416, but the readers use 320x320")  # said in the model's terms
     term.expect(PROBLEM_QUESTION)
     term.pick(1)  # pick another
     term.answer(WEIGHTS_QUESTION, 0)  # the exact match
@@ -110,7 +111,7 @@ def test_apply_anyway_writes_the_choice_and_the_recheck_shows_the_problem(
     term = terminal(picodet)
     term.expect(ACTION_QUESTION)
     term.send("c")
-    term.answer(WEIGHTS_QUESTION, 2)
+    term.answer(WEIGHTS_QUESTION, 1)
     term.expect("apply anyway (it would create QF201")
     term.pick(0)
     term.expect(f"+pretrain_weights: {LCNET_416}")
@@ -130,7 +131,8 @@ def test_a_new_slim_file_for_this_model_is_created(picodet: Path, terminal: type
     term.expect("is also used with configs/picodet/legacy_model/picodet_s_320_coco.yml")
     term.expect(ACTION_QUESTION)
     term.send("c")
-    term.answer(WEIGHTS_QUESTION, 3)  # the exact match, in a new slim file
+    term.expect("in a new slim file picodet_s_320_coco_lcnet_qat.yml [safe]")
+    term.pick(3)  # the exact match, in a new slim file
     term.expect(f"+++ b/{NEW_SLIM}")
     term.expect(ACTION_QUESTION)
     term.send("y")
@@ -142,4 +144,4 @@ def test_a_new_slim_file_for_this_model_is_created(picodet: Path, terminal: type
                                    + f"pretrain_weights: {LCNET}\n".encode())
     assert after == before  # the shared slim config is left as the legacy model needs it
     assert f"created {NEW_SLIM}" in term.output
-    assert f"run with: tools/train.py -c {MODEL} --slim_config {NEW_SLIM}" in term.output
+    assert f"run with: python tools/train.py -c {MODEL} --slim_config {NEW_SLIM}" in term.output

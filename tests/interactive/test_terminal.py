@@ -9,14 +9,15 @@ from pathlib import Path
 from qatfix.interactive.menus import ACTION_QUESTION, CUSTOM_QUESTION, WEIGHTS_QUESTION
 from tests.conftest import trained_checkpoint
 from tests.interactive.conftest import (
-    CLEAR_LINE, CTRL_C, LCNET, LEGACY, MODEL, PEDESTRIAN, SLIM, Terminal,
+    CLEAR_LINE, CTRL_C, ENTER, LCNET, LEGACY, MODEL, PEDESTRIAN, SLIM, Terminal,
 )
 
 # positions in the menus (see qatfix.interactive.menus)
 APPLY, SKIP, ALL = 0, 1, 2
 CHOOSE, QUIT_WITH_CHOICES, QUIT_WITHOUT_CHOICES = 3, 4, 3
-SECOND_CANDIDATE, CUSTOM = 1, 4  # in the weights list of the example: 3 candidates, the
-# first in a new slim file, then "enter"
+PEDESTRIAN_CANDIDATE, CUSTOM = 2, 4  # in the weights list of the example: 3 candidates (the
+# 416 model, which loads fully, before the 1-class pedestrian model), the first again in a new
+# slim file, then "enter"
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -64,14 +65,14 @@ def test_skip_writes_nothing(picodet: Path, terminal: type[Terminal]) -> None:
     assert _snapshot(picodet) == before
 
 
-def test_choose_the_second_candidate(picodet: Path, terminal: type[Terminal]) -> None:
+def test_choose_the_pedestrian_candidate(picodet: Path, terminal: type[Terminal]) -> None:
     before = _snapshot(picodet)
     term = terminal(picodet)
     term.answer(ACTION_QUESTION, CHOOSE)
     term.expect(WEIGHTS_QUESTION)
     term.expect("picodet_s_320_lcnet_pedestrian (picodet s, 320x320, aic_coco_train_cocoformat, "
                 "1 class, your model 80, same network as your model) [unsafe]")
-    term.pick(SECOND_CANDIDATE)
+    term.pick(PEDESTRIAN_CANDIDATE)
     term.expect(f"+pretrain_weights: {PEDESTRIAN}")  # the diff of the new choice, then asked again
     term.answer(ACTION_QUESTION, APPLY)
     assert term.finish() == 1  # QF104: the pedestrian model has 1 class
@@ -238,3 +239,45 @@ def test_a_file_changed_during_the_review_is_not_written(picodet: Path,
     assert term.finish() == 2
     assert "file changed since it was read; nothing written" in term.output
     assert _snapshot(picodet) == before
+
+
+ESC = "\x1b"
+
+
+def test_the_path_prompt_goes_back_with_esc_or_an_empty_answer(picodet: Path,
+                                                               terminal: type[Terminal]) -> None:
+    """Esc answers at once (it does not wait to prefix the next key) and an empty answer goes
+    back too: to the list, where the next key chooses as usual."""
+    before = _snapshot(picodet)
+    term = terminal(picodet)
+    term.answer(ACTION_QUESTION, CHOOSE)
+    term.answer(WEIGHTS_QUESTION, CUSTOM)
+    term.expect(f"{CUSTOM_QUESTION} (empty or Esc: back)")
+    term.send(ESC)
+    term.answer(WEIGHTS_QUESTION, CUSTOM)  # back at the list: the next keys move in it
+    term.expect(CUSTOM_QUESTION)
+    term.send(ENTER)  # empty: back
+    term.answer(WEIGHTS_QUESTION, CUSTOM + 1)  # "back" from the list keeps the proposal
+    term.answer(ACTION_QUESTION, SKIP)
+    assert term.finish() == 1
+    assert _snapshot(picodet) == before
+
+
+def test_a_refused_path_is_explained_right_below_the_prompt(picodet: Path,
+                                                           terminal: type[Terminal]) -> None:
+    term = terminal(picodet)
+    term.answer(ACTION_QUESTION, CHOOSE)
+    term.answer(WEIGHTS_QUESTION, CUSTOM)
+    term.type(CUSTOM_QUESTION, "output/y/model_final")
+    term.expect("output/y/model_final.pdparams does not exist")
+    # printed on the line after the answer, then the question again: not in a toolbar at the
+    # bottom of the screen (no cursor jump down to row 50 before it)
+    message = term.output.index("  output/y/model_final.pdparams does not exist")
+    between = term.output[term.output.rindex("output/y/model_final", 0, message):message]
+    assert "\x1b[50;" not in between and "\x1b[49;" not in between
+    assert between.count("\n") == 1
+    term.expect(CUSTOM_QUESTION)
+    term.send(ESC)
+    term.answer(WEIGHTS_QUESTION, CUSTOM + 1)
+    term.answer(ACTION_QUESTION, SKIP)
+    assert term.finish() == 1

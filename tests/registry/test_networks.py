@@ -10,14 +10,12 @@ from qatfix.config import resolve
 from qatfix.model import identify
 from qatfix.registry.builder.networks import committed_signature_ids, derive_networks
 from qatfix.registry.networks import dump_networks, networks_path, official_networks
-from tests.conftest import TREES
+from tests.conftest import trees
 
 
 @pytest.mark.corpus
 def test_committed_index_is_the_derivation_of_the_trees() -> None:
-    roots = {name: root for name, root in TREES.items() if (root / "configs").is_dir()}
-    if set(roots) != set(TREES):
-        pytest.skip("the shared PaddleDetection trees are not available")
+    roots = trees()
     derived = dump_networks(derive_networks(roots, committed_signature_ids()))
     assert derived == networks_path().read_text(encoding="utf-8")
 

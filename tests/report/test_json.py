@@ -52,6 +52,8 @@ def test_finding_fields_round_trip() -> None:
     assert out["related"] == [{"path": samples.MODEL, "line": 4, "column": 10}]
     assert out["fix"] == {
         "title": "set pretrain_weights to picodet_s_320_coco_lcnet.pdparams",
+        "note": "",
+        "command": "",
         "safety": "safe",
         "reason": "",
         "value": samples.NEW_URL,

@@ -8,8 +8,8 @@ from typing import Iterator
 import pytest
 
 from qatfix.run.engine import check
-from qatfix.registry import load_registry
-from tests.conftest import model_configs, tree
+from tests.conftest import tree
+from tests.rules import corpus_counts
 
 SEED_MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SEED_SLIM = "configs/slim/quant/picodet_s_quant.yml"
@@ -61,57 +61,41 @@ def test_320_model_with_416_quant_config_is_an_input_size_error(in_develop: Path
     assert [f.code for f in errors(findings)] == ["QF201"]
 
 
-def _documented_pairs(root: Path) -> list[tuple[str, str]]:
-    """Slim configs with the model config they are documented with: the README rows the
-    registry records, and each quant/post-quant/prune config with the config its weights were
-    trained with."""
-    from qatfix.config import resolve
-
-    registry = load_registry()
-    pairs = {(e.config, e.slim_config) for e in registry
-             if e.kind == "slim" and e.config and e.slim_config}
-    for folder in ("quant", "post_quant", "prune"):
-        for slim in sorted((root / "configs" / "slim" / folder).glob("*.yml")):
-            data = resolve(str(slim)).data
-            key = "weights" if data.get("slim") == "PTQ" else "pretrain_weights"
-            entry = registry.lookup(str(data.get(key) or ""))
-            if entry is not None and entry.config:
-                pairs.add((entry.config, slim.relative_to(root).as_posix()))
-    return sorted((c, s) for c, s in pairs if (root / c).is_file() and (root / s).is_file())
-
-
 @pytest.mark.corpus
 @pytest.mark.parametrize("tree_name", ["develop", "release-2.6"])
 def test_every_documented_slim_pair_has_no_error(tree_name: str) -> None:
-    root = tree(tree_name)
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        pairs = _documented_pairs(root)
-        assert len(pairs) >= 20
-        bad = [(c, s, f.code, str(f.location), f.message[:160])
-               for c, s in pairs for f in errors(check(c, s))]
-    finally:
-        os.chdir(cwd)
+    tree(tree_name)
+    runs = corpus_counts.sweep(tree_name, "pairs")
+    assert len(runs) >= 20
+    bad = [(run, f.code, str(f.location), f.message[:160])
+           for run, findings in runs for f in errors(list(findings))]
     assert not bad, "\n".join(map(str, bad))
 
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("tree_name", ["develop", "release-2.6"])
 def test_official_configs_alone_have_no_error(tree_name: str) -> None:
-    root = tree(tree_name)
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        bad = []
-        for path in model_configs(root):
-            rel = path.relative_to(root).as_posix()
-            for f in errors(check(rel)):
-                if rel not in OFFICIAL_ERRORS:
-                    bad.append(f"{rel}: {f.code} {f.location} {f.message[:160]}")
-    finally:
-        os.chdir(cwd)
+    tree(tree_name)
+    bad = [f"{run}: {f.code} {f.location} {f.message[:160]}"
+           for run, findings in corpus_counts.sweep(tree_name, "models")
+           for f in errors(list(findings)) if run not in OFFICIAL_ERRORS]
     assert not bad, f"{len(bad)} errors:\n" + "\n".join(bad[:30])
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("kind", corpus_counts.SWEEPS)
+@pytest.mark.parametrize("tree_name", ["develop", "release-2.6"])
+def test_warnings_and_infos_on_the_trees_are_the_reviewed_counts(tree_name: str,
+                                                                 kind: str) -> None:
+    """A rule that starts or stops firing on the real trees shows here with the difference;
+    after a deliberate change: `python tests/rules/corpus_counts.py`, review, commit."""
+    tree(tree_name)
+    expected = corpus_counts.committed()[tree_name][kind]
+    found = corpus_counts.counts(tree_name, kind)
+    changes = corpus_counts.differences(expected, found)
+    assert not changes, (f"{tree_name} {kind} sweep (committed -> now; regenerate with "
+                         "`python tests/rules/corpus_counts.py` once reviewed):\n"
+                         + "\n".join(changes))
 
 
 @pytest.mark.corpus

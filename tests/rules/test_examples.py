@@ -45,6 +45,14 @@ def checkout(tmp_path: Path) -> Path:
     act.mkdir(parents=True)
     for entry in (develop / "deploy" / "auto_compression" / "configs").iterdir():
         act.joinpath(entry.name).symlink_to(entry)
+    # the scripts pasted commands run: tools/, deploy/python/ and the auto_compression eval
+    # scripts (develop's test_det.py, release-2.6's paddle_inference_eval.py)
+    (root / "tools").symlink_to(develop / "tools")
+    (root / "deploy" / "python").symlink_to(develop / "deploy" / "python")
+    for script in (develop / "deploy" / "auto_compression").glob("*.py"):
+        (act.parent / script.name).symlink_to(script)
+    eval_26 = tree("release-2.6") / "deploy" / "auto_compression" / "paddle_inference_eval.py"
+    (act.parent / eval_26.name).symlink_to(eval_26)
     return root
 
 
@@ -123,21 +131,38 @@ def lcnet_state_dict(root: Path) -> None:
                    capture_output=True, timeout=600)
 
 
+def develop_checkout(root: Path) -> None:
+    """The checkout's own ppdet and setup.py, as a develop source checkout declares them (QF108's
+    example is a config of another release run on develop)."""
+    (root / "setup.py").symlink_to(tree("develop") / "setup.py")
+    (root / "ppdet").symlink_to(tree("develop") / "ppdet")
+
+
 #: what an example needs made before it runs, beyond its files
 PREPARE = {"QF602": short_keys_weights, "QF961": exported_params, "QF963": exported_params,
-           "QF906": qat_checkpoint_onnx_false, "QF106": lcnet_state_dict}
+           "QF906": qat_checkpoint_onnx_false, "QF106": lcnet_state_dict,
+           "QF108": develop_checkout}
+
+
+#: examples whose preparation builds a model with ppdet (paddle.save)
+PREPARED_WITH_PADDLE = frozenset({"QF602", "QF906", "QF106"})
+
+
+def _example_params() -> list[object]:
+    """Every code, marked `paddle` when its example runs `--deep` or is prepared with ppdet."""
+    return [pytest.param(code, marks=pytest.mark.paddle)
+            if code in PREPARED_WITH_PADDLE or "--deep" in shlex.split(
+                example_parts(RULES[code].example)[0])
+            else code for code in sorted(RULES)]
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("code", sorted(RULES))
+@pytest.mark.parametrize("code", _example_params())
 def test_every_example_reports_its_code(code: str, tmp_path: Path,
                                         tmp_path_factory: pytest.TempPathFactory) -> None:
     rule = RULES[code]
     command, files = example_parts(rule.example)
     argv = shlex.split(command)[1:]
-    if "--deep" in argv:
-        require("paddle")
-        require("ppdet")
     root = checkout(tmp_path)
     for path, text in files:
         add_file(root, path, text)
@@ -155,3 +180,77 @@ def test_every_example_reports_its_code(code: str, tmp_path: Path,
     findings = json.loads(done.stdout)["findings"]
     codes = [f["code"] for f in findings]
     assert code in codes, (command, [(f["code"], f["message"][:300]) for f in findings])
+    assert done.returncode in expected_exits(findings), (done.returncode, codes, done.stderr)
+    for finding in findings:
+        fits_its_file(root, finding)
+    outcome = example_outcome(root, done.returncode, findings, code)
+    pinned = EXAMPLES / f"{code}.json"
+    if os.environ.get("QATFIX_UPDATE_EXAMPLES") == "1":
+        pinned.parent.mkdir(exist_ok=True)
+        pinned.write_text(json.dumps(outcome, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    assert pinned.is_file(), f"no reviewed outcome for {code}: {REGENERATE}"
+    assert outcome == json.loads(pinned.read_text(encoding="utf-8")), \
+        f"{code}'s example changed its exit code, lines or fix; once reviewed: {REGENERATE}"
+
+
+#: the reviewed outcome of each example: exit code, and the line, severity and fix (safety and
+#: edits) of each finding of the example's code
+EXAMPLES = Path(__file__).with_name("examples")
+REGENERATE = "QATFIX_UPDATE_EXAMPLES=1 python -m pytest tests/rules/test_examples.py -k reports"
+#: findings that make a run exit 2 after its report (README, exit codes)
+INPUT_ERRORS = {"QF000", "QF003"}
+
+
+def expected_exits(findings: list[dict[str, object]]) -> set[int]:
+    """The exit codes the README allows for these findings under the default `--fail-on`: 2
+    after a config that could not be read or a `--deep` that could not run, else 1 for an error
+    or a warning, else 0 (or 2 when only files that are not configs were named: nothing was
+    checked; the pinned outcome says which)."""
+    codes = {str(f["code"]) for f in findings}
+    if codes & INPUT_ERRORS:
+        return {2}
+    if any(f["severity"] in ("error", "warning") for f in findings):
+        return {1}
+    return {0, 2} if codes and codes <= {"QF002"} else {0}
+
+
+def fits_its_file(root: Path, finding: dict[str, object]) -> None:
+    """The finding's line is a line of its file (0: the file as a whole), and each edit of its
+    fix replaces exactly the lines it names, as they are now."""
+    location = finding["location"]
+    assert isinstance(location, dict)
+    path = root / str(location["path"])
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
+    assert 0 <= int(location["line"]) <= max(len(lines), 1), (finding["code"], location)
+    fix = finding.get("fix")
+    for edit in (fix or {}).get("edits", []) if isinstance(fix, dict) else []:
+        target = root / edit["path"]
+        if not target.exists():
+            assert edit["old_text"] == "", edit
+            continue
+        text = target.read_text(encoding="utf-8").splitlines(keepends=True)
+        assert "".join(text[edit["start_line"] - 1:edit["end_line"]]) == edit["old_text"], edit
+
+
+def example_outcome(root: Path, exit_code: int, findings: list[dict[str, object]],
+                    code: str) -> dict[str, object]:
+    """What is pinned of an example's run (paths relative to the checkout)."""
+    def local(text: object) -> object:
+        return text.replace(str(root), "<checkout>") if isinstance(text, str) else text
+
+    shown = []
+    for finding in findings:
+        if finding["code"] != code:
+            continue
+        location = finding["location"]
+        fix = finding.get("fix")
+        assert isinstance(location, dict)
+        shown.append({
+            "path": local(location["path"]), "line": location["line"],
+            "severity": finding["severity"],
+            "fix": None if not isinstance(fix, dict) else {
+                "safety": fix["safety"],
+                "edits": [{"path": local(e["path"]), "lines": [e["start_line"], e["end_line"]],
+                           "new_text": local(e["new_text"])} for e in fix["edits"]]},
+        })
+    return {"exit": exit_code, "findings": sorted(shown, key=json.dumps)}

@@ -11,7 +11,7 @@ from qatfix.config import resolve
 from qatfix.run.engine import check
 from qatfix.registry import load_registry
 from tests.conftest import tree
-from tests.rules.test_corpus import _documented_pairs
+from tests.rules.corpus_counts import documented_pairs as _documented_pairs
 
 COMMAND = re.compile(r"tools/\w+\.py\s+-c\s+(\S+\.yml)\s+--slim_config[= ](\S+\.yml)")
 LINK = re.compile(r"\]\(([^)\s]+\.yml)\)")

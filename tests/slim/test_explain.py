@@ -21,7 +21,7 @@ def test_explain_shows_every_field_with_its_evidence(code: str) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     out = done.stdout
-    assert out.startswith(f"{code} ({rule.severity})\n")
+    assert out.startswith(f"{code} ({'/'.join(rule.severity_names())})\n")
     for title in ("What it checks:", "Why it matters:", "Example:", "Use instead:",
                   "Fix safety:", "Evidence:"):
         assert f"\n{title}\n" in out, (code, title)

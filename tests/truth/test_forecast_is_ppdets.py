@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from qatfix.model.load_forecast import forecast
 from tests.conftest import require
 from tests.truth import oracle
 
@@ -33,7 +34,7 @@ def test_forecast_loads_what_ppdet_loads() -> None:
         weights = oracle.signature_of(entry.tree or "", entry.config or "")
         assert model is not None and weights is not None
         zero = np.zeros((), dtype="float32")
-        ours = oracle.forecast(model.shapes, weights.shapes, model_classes=None,
+        ours = forecast(model.shapes, weights.shapes, model_classes=None,
                                weights_classes=None)
         if ours.result.ambiguities:
             with pytest.raises(ValueError, match="Ambiguity weight"):

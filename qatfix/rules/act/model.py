@@ -24,6 +24,9 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
     if run is None:
         return
+    if not run.is_detection:
+        yield from _other_toolkit(ctx, run)
+        return
     if run.exported is not None:
         yield from _not_exported_yet(ctx, run)
         yield from _program_unread(ctx, run)
@@ -43,6 +46,25 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
         location=ctx.location(("Global", "model_dir")))
 
 
+def _other_toolkit(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
+    """An ACT config of another toolkit (PaddleSlim's OCR, classification, segmentation
+    examples): what was checked and what was not."""
+    from qatfix.config.act_scripts import script_facts
+    from qatfix.model.paddleslim_strategy import strategy_keys
+
+    script = os.path.relpath(run.script or "", run.run_dir)
+    module = script_facts(run.script)[1] if run.script else ""
+    slim = strategy_keys().keys
+    own = sorted(s for s in run.script_sections if s != "Global" and s not in slim)
+    sections = f" and the sections it reads itself ({', '.join(own)})" if own else ""
+    yield Issue(
+        message=(f"ACT config of {run.toolkit}, not PaddleDetection ({script} beside it "
+                 f"imports {module}): its strategy sections and keys were checked against "
+                 f"PaddleSlim; its model (Global.model_dir), data, reader{sections} were not "
+                 "checked"),
+        location=ctx.location(("Global",)))
+
+
 def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """The model is known by its folder's name only: its program is not there to read."""
     exported = run.exported
@@ -59,7 +81,10 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
                  f"official model {exported.official} its name gives; the exported program's "
                  "feeds and outputs (Global.input_list, include_nms) are checked once it is "
                  "exported there")
-    yield Issue(message=where, location=ctx.location(("Global", "model_dir")))
+    state = "lies outside the repository" if run.model_dir_outside else "does not exist yet"
+    yield Issue(message=where, location=ctx.location(("Global", "model_dir")),
+                headline=(f"model_dir {shown} {state}: checked as the official model "
+                          f"{exported.official}; the program's feeds and outputs were not"))
 
 
 def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
@@ -110,7 +135,7 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
 
 def check_nms(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional[ActRun] = ctx.act
-    if run is None:
+    if run is None or not run.is_detection:
         return
     glob = run.global_config
     if glob.get("include_nms") is not False or not glob.get("Evaluation"):
@@ -219,6 +244,8 @@ RULES = (
     Rule(
         code="QF960", name="act-model-unknown", severity="info",
         applies_to=ACT_STEPS,
+        situations=(("error",
+                    "when Global.model_dir is not set: the script has no model"),),
         summary="The exported model of an ACT config could not be identified (not checked).",
         explanation=(
             "The reader is checked against the model: `model_dir/infer_cfg.yml` when the folder "

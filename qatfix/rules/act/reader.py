@@ -13,8 +13,8 @@ from qatfix.findings import Location, Severity
 from qatfix.model.sizes import Size, eval_input_size
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.model.normalization import RAW, reader_input
 from qatfix.config.kind import ACT_STEPS
+from qatfix.model.normalization import RAW, reader_input
 
 if TYPE_CHECKING:
     from qatfix.model.exported import ExportedModel
@@ -58,14 +58,23 @@ def _instead(run: "ActRun", candidates: list[str]) -> str:
     return f"; run instead: {run.command(candidates[0])}"
 
 
+def _instead_short(run: "ActRun", candidates: list[str]) -> str:
+    """`_instead` in a few words, for the headline."""
+    if not candidates:
+        return ""
+    if run.reader_from_config:
+        return f"; {candidates[0]} fits"
+    return f"; run with --config {candidates[0]}"
+
+
 def _model_text(model: "ExportedModel") -> str:
     return model.source
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is not None:
-        return
+    if run is None or run.reader is not None or not run.is_detection:
+        return  # another toolkit's run: QF960 says what was not checked
     from qatfix.rules.act.readers import fitting_readers
 
     model = run.exported
@@ -115,6 +124,8 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
         message=(f"the reader {run.reader_shown} resizes to {_size_text(got)}, but the model "
                  f"({_model_text(model)}) takes {_size_text(want)}: {effect}"
                  f"{_instead(run, candidates)}"),
+        headline=(f"the reader {run.reader_shown} resizes to {_size_text(got)}, the model takes "
+                  f"{_size_text(want)}{_instead_short(run, candidates)}"),
         location=_reader_location(run.reader, "eval_height"),
         fixes=reader_fixes(run, candidates), severity=severity,
         data=(("reader_size", list(got)), ("model_size", list(want)),
@@ -173,6 +184,8 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
                  f"({_model_text(model)}) expects {want.describe()}{twice}: every image reaches the "
                  f"network on another scale, and calibration and accuracy are wrong"
                  f"{_instead(run, candidates)}"),
+        headline=(f"the reader {run.reader_shown} normalizes otherwise than the model expects "
+                  f"({want.describe()}){_instead_short(run, candidates)}"),
         location=_reader_location(run.reader, "EvalReader"),
         fixes=reader_fixes(run, candidates))
 
@@ -218,6 +231,10 @@ RULES = (
     Rule(
         code="QF951", name="act-reader-size", severity="error",
         applies_to=ACT_STEPS,
+        situations=(("warning",
+                    "when the exported model takes any input size"),
+                    ("info",
+                    "when a size could not be read (not checked)"),),
         summary="The ACT reader resizes to another size than the exported model takes.",
         explanation=(
             "`tools/export_model.py` fixes the network's input to "
@@ -244,6 +261,8 @@ RULES = (
     Rule(
         code="QF952", name="act-reader-normalization", severity="error",
         applies_to=ACT_STEPS,
+        situations=(("info",
+                    "when a normalization could not be read (not checked)"),),
         summary="The ACT reader normalizes images differently from the exported model.",
         explanation=(
             "Reader families differ: PP-YOLOE+ and RT-DETR divide by 255 only (mean 0, std 1), "

@@ -55,6 +55,8 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
     for section in data:
         if section in known.keys or section in SCRIPT_KEYS:
             continue
+        if str(section) in ctx.act.script_sections:
+            continue  # the ACT script reads it itself (PaddleOCR's run.py: Train, Eval, ...)
         new = RENAMED_SECTIONS.get(str(section))
         if new is not None:
             fixes = () if new in data else (PlannedFix(
@@ -138,6 +140,8 @@ RULES = (
     Rule(
         code="QF971", name="act-strategy-section", severity="error",
         applies_to=ACT_STEPS,
+        situations=(("warning",
+                    "for a section the installed PaddleSlim does not read"),),
         summary="A top-level section PaddleSlim does not read (an old name is renamed).",
         explanation=(
             "PaddleSlim keeps only the sections in SUPPORTED_CONFIG and TrainConfig; any other "

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 
 from qatfix.findings import Location
 from qatfix.rules.base import Issue, Rule
+from qatfix.rules.commands import STEP_SCRIPTS as ALL_STEP_SCRIPTS
 from qatfix.rules.context import CheckContext
 
-STEP_SCRIPTS = {"eval": "tools/eval.py", "export": "tools/export_model.py",
-                "infer": "tools/infer.py", "post_quant": "tools/post_quant.py"}
+#: the steps that load the trained `weights`
+STEP_SCRIPTS = {step: script for step, script in ALL_STEP_SCRIPTS.items() if step != "train"}
 
 
 def _slim_location(ctx: CheckContext) -> Location:

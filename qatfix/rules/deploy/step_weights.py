@@ -10,7 +10,10 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from qatfix.rules.base import Issue, Rule
+from qatfix.config import resolve
+from qatfix.config.kind import kind_of
+from qatfix.errors import QatfixError
+from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.config.kind import QAT_MODES
 
@@ -37,6 +40,44 @@ def _command(ctx: CheckContext, slim: str) -> str:
             f"-o weights={ctx.get('weights')}")
 
 
+#: the `slim:` values whose training writes each kind of checkpoint
+_SLIM_MODES = {"qat": ("QAT", "PrunerQAT"), "pruned": ("Pruner", "PrunerQAT", "UnstructuredPruner",
+                                                       "DistillPrune")}
+
+
+def slim_configs_named(ctx: CheckContext, weights: object, kind: str) -> list[str]:
+    """The slim configs a checkpoint path names: tools/train.py saves to
+    `<save_dir>/<slim config's stem>/` (ppdet's `load_config` of the slim config sets
+    `filename`), so `output/picodet_s_quant/model_final` names `picodet_s_quant.yml`. Official
+    slim configs (the registry's) and the project's under `configs/` with that stem and a
+    `slim:` that writes `kind` checkpoints."""
+    if not isinstance(weights, str) or "://" in weights:
+        return []
+    folder = os.path.basename(os.path.dirname(os.path.normpath(weights.strip())))
+    if not folder:
+        return []
+    found: dict[str, None] = {}
+    for entry in ctx.registry.get_name(f"{folder}"):
+        if entry.slim_config:
+            found[os.path.join(ctx.run_root, entry.slim_config)] = None
+    configs = os.path.join(ctx.run_root, "configs")
+    for here, _, names in os.walk(configs):
+        for name in names:
+            if name in (f"{folder}.yml", f"{folder}.yaml"):
+                found[os.path.join(here, name)] = None
+    fitting = []
+    for path in found:
+        if not os.path.isfile(path) or kind_of(path) != "slim":
+            continue
+        try:
+            mode = resolve(path, root=os.path.realpath(ctx.run_root)).get("slim")
+        except (QatfixError, OSError):
+            continue
+        if mode in _SLIM_MODES.get(kind, ()):
+            fitting.append(os.path.normpath(path))
+    return sorted(set(fitting))
+
+
 def check_slim_checkpoint(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.step not in LOADING_STEPS or ctx.slim_path or ctx.role != "model":
         return
@@ -44,8 +85,16 @@ def check_slim_checkpoint(ctx: CheckContext) -> Iterator[Issue]:
     if found is None or found.kind not in ("qat", "pruned"):
         return
     what = "QAT" if found.kind == "qat" else "pruned"
-    slim = found.slim_config or ("THE_QAT_CONFIG.yml" if found.kind == "qat"
-                                 else "THE_PRUNE_CONFIG.yml")
+    named = [] if found.slim_config else slim_configs_named(ctx, ctx.get("weights"), found.kind)
+    slim_path = (os.path.join(ctx.run_root, found.slim_config) if found.slim_config
+                 else named[0] if len(named) == 1 else None)
+    slim = _shown(slim_path) if slim_path else (
+        "THE_QAT_CONFIG.yml" if found.kind == "qat" else "THE_PRUNE_CONFIG.yml")
+    fixes: tuple[PlannedFix, ...] = ()
+    if slim_path and os.path.isfile(slim_path):
+        fixes = (PlannedFix(f"Run with the slim config the checkpoint was trained with: "
+                            f"{_command(ctx, slim)}", "safe", (), slim_config=slim_path,
+                            reason="no file changes; the command line names the slim config"),)
     if found.kind == "qat":
         effect = ("the quantized layers' tensors are named `conv._layer.weight` (and fake-quant "
                   "scales), which match nothing in the float model: its convolution kernels "
@@ -61,7 +110,9 @@ def check_slim_checkpoint(ctx: CheckContext) -> Iterator[Issue]:
                  f"and the model runs half initialised (mAP near 0); run instead: "
                  f"{_command(ctx, slim)}"),
         location=ctx.location(("weights",)),
-        data=(("checkpoint", found.kind), ("slim_config", found.slim_config or "")))
+        fixes=fixes,
+        data=(("checkpoint", found.kind),
+              ("slim_config", found.slim_config or (slim if slim_path else ""))))
 
 
 def check_float_with_qat(ctx: CheckContext) -> Iterator[Issue]:

@@ -141,6 +141,7 @@ def check_recipe(ctx: CheckContext) -> Iterator[Issue]:
     yield Issue(
         message=(f"the distillation config's chain replaces the student's {', '.join(keys)}: "
                  f"train.py trains the student with {_describe(changes)}"),
+        headline=f"the distillation config's chain replaces the student's {', '.join(keys)}",
         location=_slim_base(merged) or _location(merged, paths[0]),
         related=(_location(merged, paths[0]), ctx.location(paths[0])),
         data=(("replaced", [_dotted(p) for p in paths]),),
@@ -166,6 +167,7 @@ def check_data(ctx: CheckContext) -> Iterator[Issue]:
         message=(f"the distillation config's chain replaces the student's {', '.join(keys)}: "
                  f"train.py trains the student on {_describe(changes)}"
                  f"{classes}"),
+        headline=f"the distillation config's chain replaces the student's {', '.join(keys)}",
         location=_slim_base(merged) or _location(merged, paths[0]),
         related=(_location(merged, paths[0]), ctx.location(paths[0])),
         data=(("replaced", [_dotted(p) for p in paths]),),

@@ -6,6 +6,7 @@ their `check`. They are rules like any other so `explain`, SARIF and reviews des
 from __future__ import annotations
 
 from qatfix.rules.base import Rule, made_elsewhere
+from qatfix.rules.weights.fit import NOT_CHECKED as WEIGHTS_NOT_CHECKED
 
 UNREADABLE = Rule(
     code="QF000", name="config-unreadable", severity="error", needs="run",
@@ -98,4 +99,4 @@ DEEP_NOT_RUN = Rule(
 RULES = (UNREADABLE, NOT_UNDERSTOOD, DEEP_NOT_RUN)
 
 #: codes that say something was not checked: no selection or comment hides them
-UNCHECKED_CODES = tuple(rule.code for rule in RULES)
+UNCHECKED_CODES = (*(rule.code for rule in RULES), WEIGHTS_NOT_CHECKED)

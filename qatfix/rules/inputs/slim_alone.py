@@ -20,6 +20,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     yield Issue(
         message=(f"{name} is a slim config ({ctx.get('slim')}): ppdet needs the model config with "
                  f"it, as tools/train.py -c MODEL.yml --slim_config {name}{pair}"),
+        headline=f"{name} is a {ctx.get('slim')} slim config: ppdet needs -c MODEL.yml with it",
+        fact="" if models else ("a slim config that no README or .qatfix.toml pairs with a "
+                                "model config: checked alone"),
         location=ctx.location(("slim",)) if ctx.origin(("slim",)) else Location(ctx.config_path, 1, 1),
     )
 

@@ -9,6 +9,7 @@ from qatfix.config.nodes import KeyPath
 from qatfix.findings import Location
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.registry.loading import stand_in
 from qatfix.config.kind import PRUNE_MODES
 from qatfix.registry.networks import official_networks, parameter_differences
 from qatfix.registry.recipes import prune_list
@@ -69,6 +70,42 @@ def _named_slim(official: "PruneList", slim_path: str) -> str:
     return (own or sorted(paths, key=lambda p: (not p.startswith("configs/slim/prune/"), p)))[0]
 
 
+def _names_of_model(ctx: CheckContext) -> dict[str, str] | None:
+    """Generated parameter name -> state-dict key of this model, from ppdet's build of the
+    official config that builds the same network; None when none is recorded."""
+    identity = ctx.identity
+    if identity.architecture is None:
+        return None
+    from qatfix.registry.param_names import parameter_names
+
+    found = stand_in(identity.model_json, identity.architecture, ctx.checkout_tree)
+    return parameter_names(*found) if found else None
+
+
+def _names_written_for(ctx: CheckContext, official: "PruneList") -> tuple[str, dict[str, str]] | None:
+    """(config, name -> key) of the first network the list was written for whose names ppdet's
+    builds recorded (in the checkout's tree first)."""
+    from qatfix.registry.param_names import parameter_names
+
+    trees = [t for t in (ctx.checkout_tree, "develop", "release-2.6") if t]
+    for config in official.configs:
+        for tree in dict.fromkeys(trees):
+            names = parameter_names(tree, config)
+            if names is not None:
+                return config, names
+    return None
+
+
+def _hits(names: list[str], here: dict[str, str], there: dict[str, str]) -> list[str]:
+    """`name = key here (key there)` of each name that is not the same layer in both."""
+    found = []
+    for name in names:
+        if here.get(name) != there.get(name):
+            found.append(f"{name} = {here.get(name, 'no parameter')} here "
+                         f"({there.get(name, 'no parameter')} there)")
+    return found
+
+
 def check_network(ctx: CheckContext) -> Iterator[Issue]:
     found = pruned_run(ctx)
     if found is None:
@@ -86,13 +123,37 @@ def check_network(ctx: CheckContext) -> Iterator[Issue]:
     model = ctx.identity
     shown = f"{model.architecture} with {model.backbone}" if model.backbone else \
         str(model.architecture)
+    here = _names_of_model(ctx)
+    there = _names_written_for(ctx, official)
+    location = _location(source, (pruner.key, "pruned_params"))
+    if here is not None and there is not None:
+        config, names_there = there
+        differing = _hits(list(names), here, names_there)
+        if not differing:
+            return  # ppdet's builds: every name is the same layer in both networks
+        same = len(names) - len(differing)
+        listed = "; ".join(differing[:4]) + (f"; and {len(differing) - 4} more"
+                                              if len(differing) > 4 else "")
+        yield Issue(
+            message=(f"{pruner.key}.pruned_params is the official list of {slim}, written for "
+                     f"{config}; this model is another network ({shown}), and ppdet's builds "
+                     f"of both show {len(differing)} of its {len(names)} names on other layers "
+                     f"here ({listed}){f'; {same} are the same layers' if same else ''}: "
+                     "pruning removes filters from layers nobody chose"),
+            location=location,
+            data=(("list_of", slim), ("written_for", list(official.configs)),
+                  ("layers", {n: here.get(n) for n in names}),
+                  ("other_layers", [n for n in names if here.get(n) != names_there.get(n)])),
+        )
+        return
     yield Issue(
         message=(f"{pruner.key}.pruned_params is the official list of {slim}, written for "
                  f"{written_for}; this model is another network ({shown}). The names "
                  f"({names[0]}, ...) are Paddle's generated parameter names, numbered in the "
                  "order layers are built: in this network they name other convolutions, so "
-                 "pruning removes filters from layers nobody chose"),
-        location=_location(source, (pruner.key, "pruned_params")),
+                 "pruning removes filters from layers nobody chose (no ppdet build of this "
+                 "network recorded its names; `qatfix --deep` lists the layers)"),
+        location=location,
         data=(("list_of", slim), ("written_for", list(official.configs))),
     )
 
@@ -187,7 +248,10 @@ RULES = (
             "(`yolov3_prune_l1_norm.yml` for YOLOv3-MobileNetV1); on PicoDet or another YOLOv3 "
             "backbone they prune convolutions nobody chose, and training goes on with a damaged "
             "model. The registry fingerprints every official list with the configs it is "
-            "documented with; qatfix compares those networks with this model's."),
+            "documented with, and records the generated name of every weight of every official "
+            "network as ppdet's builds give it: the finding names the layers the list hits in "
+            "this model, and there is none when the names are the same layers in both networks "
+            "(SOLOv2 and Faster R-CNN build the same ResNet-50 first)."),
         example=("qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config "
                  "configs/slim/prune/yolov3_prune_l1_norm.yml"),
         instead=("Write a list for this network: run once with `print_params: True` (ppdet logs "
@@ -201,6 +265,8 @@ RULES = (
         check=check_network),
     Rule(
         code="QF702", name="invalid-pruner-settings", severity="error",
+        situations=(("warning",
+                    "for ratios left unused or a name given twice, which PaddleSlim passes over"),),
         summary=("Pruner settings ppdet refuses after loading the weights, or PaddleSlim "
                  "silently bends: criterion, ratio count, ratio range, repeated names."),
         explanation=(

@@ -106,6 +106,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 
 RULES = (Rule(
     code="QF301", name="invalid-quant-config", severity="error",
+    situations=(("warning",
+                "for a key PaddleSlim does not know, which it ignores"),),
     summary="QAT.quant_config has unknown keys, unknown quantize types or bits out of range.",
     explanation=(
         "ppdet hands `QAT.quant_config` to PaddleSlim's dygraph QAT. PaddleSlim asserts on unknown "

@@ -1,11 +1,19 @@
-"""QF304: slim keys ppdet reads from somewhere else, so the value written does nothing; QF306:
-`QAT.quant_config` keys the installed PaddleSlim does not know yet (it ignores them)."""
+"""Keys whose value does nothing. QF304: slim keys ppdet reads from somewhere else; QF306:
+`QAT.quant_config` keys the installed PaddleSlim does not know yet (it ignores them); QF406: a
+key no base defines and ppdet never reads, one edit away from a key it does (a misspelling)."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+import os
+from typing import Any, Iterator, Optional
 
+from qatfix.config.nodes import Origin, Tagged
+from qatfix.config.options import OPTIONS_PATH
+from qatfix.findings import Location
+from qatfix.model.key_spelling import Misspelling, misspellings
+from qatfix.registry.config_keys import known_keys, known_keys_for
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.example_text import QAT_SECTION
 from qatfix.model.installed_paddleslim import version as installed_version
 
 #: ppdet/engine/trainer.py: Trainer.post_quant, `int(self.cfg.get('quant_batch_num', 10))`
@@ -81,6 +89,115 @@ def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
             location=ctx.location((ctx.mode, "quant_config", key)))
 
 
+def run_misspellings(ctx: CheckContext) -> list[Misspelling]:
+    """The misspelt keys of the run's final config (its files and `-o`): judged with the shipped
+    facts, and any found judged again with what the checkout's own ppdet reads (a fork's
+    components, another release), read only then."""
+    data = (ctx.final or ctx.resolved).data
+    known = known_keys()
+    found = list(misspellings(data, known.top, known.sections, known.open))
+    if not found:
+        return found
+    known = known_keys_for(os.path.abspath(ctx.run_root))
+    return list(misspellings(data, known.top, known.sections, known.open))
+
+
+def misspelt_weights_key(ctx: CheckContext, path: Optional[str] = None
+                         ) -> Optional[tuple[str, str]]:
+    """(key, file) of a top-level key that misspells the run's weights key (`pretrain_weight`),
+    in `path` when given, else in any file of the run (never `-o`)."""
+    for found in run_misspellings(ctx):
+        origin = found.origin
+        if len(found.key_path) == 1 and found.meant == ctx.weights_key and origin is not None \
+                and origin.path != OPTIONS_PATH and (path is None or origin.path == path):
+            return str(found.key_path[0]), origin.path
+    return None
+
+
+def misspelt_weights_note(ctx: CheckContext) -> tuple[str, tuple[Location, ...]]:
+    """For a finding about the run's weights: the misspelt weights key that was meant to set
+    them (ppdet ignores it), as a clause and a related location; ("", ()) when there is none."""
+    for found in run_misspellings(ctx):
+        origin = found.origin
+        if len(found.key_path) == 1 and found.meant == ctx.weights_key and origin is not None:
+            where = f"{origin.path}:{origin.line}" if origin.path != OPTIONS_PATH else "-o"
+            return (f" ({where} sets {found.key_path[0]}, a misspelling ppdet ignores)",
+                    (_location(origin, ctx),))
+    return "", ()
+
+
+def _dotted(path: Any) -> str:
+    return ".".join(str(k) for k in path)
+
+
+def _now(ctx: CheckContext, found: Misspelling) -> str:
+    """What the meant key holds in this run, and where that comes from."""
+    final = ctx.final or ctx.resolved
+    absent = object()
+    value = final.get(found.meant_path, absent)
+    if value is absent:
+        return f"{_dotted(found.meant_path)} is not set"
+    origin = final.origin(found.meant_path)
+    where = f" ({origin.path}:{origin.line})" if origin and origin.path != OPTIONS_PATH else ""
+    shown = repr(value) if not isinstance(value, (dict, list)) else "as before"
+    return f"{_dotted(found.meant_path)} stays {shown}{where}"
+
+
+def _file_defines(ctx: CheckContext, path: str, key_path: Any) -> bool:
+    """Whether the file itself writes `key_path` (a rename onto it would duplicate the key)."""
+    documents = [d for r in (ctx.final, ctx.resolved) if r is not None
+                 for p, d in r.documents.items() if p == path]
+    if not documents:
+        return True  # not known: no rename
+    value: Any = documents[0].construct()
+    for key in key_path:
+        value = value.value if isinstance(value, Tagged) else value
+        if not isinstance(value, dict) or key not in value:
+            return False
+        value = value[key]
+    return True
+
+
+def _location(origin: Optional[Origin], ctx: CheckContext) -> Location:
+    if origin is None:
+        return Location(ctx.config_path, 0, 0)
+    return Location(origin.path, origin.line, origin.column)
+
+
+def check_misspelt(ctx: CheckContext) -> Iterator[Issue]:
+    if ctx.role == "teacher" or ctx.step == "act":
+        return
+    final = ctx.final or ctx.resolved
+    for found in run_misspellings(ctx):
+        written, meant = _dotted(found.key_path), _dotted(found.meant_path)
+        if found.swallowed is None:
+            what = "is a key no official config defines and ppdet never reads: ppdet ignores it"
+        elif found.swallowed:
+            what = (f"is not a parameter of ppdet's {found.key_path[0]}, whose **kwargs swallow "
+                    "it: ppdet ignores it")
+        else:
+            what = (f"is not a parameter of ppdet's {found.key_path[0]}: building it stops with "
+                    f"TypeError (unexpected keyword argument '{found.key_path[-1]}')")
+        fixes: tuple[PlannedFix, ...] = ()
+        origin = found.origin
+        if origin is not None and origin.path == OPTIONS_PATH:
+            option = next((o.strip() for o in ctx.resolved.options
+                           if o.strip().split("=", 1)[0] == written), f"{written}=...")
+            value = option.split("=", 1)[1] if "=" in option else "..."
+            message = (f"-o {option}: {written} {what} ({_now(ctx, found)}); did you mean "
+                       f"-o {meant}={value}?")
+        else:
+            message = f"{written} {what} ({_now(ctx, found)}); did you mean {meant}?"
+            if origin is not None and not _file_defines(ctx, origin.path, found.meant_path):
+                fixes = (PlannedFix(
+                    f"Rename {written} to {found.meant}", "safe",
+                    (Change.rename(found.key_path, found.meant, path=origin.path),),
+                    reason=(f"the value is read as {meant}, the key it is one edit from; "
+                            "nothing reads the misspelt key")),)
+        yield Issue(message=message, location=_location(origin, ctx), fixes=fixes,
+                    data=(("key", written), ("meant", meant)))
+
+
 RULES = (Rule(
     code="QF304", name="ptq-batch-count-unused", severity="warning",
     summary="PTQ.quant_batch_num is set, but ppdet reads the top-level quant_batch_num.",
@@ -144,4 +261,39 @@ RULES = (Rule(
                   "(onnx_format False) and 2.6.0 (True); ppdet/slim/quant.py: QAT.__call__ "
                   "(`paddleslim.dygraph.quant.QAT(config=self.quant_config)`)."),
         check=check_versioned_keys),
+    Rule(
+        code="QF406", name="misspelt-key", severity="warning",
+        summary="A key no base defines and ppdet never reads, one edit away from one it does.",
+        explanation=(
+            "ppdet reads the config by name. A top-level key that nothing reads "
+            "(`pretrain_weight:`, `-o pretrain_weigts=...`) is kept and ignored, so the run uses "
+            "the base's value: QAT then starts from the ImageNet backbone the model config "
+            "names. A component's section passes its keys to the constructor: "
+            "`TrainReader: {batchsize: 48}` is swallowed by TrainReader's **kwargs (the batch "
+            "size stays the base's), and a component without **kwargs stops with TypeError when "
+            "ppdet builds it. The keys ppdet knows are learned from both PaddleDetection trees: "
+            "every key their configs define, every key ppdet's code reads from the config, and "
+            "each registered component's constructor parameters (`registry/config_keys.json`, "
+            "rebuilt with `qatfix registry keys`). A key another file of the run defines too, "
+            "or a section a value of the config names (a component of your own), is never "
+            "reported."),
+        example=(
+            'qatfix -c configs/picodet/picodet_s_320_coco_lcnet.yml --slim_config '
+            'configs/example/quant_typo.yml\n'
+            '# configs/example/quant_typo.yml\n'
+            'pretrain_weight: https://paddledet.bj.bcebos.com/models/picodet_s_320_'
+            'coco_lcnet.pdparams\n'
+            'slim: QAT\n' + QAT_SECTION
+        ),
+        instead=("pretrain_weights: https://paddledet.bj.bcebos.com/models/picodet_s_320_"
+                 "coco_lcnet.pdparams"),
+        fix_safety=("safe: the key is renamed in place to the known key it is one edit from, "
+                    "so its value is read as written; not offered when the file defines that "
+                    "key too, nor for -o (the message gives the option to write)."),
+        evidence=("ppdet/core/workspace.py `create` passes a section's keys to the class "
+                  "(`cls(**cls_kwargs)`); ppdet/data/reader.py TrainReader.__init__ takes "
+                  "**kwargs; the top-level keys are read by name (`cfg.pretrain_weights` in "
+                  "ppdet/engine/trainer.py, ppdet/slim/__init__.py); a test runs every config of "
+                  "both trees without a finding."),
+        check=check_misspelt),
 )

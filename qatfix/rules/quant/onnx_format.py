@@ -163,6 +163,8 @@ RULES = (
         evidence=_EVIDENCE, check=check_training_default),
     Rule(
         code="QF906", name="qat-checkpoint-onnx-format", severity="error",
+        situations=(("info",
+                    "when PaddleSlim is not installed: which format the run builds was not checked"),),
         summary="A QAT checkpoint evaluated or exported with the other onnx_format.",
         explanation=(
             "`onnx_format` decides at quantize() which layers paddle wraps: with false every "

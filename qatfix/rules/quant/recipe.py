@@ -74,6 +74,9 @@ def check_learning_rate(ctx: CheckContext) -> Iterator[Issue]:
         message=(f"QAT fine-tunes with {what}: QAT starts from trained weights, and the "
                  "official QAT configs that shorten the schedule also lower the learning rate "
                  "(by 10x or more) so the fake-quantized weights settle instead of moving away"),
+        headline=f"QAT fine-tunes with {what}; official QAT recipes lower it 10x or more",
+        fact="QAT re-runs the float recipe's whole schedule at its learning rate"
+        if full_recipe else "",
         location=ctx.location("slim") if full_recipe or not slim_sets_lr else
         ctx.location(key_path),
         related=(ctx.location(key_path),),
@@ -155,6 +158,9 @@ def _location_of(resolved: Resolved, key_path: tuple[str, ...]) -> Location:
 RULES = (
     Rule(
         code="QF302", name="qat-float-learning-rate", severity="warning",
+        situations=(("info",
+                    "when the slim config changes neither the learning rate nor the epochs: the whole "
+                    "float schedule runs again"),),
         summary="QAT fine-tunes with the float recipe's learning rate.",
         explanation=(
             "QAT starts from a trained float model and inserts fake-quantization; it is "

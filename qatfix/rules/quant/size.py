@@ -3,25 +3,30 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from qatfix.model.checkpoint_size import ModelSize, size_message, size_note
+from qatfix.model.checkpoint_size import (SIZE_FACT, ModelSize, SizeEstimate, count_estimate,
+                                          signature_estimate, size_headline, size_message)
 from qatfix.registry import candidates
 from qatfix.registry.records import WeightEntry
-from qatfix.registry.signatures import checkpoint_elements
+from qatfix.registry.signatures import checkpoint_elements, signature_of_config
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 
 
-def _size_of(entry: WeightEntry) -> ModelSize | None:
-    """The state-dict size ppdet built for the entry's config (signature store), else the
-    registry's parameter count."""
+def _size_of(entry: WeightEntry) -> SizeEstimate | None:
+    """The sizes of the state dict ppdet built for the entry's config (signature store), as
+    `--deep` computes them; else from its element count or the registry's parameter count."""
     if entry.config:
+        signature = signature_of_config(entry.config, entry.tree)
+        if signature is not None:
+            return signature_estimate(signature)
         elements = checkpoint_elements(entry.config, entry.tree)
         if elements:
-            return ModelSize(elements, "state_dict")
-    return ModelSize(int(entry.num_params), "parameters") if entry.num_params else None
+            return count_estimate(ModelSize(elements, "state_dict"))
+    return count_estimate(ModelSize(int(entry.num_params), "parameters")) \
+        if entry.num_params else None
 
 
-def model_size(ctx: CheckContext) -> ModelSize | None:
+def model_size(ctx: CheckContext) -> SizeEstimate | None:
     """The model's size: its own config's entry, else the loaded weights or the first official
     weights of the same network."""
     for own in ctx.registry.get_config_path(ctx.config_path):
@@ -38,20 +43,23 @@ def model_size(ctx: CheckContext) -> ModelSize | None:
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
-    if ctx.mode not in ("QAT", "PrunerQAT"):
+    """Only where a QAT checkpoint is written: training with a QAT slim config."""
+    if ctx.mode not in ("QAT", "PrunerQAT") or ctx.step != "train":
         return
     size = model_size(ctx)
-    sizes = size_note(size.text(), size.count * 4, size.count, exact=False) if size else ""
     yield Issue(
-        message=size_message(sizes),
+        message=size_message(size),
+        headline=size_headline(size),
+        fact=SIZE_FACT,
         location=ctx.location(("slim",)),
-        data=((size.kind, size.count),) if size else (),
+        data=(("float32_bytes", size.float32_bytes), ("int8_bytes", size.int8_bytes))
+        if size else (),
     )
 
 
 RULES = (Rule(
     code="QF501", name="qat-checkpoint-size", severity="info",
-    summary="The QAT checkpoint will be as large as the float one.",
+    summary="The QAT checkpoint will be as large as the float one (training runs only).",
     explanation=(
         "Quantization-aware training inserts fake-quantize operations and keeps training float32 "
         "weights, so `model_final.pdparams` of a QAT run has the float model's size (plus "

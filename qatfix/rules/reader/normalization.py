@@ -5,11 +5,11 @@ import os
 from typing import Any, Iterator
 
 from qatfix.config import load_document
-from qatfix.config.resolve import base_path
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import READERS, Normalization, getter, reader_normalization
 from qatfix.registry.recipes import TrainingInputs, training_inputs
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
+from qatfix.rules.reader.base_entry import base_entry, spelled_like
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 
@@ -50,28 +50,20 @@ def _reader_fix(ctx: CheckContext, run: Normalization, inputs: TrainingInputs
     if current == wanted or not os.path.isfile(wanted):
         return None
     leaf = os.path.normpath(ctx.config_path)
-    try:
-        entries = load_document(leaf).construct().get("_BASE_")
-    except (QatfixError, AttributeError):
+    found = base_entry(leaf, current)
+    if found is None:
         return None
-    if not isinstance(entries, list):
-        return None
-    index = next((i for i, entry in enumerate(entries) if isinstance(entry, str) and
-                  os.path.normpath(base_path(leaf, entry)) == current), None)
-    if index is None:
-        return None
+    index, old_entry = found
     old_file, new_file = _file_normalizations(current), _file_normalizations(wanted)
     if new_file is None or new_file[0][0] is None or not new_file[0][0].same_as(inputs.train):
         return None
-    new = os.path.relpath(wanted, os.path.dirname(leaf)).replace(os.sep, "/")
-    if entries[index].startswith("./") and not new.startswith("."):
-        new = "./" + new
+    new = spelled_like(leaf, wanted, old_entry)
     only_normalization = old_file is not None and old_file[1] == new_file[1]
     reason = ("the two reader files differ only in NormalizeImage" if only_normalization else
               f"{os.path.basename(wanted)} also brings its own augmentations, sizes and batch "
               "size; review the diff")
     return PlannedFix(
-        f"Point _BASE_ at {new} instead of {entries[index]} (the reader the weights were "
+        f"Point _BASE_ at {new} instead of {old_entry} (the reader the weights were "
         "trained with)", "safe" if only_normalization else "unsafe",
         (Change.base(index, new, path=leaf),), value=new, reason=reason)
 
@@ -106,6 +98,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         message=(f"{readers} NormalizeImage {verb} {run.describe()}, but {entry.name} was "
                  f"trained with {trained.describe()} ({entry.config}"
                  f"{', ' + inputs.reader if inputs.reader else ''}): {effect}"),
+        headline=f"{readers} normalize images otherwise than {entry.name} was trained",
         location=ctx.location(run.key_path),
         related=tuple(ctx.location(other.key_path) for _, other, _ in wrong[1:]),
         fixes=(fix,) if fix else (),
@@ -118,6 +111,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 
 RULES = (Rule(
     code="QF204", name="normalization-mismatch", severity="warning",
+    situations=(("info",
+                "in float training, which adapts to its inputs over its epochs (not a distillation "
+                "student)"),),
     summary="The readers normalize images otherwise than the weights were trained with.",
     explanation=(
         "ppdet's NormalizeImage scales pixels by 1/255 (`is_scale`) and, with `norm_type: "

@@ -5,6 +5,7 @@ from typing import Iterator
 
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.quant.dead_keys import misspelt_weights_note
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights.candidates import candidate_fixes
 
@@ -16,11 +17,13 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     key = ctx.weights_key
     what = "an ImageNet backbone checkpoint" if entry.kind == "backbone" else \
         "a pre-training checkpoint"
+    misspelt, related = misspelt_weights_note(ctx)
     yield Issue(
-        message=(f"{key} {entry.name} is {what}, not a trained detector: {ctx.mode} must start "
-                 "from the float model trained for this config (quantizing an untrained head "
-                 "gives a useless model)"),
+        message=(f"{key} {entry.name}{misspelt} is {what}, not a trained detector: {ctx.mode} "
+                 "must start from the float model trained for this config (quantizing an "
+                 "untrained head gives a useless model)"),
         location=ctx.location((key,)),
+        related=related,
         fixes=candidate_fixes(ctx),
     )
 

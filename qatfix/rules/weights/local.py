@@ -13,25 +13,9 @@ from typing import Any, Mapping, Optional
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
-from qatfix.model.load_forecast import describe_keys, forecast
-from qatfix.model.load_forecast import is_class_layer
+from qatfix.model.load_forecast import describe_keys, forecast, weights_classes
 from qatfix.model.matching import match_state_dict
 from qatfix.registry.urls import is_url
-
-
-def _weights_classes(forecast_input: Any, model_classes: Optional[int]) -> Optional[int]:
-    """The class count a local checkpoint was trained for, when its shape mismatches against
-    the model are all explained by one count (the head's class outputs)."""
-
-    mismatches = forecast_input.shape_mismatches
-    if model_classes is None or not mismatches:
-        return None
-    candidates = {w for m in mismatches for w, d in zip(m.weight_shape, m.model_shape)
-                  if d == model_classes and w != d}
-    for count in sorted(candidates):
-        if all(is_class_layer(m, count, model_classes) for m in mismatches):
-            return count
-    return None
 
 
 def check_local(ctx: CheckContext) -> Iterator[Issue]:
@@ -63,15 +47,26 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
             location=where, severity="info")
         return
     classes = ctx.identity.num_classes
-    weights_classes = _weights_classes(match_state_dict(model, checkpoint.shapes), classes)
+    trained_for = weights_classes(match_state_dict(model, checkpoint.shapes).shape_mismatches,
+                                  classes)
     loading = forecast(model, checkpoint.shapes, model_classes=classes,
-                       weights_classes=weights_classes)
+                       weights_classes=trained_for)
     if loading.verdict == "fits":
         return
     loaded, total = loading.loaded, loading.total
+    if loading.result.ambiguities:
+        yield Issue(
+            message=(f"{key} {value.strip()} cannot be loaded into this model: one of its tensors "
+                     "is the best match of two model tensors by ppdet's match_state_dict, which "
+                     f"raises ValueError: {loading.result.error}; training stops before its "
+                     "first step"),
+            location=where, severity="error",
+            data=(("ambiguities", [[a.weight_key, a.first_model_key, a.model_key]
+                                   for a in loading.result.ambiguities]),))
+        return
     if loading.verdict == "classes":
         yield Issue(
-            message=(f"{key} {value.strip()} was trained for {weights_classes} classes, the model "
+            message=(f"{key} {value.strip()} was trained for {trained_for} classes, the model "
                      f"has num_classes: {classes}: {loaded} of its {total} tensors load, and the "
                      f"{len(loading.class_layers)} class-dependent ones "
                      f"({describe_keys(loading.class_layers)}) start from their initial values"
@@ -96,6 +91,11 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
 RULES = (
     Rule(
         code="QF106", name="local-weights-do-not-fit", severity="error",
+        situations=(("warning",
+                    "in QAT and PTQ when only the class layers differ"),
+                    ("info",
+                    "when only the class layers differ outside QAT and PTQ, or the network has no "
+                    "committed signature (not counted)"),),
         summary="A local .pdparams to train from does not fit the model.",
         explanation=(
             "Training (and QAT, pruning, PTQ) often starts from your own trained model, a "
@@ -104,8 +104,11 @@ RULES = (
             "match_state_dict does: a checkpoint of another variant, a QAT checkpoint given as "
             "pretrain_weights (ppdet loads it into the float model before QAT wraps it), or one "
             "trained for other classes leaves tensors at their initial values while ppdet logs "
-            "only INFO lines. Every tensor loading is said by silence; a model without a "
-            "committed signature is reported as not checked."),
+            "only INFO lines. A checkpoint one of whose tensors is the best match of two model "
+            "tensors (keys cut short, or both `res5...` and `backbone.res5...`) makes ppdet "
+            "raise its ambiguity ValueError and training stop: an error in every run. Every "
+            "tensor loading is said by silence; a model without a committed signature is "
+            "reported as not checked."),
         example=("qatfix configs/picodet/legacy_model/picodet_s_320_coco.yml "
                  "configs/slim/quant/my_picodet_qat.yml\n"
                  "# output/lcnet_model_final.pdparams: the LCNet PicoDet's state dict, made by "

@@ -36,9 +36,17 @@ def _candidate_fixes(ctx: CheckContext, key: str) -> tuple[PlannedFix, ...]:
     return own_model_fixes(ctx)
 
 
+#: architectures ppdet's Trainer refuses to train (ppdet/engine/trainer.py: "DeepSORT has no need
+#: of training on mot dataset", then sys.exit): their pretrain_weights are never loaded
+NOT_TRAINED = ("DeepSORT",)
+
+
 def check(ctx: CheckContext) -> Iterator[Issue]:
     key = ctx.weights_key
     if ctx.mode == "train" and ctx.role == "model" and key not in ctx.resolved.data:
+        return
+    if ctx.step == "train" and key == "pretrain_weights" and \
+            ctx.get("architecture") in NOT_TRAINED:
         return
     value = ctx.get(key)
     if not value:
@@ -61,6 +69,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         if value.strip().lower() in ("none", "null"):
             problem += f" ({value!r} is the string {value}; YAML's empty value is null or ~)"
         yield Issue(message=f"{key}: {problem}", location=ctx.location((key,)),
+                    headline=f"{key} {value} does not exist" + (
+                        f" ({value!r} is a string, not YAML's null)"
+                        if value.strip().lower() in ("none", "null") else ""),
                     fixes=_candidate_fixes(ctx, key),
                     severity="error" if ctx.mode != "train" else "warning")
 
@@ -78,6 +89,8 @@ def _check_url(ctx: CheckContext, key: str, url: str) -> Iterator[Issue]:
 
 RULES = (Rule(
     code="QF103", name="weights-missing", severity="error",
+    situations=(("warning",
+                "for a local file in float training (no slim config)"),),
     summary="The weights file to load does not exist, or a QAT/PTQ run has none.",
     explanation=(
         "ppdet strips `.pdparams` from the weights path, appends it again and loads that file "

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing
 from tests.slim.helpers import copy_tree, findings, of_code, qatfix
 
 PPYOLOE = "configs/ppyoloe/ppyoloe_crn_l_300e_coco.yml"
@@ -107,7 +108,7 @@ def test_onnx_format_with_the_installed_paddleslim(tree_copy: Path) -> None:
     try:
         version = metadata.version("paddleslim")
     except metadata.PackageNotFoundError:
-        pytest.skip("paddleslim is not installed")
+        missing("paddleslim is not installed")
     slim = tree_copy / PPYOLOE_QAT
     slim.write_text(slim.read_text(encoding="utf-8").replace(
         "'quantizable_layer_type': ['Conv2D', 'Linear']}",

@@ -24,7 +24,8 @@ def test_legacy_esnet_weights_are_qf101_with_safe_fix(tmp_path: Path) -> None:
     assert "backbone ESNet(scale 0.75) in weights, LCNet(scale 0.75) in model" in finding.message
     assert finding.fix is not None and finding.fix.safety == "safe"
     assert finding.fix.edits[0].new_text == f"pretrain_weights: {LCNET_320}\n"
-    assert all(a.safety == "unsafe" for a in finding.alternatives)
+    # besides the in-place edit, only a new slim file for this model (no other run reads it)
+    assert all(a.safety == "unsafe" for a in finding.alternatives if not a.slim_config)
 
 
 def test_wrong_variant_only_warns_in_plain_training(tmp_path: Path) -> None:
@@ -95,9 +96,37 @@ def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path)
     (finding,) = [f for f in check(model, slim) if f.code == "QF501"]
     assert finding.severity == "info"
-    # a checkpoint holds the state dict: ppdet's build of the config, from the signature store
+    # a checkpoint holds the state dict: ppdet's build of the config, from the signature store,
+    # sized as --deep sizes the model it builds (int8 for the quantized weights, with scales)
     count = checkpoint_elements("configs/picodet/picodet_s_320_coco_lcnet.yml", "develop")
-    assert dict(finding.data) == {"state_dict": count}
-    assert f"({count:,} values in the state dict: about {count * 4 / 1e6:.1f} MB as float32 in " \
-        f"model_final.pdparams, about {count / 1e6:.1f} MB once exported as int8)" in finding.message
-    assert "(1,249,528 values in the state dict: about 5.0 MB as float32" in finding.message
+    assert count == 1_249_528
+    data = dict(finding.data)
+    assert data["float32_bytes"] == count * 4 and count < data["int8_bytes"] < count * 4
+    assert (f"({count:,} values in the state dict: {count * 4 / 1e6:.1f} MB as float32 in "
+            f"model_final.pdparams, {data['int8_bytes'] / 1e6:.1f} MB once exported as int8)"
+            ) in finding.message
+    assert finding.headline == ("the QAT checkpoint stays float32 (5.0 MB); int8 (1.5 MB) comes "
+                                "from export")
+
+
+@pytest.mark.parametrize("quant", [False, True])
+def test_official_weights_ppdet_cannot_match_are_an_error_in_every_run(tmp_path: Path,
+                                                                       quant: bool) -> None:
+    """QF101's judgement on the facts of an ambiguous pair (model and weights both holding
+    `res5...` and `backbone.res5...`): ppdet raises, so training stops as QAT does."""
+    from qatfix.run.engine import contexts
+    from qatfix.model.load_forecast import forecast
+    from qatfix.registry.loading import OfficialLoading
+    from qatfix.rules.weights.fit import check_fit
+
+    model, slim = picodet_tree(tmp_path, weights=ESNET_320)
+    if not quant:
+        model, _ = picodet_tree(tmp_path / "train", leaf_extra=f"pretrain_weights: {ESNET_320}\n")
+    [ctx] = contexts(model, slim if quant else None)
+    keys = {"res5.a.weight": (2,), "backbone.res5.a.weight": (2,)}
+    loading = forecast(keys, dict(keys), model_classes=80, weights_classes=80)
+    ctx.__dict__["official_loading"] = OfficialLoading(loading, 80, 0, "model", "weights")
+    [issue] = check_fit(ctx)
+    assert issue.severity == "error"
+    assert ("raises ValueError: Ambiguity weight backbone.res5.a.weight loaded, it matches at "
+            "least res5.a.weight and backbone.res5.a.weight in the model") in issue.message
