@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from qatfix.deep.class_builds import FACT_COUNTS, parse_count
-from qatfix.deep.zoo_signatures import TreeBuild, _write_atomically, plan_tree
+from qatfix.deep.zoo_signatures import TreeBuild, _write_atomically, plan_tree, run_worker
 from qatfix.errors import DeepCheckError
 from qatfix.model.signature import Signature
 from qatfix.registry.class_facts import SCHEMA_VERSION, _facts_from_data, shapes_at
@@ -206,28 +206,6 @@ def classes_text(signatures: Mapping[str, Mapping[str, Any]], counts: Sequence[s
     return "\n".join(lines) + "\n"
 
 
-def _run_worker(tree: TreeBuild, configs: Sequence[str], results: Path, timeout: float,
-                progress: Progress | None) -> None:
-    command = [sys.executable, "-m", "qatfix.deep.class_builds", "--root", str(tree.root),
-               "--results", str(results), "--timeout", str(timeout),
-               "--counts", ",".join(FACT_COUNTS), *configs]
-    if tree.checkout:
-        command.insert(5, "--checkout")
-    env = dict(os.environ)
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=env) as worker:
-        assert worker.stdout is not None and worker.stderr is not None
-        for line in worker.stdout:
-            if progress:
-                progress(f"{tree.name} classes {line.rstrip()}")
-        error = worker.stderr.read()
-    if worker.returncode != 0:
-        last = (error.strip().splitlines() or ["no output"])[-1]
-        raise DeepCheckError(f"building {tree.name} at other class counts failed: {last}")
-
-
 def write_class_store(output: Path, records: Mapping[str, Mapping[str, Any]],
                       wanted: Mapping[str, tuple[str, str]]) -> tuple[int, int]:
     """Derive and write classes.json and names.json for the signatures in `wanted` from the
@@ -273,7 +251,8 @@ def build_class_store(roots: Sequence[Path], output: Path, work: Path, *,
         configs = sorted({c for t, c in wanted.values() if t == tree.name})
         results = work / f"{tree.name}.classes.jsonl"
         if configs:
-            _run_worker(tree, configs, results, timeout, progress)
+            run_worker(tree, "qatfix.deep.class_builds", results, timeout, progress, configs,
+                       extra=("--counts", ",".join(FACT_COUNTS)), what=" at other class counts")
         for config, record in read_results(results).items():
             records[f"{tree.name}:{config}"] = record
     names = {tree.name: _components(tree) for tree in trees}

@@ -93,10 +93,14 @@ def plan_tree(root: Path) -> TreeBuild:
                          "installed", todo=PADDLE_TODO)
 
 
-def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progress | None,
-                configs: Sequence[str]) -> None:
-    command = [sys.executable, "-m", "qatfix.deep.zoo_worker", "--root", str(tree.root),
-               "--results", str(results), "--timeout", str(timeout), *configs]
+def run_worker(tree: TreeBuild, module: str, results: Path, timeout: float,
+               progress: Progress | None, configs: Sequence[str], *, extra: Sequence[str] = (),
+               what: str = "") -> None:
+    """Build `configs` of `tree` with ppdet in a worker process (`python -m module`), which
+    writes one result per line to `results`; `what` names the builds in progress lines and
+    errors (" at other class counts")."""
+    command = [sys.executable, "-m", module, "--root", str(tree.root),
+               "--results", str(results), "--timeout", str(timeout), *extra, *configs]
     if tree.checkout:
         command.insert(5, "--checkout")
     env = dict(os.environ)
@@ -107,11 +111,11 @@ def _run_worker(tree: TreeBuild, results: Path, timeout: float, progress: Progre
         assert worker.stdout is not None and worker.stderr is not None
         for line in worker.stdout:
             if progress:
-                progress(f"{tree.name} {line.rstrip()}")
+                progress(f"{tree.name}{what} {line.rstrip()}")
         error = worker.stderr.read()
     if worker.returncode != 0:
         last = (error.strip().splitlines() or ["no output"])[-1]
-        raise DeepCheckError(f"building {tree.name} failed: {last}")
+        raise DeepCheckError(f"building {tree.name}{what} failed: {last}")
 
 
 #: (what the message holds, the kind of failure it is), first match wins
@@ -246,7 +250,8 @@ def build_store(roots: Sequence[Path], output: Path, *, work: Path | None = None
 
     def run(tree: TreeBuild) -> None:
         try:
-            _run_worker(tree, work_dir / f"{tree.name}.jsonl", timeout, progress, configs)
+            run_worker(tree, "qatfix.deep.zoo_worker", work_dir / f"{tree.name}.jsonl", timeout,
+                       progress, configs)
         except BaseException as exc:  # reported by the caller's thread
             errors.append(exc)
 
