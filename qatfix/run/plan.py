@@ -100,14 +100,23 @@ class _Pairs:
             self._chains = {}
         chains = self._chains
         for side in {s for p in self.pairs for s in (p[1:] if slim_only else p)} - set(chains):
-            try:
-                chains[side] = {os.path.abspath(f) for f in resolve(side).files}
-            except QatfixError:
-                chains[side] = set()
+            chains[side] = _chain_files(side)
         empty: set[str] = set()
         return [p for p in self.pairs
                 if path in chains.get(p[1], empty)
                 or not slim_only and path in chains.get(p[0], empty)]
+
+
+def _chain_files(config: str) -> set[str]:
+    """The files `config` reads through `_BASE_` (itself included): a file whose text names no
+    `_BASE_` reads only itself, so only the others are resolved."""
+    try:
+        with open(config, encoding="utf-8", errors="replace") as handle:
+            if BASE_KEY not in handle.read():
+                return {os.path.abspath(config)}
+        return {os.path.abspath(f) for f in resolve(config).files}
+    except (OSError, QatfixError):
+        return set()
 
 
 def inheriting(path: str) -> list[str]:
