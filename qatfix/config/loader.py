@@ -387,6 +387,11 @@ def _refuse_undecodable(text: str, path: str) -> None:
                           line=text.count("\n", 0, exc.start) + 1) from None
 
 
+def overlay_active() -> bool:
+    """Are texts being verified in memory (files on disk may not be what a run reads)?"""
+    return bool(_OVERLAY)
+
+
 def overlaid_text(path: str) -> str | None:
     """The stand-in text for `path` while an `overlay` is active, else None."""
     return _OVERLAY.get(_same_file_key(path)) if _OVERLAY else None

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 from qatfix.config import resolve
+from qatfix.config.loader import overlay_active
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding
@@ -23,7 +24,7 @@ from qatfix.config.pairs import Pair, documented_pairs, project_root, read_pairs
 from qatfix.run.unchecked import unchecked_file
 from qatfix.config.repo_paths import find_run_root
 from qatfix.config.inheritance import bases_of, config_files
-from qatfix.config.resolve import BASE_KEY
+from qatfix.config.resolve import BASE_KEY, YAML_SUFFIXES
 from qatfix.config.repo_paths import read_text
 from qatfix.registry import load_registry
 
@@ -96,6 +97,9 @@ class _Pairs:
     def through_bases(self, path: str, slim_only: bool = False) -> list[tuple[str, str]]:
         """Pairs whose model or slim config reads `path` through `_BASE_` (`slim_only`: whose
         slim config does; what a slim config is read through)."""
+        if not _named_elsewhere(path):
+            # no other config names the file: it is in no chain but its own
+            return [p for p in self.pairs if path == p[1] or not slim_only and path == p[0]]
         if self._chains is None:
             self._chains = {}
         chains = self._chains
@@ -105,6 +109,33 @@ class _Pairs:
         return [p for p in self.pairs
                 if path in chains.get(p[1], empty)
                 or not slim_only and path in chains.get(p[0], empty)]
+
+
+def _named_elsewhere(path: str) -> bool:
+    """Does a config of the tree holding `path` other than `path` itself name its file name?
+    A `_BASE_` entry that reads the file names it, so a file no other config names is read
+    through `_BASE_` by nothing in that tree (a plain text scan of the tree's `configs/`, far
+    cheaper than resolving every pair's chain). Outside a PaddleDetection tree, or while texts
+    are verified in memory (what is on disk may not be what the run reads): assume so."""
+    if overlay_active():
+        return True
+    full = os.path.abspath(path)
+    configs = os.path.join(find_run_root(full), "configs")
+    if not os.path.isdir(configs) or not full.startswith(configs + os.sep):
+        return True
+    name = os.path.basename(full).encode()
+    for folder, _, files in os.walk(configs):
+        for file in files:
+            other = os.path.join(folder, file)
+            if other == full or not file.endswith(YAML_SUFFIXES):
+                continue
+            try:
+                with open(other, "rb") as handle:
+                    if name in handle.read():
+                        return True
+            except OSError:
+                return True
+    return False
 
 
 def _chain_files(config: str) -> set[str]:
