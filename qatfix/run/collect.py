@@ -19,7 +19,7 @@ from qatfix.run.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unche
 from qatfix.run.plan import plan
 
 #: (config, slim config, ACT reader config) of one run
-Run = tuple[str, "str | None", "str | None"]
+RunKey = tuple[str, "str | None", "str | None"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Collected:
         return iter((list(self.findings), self.failures))
 
 
-def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
+def plan_runs(request: CheckRequest) -> tuple[list[RunKey], list[Finding]]:
     """The (config, slim, reader) runs to check, and QF002 findings for files that cannot be
     checked.
 
@@ -57,7 +57,7 @@ def plan_runs(request: CheckRequest) -> tuple[list[Run], list[Finding]]:
     if request.step == "deploy":  # a pasted inference or conversion command: one run
         return [(paths[0], None, None)], []
     if request.explicit:
-        runs: list[Run] = []
+        runs: list[RunKey] = []
         unchecked: list[Finding] = []
         for path in expand(paths):
             if kind_of(path) == "other":
@@ -135,7 +135,7 @@ def collect(request: CheckRequest) -> Collected:
     gate = Gate.of(request.select, request.ignore)
     unchecked = gate.admit(unchecked)
     progress = Progress(request.report_format)
-    per_run: list[tuple[Run, list[Finding]]] = []
+    per_run: list[tuple[RunKey, list[Finding]]] = []
     failures = deep_failed = 0
     shared = SharedEdits((config, slim) for config, slim, reader in runs if not reader)
     for index, (config, slim, reader) in enumerate(runs, start=1):
@@ -162,7 +162,7 @@ def collect(request: CheckRequest) -> Collected:
     return Collected(tuple(findings), failures, deep_failed, len(runs) - failures, tuple(shown))
 
 
-def group_by_run(per_run: Sequence[tuple[Run, Sequence[Finding]]]) -> list[Finding]:
+def group_by_run(per_run: Sequence[tuple[RunKey, Sequence[Finding]]]) -> list[Finding]:
     """One finding per place, message and fix, naming the run(s) it came from when it lies in
     a file shared by several runs (a slim config or a base)."""
     groups: dict[object, tuple[Finding, list[str]]] = {}
