@@ -52,10 +52,9 @@ def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, un
     if done.accepted:
         print(f"applied {done.accepted} fix{'es' if done.accepted != 1 else ''}", file=sys.stderr)
     for v in done.verdicts:
-        dropped = DROPPED_COMMENT.removeprefix("; ")
-        if v.accepted and dropped in v.fix.note:
+        if v.accepted and DROPPED_COMMENT in v.fix.note:
             print(f"note: {shown_path(v.fix.edits[0].path)}:{v.fix.edits[0].start_line} "
-                  f"{v.fix.note[v.fix.note.index(dropped):]}", file=sys.stderr)
+                  f"{v.fix.note[v.fix.note.index(DROPPED_COMMENT):]}", file=sys.stderr)
     for line in new_commands(done.verdicts, request):
         print(f"run with: {line}", file=sys.stderr)
     if remaining:

@@ -120,8 +120,8 @@ def _set_in_place(path: str, text: str, change: SetKey) -> str | None:
                           drop_comment=change.stale_comment)
 
 
-#: how a fix title says that a comment describing the old value goes with it
-DROPPED_COMMENT = "; drops the comment "
+#: how a fix's note says that a comment describing the old value goes with it
+DROPPED_COMMENT = "drops the comment "
 
 
 def dropped_comment(old: str, new: str) -> str:
@@ -139,13 +139,14 @@ def dropped_note(comment: str) -> str:
 
 
 def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
-                 ) -> tuple[str, str]:
-    """Apply one change to the in-memory `texts`; returns (file, note for the title)."""
+                 ) -> tuple[str, str, str]:
+    """Apply one change to the in-memory `texts`; returns (file, where the edit went for the
+    title, a note on a comment it dropped)."""
     if isinstance(change, CreateFile):
         if os.path.lexists(change.path) and overlaid_or_none(change.path) is None:
             raise EditError("file exists; not overwritten", path=change.path)
         texts[change.path] = change.text
-        return change.path, ""
+        return change.path, "", ""
     note = ""
     if isinstance(change, SetKey):
         path, note = target_file(ctx, change)
@@ -154,7 +155,7 @@ def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
         if quick is not None:
             texts[path] = quick
             dropped = dropped_comment(old, quick) if change.stale_comment else ""
-            return path, note + (dropped_note(dropped) if dropped else "")
+            return path, note, dropped_note(dropped) if dropped else ""
         from qatfix.edit.primitives import set_value
 
         result = set_value(_text(path, texts), change.key_path, change.value)
@@ -179,7 +180,7 @@ def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
     else:
         raise EditError(f"unknown change {type(change).__name__}")
     texts[path] = result.new_text
-    return path, note
+    return path, note, ""
 
 
 def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
@@ -220,24 +221,23 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
     change is the slim config the run names has no edits)."""
     texts: dict[str, str] = {}
     originals: dict[str, str] = {}
-    notes = []
+    notes: list[str] = []
+    dropped: list[str] = []
     for change in planned.changes:
         path = change.path or (target_file(ctx, change)[0] if isinstance(change, SetKey) else "")
         if isinstance(change, CreateFile) and path not in originals:
             originals[path] = texts[path] = current_text(path, new=True)
         elif path and path not in originals:
             originals[path] = _text(path, texts)
-        path, note = apply_change(ctx, change, texts)
+        path, note, comment = apply_change(ctx, change, texts)
         if path not in originals:
             originals[path] = current_text(path)
-        if note:
-            notes.append(note)
+        notes += [note] if note else []
+        dropped += [comment] if comment else []
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
     if not edits and not planned.slim_config:
         return None  # a fix that changes only the command line names its slim config
     # where an edit goes stays in the title; a comment it drops is a note (the detail shows it)
-    where = [n for n in dict.fromkeys(notes) if not n.startswith(DROPPED_COMMENT)]
-    dropped = [n[len("; "):] for n in dict.fromkeys(notes) if n.startswith(DROPPED_COMMENT)]
-    note = "; ".join([*([planned.note] if planned.note else []), *dropped])
-    return Fix(planned.title + "".join(where), planned.safety, edits, planned.value,
+    note = "; ".join([*([planned.note] if planned.note else []), *dict.fromkeys(dropped)])
+    return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,
                planned.slim_config, planned.reason, note, planned.command)
