@@ -1,8 +1,10 @@
 """The installed paddle, PaddleSlim, ppdet and Paddle2ONNX, and the paddle an exported model was
 written by: read from package metadata and model files, never by importing paddle.
 
-- installed packages: `importlib.metadata` (paddlepaddle or paddlepaddle-gpu, paddleslim,
-  paddledet, paddle2onnx);
+- installed packages: the `Version:` of their `*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`)
+  on `sys.path`, the first found as `importlib.metadata` would (paddlepaddle or
+  paddlepaddle-gpu, paddleslim, paddledet, paddle2onnx), read directly because importing
+  `importlib.metadata` costs every check a few milliseconds;
 - a PaddleDetection checkout's own ppdet (what `tools/*.py` import from the checkout, before any
   installed paddledet): `PPDET_VERSION` in its setup.py ("0.0.0" on develop);
 - an exported model: paddle 2's `model.pdmodel` records the writing release in ProgramDesc's
@@ -17,11 +19,10 @@ import functools
 import json
 import os
 import re
+import sys
 from typing import Optional
 
 from qatfix.model.protobuf import message_fields
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as installed_version
 
 #: distribution names of each package, the first installed one wins
 DISTRIBUTIONS = {
@@ -94,14 +95,42 @@ def version_tuple(text: Optional[str]) -> Optional[tuple[int, ...]]:
     return tuple(parts) if parts else None
 
 
-def _package(name: str) -> Package:
-    # only runs that judge versions read metadata: importing importlib.metadata costs every
-    # check a few milliseconds
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
-    for distribution in DISTRIBUTIONS[name]:
+
+def installed_version(distribution: str) -> Optional[str]:
+    """The version of the installed distribution `distribution` (`paddlepaddle-gpu`), from the
+    first metadata folder for it on `sys.path`; None when it is not installed."""
+    wanted = _normalized(distribution)
+    for entry in sys.path:
         try:
-            found = installed_version(distribution)
-        except PackageNotFoundError:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            stem, dot, suffix = folder.rpartition(".")
+            if suffix not in ("dist-info", "egg-info") or not dot:
+                continue
+            if _normalized(stem.split("-")[0]) != wanted:
+                continue
+            meta = os.path.join(entry, folder, "METADATA" if suffix == "dist-info" else "PKG-INFO")
+            try:
+                with open(meta, encoding="utf-8", errors="replace") as handle:
+                    for line in handle:
+                        if line.startswith("Version:"):
+                            return line.partition(":")[2].strip()
+                        if not line.strip():
+                            break  # the headers end at the first blank line
+            except OSError:
+                continue
+    return None
+
+
+def _package(name: str) -> Package:
+    for distribution in DISTRIBUTIONS[name]:
+        found = installed_version(distribution)
+        if found is None:
             continue
         return Package(name, found, f"{distribution} {found} (package metadata)")
     names = " or ".join(DISTRIBUTIONS[name])

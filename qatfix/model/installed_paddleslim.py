@@ -10,8 +10,8 @@ import functools
 import importlib.util
 import os
 from typing import Optional
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as installed
+
+from qatfix.model.environment import installed_version
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,11 +39,7 @@ def source(relative: str) -> Optional[str]:
 @functools.lru_cache(maxsize=1)
 def version() -> Optional[str]:
     """The installed PaddleSlim's version from its metadata, or None."""
-
-    try:
-        return installed("paddleslim")
-    except PackageNotFoundError:
-        return None
+    return installed_version("paddleslim")
 
 
 def shown() -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from qatfix.config import resolve
 from qatfix.config.loader import overlay_active
@@ -263,24 +263,30 @@ def _pairs_at(anchor: str, stamp: tuple[float, ...]) -> _Pairs:
     return _Pairs(anchor)
 
 
-def runs_reading(path: str) -> list[Run]:
-    """Every known run that reads `path`: the pairs (`.qatfix.toml`, model-zoo READMEs) with it
-    on either side or in either side's `_BASE_` chain (a slim config: in a slim side's chain),
-    and the float training run of every model config that is `path` or inherits from it. Paths
-    absolute."""
+def runs_reading(path: str) -> Iterator[Run]:
+    """Every known run that reads `path`, each once: the pairs (`.qatfix.toml`, model-zoo
+    READMEs) with it on either side, then those with it in either side's `_BASE_` chain (a
+    slim config: in a slim side's chain), then the float training run of every model config
+    that is `path` or inherits from it. Paths absolute. Found lazily, cheapest first: a caller
+    that stops early never scans the tree."""
     full = os.path.normpath(os.path.abspath(path))
     known = _known_pairs(find_run_root(full))
     kind = kind_of(full)
-    found: dict[Run, None] = {}
-    for config, slim in [*known.with_side(full),
-                         *known.through_bases(full, slim_only=kind == "slim")]:
-        found[Run(config, slim)] = None
+    seen: set[Run] = set()
+
+    def fresh(runs: Iterable[Run]) -> Iterator[Run]:
+        for run in runs:
+            if run not in seen:
+                seen.add(run)
+                yield run
+
+    yield from fresh(Run(c, s) for c, s in known.with_side(full))
+    yield from fresh(Run(c, s) for c, s in known.through_bases(full, slim_only=kind == "slim"))
     if kind == "slim":
-        return list(found)  # model configs do not inherit slim configs: no float run reads it
+        return  # model configs do not inherit slim configs: no float run reads it
     if kind == "model":
-        found[Run(full)] = None
+        yield from fresh([Run(full)])
     for heir in inheriting(full):
         heir_path = os.path.normpath(os.path.abspath(heir))
         if kind_of(heir_path) == "model":
-            found[Run(heir_path)] = None
-    return list(found)
+            yield from fresh([Run(heir_path)])

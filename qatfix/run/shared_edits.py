@@ -12,14 +12,16 @@ run with) takes its place.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
 from qatfix.config.loader import overlay
 from qatfix.edit.apply import apply_text_edits
 from qatfix.edit.plan import current_text
+from qatfix.rules.context import CheckContext
 from qatfix.run.engine import contexts, run_rules, selected_rules
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding, Fix
@@ -31,37 +33,90 @@ from qatfix.run.plan import runs_reading
 RunKey = tuple[str, "str | None"]
 
 
+Loads = tuple[tuple[int, int] | None, ...]
+#: (code, absolute path) of each error and warning a run gets
+Problems = frozenset[tuple[str, str]]
+
+
+class RunOutcome(Protocol):
+    """What a run gets: per context the figure of tensors that load (None where no signature
+    tells), and its errors and warnings."""
+
+    @property
+    def loads(self) -> Loads: ...
+
+    @property
+    def problems(self) -> Problems: ...
+
+
 @dataclass(frozen=True)
 class RunState:
-    """What a run gets: its errors and warnings (code and file), and per context the figure of
-    tensors that load (None where no signature tells)."""
+    """A run's outcome as values."""
 
-    problems: frozenset[tuple[str, str]]
-    loads: tuple[tuple[int, int] | None, ...]
+    problems: Problems
+    loads: Loads
+
+
+class PendingRun:
+    """A run's outcome with some texts standing in for its files, each part worked out when
+    first asked for: the figure needs only the resolved configs, the problems every rule, and
+    a run whose figure drops is worse whatever its problems."""
+
+    def __init__(self, config: str, slim: str | None, texts: dict[str, str]) -> None:
+        self._run = (config, slim)
+        self._texts = texts
+        self._contexts: list[CheckContext] | None = None
+        self._failed: QatfixError | None = None
+        self._loads: Loads | None = None
+        self._problems: Problems | None = None
+
+    def _found(self) -> list[CheckContext]:
+        if self._contexts is None and self._failed is None:
+            with overlay(self._texts):
+                try:
+                    self._contexts = contexts(*self._run)
+                except QatfixError as exc:
+                    self._failed = exc
+        return self._contexts or []
+
+    @property
+    def loads(self) -> Loads:
+        if self._loads is None:
+            figures: list[tuple[int, int] | None] = []
+            with overlay(self._texts):
+                for ctx in self._found():
+                    loading = ctx.official_loading
+                    loaded = loading.loaded if loading is not None else None
+                    figures.append((loaded, loading.total)
+                                   if loading is not None and loaded is not None else None)
+            self._loads = tuple(figures)
+        return self._loads
+
+    @property
+    def problems(self) -> Problems:
+        if self._problems is None:
+            found = self._found()
+            if self._failed is not None:
+                self._problems = frozenset({("QF000", self._failed.path or self._run[0])})
+                return self._problems
+            rules = selected_rules()
+            problems: set[tuple[str, str]] = set()
+            with overlay(self._texts):
+                for ctx in found:
+                    for f in run_rules(ctx, rules):
+                        if f.severity in ("error", "warning"):
+                            problems.add((f.code, os.path.abspath(f.location.path)))
+            self._problems = frozenset(problems)
+        return self._problems
 
 
 def run_state(config: str, slim: str | None, texts: dict[str, str]) -> RunState:
     """The run `-c config [--slim_config slim]` with `texts` standing in for the files."""
-    with overlay(texts):
-        try:
-            found = contexts(config, slim)
-        except QatfixError as exc:
-            return RunState(frozenset({("QF000", exc.path or config)}), ())
-        rules = selected_rules()
-        problems: set[tuple[str, str]] = set()
-        loads: list[tuple[int, int] | None] = []
-        for ctx in found:
-            for f in run_rules(ctx, rules):
-                if f.severity in ("error", "warning"):
-                    problems.add((f.code, os.path.abspath(f.location.path)))
-            loading = ctx.official_loading
-            loaded = loading.loaded if loading is not None else None
-            loads.append((loaded, loading.total) if loading is not None and loaded is not None
-                         else None)
-    return RunState(frozenset(problems), tuple(loads))
+    pending = PendingRun(config, slim, texts)
+    return RunState(pending.problems, pending.loads)
 
 
-def worse(before: RunState, after: RunState) -> str:
+def worse(before: RunOutcome, after: RunOutcome) -> str:
     """How `after` is worse than `before` ("" when it is not)."""
     for was, now in zip(before.loads, after.loads):
         if was is not None and (now is None or now[0] < was[0]):
@@ -109,7 +164,7 @@ class SharedEdits:
     def __init__(self, scan: Iterable[RunKey] = ()) -> None:
         self._scan = [(os.path.abspath(c), os.path.abspath(s) if s else None) for c, s in scan]
         self._chains: dict[RunKey, frozenset[str]] | None = None
-        self._before: dict[RunKey, RunState] = {}
+        self._before: dict[RunKey, PendingRun] = {}
         self._originals: dict[str, str] = {}
 
     def _scan_chains(self) -> dict[RunKey, frozenset[str]]:
@@ -126,26 +181,27 @@ class SharedEdits:
                 self._chains[(config, slim)] = frozenset(files)
         return self._chains
 
-    def readers(self, path: str) -> list[RunKey]:
-        """The runs that read `path` (absolute paths)."""
+    def readers(self, path: str) -> Iterator[RunKey]:
+        """The runs that read `path` (absolute paths), cheapest to find first: the run a slim
+        config was written for, the runs of this scan, then the known pairs and float runs of
+        its tree. Each is found when the one before it has been judged, so judging stops at
+        the first run a fix makes worse without scanning the tree."""
         full = os.path.abspath(path)
-        found: dict[RunKey, None] = {}
-        try:
-            for reader in runs_reading(full):
-                found[(reader.config, reader.slim)] = None
-        except QatfixError:
-            pass
-        for key, files in self._scan_chains().items():
-            if full in files:
-                found[key] = None
         written_for = model_written_for(full)
         if written_for is not None:
-            found[(written_for, full)] = None
-        return list(found)
+            yield written_for, full
+        for key, files in self._scan_chains().items():
+            if full in files:
+                yield key
+        try:
+            for reader in runs_reading(full):
+                yield reader.config, reader.slim
+        except QatfixError:
+            pass
 
-    def _state_before(self, run: RunKey) -> RunState:
+    def _state_before(self, run: RunKey) -> PendingRun:
         if run not in self._before:
-            self._before[run] = run_state(run[0], run[1], {})
+            self._before[run] = PendingRun(run[0], run[1], {})
         return self._before[run]
 
     def broken_by(self, fix: Fix, own: RunKey) -> tuple[RunKey, str] | None:
@@ -160,14 +216,15 @@ class SharedEdits:
                 self._originals[key] = current_text(path, new=False)
             texts[key] = apply_text_edits(self._originals[key],
                                           [e for e in fix.edits if e.path == path])
-        runs: dict[RunKey, None] = {}
+        judged: set[RunKey] = {own}
         for path in sorted(edited):
-            runs.update((r, None) for r in self.readers(path))
-        runs.pop(own, None)
-        for run in runs:
-            how = worse(self._state_before(run), run_state(run[0], run[1], texts))
-            if how:
-                return run, how
+            for run in self.readers(path):
+                if run in judged:
+                    continue
+                judged.add(run)
+                how = worse(self._state_before(run), PendingRun(run[0], run[1], texts))
+                if how:
+                    return run, how
         return None
 
     def judge(self, finding: Finding) -> Finding:
