@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 from qatfix.config.loader import Document, load_document
 from qatfix.config.merge import dict_merge
@@ -31,8 +31,7 @@ def weights_key(slim_type: str | None) -> str:
     return "weights" if slim_type in ("PTQ", "OFA") else "pretrain_weights"
 
 
-@dataclass(frozen=True)
-class Include:
+class Include(NamedTuple):
     """`parent` lists `base` in its `_BASE_` at `line`."""
 
     parent: str

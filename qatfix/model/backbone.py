@@ -5,9 +5,8 @@ weights of one variant unusable for another.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 
 #: backbone settings that identify its variant, in the order they are shown
@@ -41,8 +40,7 @@ _BACKBONE_SLOTS = ("backbone",)
 _CONTAINER_SLOTS = ("detector", "model", "student_model", "pose_model")
 
 
-@dataclass(frozen=True)
-class BackboneDescription:
+class BackboneDescription(NamedTuple):
     """A backbone class and the settings that identify its variant (`settings` in IDENTITY_KEYS order)."""
 
     name: str

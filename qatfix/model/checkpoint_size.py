@@ -3,7 +3,7 @@ registry's signatures) and `--deep` (sizes of the model ppdet built)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from qatfix.model.signature import Signature
 
@@ -26,8 +26,7 @@ def megabytes(count: int, bytes_per_param: int) -> str:
     return f"{count * bytes_per_param / 1e6:.1f} MB"
 
 
-@dataclass(frozen=True)
-class SizeEstimate:
+class SizeEstimate(NamedTuple):
     """What QF501 says about one model's checkpoint: float32 bytes as QAT saves it, int8 bytes
     once exported, and how the figures were had. The rule (from the signature ppdet built for
     the official config) and `--deep` (from the model it builds) make it with the same
@@ -91,8 +90,7 @@ _ITEM_SIZES = {
 }
 
 
-@dataclass(frozen=True)
-class CheckpointSizes:
+class CheckpointSizes(NamedTuple):
     """Parameter counts and payload bytes of one model."""
 
     tensors: int

@@ -6,9 +6,8 @@ different `num_classes` is expected when fine-tuning.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from qatfix.model.backbone import IDENTITY_KEYS, describe_backbone
 from qatfix.model.sections import IGNORED_WHEN_COMPARING, canonical_json, without_keys
@@ -18,8 +17,7 @@ _SLOT_ORDER = ("backbone", "neck", "head")
 SHARED_MULTIPLIERS = ("width_mult", "depth_mult")
 
 
-@dataclass(frozen=True)
-class SectionDifference:
+class SectionDifference(NamedTuple):
     """One difference: `where` is a slot ("backbone") or a key path ("PicoHeadV2.feat_in_chan")."""
 
     where: str

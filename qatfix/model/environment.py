@@ -14,13 +14,12 @@ written by: read from package metadata and model files, never by importing paddl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import functools
 import json
 import os
 import re
 import sys
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from qatfix.model.protobuf import message_fields
 
@@ -34,8 +33,7 @@ DISTRIBUTIONS = {
 _SETUP_VERSION = re.compile(r"""^PPDET_VERSION\s*=\s*['"]([^'"]+)['"]""", re.M)
 
 
-@dataclass(frozen=True)
-class Package:
+class Package(NamedTuple):
     """One package as found: its version and where that was read."""
 
     name: str
@@ -48,8 +46,7 @@ class Package:
         return self.version is not None
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """The packages a run uses."""
 
     paddle: Package
@@ -68,8 +65,7 @@ class Environment:
         return (self.paddle, self.paddleslim, self.ppdet, self.paddle2onnx)
 
 
-@dataclass(frozen=True)
-class ModelWriter:
+class ModelWriter(NamedTuple):
     """The paddle that wrote an exported program."""
 
     #: "2.4.2", "3 (PIR)", or None when it cannot be told

@@ -17,9 +17,8 @@ they are spelled (`is_scale: false` with mean and std times 255 is ImageNet's).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from qatfix.config.nodes import KeyPath, Tagged
 
@@ -30,8 +29,7 @@ TRANSFORM_LISTS = ("sample_transforms", "batch_transforms")
 READERS = ("TrainReader", "EvalReader")
 
 
-@dataclass(frozen=True)
-class Normalization:
+class Normalization(NamedTuple):
     """What one reader does to a pixel: `(x / 255**divisions - mean) / std`."""
 
     #: how many times the pixels are divided by 255 up to and including NormalizeImage

@@ -17,10 +17,9 @@ will run the job.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import functools
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from qatfix.model import installed_paddleslim
 
@@ -36,8 +35,7 @@ WRAPPED = "._layer."
 FAKE_QUANT = "._layer._fake_quant_"
 
 
-@dataclass(frozen=True)
-class InstalledDefault:
+class InstalledDefault(NamedTuple):
     """The `onnx_format` a config that does not set it gets, from the installed PaddleSlim."""
 
     value: bool
@@ -87,8 +85,7 @@ def effective(config: Mapping[str, Any], kind: str) -> tuple[Optional[bool], str
     return found.value, f"the default of {found.source}"
 
 
-@dataclass(frozen=True)
-class QatLayout:
+class QatLayout(NamedTuple):
     """What the tensor names of a QAT checkpoint say about the model it was saved from."""
 
     #: the onnx_format the checkpoint was trained with

@@ -6,9 +6,8 @@ multi-scale list), else RandomResize, else a plain TrainReader Resize.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, NamedTuple, Optional
 
 from qatfix.config.nodes import KeyPath, Tagged
 
@@ -17,8 +16,7 @@ Size = tuple[int, int]
 _RESIZE_OPS = ("Resize", "LetterBoxResize", "ResizeImage")
 
 
-@dataclass(frozen=True)
-class SizeSource:
+class SizeSource(NamedTuple):
     """One place in a config that states an input size (h, w)."""
 
     label: str

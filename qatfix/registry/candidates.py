@@ -7,8 +7,7 @@ same network, and quantized or pruned weights are not one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from qatfix.model.compare import SectionDifference, comparable, compare_comparable
 from qatfix.model.identity import ModelIdentity
@@ -17,8 +16,7 @@ from qatfix.registry.loader import load_registry
 from qatfix.registry.records import WeightEntry
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A weights entry with the evidence for its rank."""
 
     entry: WeightEntry

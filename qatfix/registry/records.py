@@ -1,10 +1,9 @@
 """The registry's record of one official weights file."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 import functools
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from qatfix.model.sections import network_key
 
@@ -22,8 +21,7 @@ def _size(value: Any) -> Optional[tuple[int, int]]:
     return (int(value[0]), int(value[1])) if isinstance(value, list) and len(value) == 2 else None
 
 
-@dataclass(frozen=True)
-class WeightEntry:
+class WeightEntry(NamedTuple):
     """An official weights file and the model it holds.
 
     `kind`: detector (a trained model of the zoo), slim (quantized, pruned or distilled),

@@ -1,7 +1,8 @@
 """Order and count findings the same way in every format, so outputs agree with each other."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 from collections.abc import Iterable, Sequence
 
 from qatfix.findings import SEVERITY_RANK, Finding
@@ -17,8 +18,7 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """Counts shown at the end of the text report and under `summary` in JSON."""
 
     errors: int = 0

@@ -8,7 +8,8 @@ QF003) is always reported: no selection or comment turns it into "all clear".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
@@ -34,8 +35,7 @@ def _longest_match(code: str, prefixes: tuple[str, ...]) -> int | None:
     return max(lengths) if lengths else None
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(NamedTuple):
     """What a run wants to see: `select` and `ignore` hold code prefixes (`QF1` is QF1xx)."""
 
     select: tuple[str, ...] = ()

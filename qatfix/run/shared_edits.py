@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
+from typing import NamedTuple, Protocol
 
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
@@ -49,8 +49,7 @@ class RunOutcome(Protocol):
     def problems(self) -> Problems: ...
 
 
-@dataclass(frozen=True)
-class RunState:
+class RunState(NamedTuple):
     """A run's outcome as values."""
 
     problems: Problems

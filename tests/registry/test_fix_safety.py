@@ -38,7 +38,9 @@ def _same(value: Any) -> Any:
 
 
 def _with(**changes: Any) -> Callable[[Any], Any]:
-    return lambda record: dataclasses.replace(record, **changes)
+    """A copy with `changes`: a registry entry is a NamedTuple, an identity a dataclass."""
+    return lambda record: (record._replace(**changes) if isinstance(record, WeightEntry)
+                           else dataclasses.replace(record, **changes))
 
 
 #: (row, mode, entry name, change to the entry, change to the identity, safety, reason phrase)

@@ -8,7 +8,6 @@ same architecture, a name extending the old one, the closest network, then the s
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Optional, Sequence
 
 from qatfix.model.compare import compare_models
@@ -67,14 +66,14 @@ def mark_legacy(entries: Sequence[WeightEntry], primary_tree: Optional[str],
     marked: list[WeightEntry] = []
     for entry in entries:
         legacy, why = is_legacy(entry, primary_tree, entry.url in in_primary)
-        marked.append(replace(entry, legacy=True, notes=entry.notes + (f"legacy: {why}",)) if legacy else entry)
+        marked.append(entry._replace(legacy=True, notes=entry.notes + (f"legacy: {why}",)) if legacy else entry)
     current = [e for e in marked if not e.legacy and e.kind == "detector" and e.family and e.variant]
     result: list[WeightEntry] = []
     for entry in marked:
         if entry.legacy and entry.kind == "detector" and entry.family and entry.variant and entry.input_size:
             found = _replacement(entry, current)
             if len(found) == 1:
-                entry = replace(entry, superseded_by=found[0].name)
+                entry = entry._replace(superseded_by=found[0].name)
                 items.append(ReportItem(INFO, entry.name, f"legacy, superseded by {found[0].name}"))
             elif len(found) > 1:
                 items.append(ReportItem(UNSETTLED, entry.name, "legacy; several current weights could replace it: "

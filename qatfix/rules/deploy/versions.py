@@ -7,9 +7,8 @@ package metadata and model files (`qatfix.model.environment`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from qatfix.findings import Location
 from qatfix.model.environment import Environment, ModelWriter, version_tuple
@@ -26,8 +25,7 @@ LOADS_MODEL = "loads_model"  # ACT or Paddle Inference loads an exported program
 CONVERT = "convert"        # paddle2onnx converts an exported program
 
 
-@dataclass(frozen=True)
-class Combination:
+class Combination(NamedTuple):
     """One known-bad combination."""
 
     key: str
@@ -131,8 +129,7 @@ COMBINATIONS: tuple[Combination, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """One row judged: the problem (None: fine), or what was missing to judge it."""
 
     combination: Combination
