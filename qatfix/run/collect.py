@@ -1,6 +1,9 @@
-"""The findings of every run a request names: configs paired with their slim configs, checked
-by the engine (and `--deep`), every finding through the gate; what could not be checked becomes
-a finding (QF000, QF002, QF003) rather than a silent gap."""
+"""The findings of every run a request names: the one loop of `qatfix check`, the pre-commit
+hooks and `qatfix review`. The runs come from `qatfix.run.plan` (configs paired with their slim
+configs, ACT configs with their readers), each is checked by the engine (and `--deep`), every
+safe fix is judged against the other runs that read what it edits, every finding passes the
+gate; what could not be checked becomes a finding (QF000, QF002, QF003) rather than a silent
+gap."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
@@ -125,7 +128,7 @@ def collect(request: CheckRequest, check: Checker = engine_check) -> Collected:
     findings = order(unique([*made, *unchecked], same_finding_and_fix))
     shown = findings if request.explicit else order(unique([*group_by_run(per_run), *unchecked]))
     return Collected(tuple(findings), failures, deep_failed, len(runs) - failures, tuple(shown),
-                     runs, (*made, *planned.unchecked))
+                     runs, (*made, *unchecked))
 
 
 def group_by_run(per_run: Sequence[tuple[Run, Sequence[Finding]]]) -> list[Finding]:

@@ -12,6 +12,7 @@ from qatfix.config.inheritance import bases_of, descendants
 from qatfix.config.pairs import Pair, read_pairs
 from qatfix.run.plan import Run, plan
 from qatfix.run.request import CheckRequest
+from tests.after.act_trees import ACT, act_checkout, edit
 from tests.conftest import tree
 from tests.review.conftest import BASE, MODEL, SLIM, write_tree
 
@@ -100,3 +101,30 @@ def test_descendants_in_the_paddledetection_tree():
     assert str(root / "configs/picodet/picodet_s_320_coco_lcnet.yml") in alone
     assert all(r.config.startswith(str(root / "configs") + "/") for r in runs)
     assert {r.config for r in runs if r.slim} & alone == set()
+
+
+@pytest.mark.corpus
+def test_a_changed_act_config_runs_with_the_reader_its_run_uses(tmp_path: Path):
+    root = act_checkout("develop", tmp_path)
+    act = (ACT / "configs/ppyoloe_l_qat_dis.yaml").as_posix()
+    reader = (ACT / "configs/ppyoloe_reader.yml").as_posix()
+    why = (f"ACT config {act} is checked with the reader {reader}: the reader the README's "
+           "command runs it with")
+    assert changed(root, act) == (Run(str(root / act), reader=str(root / reader), why=why),)
+    # the reader changed: checked through the ACT configs beside it whose run reads it
+    through = changed(root, reader)
+    assert Run(str(root / act), reader=str(root / reader), why=why) in through
+    assert all(run.reader == str(root / reader) for run in through)
+
+
+@pytest.mark.corpus
+def test_a_changed_reader_no_act_run_reads_is_not_checked(tmp_path: Path):
+    root = act_checkout("develop", tmp_path)
+    reader = (ACT / "configs/picodet_320_reader.yml").as_posix()
+    edit(root / reader, "eval_height: &eval_height 320\neval_width: &eval_width 320",
+         "eval_height: &eval_height 352\neval_width: &eval_width 352")
+    planned = plan(CheckRequest(paths=(reader,), root=str(root), static_only=True))
+    assert [run for run in planned.runs if run.reader == str(root / reader)] == []
+    (finding,) = planned.unchecked
+    assert finding.code == "QF002" and finding.location.path == str(root / reader)
+    assert "no ACT config there is known to run with it" in finding.message
