@@ -37,6 +37,7 @@ def counted(text, path):
 loader.parse_text = counted
 from qatfix.run.discover import configs_in
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
 from qatfix.errors import QatfixError
 start = time.perf_counter()
 configs = configs_in("configs")
@@ -46,7 +47,7 @@ chosen = configs if sys.argv[1] == "all" else configs[:int(sys.argv[1])]
 failed = 0
 for config in chosen:
     try:
-        check(config)
+        check(Run(config))
     except QatfixError:
         failed += 1
 done = time.perf_counter()

@@ -1,42 +1,35 @@
 """One review run: read the pull request, check its configs, post what is new.
 
-The finding source is a parameter with the signature of `qatfix.run.engine.check`; it is always
-called with `static_only=True` and `root=` the repository, because a pull request is untrusted:
-no URL it contains is fetched and no `_BASE_` may lead outside the checkout.
+The runs are planned and collected as `qatfix check` plans and collects them
+(`qatfix.run.collect`), for the files the pull request changes in the checkout, with a request
+that is static only and names the checkout as its root, because a pull request is untrusted:
+no URL it contains is fetched and no `_BASE_` may lead outside the checkout. `check` (the rules
+engine's `check`) is a parameter.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
-from qatfix.run.shared_edits import SharedEdits
-from qatfix.errors import ConfigError
 from qatfix.findings import Finding
 from qatfix.review.checkout import checked_out_commit
 from qatfix.review.dedupe import already_posted
 from qatfix.review.diff_lines import FileDiff, parse_patch
 from qatfix.review.github_api import GitHubClient, GitHubError
 from qatfix.review.items import ReviewItem, build_items
-from qatfix.config.pairs import known_pairs
 from qatfix.config.repo_paths import read_text
 from qatfix.review.payload import build_review
 from qatfix.review.retry import is_rate_limited
 from qatfix.review.settings import ReviewSettings
-from qatfix.review.targets import Target, select_targets
-from qatfix.run.unchecked import UNREADABLE, not_understood, unreadable
-from qatfix.registry import load_registry
+from qatfix.run.collect import Checker, collect
+from qatfix.run.plan import Run
+from qatfix.run.request import CheckRequest
+from qatfix.run.unchecked import UNREADABLE
 
 #: pseudo-code of a config that could not be read at all (missing base, syntax error, ...)
 CONFIG_ERROR_CODE = UNREADABLE
-
-
-class FindingSource(Protocol):
-    def __call__(self, config: str, slim: str | None = None, options: Sequence[str] = (), *,
-                 root: str | None = None, static_only: bool = False,
-                 reader: str | None = None) -> list[Finding]: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +40,8 @@ class ReviewOutcome:
     state: str
     items: tuple[ReviewItem, ...]
     new: tuple[ReviewItem, ...]
-    targets: tuple[Target, ...]
+    #: the runs checked (absolute paths)
+    targets: tuple[Run, ...]
     review_url: str | None = None
     payload: dict[str, Any] | None = None
     notes: tuple[str, ...] = ()
@@ -67,25 +61,10 @@ def changed_files(client: GitHubClient, settings: ReviewSettings) -> dict[str, F
     return diffs
 
 
-def collect_findings(check: FindingSource, root: str,
-                     targets: Sequence[Target]) -> list[Finding]:
-    findings: list[Finding] = []
-    # a suggestion is safe only when no other run that reads the file it edits gets worse
-    shared = SharedEdits((os.path.join(root, t.config), os.path.join(root, t.slim) if t.slim else None)
-                         for t in targets if not t.reader)
-    for target in targets:
-        if target.unread_reader:
-            findings.append(not_understood(os.path.join(root, target.config), target.reader_why))
-            continue
-        config = os.path.join(root, target.config)
-        slim = os.path.join(root, target.slim) if target.slim else None
-        reader = os.path.join(root, target.reader) if target.reader else None
-        try:
-            findings.extend(shared.judge(f) for f in check(config, slim, (), root=root,
-                                                             static_only=True, reader=reader))
-        except ConfigError as exc:
-            findings.append(unreadable(exc, target.config, config))
-    return findings
+def review_request(root: str, diffs: dict[str, FileDiff]) -> CheckRequest:
+    """What a review checks: the changed files of the checkout `root`, statically, reading
+    nothing outside it."""
+    return CheckRequest(paths=tuple(diffs), root=root, static_only=True)
 
 
 def _post(client: GitHubClient, settings: ReviewSettings,
@@ -97,7 +76,7 @@ def _is_refusal(exc: GitHubError) -> bool:
     return exc.status == 403 and not is_rate_limited(403, exc.headers, str(exc))
 
 
-def run_review(settings: ReviewSettings, check: FindingSource,
+def run_review(settings: ReviewSettings, check: Checker,
                client: GitHubClient) -> ReviewOutcome:
     notes: list[str] = []
     head_sha = settings.head_sha
@@ -112,9 +91,10 @@ def run_review(settings: ReviewSettings, check: FindingSource,
                      "(check out the head commit to get suggested changes)")
     diffs = changed_files(client, settings)
 
-    targets = select_targets(settings.root, diffs, known_pairs(settings.root, load_registry()))
-    notes.extend(t.reader_why for t in targets if t.reader_why and not t.unread_reader)
-    findings = collect_findings(check, settings.root, targets)
+    collected = collect(review_request(settings.root, diffs), check)
+    targets = collected.runs
+    notes.extend(run.why for run in targets if run.why)
+    findings: list[Finding] = list(collected.in_run_order)
     read: Callable[[str], str | None] = partial(read_text, settings.root)
     items = build_items(findings, settings.root, diffs, read, inline=inline)
     if not items:

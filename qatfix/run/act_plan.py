@@ -10,19 +10,26 @@ reads are named as not checked (QF002), with the command that checks one run.
 Where the script reads `Global.reader_config` (release-2.6's run.py) and the ACT config sets
 it to another file than the named reader, the run is checked with the config's reader, as
 run.py would run it, and the named reader is reported as not used, with both ways out.
+
+Files changed in a checkout name no reader (a pull request): each changed ACT config is run
+with the reader its run would use (`qatfix.run.act_reader_choice`), which is said, and each
+changed reader config through the ACT configs beside it that run with it (`changed_act_runs`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding
+from qatfix.run.act_reader_choice import ReaderChoice, chosen_reader
 from qatfix.run.unchecked import not_understood
 from qatfix.config import resolve
 from qatfix.config.act_scripts import follows_reader_config
+from qatfix.config.inheritance import is_config_path
+from qatfix.config.repo_paths import repo_relative
 from qatfix.rules.act_run import act_run
 
 
@@ -108,3 +115,103 @@ def _not_its_reader(reader: str, act: str, own: str, run_dir: str) -> Finding:
         f"with this reader set `reader_config: {shown}` under Global in {act}, or with "
         f"develop's run_det.py check `qatfix python run_det.py --config {shown} "
         f"--act_config_path {act_shown}`"))
+
+
+#: why a changed reader config beside ACT configs is not checked
+UNREAD_READER = ("a ppdet reader config beside ACT configs, but no ACT config there is known "
+                 "to run with it (none names it in Global.reader_config, none is run with it "
+                 "in the README, and none has it as the one reader beside it that fits)")
+
+
+@dataclass(frozen=True)
+class ActChoice:
+    """An ACT config of a checkout (relative to it), the reader it is checked with (None: the
+    config's own `Global.reader_config`, or none known), and why."""
+
+    config: str
+    reader: str | None
+    why: str
+
+    @property
+    def note(self) -> str:
+        if self.reader is not None:
+            return f"ACT config {self.config} is checked with the reader {self.reader}: {self.why}"
+        return f"ACT config {self.config} is checked as it stands: {self.why}"
+
+
+@dataclass(frozen=True)
+class ChangedAct:
+    """The ACT runs of a checkout's changed files: each ACT config with its reader, the changed
+    readers beside ACT configs (covered by those runs or not checked), and the readers of those
+    that no run reads (relative to the checkout)."""
+
+    runs: tuple[ActChoice, ...] = ()
+    readers: frozenset[str] = frozenset()
+    unread: tuple[str, ...] = ()
+
+
+def _choice(root: str, rel: str) -> ReaderChoice | None:
+    try:
+        return chosen_reader(os.path.join(root, rel), root=root)
+    except QatfixError:
+        return None  # unreadable: checked alone, and reported as such
+
+
+def _as_choice(root: str, rel: str, choice: ReaderChoice | None) -> ActChoice:
+    if choice is None:
+        return ActChoice(rel, None, "it cannot be read")
+    reader = repo_relative(root, choice.reader) if choice.reader else None
+    return ActChoice(rel, reader, choice.why)
+
+
+def _reads(root: str, run: ActChoice, reader: str) -> bool:
+    """Does `run` read `reader` (its chosen reader, or its Global.reader_config, through
+    `_BASE_` as well)?"""
+    used = run.reader
+    if used is None:
+        try:
+            act = act_run(os.path.join(root, run.config), None, pasted=False, root=root)
+        except QatfixError:
+            return False
+        used = repo_relative(root, act.reader_path) if act.reader_path else None
+    if used is None:
+        return False
+    if used == reader:
+        return True
+
+    try:
+        files = resolve(os.path.join(root, used), root=root).files
+    except QatfixError:
+        return False
+    return reader in {repo_relative(root, f) for f in files}
+
+
+def changed_act_runs(root: str, affected: Iterable[str]) -> ChangedAct:
+    """The ACT runs that check the `affected` files of the checkout `root` (relative to it):
+    each ACT config among them with its reader, and each reader config among them that lies
+    beside ACT configs through those whose run reads it."""
+    affected = sorted(affected)
+    kinds = {rel: kind_of(os.path.join(root, rel)) for rel in affected}
+    runs = {rel: _as_choice(root, rel, _choice(root, rel))
+            for rel in affected if kinds[rel] == "act"}
+    covered: set[str] = set()
+
+    for rel in (r for r in affected if kinds[r] == "other"
+                and is_reader_config(os.path.join(root, r))):
+        folder = os.path.join(root, os.path.dirname(rel))
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            act = repo_relative(root, os.path.join(folder, name))
+            if act is None or not is_config_path(name) or \
+                    kind_of(os.path.join(root, act)) != "act":
+                continue
+            covered.add(rel)
+            run = runs.get(act) or _as_choice(root, act, _choice(root, act))
+            if _reads(root, run, rel):
+                runs[act] = run
+    chosen = tuple(runs[k] for k in sorted(runs))
+    unread = tuple(sorted(r for r in covered if not any(_reads(root, run, r) for run in chosen)))
+    return ChangedAct(chosen, frozenset(covered), unread)

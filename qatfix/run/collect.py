@@ -1,25 +1,27 @@
-"""The findings of every run a request names: configs paired with their slim configs, checked
-by the engine (and `--deep`), every finding through the gate; what could not be checked becomes
-a finding (QF000, QF002, QF003) rather than a silent gap."""
+"""The findings of every run a request names: the one loop of `qatfix check`, the pre-commit
+hooks and `qatfix review`. The runs come from `qatfix.run.plan` (configs paired with their slim
+configs, ACT configs with their readers), each is checked by the engine (and `--deep`), every
+safe fix is judged against the other runs that read what it edits, every finding passes the
+gate; what could not be checked becomes a finding (QF000, QF002, QF003) rather than a silent
+gap."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from qatfix.config.kind import kind_of
-from qatfix.run.engine import check, is_act_run
+from qatfix.run.engine import check as engine_check, is_act_run
 from qatfix.errors import ConfigError, QatfixError, UsageError
 from qatfix.findings import Finding
 from qatfix.run.gate import Gate, order, same_finding_and_fix, unique
 from qatfix.run.progress import Progress
-from qatfix.run.request import CheckRequest, expand
+from qatfix.run.request import CheckRequest
 from qatfix.run.shared_edits import SharedEdits
-from qatfix.run.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unchecked_file, unreadable
-from qatfix.run.plan import plan
+from qatfix.run.unchecked import UNREADABLE, NOT_UNDERSTOOD, deep_not_run, unreadable
+from qatfix.run.plan import Run, plan
 
-#: (config, slim config, ACT reader config) of one run
-RunKey = tuple[str, "str | None", "str | None"]
+#: what checks one run: the rules engine (`qatfix.run.engine.check`), or what stands in for it
+Checker = Callable[[Run, CheckRequest], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Collected:
     checked: int = 0
     #: as reported: a finding in a file several runs share once, naming those runs
     shown: tuple[Finding, ...] = ()
+    #: the runs planned, in the order they were checked
+    runs: tuple[Run, ...] = ()
+    #: each run's findings in run order, then what was not checked (what a pull-request review
+    #: places, itself keeping the first of each)
+    in_run_order: tuple[Finding, ...] = ()
 
     @property
     def failures(self) -> int:
@@ -46,130 +53,92 @@ class Collected:
         return iter((list(self.findings), self.failures))
 
 
-def plan_runs(request: CheckRequest) -> tuple[list[RunKey], list[Finding]]:
-    """The (config, slim, reader) runs to check, and QF002 findings for files that cannot be
-    checked.
-
-    `-c CONFIG` and `--slim_config` name one run exactly (with the request's ACT reader); named
-    files and folders are checked through the pairs they take part in (`qatfix.run.plan`), an ACT
-    config with the reader config named with it."""
-    paths = request.targets()
-    if request.step == "deploy":  # a pasted inference or conversion command: one run
-        return [(paths[0], None, None)], []
-    if request.explicit:
-        runs: list[RunKey] = []
-        unchecked: list[Finding] = []
-        for path in expand(paths):
-            if kind_of(path) == "other":
-                finding = unchecked_file(path)
-                if finding is not None:
-                    unchecked.append(finding)
-                    continue
-            runs.append((path, request.slim, request.reader))
-        return runs, unchecked
-
-    planned = plan(expand(paths))
-    return ([(r.config, r.slim, r.reader or request.reader) for r in planned.runs],
-            list(planned.unchecked))
-
-
-def _run_label(config: str, slim: str | None, reader: str | None = None) -> str:
-    if reader:
-        return f"run_det.py --config {reader} --act_config_path {config}"
-    return f"-c {config}" + (f" --slim_config {slim}" if slim else "")
-
-
-def _check(request: CheckRequest, config: str, slim: str | None, reader: str | None,
-           **deep: Any) -> list[Finding]:
-    """The engine's findings for one run of the request (`deep`: what `--deep` adds to it)."""
-    return check(config, slim, request.options, online=request.online, select=request.select,
-                 ignore=request.ignore, dropped_options=request.dropped_options,
-                 step=request.step, gpus=request.gpus, reader=reader,
-                 pasted=request.pasted, **deep)
-
-
-def with_deep(request: CheckRequest, config: str, slim: str | None, reader: str | None,
-              found: list[Finding], gate: Gate, progress: Progress) -> tuple[list[Finding], bool]:
+def with_deep(request: CheckRequest, run: Run, found: list[Finding], gate: Gate,
+              progress: Progress) -> tuple[list[Finding], bool]:
     """Static findings with the `--deep` ones (through the same gate); QF003 (and the static
     ones) when deep fails."""
     from qatfix.deep.download import cache_root  # the paddle boundary: --deep only
 
-    if is_act_run(config, slim, request.options, request.step):
-        return with_deep_program(request, config, reader, found, gate, progress,
-                                 str(cache_root()))
+    if is_act_run(run.config, run.slim, request.options, request.step):
+        return with_deep_program(request, run, found, gate, progress, str(cache_root()))
     from qatfix.run.deep_findings import deep_findings, one_figure  # --deep only
 
-    progress.show(f"--deep {config}: importing paddle, building the model, reading weights...")
+    progress.show(f"--deep {run.config}: importing paddle, building the model, reading weights...")
     try:
-        exact = gate.admit(deep_findings(config, slim, request.options, request.offline,
+        exact = gate.admit(deep_findings(run.config, run.slim, request.options, request.offline,
                                          request.step))
     except ConfigError:
         raise  # a file qatfix refuses to read (a hostile checkpoint) is bad input, as statically
     except QatfixError as exc:
-        failed = deep_not_run(exc, config, slim, request.offline, str(cache_root()))
+        failed = deep_not_run(exc, run.config, run.slim, request.offline, str(cache_root()))
         return found + gate.admit([failed]), False
     replaced = {f.code for f in exact if f.code == "QF501"}
     static, exact = one_figure([f for f in found if f.code not in replaced], exact)
     return order(static + exact), True
 
 
-def with_deep_program(request: CheckRequest, config: str, reader: str | None,
-                      found: list[Finding], gate: Gate, progress: Progress,
-                      cache: str) -> tuple[list[Finding], bool]:
+def with_deep_program(request: CheckRequest, run: Run, found: list[Finding], gate: Gate,
+                      progress: Progress, cache: str) -> tuple[list[Finding], bool]:
     """An ACT run checked again by the same rules, with its exported program as paddle loads it
     in place of the static model.json read; QF003 (and the static findings) when there is
     nothing to load or paddle cannot load it."""
     from qatfix.deep.act_program import program_of_run  # the paddle boundary: --deep only
 
-    progress.show(f"--deep {config}: loading the exported program with paddle...")
+    progress.show(f"--deep {run.config}: loading the exported program with paddle...")
     try:
-        return _check(request, config, None, reader, read_program=program_of_run), True
+        return engine_check(replace(run, slim=None), request, read_program=program_of_run), True
     except QatfixError as exc:
-        failed = deep_not_run(exc, config, None, request.offline, cache)
+        failed = deep_not_run(exc, run.config, None, request.offline, cache)
         return found + gate.admit([failed]), False
 
 
-def collect(request: CheckRequest) -> Collected:
-    """Findings for every run; unreadable configs and failed `--deep` runs become findings."""
-    runs, unchecked = plan_runs(request)
+def collect(request: CheckRequest, check: Checker = engine_check) -> Collected:
+    """Findings for every run `qatfix.run.plan` plans for `request` (files named to `qatfix
+    check` or the pre-commit hooks, the changed files of a pull request's checkout), each
+    checked by `check`, every safe fix judged against the other runs that read what it edits;
+    unreadable configs and failed `--deep` runs become findings."""
+    planned = plan(request)
+    runs = planned.runs
     gate = Gate.of(request.select, request.ignore)
-    unchecked = gate.admit(unchecked)
+    unchecked = gate.admit(planned.unchecked)
     progress = Progress(request.report_format)
-    per_run: list[tuple[RunKey, list[Finding]]] = []
+    per_run: list[tuple[Run, list[Finding]]] = []
     failures = deep_failed = 0
-    shared = SharedEdits((config, slim) for config, slim, reader in runs if not reader)
-    for index, (config, slim, reader) in enumerate(runs, start=1):
+    # a safe fix stays safe only when no other run that reads the file it edits gets worse
+    shared = SharedEdits((run.config, run.slim) for run in runs if not run.reader)
+    for index, run in enumerate(runs, start=1):
         if len(runs) > 1:
-            progress.show(f"[{index}/{len(runs)}] {config}")
+            progress.show(f"[{index}/{len(runs)}] {run.config}")
         try:
-            found = _check(request, config, slim, reader)
+            found = check(run, request)
             if request.deep:
-                found, ran = with_deep(request, config, slim, reader, found, gate, progress)
+                found, ran = with_deep(request, run, found, gate, progress)
                 deep_failed += not ran
         except UsageError:
             progress.clear()
             raise
         except QatfixError as exc:  # the config cannot be read: a finding, in every format
             failures += 1
-            per_run.append(((config, slim, reader), [unreadable(exc, config)]))
+            per_run.append((run, [unreadable(exc, run.config)]))
             continue
         found = [shared.judge(f) for f in found]
-        per_run.append(((config, slim, reader), found))
+        per_run.append((run, found))
     progress.clear()
-    findings = order(unique([*(f for _, fs in per_run for f in fs), *unchecked],
-                            same_finding_and_fix))
+    made = [f for _, fs in per_run for f in fs]
+    findings = order(unique([*made, *unchecked], same_finding_and_fix))
     shown = findings if request.explicit else order(unique([*group_by_run(per_run), *unchecked]))
-    return Collected(tuple(findings), failures, deep_failed, len(runs) - failures, tuple(shown))
+    return Collected(tuple(findings), failures, deep_failed, len(runs) - failures, tuple(shown),
+                     runs, (*made, *unchecked))
 
 
-def group_by_run(per_run: Sequence[tuple[RunKey, Sequence[Finding]]]) -> list[Finding]:
+def group_by_run(per_run: Sequence[tuple[Run, Sequence[Finding]]]) -> list[Finding]:
     """One finding per place, message and fix, naming the run(s) it came from when it lies in
     a file shared by several runs (a slim config or a base)."""
     groups: dict[object, tuple[Finding, list[str]]] = {}
-    for (config, slim, reader), found in per_run:
+    for run, found in per_run:
         for f in found:
             first, labels = groups.setdefault(same_finding_and_fix(f), (f, []))
-            label = _run_label(config, slim, reader)
+            label = run.label
             if label not in labels:
                 labels.append(label)
     out = []

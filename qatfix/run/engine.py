@@ -24,6 +24,8 @@ from qatfix.config import ConfigMap
 from qatfix.config.kind import kind_of
 from qatfix.config.kind import DISTILL_MODES, Step
 from qatfix.config.deploy_scripts import split_pasted
+from qatfix.run.plan import Run
+from qatfix.run.request import CheckRequest
 
 if TYPE_CHECKING:
     from qatfix.config.script_flags import ParsedCommand
@@ -191,25 +193,22 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return order(unique(findings))
 
 
-def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
-          root: str | None = None, static_only: bool = False, online: bool = False,
-          select: Iterable[str] = (), ignore: Iterable[str] = (),
-          dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
-          gpus: int | None = None, reader: str | None = None,
-          read_program: Optional[ProgramReader] = None,
-          pasted: Sequence[str] = ()) -> list[Finding]:
-    """All findings for `tools/train.py -c config [--slim_config slim] [-o options]` (or the
-    step `step` of the run), run on `gpus` GPUs when the command line says so; `reader` is the
-    `--config` of an ACT run_det.py command, `read_program` what reads its exported program
+def check(run: Run, request: CheckRequest = CheckRequest(), *,
+          read_program: Optional[ProgramReader] = None) -> list[Finding]:
+    """All findings for one run (`tools/train.py -c CONFIG [--slim_config SLIM]`, or an ACT
+    config with its reader) as `request` asks: its `-o` options, the ppdet script (`step`), the
+    GPUs the command line trains on, the rules chosen, the checkout files must lie in (`root`)
+    and whether only static checks run. `read_program` reads an ACT run's exported program
     (`--deep`; the static run reads model.json itself)."""
-    gate = Gate.of(select, ignore)
-    rules = selected_rules(select, ignore, static_only)
+    gate = Gate.of(request.select, request.ignore)
+    rules = selected_rules(request.select, request.ignore, request.static_only)
     findings: list[Finding] = []
-    for ctx in contexts(config, slim, options, root=root, online=online and not static_only,
-                        dropped_options=dropped_options, step=step, reader=reader,
-                        read_program=read_program, pasted=pasted):
-        if gpus is not None:
-            ctx = replace(ctx, gpus=gpus)
+    for ctx in contexts(run.config, run.slim, request.options, root=request.root,
+                        online=request.online and not request.static_only,
+                        dropped_options=request.dropped_options, step=request.step,
+                        reader=run.reader, read_program=read_program, pasted=request.pasted):
+        if request.gpus is not None:
+            ctx = replace(ctx, gpus=request.gpus)
         findings.extend(run_rules(ctx, rules, gate))
     return sort_findings(findings)
 

@@ -19,6 +19,7 @@ from qatfix.errors import QatfixError
 from qatfix.findings import Finding, Fix, TextEdit
 from qatfix.run.gate import most_severe_first
 from qatfix.run.collect import Collected, collect
+from qatfix.run.plan import Run
 from qatfix.run.request import CheckRequest
 from qatfix.config.kind import Step
 
@@ -55,7 +56,8 @@ def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[s
 
         read_program = program_of_run
     with overlay(texts):
-        return check(config, slim, options, step=step, reader=reader, read_program=read_program)
+        return check(Run(config, slim, reader), CheckRequest(options=tuple(options), step=step),
+                     read_program=read_program)
 
 
 def _same_code(findings: Sequence[Finding], code: str) -> set[tuple[str, str, str]]:

@@ -1,4 +1,6 @@
-"""Which runs (`-c MODEL [--slim_config SLIM]`) to check for the files a user names.
+"""Which runs (`-c MODEL [--slim_config SLIM]`, or an ACT config with its reader) check what a
+request names: the files a user names (`qatfix check`, the pre-commit hooks), or the files a
+pull request changes in a checkout (`qatfix review`). `plan` is the one place that decides.
 
 A slim config means little on its own and a model config is often trained with a slim config:
 each named file is checked through every pair it takes part in (the project's `.qatfix.toml`
@@ -7,10 +9,16 @@ either. Two named files where exactly one is a slim config are one run. An ACT c
 a reader config is the ACT run with that reader (`qatfix.run.act_plan`). A base (neither a model
 nor a slim config) is checked through the configs of its tree that inherit from it; any other
 file is not checked, and said so (QF002).
+
+The changed files of a checkout are planned as a pull request's: only files inside the checkout
+are read (no `_BASE_` leaving it is followed). Every changed config and every config inheriting
+from one is checked; one that lies in a known pair's `_BASE_` chain is checked as that pair; a
+changed ACT config with the reader its run uses (and the review says which and why); a changed
+reader beside ACT configs through the ACT configs that run with it, or named as not checked.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,13 +28,14 @@ from qatfix.config.loader import overlay_active
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding
-from qatfix.config.pairs import Pair, documented_pairs, project_root, read_pairs
-from qatfix.run.unchecked import unchecked_file
+from qatfix.config.pairs import Pair, documented_pairs, known_pairs, project_root, read_pairs
+from qatfix.run.unchecked import not_understood, unchecked_file
 from qatfix.config.repo_paths import find_run_root
-from qatfix.config.inheritance import bases_of, config_files
+from qatfix.config.inheritance import bases_of, config_files, descendants, is_config_path
 from qatfix.config.resolve import BASE_KEY, YAML_SUFFIXES
 from qatfix.config.repo_paths import read_text
 from qatfix.registry import load_registry
+from qatfix.run.request import CheckRequest, expand
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,15 @@ class Run:
     config: str
     slim: str | None = None
     reader: str | None = None
+    #: why this reader (or why none) where nothing named it: a pull request's ACT config
+    why: str = ""
+
+    @property
+    def label(self) -> str:
+        """The run as the command line that runs it."""
+        if self.reader:
+            return f"run_det.py --config {self.reader} --act_config_path {self.config}"
+        return f"-c {self.config}" + (f" --slim_config {self.slim}" if self.slim else "")
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,19 @@ def _chain_files(config: str) -> set[str]:
         return set()
 
 
+def _checkout_chain(root: str, rel: str) -> set[str]:
+    """`rel` and every file of the checkout `root` its `_BASE_` list reaches (bases outside the
+    checkout are not followed)."""
+    seen: set[str] = set()
+    todo = [rel]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(bases_of(root, current))
+    return seen
+
+
 def inheriting(path: str) -> list[str]:
     """Model and slim configs of the PaddleDetection tree holding `path` that read it through
     `_BASE_` (a changed base is checked through them), spelled like `path`."""
@@ -200,9 +231,40 @@ def _shown(absolute: str, like: str) -> str:
     return absolute if rel.startswith(os.pardir + os.sep + os.pardir) else rel
 
 
-def plan(paths: Iterable[str]) -> Plan:
-    """The runs that check every file in `paths` (files, not folders)."""
-    files = list(paths)
+def plan(request: CheckRequest) -> Plan:
+    """The runs that check what `request` names, and QF002 for what cannot be checked:
+
+    - a pasted inference or conversion command (step `deploy`): its one run;
+    - with a checkout (`root`): the files changed in it (`_changed`, see the module);
+    - `-c CONFIG` / `--slim_config SLIM`: exactly the run they name, with the request's ACT
+      reader (a named file of no config kind is not checked);
+    - else every named file, folders expanded (`_named`)."""
+    if request.root is not None:
+        return _changed(request.paths, request.root)
+    paths = request.targets()
+    if request.step == "deploy":
+        return Plan((Run(paths[0]),))
+    files = expand(paths)
+    if not request.explicit:
+        named = _named(files)
+        if request.reader is None:
+            return named
+        return Plan(tuple(run if run.reader else replace(run, reader=request.reader)
+                          for run in named.runs), named.unchecked)
+    runs: list[Run] = []
+    unchecked: list[Finding] = []
+    for path in files:
+        if kind_of(path) == "other":
+            finding = unchecked_file(path)
+            if finding is not None:
+                unchecked.append(finding)
+                continue
+        runs.append(Run(path, request.slim, request.reader))
+    return Plan(tuple(runs), tuple(unchecked))
+
+
+def _named(files: Sequence[str]) -> Plan:
+    """The runs that check every named file (files, not folders)."""
     if not files:
         return Plan(())
     known: _Pairs | None = None
@@ -242,6 +304,37 @@ def plan(paths: Iterable[str]) -> Plan:
         if kind == "slim" and not pairs:
             runs[Run(path)] = None
     return Plan(tuple(runs), tuple(unchecked))
+
+
+def _changed(changed: Iterable[str], root: str) -> Plan:
+    """The runs that check the files changed in the checkout `root` (relative to it), as
+    absolute paths in path order (see the module): a changed config and every config inheriting
+    from one; the known pairs whose `_BASE_` chains hold one of them instead of the lone files;
+    each ACT config among them with the reader its run uses, and why; each reader config among
+    them beside ACT configs through the ACT configs that run with it, or QF002 when none does;
+    any other one alone."""
+    from qatfix.run.act_plan import UNREAD_READER, changed_act_runs
+
+    configs = sorted({p for p in changed if is_config_path(p)})
+    affected = set(configs) | set(descendants(root, configs))
+    found: dict[tuple[str, str | None, str | None], Run] = {}
+    paired: set[str] = set()
+    for pair in known_pairs(root, load_registry()):
+        if affected & (_checkout_chain(root, pair.config) | _checkout_chain(root, pair.slim)):
+            found[(pair.config, pair.slim, None)] = Run(os.path.join(root, pair.config),
+                                                        os.path.join(root, pair.slim))
+            paired |= {pair.config, pair.slim}
+    act = changed_act_runs(root, affected - paired)
+    for choice in act.runs:
+        reader = os.path.join(root, choice.reader) if choice.reader else None
+        found[(choice.config, None, choice.reader)] = Run(os.path.join(root, choice.config),
+                                                          reader=reader, why=choice.note)
+    alone = affected - paired - act.readers - {choice.config for choice in act.runs}
+    for rel in alone:
+        found[(rel, None, None)] = Run(os.path.join(root, rel))
+    ordered = sorted(found, key=lambda key: (key[0], key[1] or "", key[2] or ""))
+    unread = tuple(not_understood(os.path.join(root, rel), UNREAD_READER) for rel in act.unread)
+    return Plan(tuple(found[key] for key in ordered), unread)
 
 
 def _known_pairs(run_root: str) -> _Pairs:

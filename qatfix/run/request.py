@@ -1,5 +1,6 @@
 """What one `qatfix check` run is asked to check, as plain values (the CLI builds it from its
-arguments, the interactive review and re-checks copy it with another slim config)."""
+arguments, the interactive review and re-checks copy it with another slim config, the
+pull-request review names a checkout and its changed files)."""
 from __future__ import annotations
 
 import os
@@ -38,6 +39,11 @@ class CheckRequest:
     reader: str | None = None
     #: the pasted command from its interpreter (or console script) on, as typed
     pasted: tuple[str, ...] = ()
+    #: a checkout no file outside of which is read (no `_BASE_` leaving it is followed); with
+    #: it, `paths` are the files changed in that checkout, relative to it (a pull request)
+    root: str | None = None
+    #: static checks only: no URL is fetched, whatever `online` says (an untrusted checkout)
+    static_only: bool = False
 
     @property
     def explicit(self) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from qatfix.run.fixes import verify_fixes
 from qatfix.edit.plan import realise_fix
 from qatfix.run.engine import check, contexts
+from qatfix.run.plan import Run
 from qatfix.rules.base import Change, PlannedFix
 from tests.conftest import REPO
 
@@ -24,7 +25,7 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _with_weights(url: str) -> tuple:  # type: ignore[type-arg]
-    (finding,) = [f for f in check(MODEL, SLIM) if f.code == "QF101"]
+    (finding,) = [f for f in check(Run(MODEL, SLIM)) if f.code == "QF101"]
     ctx = contexts(MODEL, SLIM)[0]
     fix = realise_fix(PlannedFix("use other weights", "unsafe",
                                  (Change.set(("pretrain_weights",), url),)), ctx)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
+from qatfix.run.request import CheckRequest
 from qatfix.errors import ConfigError
 from tests.hostile.helpers import assert_unchanged, commands, error_line, run_cli, snapshot, write
 
@@ -127,7 +129,7 @@ def test_review_mode_refuses_bases_outside_the_repository(repository: Path, name
     config = repository / "configs" / f"{name}.yml"
     before = snapshot(repository.parent)
     with pytest.raises(ConfigError, match=r"_BASE_ leaves the repository") as caught:
-        check(str(config), root=str(repository))
+        check(Run(str(config)), CheckRequest(root=str(repository)))
     assert "\n" not in str(caught.value)
     assert_unchanged(before, repository.parent)
 

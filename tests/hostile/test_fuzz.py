@@ -26,6 +26,7 @@ from qatfix.config.options import parse_options
 from qatfix.config.render import blame, to_json, to_yaml
 from qatfix.edit import delete_key, set_value
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
 from qatfix.errors import QatfixError
 from tests.hostile.helpers import EXAMPLE, EXAMPLE_CONFIG
 
@@ -129,8 +130,8 @@ def engine_property(folder: str, data: bytes) -> None:
     path = _write(folder, data)
     try:
         model = str(tree() / EXAMPLE_CONFIG)
-        returns_or_qatfix_error(lambda: check(model, str(path)))
-        returns_or_qatfix_error(lambda: check(str(path)))
+        returns_or_qatfix_error(lambda: check(Run(model, str(path))))
+        returns_or_qatfix_error(lambda: check(Run(str(path))))
     finally:
         path.unlink()
 

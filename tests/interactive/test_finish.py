@@ -7,6 +7,7 @@ import pytest
 
 from qatfix.run.fixes import verify_fixes
 from qatfix.run.engine import check, contexts
+from qatfix.run.plan import Run
 from qatfix.interactive.finish import rejections
 from qatfix.interactive.flow import Choose, Review, step
 from qatfix.interactive.fix_choices import custom_fix, review_items
@@ -16,7 +17,7 @@ from tests.interactive.conftest import HERE, LCNET, LEGACY, MODEL, SLIM
 def _review(root: Path, monkeypatch: pytest.MonkeyPatch) -> Review:
     monkeypatch.chdir(root)
     ctx = contexts(MODEL, SLIM)[0]
-    return Review.start(review_items(check(MODEL, SLIM), lambda f: ctx))
+    return Review.start(review_items(check(Run(MODEL, SLIM)), lambda f: ctx))
 
 
 def test_fixes_that_shift_lines_of_one_file_are_all_kept(pitfalls: Path,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.run.engine import check, contexts
+from qatfix.run.plan import Run
 from qatfix.errors import EditError
 from qatfix.findings import Finding
 from qatfix.interactive import menus
@@ -30,7 +31,7 @@ def _context(root: Path, monkeypatch: pytest.MonkeyPatch) -> CheckContext:
 
 def _items(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[Item, ...], CheckContext]:
     ctx = _context(root, monkeypatch)
-    findings = check(MODEL, SLIM)
+    findings = check(Run(MODEL, SLIM))
     return review_items(findings, lambda f: ctx if f.config == ctx.config_path else None), ctx
 
 
@@ -205,7 +206,7 @@ def test_the_summary_says_what_became_of_each_finding(pitfalls: Path,
 def test_findings_of_other_configs_get_no_context(picodet: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(picodet)
-    findings: list[Finding] = check(MODEL, SLIM)
+    findings: list[Finding] = check(Run(MODEL, SLIM))
     items = review_items(findings, lambda f: None)
     (item,) = items
     assert not item.custom  # without its context a finding keeps only its own fixes

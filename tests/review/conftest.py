@@ -4,13 +4,15 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from qatfix.cli.main import main
 from qatfix.findings import Finding, Fix, Location, TextEdit
+from qatfix.run.plan import Run
+from qatfix.run.request import CheckRequest
 from tests.review.github_fake import FakeGitHub
 
 TOKEN = "ghs_R3viewT0kenNeverPrinted42"
@@ -96,14 +98,13 @@ Source = Callable[..., list[Finding]]
 
 
 def source_of(*makers: Callable[[str, str | None], list[Finding]]) -> tuple[Source, list]:
-    """A finding source with the engine's signature; records every call it gets."""
+    """A finding source with the engine's signature (a run and the request); records every call
+    it gets: (config, slim, options, root, static_only)."""
     calls: list[tuple] = []
 
-    def check(config: str, slim: str | None = None, options: Sequence[str] = (), *,
-              root: str | None = None, static_only: bool = False,
-              reader: str | None = None) -> list[Finding]:
-        calls.append((config, slim, tuple(options), root, static_only))
-        return [f for make in makers for f in make(config, slim)]
+    def check(run: Run, request: CheckRequest) -> list[Finding]:
+        calls.append((run.config, run.slim, request.options, request.root, request.static_only))
+        return [f for make in makers for f in make(run.config, run.slim)]
 
     return check, calls
 

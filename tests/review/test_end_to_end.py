@@ -64,8 +64,11 @@ def test_the_engine_finding_becomes_a_suggestion_on_line_1(tree, github, actions
     lines[0:1] = suggestion.splitlines()
     (tree / SLIM).write_text("\n".join(lines) + "\n")
     from qatfix.run.engine import check
+    from qatfix.run.plan import Run
+    from qatfix.run.request import CheckRequest
 
-    after = check(str(tree / MODEL), str(tree / SLIM), root=str(tree), static_only=True)
+    after = check(Run(str(tree / MODEL), str(tree / SLIM)),
+                  CheckRequest(root=str(tree), static_only=True))
     assert "QF101" not in {f.code for f in after}
 
 

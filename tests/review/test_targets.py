@@ -1,4 +1,5 @@
-"""Which configs a pull request asks to be checked."""
+"""Which runs a pull request asks to be checked: `qatfix.run.plan` given the changed files of a
+checkout."""
 from __future__ import annotations
 
 import re
@@ -9,20 +10,28 @@ import pytest
 from qatfix.errors import ConfigError
 from qatfix.config.inheritance import bases_of, descendants
 from qatfix.config.pairs import Pair, read_pairs
-from qatfix.review.targets import Target, select_targets
+from qatfix.run.plan import Run, plan
+from qatfix.run.request import CheckRequest
+from tests.after.act_trees import ACT, act_checkout, edit
 from tests.conftest import tree
 from tests.review.conftest import BASE, MODEL, SLIM, write_tree
+
+
+def changed(root: Path, *files: str) -> tuple[Run, ...]:
+    """The runs planned for `files` changed in the checkout `root`; no file is not checked."""
+    planned = plan(CheckRequest(paths=files, root=str(root), static_only=True))
+    assert planned.unchecked == ()
+    return planned.runs
 
 
 def test_changed_slim_config_is_checked_with_its_model_config(repo: Path):
     pairs = read_pairs(str(repo))
     assert pairs == (Pair(MODEL, SLIM),)
-    assert select_targets(str(repo), [SLIM, "README.md"], pairs) == (Target(MODEL, SLIM),)
+    assert changed(repo, SLIM, "README.md") == (Run(str(repo / MODEL), str(repo / SLIM)),)
 
 
 def test_a_changed_base_reaches_the_pair_and_is_checked_itself(repo: Path):
-    assert select_targets(str(repo), [BASE], read_pairs(str(repo))) == (
-        Target(BASE), Target(MODEL, SLIM))
+    assert changed(repo, BASE) == (Run(str(repo / BASE)), Run(str(repo / MODEL), str(repo / SLIM)))
 
 
 def test_inheriting_configs_at_any_depth(tmp_path: Path):
@@ -38,8 +47,8 @@ def test_inheriting_configs_at_any_depth(tmp_path: Path):
     })
     assert descendants(str(root), ["configs/_base_/reader.yml"]) == (
         "configs/a.yml", "configs/c.yml", "configs/deep/b.yml", "configs/sched.yml")
-    assert select_targets(str(root), ["configs/deep/b.yml"]) == (
-        Target("configs/c.yml"), Target("configs/deep/b.yml"))
+    assert changed(root, "configs/deep/b.yml") == (
+        Run(str(root / "configs/c.yml")), Run(str(root / "configs/deep/b.yml")))
 
 
 def test_bases_outside_the_repository_are_ignored(tmp_path: Path):
@@ -84,9 +93,38 @@ def test_descendants_in_the_paddledetection_tree():
     found = descendants(str(root), ["configs/picodet/_base_/picodet_v2.yml"])
     assert "configs/picodet/picodet_s_320_coco_lcnet.yml" in found
     assert all(p.startswith("configs/") and p.endswith((".yml", ".yaml")) for p in found)
-    # the model configs inheriting from the quant-targeted one are reached through it
-    assert select_targets(str(root), ["configs/slim/quant/picodet_s_quant.yml"], [
-        Pair("configs/picodet/picodet_s_320_coco_lcnet.yml",
-             "configs/slim/quant/picodet_s_quant.yml")]) == (
-        Target("configs/picodet/picodet_s_320_coco_lcnet.yml",
-               "configs/slim/quant/picodet_s_quant.yml"),)
+    # a changed base: itself, and every config inheriting from it; the READMEs' pairs whose
+    # model config reads it are checked as pairs, not alone
+    runs = changed(root, "configs/picodet/_base_/picodet_v2.yml")
+    alone = {r.config for r in runs if r.slim is None}
+    assert str(root / "configs/picodet/_base_/picodet_v2.yml") in alone
+    assert str(root / "configs/picodet/picodet_s_320_coco_lcnet.yml") in alone
+    assert all(r.config.startswith(str(root / "configs") + "/") for r in runs)
+    assert {r.config for r in runs if r.slim} & alone == set()
+
+
+@pytest.mark.corpus
+def test_a_changed_act_config_runs_with_the_reader_its_run_uses(tmp_path: Path):
+    root = act_checkout("develop", tmp_path)
+    act = (ACT / "configs/ppyoloe_l_qat_dis.yaml").as_posix()
+    reader = (ACT / "configs/ppyoloe_reader.yml").as_posix()
+    why = (f"ACT config {act} is checked with the reader {reader}: the reader the README's "
+           "command runs it with")
+    assert changed(root, act) == (Run(str(root / act), reader=str(root / reader), why=why),)
+    # the reader changed: checked through the ACT configs beside it whose run reads it
+    through = changed(root, reader)
+    assert Run(str(root / act), reader=str(root / reader), why=why) in through
+    assert all(run.reader == str(root / reader) for run in through)
+
+
+@pytest.mark.corpus
+def test_a_changed_reader_no_act_run_reads_is_not_checked(tmp_path: Path):
+    root = act_checkout("develop", tmp_path)
+    reader = (ACT / "configs/picodet_320_reader.yml").as_posix()
+    edit(root / reader, "eval_height: &eval_height 320\neval_width: &eval_width 320",
+         "eval_height: &eval_height 352\neval_width: &eval_width 352")
+    planned = plan(CheckRequest(paths=(reader,), root=str(root), static_only=True))
+    assert [run for run in planned.runs if run.reader == str(root / reader)] == []
+    (finding,) = planned.unchecked
+    assert finding.code == "QF002" and finding.location.path == str(root / reader)
+    assert "no ACT config there is known to run with it" in finding.message

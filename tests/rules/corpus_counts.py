@@ -27,6 +27,7 @@ if __name__ == "__main__":  # run as a script: the checkout first, as pytest has
 
 from qatfix.config import resolve  # noqa: E402
 from qatfix.run.engine import check  # noqa: E402
+from qatfix.run.plan import Run  # noqa: E402
 from qatfix.findings import Finding  # noqa: E402
 from qatfix.registry import load_registry  # noqa: E402
 from tests.conftest import TREES, model_configs  # noqa: E402
@@ -64,7 +65,7 @@ def sweep(tree_name: str, kind: str) -> tuple[tuple[str, tuple[Finding, ...]], .
             runs = [(p.relative_to(root).as_posix(), None) for p in model_configs(root)]
         else:
             runs = [(c, s) for c, s in documented_pairs(root)]
-        return tuple((f"{c} {s}" if s else c, tuple(check(c, s))) for c, s in runs)
+        return tuple((f"{c} {s}" if s else c, tuple(check(Run(c, s)))) for c, s in runs)
     finally:
         os.chdir(cwd)
 

@@ -8,6 +8,7 @@ from typing import Iterator
 import pytest
 
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
 from tests.conftest import tree
 from tests.rules import corpus_counts
 
@@ -33,7 +34,7 @@ def errors(findings: list) -> list:  # type: ignore[type-arg]
 
 @pytest.mark.corpus
 def test_seed_pair_reports_the_esnet_weights_with_the_lcnet_fix(in_develop: Path) -> None:
-    findings = check(SEED_MODEL, SEED_SLIM)
+    findings = check(Run(SEED_MODEL, SEED_SLIM))
     qf101 = [f for f in findings if f.code == "QF101"]
     assert len(qf101) == 1
     finding = qf101[0]
@@ -48,13 +49,13 @@ def test_seed_pair_reports_the_esnet_weights_with_the_lcnet_fix(in_develop: Path
 
 @pytest.mark.corpus
 def test_documented_416_pair_has_no_error(in_develop: Path) -> None:
-    assert errors(check("configs/picodet/picodet_s_416_coco_lcnet.yml",
-                        "configs/slim/quant/picodet_s_416_lcnet_quant.yml")) == []
+    assert errors(check(Run("configs/picodet/picodet_s_416_coco_lcnet.yml",
+                            "configs/slim/quant/picodet_s_416_lcnet_quant.yml"))) == []
 
 
 @pytest.mark.corpus
 def test_320_model_with_416_quant_config_is_an_input_size_error(in_develop: Path) -> None:
-    findings = check(SEED_MODEL, "configs/slim/quant/picodet_s_416_lcnet_quant.yml")
+    findings = check(Run(SEED_MODEL, "configs/slim/quant/picodet_s_416_lcnet_quant.yml"))
     (qf201,) = [f for f in findings if f.code == "QF201"]
     assert "416x416" in qf201.message and "320x320" in qf201.message
     assert qf201.fix is not None and qf201.fix.value == LCNET_320
@@ -100,7 +101,7 @@ def test_warnings_and_infos_on_the_trees_are_the_reviewed_counts(tree_name: str,
 
 @pytest.mark.corpus
 def test_slim_config_alone_is_checked_with_its_documented_model(in_develop: Path) -> None:
-    findings = check("configs/slim/quant/picodet_s_416_lcnet_quant.yml")
+    findings = check(Run("configs/slim/quant/picodet_s_416_lcnet_quant.yml"))
     assert [f.code for f in findings] == ["QF001", "QF501"]
     assert "configs/picodet/picodet_s_416_coco_lcnet.yml" in findings[0].message
     assert findings[1].config.endswith("configs/picodet/picodet_s_416_coco_lcnet.yml")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
 from tests.rules.helpers import picodet_tree
 
 #: the range TrainReader's BatchRandomResize draws from in tests/rules/helpers.py READER
@@ -20,7 +21,7 @@ def _eval_at(size: int, keep_ratio: str = ", keep_ratio: False") -> str:
 
 def _range_findings(tmp_path: Path, leaf_extra: str) -> list[str]:
     model, slim = picodet_tree(tmp_path, leaf_extra=leaf_extra)
-    return [f.message for f in check(model, slim)
+    return [f.message for f in check(Run(model, slim))
             if f.code == "QF202" and "multi-scale training range" in f.message]
 
 
@@ -40,15 +41,15 @@ def test_an_eval_resize_without_keep_ratio_fixes_no_size(tmp_path: Path) -> None
     """Without `keep_ratio` the EvalReader keeps the aspect ratio: no fixed size to compare."""
     assert _range_findings(tmp_path, _eval_at(TRAIN_HIGH + 32, keep_ratio="")) == []
     model, slim = picodet_tree(tmp_path / "other", leaf_extra=_eval_at(416, keep_ratio=""))
-    assert [f.message for f in check(model, slim) if f.code == "QF202"] == []
+    assert [f.message for f in check(Run(model, slim)) if f.code == "QF202"] == []
 
 
 def test_a_test_resize_without_keep_ratio_is_no_other_size(tmp_path: Path) -> None:
     leaf = ("TestReader:\n  inputs_def:\n    image_shape: [1, 3, 320, 320]\n"
             "  sample_transforms:\n  - Resize: {interp: 2, target_size: [416, 416]}\n")
     model, slim = picodet_tree(tmp_path, leaf_extra=leaf)
-    assert [f.message for f in check(model, slim) if f.code == "QF202"] == []
+    assert [f.message for f in check(Run(model, slim)) if f.code == "QF202"] == []
     fixed = leaf.replace("[416, 416]}", "[416, 416], keep_ratio: False}")
     model, slim = picodet_tree(tmp_path / "fixed", leaf_extra=fixed)
-    (finding,) = [f for f in check(model, slim) if f.code == "QF202"]
+    (finding,) = [f for f in check(Run(model, slim)) if f.code == "QF202"]
     assert "TestReader Resize target_size is 416x416" in finding.message, finding.message

@@ -9,6 +9,8 @@ import pytest
 
 from qatfix.config import resolve
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
+from qatfix.run.request import CheckRequest
 from qatfix.registry import load_registry
 from tests.conftest import tree
 from tests.rules.corpus_counts import documented_pairs as _documented_pairs
@@ -72,7 +74,7 @@ def test_documented_pairs_have_no_slim_recipe_warning(tree_name: str) -> None:
         pairs = [p for p in pairs if p not in mistaken]
         kinds = {s.split("/")[2] for _, s in pairs}
         assert {"quant", "post_quant", "prune", "distill", "extensions"} <= kinds, kinds
-        found = [(c, s, f) for c, s in pairs for f in check(c, s, select=NEW_CODES)]
+        found = [(c, s, f) for c, s in pairs for f in check(Run(c, s), CheckRequest(select=tuple(NEW_CODES)))]
     finally:
         os.chdir(cwd)
     bad = [(c, s, f.code, str(f.location), f.message[:160])

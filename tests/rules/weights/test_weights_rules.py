@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from qatfix.run.engine import check
+from qatfix.run.plan import Run
+from qatfix.run.request import CheckRequest
 from qatfix.errors import ConfigError
 from qatfix.registry.signatures import checkpoint_elements
 from tests.conftest import trained_checkpoint
@@ -14,12 +16,12 @@ from tests.rules.helpers import ESNET_320, LCNET_320, LCNET_416, codes, picodet_
 
 def test_right_weights_give_no_weights_finding(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path)
-    assert codes(check(model, slim)) == ["QF501"]
+    assert codes(check(Run(model, slim))) == ["QF501"]
 
 
 def test_legacy_esnet_weights_are_qf101_with_safe_fix(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path, weights=ESNET_320)
-    (finding,) = [f for f in check(model, slim) if f.code == "QF101"]
+    (finding,) = [f for f in check(Run(model, slim)) if f.code == "QF101"]
     assert finding.severity == "error" and finding.location.line == 1
     assert "backbone ESNet(scale 0.75) in weights, LCNet(scale 0.75) in model" in finding.message
     assert finding.fix is not None and finding.fix.safety == "safe"
@@ -30,7 +32,7 @@ def test_legacy_esnet_weights_are_qf101_with_safe_fix(tmp_path: Path) -> None:
 
 def test_wrong_variant_only_warns_in_plain_training(tmp_path: Path) -> None:
     model, _ = picodet_tree(tmp_path, leaf_extra=f"pretrain_weights: {ESNET_320}\n")
-    (finding,) = [f for f in check(model) if f.code == "QF101"]
+    (finding,) = [f for f in check(Run(model)) if f.code == "QF101"]
     assert finding.severity == "warning"
 
 
@@ -38,7 +40,7 @@ def test_backbone_checkpoint_of_another_scale_cannot_load(tmp_path: Path) -> Non
     other = ("https://paddle-imagenet-models-name.bj.bcebos.com/dygraph/legendary_models/"
              "PPLCNet_x2_0_pretrained.pdparams")
     model, _ = picodet_tree(tmp_path, leaf_extra=f"pretrain_weights: {other}\n")
-    (finding,) = [f for f in check(model) if f.code == "QF101"]
+    (finding,) = [f for f in check(Run(model)) if f.code == "QF101"]
     assert finding.severity == "error" and "cannot load" in finding.message
 
 
@@ -47,25 +49,25 @@ def test_backbone_checkpoint_in_qat_is_qf102(tmp_path: Path) -> None:
                 "PPLCNet_x0_75_pretrained.pdparams")
     model, slim = picodet_tree(tmp_path, weights=backbone)
     write(tmp_path, "output/model/model_final.pdparams", "")
-    found = [f for f in check(model, slim) if f.code == "QF102"]
+    found = [f for f in check(Run(model, slim)) if f.code == "QF102"]
     assert len(found) == 1 and found[0].severity == "error"
     assert found[0].fix is not None and found[0].fix.value == "output/model/model_final"
 
 
 def test_416_weights_on_320_readers_is_qf201(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path, weights=LCNET_416)
-    (finding,) = [f for f in check(model, slim) if f.code == "QF201"]
+    (finding,) = [f for f in check(Run(model, slim)) if f.code == "QF201"]
     assert finding.severity == "error"
     assert finding.fix is not None and finding.fix.value == LCNET_320
-    plain = [f for f in check(model, None, [f"pretrain_weights={LCNET_416}"]) if f.code == "QF201"]
+    plain = [f for f in check(Run(model), CheckRequest(options=(f"pretrain_weights={LCNET_416}",))) if f.code == "QF201"]
     assert plain and plain[0].severity == "warning"
 
 
 def test_class_count_difference_is_info_or_qat_warning(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path, leaf_extra="num_classes: 4\n")
-    train = [f for f in check(model, None, [f"pretrain_weights={LCNET_320}"]) if f.code == "QF104"]
+    train = [f for f in check(Run(model), CheckRequest(options=(f"pretrain_weights={LCNET_320}",))) if f.code == "QF104"]
     assert [f.severity for f in train] == ["info"]
-    qat = [f for f in check(model, slim) if f.code == "QF104"]
+    qat = [f for f in check(Run(model, slim)) if f.code == "QF104"]
     assert [f.severity for f in qat] == ["warning"]
     assert "QAT should start from the float model" in qat[0].message
 
@@ -74,27 +76,27 @@ def test_missing_local_weights_and_windows_paths(tmp_path: Path) -> None:
     model, _ = picodet_tree(tmp_path)
     slim = write(tmp_path, "configs/slim/local.yml",
                  "pretrain_weights: D:/PaddleDetection/model20\nslim: QAT\n")
-    (finding,) = [f for f in check(model, slim) if f.code == "QF103"]
+    (finding,) = [f for f in check(Run(model, slim)) if f.code == "QF103"]
     assert "Windows path" in finding.message and finding.severity == "error"
     trained_checkpoint(tmp_path / "output" / "mine.pdparams")
     ok = write(tmp_path, "configs/slim/ok.yml", "pretrain_weights: output/mine\nslim: QAT\n")
-    assert "QF103" not in codes(check(model, ok))
+    assert "QF103" not in codes(check(Run(model, ok)))
     # a file that is no state dict is bad input, as every weights file qatfix reads
     write(tmp_path, "output/mine.pdparams", "")
     with pytest.raises(ConfigError, match="not a paddle state dict"):
-        check(model, ok)
+        check(Run(model, ok))
 
 
 def test_qat_without_weights_is_qf103(tmp_path: Path) -> None:
     model, _ = picodet_tree(tmp_path, leaf_extra="pretrain_weights: null\n")
     slim = write(tmp_path, "configs/slim/none.yml", "slim: QAT\n")
-    (finding,) = [f for f in check(model, slim) if f.code == "QF103"]
+    (finding,) = [f for f in check(Run(model, slim)) if f.code == "QF103"]
     assert "randomly initialised" in finding.message
 
 
 def test_qf501_states_float_and_int8_sizes_when_known(tmp_path: Path) -> None:
     model, slim = picodet_tree(tmp_path)
-    (finding,) = [f for f in check(model, slim) if f.code == "QF501"]
+    (finding,) = [f for f in check(Run(model, slim)) if f.code == "QF501"]
     assert finding.severity == "info"
     # a checkpoint holds the state dict: ppdet's build of the config, from the signature store,
     # sized as --deep sizes the model it builds (int8 for the quantized weights, with scales)
