@@ -105,7 +105,8 @@ def collect(request: CheckRequest, check: Checker = engine_check) -> Collected:
     per_run: list[tuple[Run, list[Finding]]] = []
     failures = deep_failed = 0
     # a safe fix stays safe only when no other run that reads the file it edits gets worse
-    shared = SharedEdits((run.config, run.slim) for run in runs if not run.reader)
+    shared = SharedEdits(((run.config, run.slim) for run in runs if not run.reader),
+                         root=request.root)
     for index, run in enumerate(runs, start=1):
         if len(runs) > 1:
             progress.show(f"[{index}/{len(runs)}] {run.config}")

@@ -107,22 +107,23 @@ class _Pairs:
             if os.path.isfile(config) and os.path.isfile(slim):
                 found[(config, slim)] = None
         self.pairs = list(found)
-        self._chains: dict[str, set[str]] | None = None
+        #: per `root` (None: any), each side's `_BASE_` chain
+        self._chains: dict[str | None, dict[str, set[str]]] = {}
 
     def with_side(self, path: str) -> list[tuple[str, str]]:
         return [p for p in self.pairs if path in p]
 
-    def through_bases(self, path: str, slim_only: bool = False) -> list[tuple[str, str]]:
+    def through_bases(self, path: str, slim_only: bool = False,
+                      root: str | None = None) -> list[tuple[str, str]]:
         """Pairs whose model or slim config reads `path` through `_BASE_` (`slim_only`: whose
-        slim config does; what a slim config is read through)."""
+        slim config does; what a slim config is read through); `root`: no chain is followed
+        outside that folder (review mode)."""
         if not _named_elsewhere(path):
             # no other config names the file: it is in no chain but its own
             return [p for p in self.pairs if path == p[1] or not slim_only and path == p[0]]
-        if self._chains is None:
-            self._chains = {}
-        chains = self._chains
+        chains = self._chains.setdefault(root, {})
         for side in {s for p in self.pairs for s in (p[1:] if slim_only else p)} - set(chains):
-            chains[side] = _chain_files(side)
+            chains[side] = _chain_files(side, root)
         empty: set[str] = set()
         return [p for p in self.pairs
                 if path in chains.get(p[1], empty)
@@ -156,14 +157,15 @@ def _named_elsewhere(path: str) -> bool:
     return False
 
 
-def _chain_files(config: str) -> set[str]:
+def _chain_files(config: str, root: str | None = None) -> set[str]:
     """The files `config` reads through `_BASE_` (itself included): a file whose text names no
-    `_BASE_` reads only itself, so only the others are resolved."""
+    `_BASE_` reads only itself, so only the others are resolved; none when a base lies outside
+    `root`."""
     try:
         with open(config, encoding="utf-8", errors="replace") as handle:
             if BASE_KEY not in handle.read():
                 return {os.path.abspath(config)}
-        return {os.path.abspath(f) for f in resolve(config).files}
+        return {os.path.abspath(f) for f in resolve(config, root=root).files}
     except (OSError, QatfixError):
         return set()
 
@@ -356,12 +358,12 @@ def _pairs_at(anchor: str, stamp: tuple[float, ...]) -> _Pairs:
     return _Pairs(anchor)
 
 
-def runs_reading(path: str) -> Iterator[Run]:
+def runs_reading(path: str, root: str | None = None) -> Iterator[Run]:
     """Every known run that reads `path`, each once: the pairs (`.qatfix.toml`, model-zoo
     READMEs) with it on either side, then those with it in either side's `_BASE_` chain (a
     slim config: in a slim side's chain), then the float training run of every model config
     that is `path` or inherits from it. Paths absolute. Found lazily, cheapest first: a caller
-    that stops early never scans the tree."""
+    that stops early never scans the tree. `root`: no `_BASE_` is followed outside it."""
     full = os.path.normpath(os.path.abspath(path))
     known = _known_pairs(find_run_root(full))
     kind = kind_of(full)
@@ -374,7 +376,8 @@ def runs_reading(path: str) -> Iterator[Run]:
                 yield run
 
     yield from fresh(Run(c, s) for c, s in known.with_side(full))
-    yield from fresh(Run(c, s) for c, s in known.through_bases(full, slim_only=kind == "slim"))
+    yield from fresh(Run(c, s) for c, s in known.through_bases(full, slim_only=kind == "slim",
+                                                                   root=root))
     if kind == "slim":
         return  # model configs do not inherit slim configs: no float run reads it
     if kind == "model":

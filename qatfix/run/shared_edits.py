@@ -61,8 +61,10 @@ class PendingRun:
     first asked for: the figure needs only the resolved configs, the problems every rule, and
     a run whose figure drops is worse whatever its problems."""
 
-    def __init__(self, config: str, slim: str | None, texts: dict[str, str]) -> None:
+    def __init__(self, config: str, slim: str | None, texts: dict[str, str],
+                 root: str | None = None) -> None:
         self._run = (config, slim)
+        self._root = root
         self._texts = texts
         self._contexts: list[CheckContext] | None = None
         self._failed: QatfixError | None = None
@@ -73,7 +75,7 @@ class PendingRun:
         if self._contexts is None and self._failed is None:
             with overlay(self._texts):
                 try:
-                    self._contexts = contexts(*self._run)
+                    self._contexts = contexts(*self._run, root=self._root)
                 except QatfixError as exc:
                     self._failed = exc
         return self._contexts or []
@@ -132,13 +134,13 @@ def _shown(path: str) -> str:
     return path if rel.startswith(os.pardir) else rel
 
 
-def model_written_for(slim: str) -> str | None:
+def model_written_for(slim: str, root: str | None = None) -> str | None:
     """The model config a slim config was written for: the one that trained the official
     detector weights it loads (absolute path; None when it loads none, or is no slim config)."""
     if kind_of(slim) != "slim":
         return None
     try:
-        own = resolve(slim)
+        own = resolve(slim, root=root)
     except QatfixError:
         return None
     for key in ("pretrain_weights", "weights"):
@@ -160,7 +162,9 @@ class SharedEdits:
     """Judges fixes against the other runs that read what they edit; states are cached, so
     each run is checked once as it is."""
 
-    def __init__(self, scan: Iterable[RunKey] = ()) -> None:
+    def __init__(self, scan: Iterable[RunKey] = (), root: str | None = None) -> None:
+        #: review mode: no file outside this folder is read for any run judged
+        self._root = root
         self._scan = [(os.path.abspath(c), os.path.abspath(s) if s else None) for c, s in scan]
         self._chains: dict[RunKey, frozenset[str]] | None = None
         self._before: dict[RunKey, PendingRun] = {}
@@ -174,7 +178,7 @@ class SharedEdits:
                 for side in (config, slim):
                     if side:
                         try:
-                            files |= {os.path.abspath(f) for f in resolve(side).files}
+                            files |= {os.path.abspath(f) for f in resolve(side, root=self._root).files}
                         except (QatfixError, OSError):
                             files.add(side)
                 self._chains[(config, slim)] = frozenset(files)
@@ -186,21 +190,21 @@ class SharedEdits:
         its tree. Each is found when the one before it has been judged, so judging stops at
         the first run a fix makes worse without scanning the tree."""
         full = os.path.abspath(path)
-        written_for = model_written_for(full)
+        written_for = model_written_for(full, self._root)
         if written_for is not None:
             yield written_for, full
         for key, files in self._scan_chains().items():
             if full in files:
                 yield key
         try:
-            for reader in runs_reading(full):
+            for reader in runs_reading(full, self._root):
                 yield reader.config, reader.slim
         except QatfixError:
             pass
 
     def _state_before(self, run: RunKey) -> PendingRun:
         if run not in self._before:
-            self._before[run] = PendingRun(run[0], run[1], {})
+            self._before[run] = PendingRun(run[0], run[1], {}, self._root)
         return self._before[run]
 
     def broken_by(self, fix: Fix, own: RunKey) -> tuple[RunKey, str] | None:
@@ -221,7 +225,7 @@ class SharedEdits:
                 if run in judged:
                     continue
                 judged.add(run)
-                how = worse(self._state_before(run), PendingRun(run[0], run[1], texts))
+                how = worse(self._state_before(run), PendingRun(run[0], run[1], texts, self._root))
                 if how:
                     return run, how
         return None
