@@ -23,7 +23,7 @@ from qatfix.findings import Finding
 from qatfix.run.unchecked import not_understood
 from qatfix.config import resolve
 from qatfix.config.act_scripts import follows_reader_config
-from qatfix.rules.act_run import act_run
+from qatfix.model.act_run import act_run
 
 
 @dataclass(frozen=True)
