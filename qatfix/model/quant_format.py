@@ -75,13 +75,13 @@ def installed_default(kind: str) -> Optional[InstalledDefault]:
     return InstalledDefault(values.pop())
 
 
-def effective(config: Mapping[str, Any], kind: str) -> tuple[Optional[bool], str]:
+def effective(config: Mapping[str, Any], found: Optional[InstalledDefault]
+              ) -> tuple[Optional[bool], str]:
     """(onnx_format, where it comes from) for a quant config mapping: its own key, else the
-    installed default; (None, "") when neither is known."""
+    installed default `found` (`installed_default`); (None, "") when neither is known."""
     value = config.get("onnx_format")
     if isinstance(value, bool):
         return value, "set in the config"
-    found = installed_default(kind)
     if found is None:
         return None, ""
     return found.value, f"the default of {found.source}"

@@ -50,6 +50,10 @@ class Facts(Protocol):
         """Something is at `path`, a broken symbolic link included."""
         ...
 
+    def real_path(self, path: str) -> str:
+        """`path` with symbolic links resolved (a config's root, for `resolve`)."""
+        ...
+
     def same_file(self, a: str, b: str) -> bool:
         """`a` and `b` are one file; False when either is missing."""
         ...
@@ -99,6 +103,11 @@ class Facts(Protocol):
 
     def checkout_tree(self, run_root: str) -> Optional[str]:
         """The registry tree whose ppdet the checkout at `run_root` runs, or None."""
+        ...
+
+    def unknown_release(self, run_root: str) -> Optional[str]:
+        """The ppdet version the checkout at `run_root` declares when the registry has no tree
+        of it; None when it is no checkout or a known release."""
         ...
 
     def checkout_defines(self, run_root: str, name: str) -> bool:

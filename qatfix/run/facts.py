@@ -20,7 +20,7 @@ from qatfix.model.environment import Environment, ModelWriter, environment, mode
 from qatfix.model.labels import LabelSource, count_categories, label_source
 from qatfix.model.quant_format import InstalledDefault, installed_default
 from qatfix.registry import load_registry
-from qatfix.registry.checkout import checkout_defines, checkout_tree
+from qatfix.registry.checkout import checkout_defines, checkout_tree, unknown_release
 from qatfix.registry.config_keys import KnownKeys, known_keys_for
 from qatfix.registry.index import Registry
 from qatfix.rules.facts import Facts, ScriptFacts
@@ -61,6 +61,9 @@ class MachineFacts:
     def lexists(self, path: str) -> bool:
         return os.path.lexists(path)
 
+    def real_path(self, path: str) -> str:
+        return os.path.realpath(path)
+
     def same_file(self, a: str, b: str) -> bool:
         try:
             return os.path.samefile(a, b)
@@ -80,7 +83,7 @@ class MachineFacts:
 
     def yaml_files(self, folder: str) -> tuple[str, ...]:
         def found() -> tuple[str, ...]:
-            paths = []
+            paths: list[str] = []
             for here, _, names in os.walk(folder):
                 paths.extend(os.path.join(here, name) for name in sorted(names)
                              if name.endswith((".yml", ".yaml")))
@@ -91,7 +94,7 @@ class MachineFacts:
         return load_document(path)
 
     def resolve(self, path: str, root: Optional[str] = None) -> Resolved:
-        return resolve(path, root=root)
+        return self._once(("resolve", path, root), lambda: resolve(path, root=root))
 
     def kind_of(self, path: str) -> str:
         return self._once(("kind_of", path), lambda: kind_of(path))
@@ -119,6 +122,9 @@ class MachineFacts:
 
     def checkout_tree(self, run_root: str) -> Optional[str]:
         return checkout_tree(run_root)
+
+    def unknown_release(self, run_root: str) -> Optional[str]:
+        return unknown_release(run_root)
 
     def checkout_defines(self, run_root: str, name: str) -> bool:
         return checkout_defines(run_root, name)

@@ -109,7 +109,7 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
     from qatfix.rules.act.readers import fitting_readers
 
     if got == want:
-        yield from _varying_shapes(run, model)
+        yield from _varying_shapes(ctx, run, model)
         return
     candidates = fitting_readers(run, model, ctx.facts)
     if model.size is not None:
@@ -134,7 +134,8 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
               ("readers", candidates)))
 
 
-def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
+def _varying_shapes(ctx: CheckContext, run: "ActRun", model: "ExportedModel"
+                    ) -> Iterator[Issue]:
     """A reader at the right size whose Resize keeps the aspect ratio, for a fixed input."""
     from qatfix.rules.act.readers import fitting_readers, ratio_kept_resize
 
@@ -164,11 +165,11 @@ def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
 def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
     from qatfix.rules import act_run as facts_of  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is None or facts_of.exported(run, ctx.facts) is None:
+    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    if run is None or run.reader is None or model is None:
         return
     from qatfix.rules.act.readers import fitting_readers
 
-    model = facts_of.exported(run, ctx.facts)
     want = model.normalization
     got = reader_input(run.reader.get, "EvalReader")
     if want is None or got is None:
