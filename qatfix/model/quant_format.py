@@ -41,11 +41,8 @@ class InstalledDefault:
     """The `onnx_format` a config that does not set it gets, from the installed PaddleSlim."""
 
     value: bool
-
-    @property
-    def source(self) -> str:
-        """"PaddleSlim 2.6.0" (its metadata is read only for a message)."""
-        return installed_paddleslim.shown()
+    #: what says so, for messages ("PaddleSlim 2.6.0")
+    source: str
 
 
 def _literal_defaults(text: str, separators: str) -> list[bool]:
@@ -72,7 +69,7 @@ def installed_default(kind: str) -> Optional[InstalledDefault]:
     values = set(_literal_defaults(text, _SEPARATORS[kind]))
     if len(values) != 1:
         return None
-    return InstalledDefault(values.pop())
+    return InstalledDefault(values.pop(), installed_paddleslim.shown())
 
 
 def effective(config: Mapping[str, Any], found: Optional[InstalledDefault]

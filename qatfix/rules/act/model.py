@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
     if run is None:
         return
-    if not facts_of.is_detection(run, ctx.facts):
+    if not act_facts.is_detection(run, ctx.facts):
         yield from _other_toolkit(ctx, run)
         return
-    if facts_of.exported(run, ctx.facts) is not None:
+    if act_facts.exported(run, ctx.facts) is not None:
         yield from _not_exported_yet(ctx, run)
         yield from _program_unread(ctx, run)
         return
@@ -50,16 +50,16 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
 def _other_toolkit(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """An ACT config of another toolkit (PaddleSlim's OCR, classification, segmentation
     examples): what was checked and what was not."""
-    from qatfix.rules import act_run as facts_of  # ACT runs only
-    found = facts_of.script(run, ctx.facts)
+    import qatfix.rules.act_run as act_facts  # ACT runs only
+    found = act_facts.script(run, ctx.facts)
     script = os.path.relpath(found or "", run.run_dir)
     module = ctx.facts.script_facts(found)[1] if found else ""
     slim = ctx.facts.strategy_keys().keys
-    own = sorted(s for s in facts_of.script_sections(run, ctx.facts)
+    own = sorted(s for s in act_facts.script_sections(run, ctx.facts)
                  if s != "Global" and s not in slim)
     sections = f" and the sections it reads itself ({', '.join(own)})" if own else ""
     yield Issue(
-        message=(f"ACT config of {facts_of.toolkit(run, ctx.facts)}, not PaddleDetection "
+        message=(f"ACT config of {act_facts.toolkit(run, ctx.facts)}, not PaddleDetection "
                  f"({script} beside it "
                  f"imports {module}): its strategy sections and keys were checked against "
                  f"PaddleSlim; its model (Global.model_dir), data, reader{sections} were not "
@@ -69,12 +69,12 @@ def _other_toolkit(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
 
 def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """The model is known by its folder's name only: its program is not there to read."""
-    from qatfix.rules import act_run as facts_of  # ACT runs only
-    exported = facts_of.exported(run, ctx.facts)
+    import qatfix.rules.act_run as act_facts  # ACT runs only
+    exported = act_facts.exported(run, ctx.facts)
     if exported is None or exported.files is not None or exported.official is None:
         return
     shown = str(run.global_config.get("model_dir")).strip()
-    outside = facts_of.model_dir_outside(run, ctx.facts)
+    outside = act_facts.model_dir_outside(run, ctx.facts)
     if outside:
         where = (f"model_dir {shown} lies outside the repository, which a review does not read: "
                  f"the reader was checked against the official model {exported.official} its "
@@ -93,8 +93,8 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
 
 def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """The program file is there but only model.json is read without paddle."""
-    from qatfix.rules import act_run as facts_of  # ACT runs only
-    exported = facts_of.exported(run, ctx.facts)
+    import qatfix.rules.act_run as act_facts  # ACT runs only
+    exported = act_facts.exported(run, ctx.facts)
     name = run.global_config.get("model_filename")
     if (exported is None or exported.files is None or exported.program is not None
             or not isinstance(name, str) or name not in exported.files
@@ -109,9 +109,9 @@ def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
 
 
 def check_files(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
     if run is None or model is None or model.files is None:
         return
     from qatfix.model.program_files import PROGRAM_FILES  # ACT runs only: not on every check
@@ -141,9 +141,9 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_nms(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    if run is None or not facts_of.is_detection(run, ctx.facts):
+    if run is None or not act_facts.is_detection(run, ctx.facts):
         return
     glob = run.global_config
     if glob.get("include_nms") is not False or not glob.get("Evaluation"):
@@ -163,16 +163,16 @@ def _shapes(fetches: tuple[tuple[int, ...], ...]) -> str:
 
 
 def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
     program = model.program if model is not None else None
     if run is None or program is None or not program.fetches:
         return
     glob = run.global_config
     if not glob.get("Evaluation") or glob.get("arch") == "keypoint":
         return
-    where = facts_of.program_read_from(run, model)
+    where = act_facts.program_read_from(run, model)
     fetched = f"the exported program ({where}) fetches {_shapes(program.fetches)}"
     if glob.get("include_nms") is not False:
         if program.gives_boxes_and_count:
@@ -216,9 +216,9 @@ def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
     if run is None or model is None or not model.feeds:
         return
     given = run.global_config.get("input_list")
@@ -241,7 +241,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
         parts.append(f"the model's input {', '.join(missing)} is never fed")
     yield Issue(
         message=(f"Global.input_list {names} does not match the exported model's inputs "
-                 f"{feeds} (read from {facts_of.program_read_from(run, model)}): "
+                 f"{feeds} (read from {act_facts.program_read_from(run, model)}): "
                  f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
                  "then reads the feeds from the model)"),
         location=ctx.location(("Global", "input_list")),

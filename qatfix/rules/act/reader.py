@@ -72,13 +72,13 @@ def _model_text(model: "ExportedModel") -> str:
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is not None or not facts_of.is_detection(run, ctx.facts):
+    if run is None or run.reader is not None or not act_facts.is_detection(run, ctx.facts):
         return  # another toolkit's run: QF960 says what was not checked
     from qatfix.rules.act.readers import fitting_readers
 
-    model = facts_of.exported(run, ctx.facts)
+    model = act_facts.exported(run, ctx.facts)
     fitting = fitting_readers(run, model, ctx.facts) if model is not None else []
     hint = (f"; readers beside it that fit {model.official or 'the model'}: "
             f"{', '.join(os.path.basename(f) for f in fitting)}"
@@ -93,9 +93,9 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_size(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
     if run is None or run.reader is None or model is None:
         return
     want = model.size or model.nominal_size
@@ -163,9 +163,9 @@ def _varying_shapes(ctx: CheckContext, run: "ActRun", model: "ExportedModel"
 
 
 def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
     if run is None or run.reader is None or model is None:
         return
     from qatfix.rules.act.readers import fitting_readers
@@ -195,9 +195,9 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_classes(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    model = facts_of.exported(run, ctx.facts) if run is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
     if run is None or run.reader is None or model is None:
         return
     want = model.num_classes

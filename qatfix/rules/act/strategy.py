@@ -46,7 +46,7 @@ def check_keys(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_sections(ctx: CheckContext) -> Iterator[Issue]:
-    from qatfix.rules import act_run as facts_of  # ACT runs only
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     if ctx.act is None:
         return
     from qatfix.model.paddleslim_strategy import RENAMED_SECTIONS
@@ -56,7 +56,7 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
     for section in data:
         if section in known.keys or section in SCRIPT_KEYS:
             continue
-        if str(section) in facts_of.script_sections(ctx.act, ctx.facts):
+        if str(section) in act_facts.script_sections(ctx.act, ctx.facts):
             continue  # the ACT script reads it itself (PaddleOCR's run.py: Train, Eval, ...)
         new = RENAMED_SECTIONS.get(str(section))
         if new is not None:

@@ -13,7 +13,8 @@ from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 
 
-def _file_normalizations(ctx: CheckContext, path: str) -> tuple[list[Normalization | None], Any] | None:
+def _file_normalizations(ctx: CheckContext, path: str
+                         ) -> tuple[list[Normalization | None], Any] | None:
     """The NormalizeImage of each reader of one file on its own, and the file's data with
     those entries left out (to compare two reader files apart from their normalization)."""
     try:
