@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import functools
 import os
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from qatfix.config import Resolved
 from qatfix.config.kind import QUANT_MODES, Step
@@ -84,7 +84,7 @@ class CheckContext:
     def is_quant(self) -> bool:
         return self.mode in QUANT_MODES
 
-    def get(self, key_path: KeyPath | str, default: Any = None) -> Any:
+    def get(self, key_path: KeyPath | str, default: object = None) -> object:
         return self.resolved.get(key_path, default)
 
     def origin(self, key_path: KeyPath | str) -> Origin | None:

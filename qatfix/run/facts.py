@@ -194,7 +194,10 @@ class MachineFacts:
                                 program: Optional[ProgramFacts]) -> ExportedModel:
         from qatfix.model.exported import from_infer_cfg  # ACT runs only
 
-        return from_infer_cfg(model_dir, shown, program)
+        # one read per run's program (the object itself is kept, so its id is not reused)
+        key = ("infer_cfg", model_dir, shown, id(program))
+        held = self._once(key, lambda: (program, from_infer_cfg(model_dir, shown, program)))
+        return held[1]
 
 
 def machine_facts() -> Facts:

@@ -31,7 +31,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         return
     written: Any = ptq["quant_batch_num"]
     top = ctx.get("quant_batch_num")
-    used = top if top is not None else DEFAULT_QUANT_BATCH_NUM
+    used: Any = top if top is not None else DEFAULT_QUANT_BATCH_NUM  # a YAML value
     try:
         if int(written) == int(used):
             return
