@@ -17,10 +17,10 @@ will run the job.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import functools
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from qatfix.model import installed_paddleslim
 
@@ -41,8 +41,13 @@ class InstalledDefault:
     """The `onnx_format` a config that does not set it gets, from the installed PaddleSlim."""
 
     value: bool
-    #: what says so, for messages ("PaddleSlim 2.6.0")
-    source: str
+    #: names what holds the default ("PaddleSlim 2.6.0"), asked only when a message says it
+    shown: Callable[[], str] = field(compare=False)
+
+    @property
+    def source(self) -> str:
+        """"PaddleSlim 2.6.0" (the installed release is looked up only for a message)."""
+        return self.shown()
 
 
 def _literal_defaults(text: str, separators: str) -> list[bool]:
@@ -69,7 +74,7 @@ def installed_default(kind: str) -> Optional[InstalledDefault]:
     values = set(_literal_defaults(text, _SEPARATORS[kind]))
     if len(values) != 1:
         return None
-    return InstalledDefault(values.pop(), installed_paddleslim.shown())
+    return InstalledDefault(values.pop(), installed_paddleslim.shown)
 
 
 def effective(config: Mapping[str, Any], found: Optional[InstalledDefault]

@@ -92,8 +92,8 @@ QAT_WITH_FORMAT = ("slim: QAT\npretrain_weights: output/picodet_x/model_final\n"
 
 
 def test_qf307_an_installed_default_of_false() -> None:
-    facts = GivenFacts(paddleslim="2.4.1",
-                       onnx_defaults={"dygraph": InstalledDefault(False, "PaddleSlim 2.4.1")})
+    default = InstalledDefault(False, lambda: "PaddleSlim 2.4.1")
+    facts = GivenFacts(paddleslim="2.4.1", onnx_defaults={"dygraph": default})
     [issue] = _issues("QF307", _context(facts, QAT_NO_FORMAT))
     assert issue.message.startswith("QAT.quant_config sets no onnx_format, and PaddleSlim 2.4.1 "
                                     "defaults it to false")
@@ -104,16 +104,16 @@ def test_qf307_an_installed_default_of_false() -> None:
 
 
 def test_qf307_a_release_without_the_key_gets_no_fix() -> None:
-    facts = GivenFacts(paddleslim="2.3.4",
-                       onnx_defaults={"dygraph": InstalledDefault(False, "PaddleSlim 2.3.4")})
+    default = InstalledDefault(False, lambda: "PaddleSlim 2.3.4")
+    facts = GivenFacts(paddleslim="2.3.4", onnx_defaults={"dygraph": default})
     [issue] = _issues("QF307", _context(facts, QAT_NO_FORMAT))
     assert "this PaddleSlim has no onnx_format key yet (it came in 2.4.0)" in issue.message
     assert issue.fixes == ()
 
 
 def test_qf307_says_nothing_for_a_default_of_true_or_no_paddleslim() -> None:
-    true = GivenFacts(paddleslim="2.6.0",
-                      onnx_defaults={"dygraph": InstalledDefault(True, "PaddleSlim 2.6.0")})
+    default = InstalledDefault(True, lambda: "PaddleSlim 2.6.0")
+    true = GivenFacts(paddleslim="2.6.0", onnx_defaults={"dygraph": default})
     assert _issues("QF307", _context(true, QAT_NO_FORMAT)) == []
     assert _issues("QF307", _context(GivenFacts(), QAT_NO_FORMAT)) == []
 
