@@ -1,4 +1,5 @@
-"""One ACT run: the ACT config, its reader config, the exported model, and where paths start.
+"""One ACT run: the ACT config, its reader config, and where paths start (`act_run` reads
+them; what the rules then ask about the run is in `qatfix.rules.act_run`).
 
 The scripts run from `deploy/auto_compression` and open every path relative to it: the reader
 (`--config` on develop's run_det.py, `Global.reader_config` for release-2.6's run.py) and

@@ -8,7 +8,7 @@ imported when first asked for, as the default run never needs them.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar, cast
 
 from qatfix.config import Document, Resolved, load_document, resolve
 from qatfix.config.kind import kind_of
@@ -48,7 +48,7 @@ class MachineFacts:
     def _once(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
         if key not in self._known:
             self._known[key] = compute()
-        return self._known[key]  # type: ignore[return-value]
+        return cast(T, self._known[key])
 
     # --- files and folders ---------------------------------------------------------------------
 

@@ -169,6 +169,7 @@ def test_the_scan_sees_each_kind_of_io() -> None:
         "from qatfix.model import installed_paddleslim\n"
         "from qatfix.model.quant_format import installed_default as default\n"
         "from ..config.kind import kind_of\n"
+        "from os.path import isfile as there\n"
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n"
         "    from qatfix.registry.url_status import UrlStatus\n"
@@ -180,11 +181,13 @@ def test_the_scan_sees_each_kind_of_io() -> None:
         "    os.listdir(p)\n"
         "    Path(p).read_text()\n"
         "    os.path.join(p, 'x')\n"
-        "    p.exists\n")
+        "    p.exists\n"
+        "    there(p)\n"
+        "    import glob\n")
     found = [what for _, what in io_uses(source, "qatfix.rules.x")]
     assert found == [
         "import subprocess", "import pathlib.Path", "import qatfix.config.resolve",
         "import qatfix.model.installed_paddleslim", "import qatfix.model.quant_format."
-        "installed_default", "import qatfix.config.kind.kind_of",
+        "installed_default", "import qatfix.config.kind.kind_of", "import glob",
         "call open", "call os.path.isfile", "call osp.isdir", "call os.listdir",
-        "call .read_text"]
+        "call .read_text", "call there"]
