@@ -80,6 +80,11 @@ class Facts(Protocol):
         raises QatfixError (or OSError) when it cannot."""
         ...
 
+    def config_files(self, path: str, root: str) -> tuple[str, ...]:
+        """The files a config reads, its `_BASE_` chain in merge order and itself (none outside
+        `root`); `(path,)` when it cannot be resolved."""
+        ...
+
     def kind_of(self, path: str) -> str:
         """What the file is (`model`, `slim`, `act`, `other`, ...: `qatfix.config.kind`)."""
         ...

@@ -1,12 +1,16 @@
 """The facts the rules ask about (`qatfix.rules.facts.Facts`), read from this machine.
 
-Each fact is computed the first time a rule asks for it and kept for the run: a check pays only
-for what its rules look at (the seed check reads no folder listing, no installed package and no
-network). The readers of checkpoints, exported models, installed environments and URLs are
+Each fact is computed when a rule asks for it, never before: a check pays only for what its
+rules look at (the seed check lists no folder, asks no URL and reads no exported model). Files
+are probed on every question, since a context can outlive a change on disk (the interactive
+review checks paths the user types while it runs); what costs more is cached where it is read
+(parsed YAML by its modification time, the installed packages once a process, URL answers on
+disk) or here for the run (an ACT run's exported model). The readers of checkpoints, exported models, installed environments and URLs are
 imported when first asked for, as the default run never needs them.
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING, Callable, Optional, TypeVar, cast
 
@@ -53,10 +57,10 @@ class MachineFacts:
     # --- files and folders ---------------------------------------------------------------------
 
     def is_file(self, path: str) -> bool:
-        return self._once(("is_file", path), lambda: os.path.isfile(path))
+        return os.path.isfile(path)
 
     def is_dir(self, path: str) -> bool:
-        return self._once(("is_dir", path), lambda: os.path.isdir(path))
+        return os.path.isdir(path)
 
     def lexists(self, path: str) -> bool:
         return os.path.lexists(path)
@@ -74,51 +78,47 @@ class MachineFacts:
         return inside_root(root, path)
 
     def list_dir(self, path: str) -> Optional[tuple[str, ...]]:
-        def listing() -> Optional[tuple[str, ...]]:
-            try:
-                return tuple(sorted(os.listdir(path)))
-            except OSError:
-                return None
-        return self._once(("list_dir", path), listing)
+        try:
+            return tuple(sorted(os.listdir(path)))
+        except OSError:
+            return None
 
     def yaml_files(self, folder: str) -> tuple[str, ...]:
-        def found() -> tuple[str, ...]:
-            paths: list[str] = []
-            for here, _, names in os.walk(folder):
-                paths.extend(os.path.join(here, name) for name in sorted(names)
-                             if name.endswith((".yml", ".yaml")))
-            return tuple(paths)
-        return self._once(("yaml_files", folder), found)
+        paths: list[str] = []
+        for here, _, names in os.walk(folder):
+            paths.extend(os.path.join(here, name) for name in sorted(names)
+                         if name.endswith((".yml", ".yaml")))
+        return tuple(paths)
 
     def document(self, path: str) -> Document:
         return load_document(path)
 
     def resolve(self, path: str, root: Optional[str] = None) -> Resolved:
-        return self._once(("resolve", path, root), lambda: resolve(path, root=root))
+        return resolve(path, root=root)
+
+    def config_files(self, path: str, root: str) -> tuple[str, ...]:
+        return _config_files(path, root)
 
     def kind_of(self, path: str) -> str:
-        return self._once(("kind_of", path), lambda: kind_of(path))
+        return kind_of(path)
 
     def label_source(self, config: dict[str, object], run_root: str) -> Optional[LabelSource]:
         return label_source(config, run_root)
 
     def count_categories(self, path: str) -> Optional[int]:
-        return self._once(("count_categories", path), lambda: count_categories(path))
+        return count_categories(path)
 
     # --- the project and its checkout ----------------------------------------------------------
 
     def project_pairs(self, config_path: str) -> tuple[tuple[str, str], ...]:
-        def pairs() -> tuple[tuple[str, str], ...]:
-            root = project_root(os.path.dirname(os.path.abspath(config_path)))
-            if root is None:
-                return ()
-            try:
-                found = read_pairs(root)
-            except QatfixError:  # a broken settings file is reported where the run reads it
-                return ()
-            return tuple((os.path.join(root, p.config), os.path.join(root, p.slim))
-                         for p in found)
-        return self._once(("project_pairs", config_path), pairs)
+        root = project_root(os.path.dirname(os.path.abspath(config_path)))
+        if root is None:
+            return ()
+        try:
+            found = read_pairs(root)
+        except QatfixError:  # a broken settings file is reported where the run reads it
+            return ()
+        return tuple((os.path.join(root, p.config), os.path.join(root, p.slim)) for p in found)
 
     def checkout_tree(self, run_root: str) -> Optional[str]:
         return checkout_tree(run_root)
@@ -159,7 +159,7 @@ class MachineFacts:
     def url_status(self, url: str, online: bool) -> Optional[UrlStatus]:
         from qatfix.registry.url_status import url_status  # an unknown URL only: HTTP
 
-        return self._once(("url_status", url, online), lambda: url_status(url, online=online))
+        return url_status(url, online=online)
 
     def weights_checkpoint(self, value: str, entry: Optional[WeightEntry], run_root: str,
                            identity: ModelIdentity) -> Optional[WeightsCheckpoint]:
@@ -198,6 +198,16 @@ class MachineFacts:
         key = ("infer_cfg", model_dir, shown, id(program))
         held = self._once(key, lambda: (program, from_infer_cfg(model_dir, shown, program)))
         return held[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _config_files(path: str, root: str) -> tuple[str, ...]:
+    """`MachineFacts.config_files`, kept for the process: the chains of the official configs
+    that weights were trained with are asked again for every run of a folder."""
+    try:
+        return resolve(path, root=root).files
+    except (QatfixError, OSError):
+        return (path,)
 
 
 def machine_facts() -> Facts:

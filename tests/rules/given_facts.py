@@ -99,6 +99,9 @@ class GivenFacts:
         self._ask("resolve", path)
         raise ConfigError("not stated", path=path)
 
+    def config_files(self, path: str, root: str) -> tuple[str, ...]:
+        return (path,)
+
     def kind_of(self, path: str) -> str:
         return self.kinds.get(path, "other")
 

@@ -212,11 +212,7 @@ def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reaso
 def _chain(facts: Facts, path: str, root: str) -> frozenset[str]:
     """The `configs/...` keys of a config and every file of its `_BASE_` chain (none of which
     may lie outside `root`)."""
-    try:
-        files = facts.resolve(path, root).files
-    except (QatfixError, OSError):
-        files = (path,)
-    return frozenset(config_key(f) for f in files)
+    return frozenset(config_key(f) for f in facts.config_files(path, root))
 
 
 def circular(ctx: CheckContext, entry: WeightEntry) -> bool:
