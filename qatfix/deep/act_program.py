@@ -31,11 +31,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from qatfix.model.program import ProgramFacts
-from qatfix.rules.act.program_files import program_files
+from qatfix.model.program_files import program_files
 from qatfix.errors import PADDLE_TODO, DeepCheckError
 
 if TYPE_CHECKING:
-    from qatfix.rules.act_run import ActRun
+    from qatfix.model.act_run import ActRun
 
 TIMEOUT_SECONDS = 300.0
 #: the worker's answer is the stdout line starting with this (paddle prints on stdout too)

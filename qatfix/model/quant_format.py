@@ -17,9 +17,10 @@ will run the job.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 import functools
 from collections.abc import Mapping
-from typing import Any, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from qatfix.model import installed_paddleslim
 
@@ -35,15 +36,18 @@ WRAPPED = "._layer."
 FAKE_QUANT = "._layer._fake_quant_"
 
 
-class InstalledDefault(NamedTuple):
+@dataclass(frozen=True)
+class InstalledDefault:
     """The `onnx_format` a config that does not set it gets, from the installed PaddleSlim."""
 
     value: bool
+    #: names what holds the default ("PaddleSlim 2.6.0"), asked only when a message says it
+    shown: Callable[[], str] = field(compare=False)
 
     @property
     def source(self) -> str:
-        """"PaddleSlim 2.6.0" (its metadata is read only for a message)."""
-        return installed_paddleslim.shown()
+        """"PaddleSlim 2.6.0" (the installed release is looked up only for a message)."""
+        return self.shown()
 
 
 def _literal_defaults(text: str, separators: str) -> list[bool]:
@@ -70,16 +74,16 @@ def installed_default(kind: str) -> Optional[InstalledDefault]:
     values = set(_literal_defaults(text, _SEPARATORS[kind]))
     if len(values) != 1:
         return None
-    return InstalledDefault(values.pop())
+    return InstalledDefault(values.pop(), installed_paddleslim.shown)
 
 
-def effective(config: Mapping[str, Any], kind: str) -> tuple[Optional[bool], str]:
+def effective(config: Mapping[str, Any], found: Optional[InstalledDefault]
+              ) -> tuple[Optional[bool], str]:
     """(onnx_format, where it comes from) for a quant config mapping: its own key, else the
-    installed default; (None, "") when neither is known."""
+    installed default `found` (`installed_default`); (None, "") when neither is known."""
     value = config.get("onnx_format")
     if isinstance(value, bool):
         return value, "set in the config"
-    found = installed_default(kind)
     if found is None:
         return None, ""
     return found.value, f"the default of {found.source}"

@@ -1,186 +1,80 @@
-"""One ACT run: the ACT config, its reader config, the exported model, and where paths start.
-
-The scripts run from `deploy/auto_compression` and open every path relative to it: the reader
-(`--config` on develop's run_det.py, `Global.reader_config` for release-2.6's run.py) and
-`Global.model_dir`. A pasted command runs from the current folder; an ACT config named as a file
-(alone, or with a reader config beside it) is taken to run from the folder above its `configs/`
-folder, as the READMEs do.
+"""What the ACT rules look at of one ACT run (`qatfix.model.act_run.ActRun`), from the run and
+the facts: the script beside the ACT config and the model it compresses.
 """
 from __future__ import annotations
 
-import functools
 import os
-from typing import Any, Callable, Optional
-
-from qatfix.model.exported import ExportedModel, from_infer_cfg, from_registry
-from qatfix.model.program import ProgramFacts
-from qatfix.config import Resolved, resolve
-from qatfix.errors import ConfigError
-from qatfix.config.repo_paths import find_run_root
-from qatfix.config.repo_paths import inside_root
-from qatfix.registry import load_registry
 from dataclasses import replace
+from typing import Optional
+
 from qatfix.config.act_scripts import DETECTION
-from qatfix.config.act_scripts import DETECTION, script_facts
-from qatfix.config.act_scripts import run_script
-from qatfix.config.act_scripts import script_facts
+from qatfix.model.act_run import ActRun, ProgramReader
+from qatfix.model.exported import ExportedModel, from_registry
+from qatfix.rules.facts import Facts
 
 
-#: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
-ProgramReader = Callable[["ActRun"], ProgramFacts]
+def script(run: ActRun, facts: Facts) -> Optional[str]:
+    """The ACT script of the run folder (run_det.py or run.py), or None."""
+    return facts.act_script(run.run_dir)
 
 
-class ActRun:
-    """What the ACT rules look at, computed once per run."""
-
-    def __init__(self, act: Resolved, reader_arg: Optional[str], run_dir: str,
-                 pasted: bool, read_program: Optional[ProgramReader] = None, *,
-                 reader_given: Optional[str] = None, root: Optional[str] = None) -> None:
-        self.act = act
-        #: the reader given as `--config` (run_det.py), spelled from the run folder, or None
-        self.reader_arg = reader_arg
-        #: the reader as it was handed to qatfix (from the current folder): what re-checks pass
-        self.reader_given = reader_given if reader_given is not None else reader_arg
-        self.run_dir = run_dir
-        #: the run comes from a pasted command line (`python run_det.py ...`)
-        self.pasted = pasted
-        #: no file outside this folder is read (review mode), or None
-        self.root = root
-        self.reader: Optional[Resolved] = None
-        path = self.reader_path
-        if path is not None:
-            where = "--config" if reader_arg else "Global.reader_config"
-            if not os.path.isfile(path):
-                raise ConfigError(f"the reader config ({where}) {self.reader_shown} does not exist "
-                                  f"(relative to {run_dir}); the ACT script stops there",
-                                  path=act.config_path)
-            if root is not None and not _inside(root, path):
-                raise ConfigError(f"the reader config ({where}) {self.reader_shown} lies outside "
-                                  "the repository; a review reads no file there",
-                                  path=act.config_path)
-            self.reader = resolve(path, root=root)
-        #: the exported program as paddle loads it (`--deep`), read once, before any rule looks
-        self.deep_program: Optional[ProgramFacts] = read_program(self) if read_program else None
-
-    @property
-    def global_config(self) -> dict[str, Any]:
-        value = self.act.get("Global")
-        return value if isinstance(value, dict) else {}
-
-    @property
-    def reader_shown(self) -> Optional[str]:
-        """The reader as the command or the config spells it."""
-        if self.reader_arg:
-            return self.reader_arg
-        value = self.act.get(("Global", "reader_config"))
-        return value if isinstance(value, str) and value else None
-
-    @property
-    def reader_from_config(self) -> bool:
-        """The reader is `Global.reader_config` (run.py), not `--config` (run_det.py)."""
-        return not self.reader_arg and self.reader_shown is not None
-
-    @property
-    def reader_path(self) -> Optional[str]:
-        shown = self.reader_shown
-        return self.path(shown) if shown else None
-
-    def path(self, value: str) -> str:
-        value = os.path.expanduser(value)
-        return value if os.path.isabs(value) else os.path.normpath(os.path.join(self.run_dir,
-                                                                                value))
-
-    @property
-    def model_dir(self) -> Optional[str]:
-        value = self.global_config.get("model_dir")
-        return self.path(value.strip()) if isinstance(value, str) and value.strip() else None
-
-    @functools.cached_property
-    def script(self) -> Optional[str]:
-        """The ACT script of the run folder (run_det.py or run.py), or None."""
-
-        return run_script(self.run_dir)
-
-    @functools.cached_property
-    def toolkit(self) -> str:
-        """Whose model the run compresses: PaddleDetection, unless the script beside the config
-        imports another toolkit (PaddleSlim's OCR, classification and segmentation examples)."""
-
-        found = script_facts(self.script)[0] if self.script else None
-        return found or DETECTION
-
-    @property
-    def is_detection(self) -> bool:
-        return self.toolkit == DETECTION
-
-    @functools.cached_property
-    def script_sections(self) -> frozenset[str]:
-        """Top-level keys of the ACT config that its script names (and so reads itself)."""
-
-        if not self.script:
-            return frozenset()
-        strings = script_facts(self.script)[2]
-        return frozenset(str(k) for k in self.act.data if str(k) in strings)
-
-    @functools.cached_property
-    def exported(self) -> Optional[ExportedModel]:
-        """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name; None
-        for another toolkit's model (not checked: QF960 says so)."""
-        model_dir = self.model_dir
-        if model_dir is None or not self.is_detection:
-            return None
-        shown = str(self.global_config.get("model_dir")).strip()
-        # a review reads nothing outside the repository: such a folder is known by its name only
-        readable = self.root is None or _inside(self.root, model_dir)
-        if readable and os.path.isfile(os.path.join(model_dir, "infer_cfg.yml")):
-            return from_infer_cfg(model_dir, shown, self.deep_program)
-
-        found = from_registry(model_dir, self.act.config_path, load_registry())
-        if found is not None and readable and os.path.isdir(model_dir):
-            found = replace(found, files=tuple(sorted(os.listdir(model_dir))),
-                            program=self.deep_program)
-        return found
-
-    @property
-    def model_dir_outside(self) -> bool:
-        """model_dir exists but lies outside the repository a review confines reads to."""
-        model_dir = self.model_dir
-        return bool(model_dir and self.root is not None and not _inside(self.root, model_dir)
-                    and os.path.isdir(model_dir))
-
-    @property
-    def program_read_from(self) -> Optional[str]:
-        """Where the program's facts were read, for messages: the file as model_dir spells it,
-        and what read it (`models/x/model.json, loaded by paddle 3.3.1`)."""
-        program = self.exported.program if self.exported else None
-        if program is None:
-            return None
-        shown = str(self.global_config.get("model_dir") or "").strip()
-        where = os.path.join(shown, os.path.basename(program.source)) if shown else program.source
-        return f"{where}, loaded by {program.loaded_by}" if program.loaded_by else where
-
-    def command(self, reader: str) -> str:
-        """The run_det.py command with another reader (paths as the user wrote them)."""
-        act = os.path.relpath(self.act.config_path, self.run_dir)
-        return f"python run_det.py --config {reader} --act_config_path {act}"
+def toolkit(run: ActRun, facts: Facts) -> str:
+    """Whose model the run compresses: PaddleDetection, unless the script beside the config
+    imports another toolkit (PaddleSlim's OCR, classification and segmentation examples)."""
+    found = script(run, facts)
+    imported = facts.script_facts(found)[0] if found else None
+    return imported or DETECTION
 
 
-def _inside(root: str, path: str) -> bool:
-    return inside_root(root, path)
+def is_detection(run: ActRun, facts: Facts) -> bool:
+    return toolkit(run, facts) == DETECTION
 
 
-def act_run(config: str, reader: Optional[str], pasted: bool,
-            read_program: Optional[ProgramReader] = None, *,
-            root: Optional[str] = None) -> ActRun:
-    """The ACT run of `config` with the `--config` reader of run_det.py, if given (a path from
-    the current folder), its program read by `read_program` when given (`--deep`). A pasted
-    command runs here, so the reader is kept as typed; a named ACT config runs from the folder
-    above its `configs/`, so the reader is spelled from there, as the command that runs it would
-    spell it. `root` confines every file read (review)."""
+def script_sections(run: ActRun, facts: Facts) -> frozenset[str]:
+    """Top-level keys of the ACT config that its script names (and so reads itself)."""
+    found = script(run, facts)
+    if not found:
+        return frozenset()
+    strings = facts.script_facts(found)[2]
+    return frozenset(str(k) for k in run.act.data if str(k) in strings)
 
-    act = resolve(config, root=root)
-    run_dir = os.getcwd() if pasted else find_run_root(config)
-    shown = reader
-    if reader and not pasted:
-        shown = os.path.relpath(os.path.abspath(os.path.expanduser(reader)), run_dir)
-    return ActRun(act, shown, run_dir, pasted, read_program, reader_given=reader, root=root)
+
+def exported(run: ActRun, facts: Facts) -> Optional[ExportedModel]:
+    """The model to compress, from `model_dir/infer_cfg.yml` or the folder's name; None for
+    another toolkit's model (not checked: QF960 says so)."""
+    model_dir = run.model_dir
+    if model_dir is None or not is_detection(run, facts):
+        return None
+    shown = str(run.global_config.get("model_dir")).strip()
+    # a review reads nothing outside the repository: such a folder is known by its name only
+    readable = run.root is None or facts.inside(run.root, model_dir)
+    if readable and facts.is_file(os.path.join(model_dir, "infer_cfg.yml")):
+        return facts.exported_from_infer_cfg(model_dir, shown, run.deep_program)
+
+    found = from_registry(model_dir, run.act.config_path, facts.registry())
+    if found is not None and readable and facts.is_dir(model_dir):
+        found = replace(found, files=facts.list_dir(model_dir),
+                        program=run.deep_program)
+    return found
+
+
+def model_dir_outside(run: ActRun, facts: Facts) -> bool:
+    """model_dir exists but lies outside the repository a review confines reads to."""
+    model_dir = run.model_dir
+    return bool(model_dir and run.root is not None and not facts.inside(run.root, model_dir)
+                and facts.is_dir(model_dir))
+
+
+def program_read_from(run: ActRun, model: Optional[ExportedModel]) -> Optional[str]:
+    """Where the program's facts were read, for messages: the file as model_dir spells it,
+    and what read it (`models/x/model.json, loaded by paddle 3.3.1`)."""
+    program = model.program if model else None
+    if program is None:
+        return None
+    shown = str(run.global_config.get("model_dir") or "").strip()
+    where = os.path.join(shown, os.path.basename(program.source)) if shown else program.source
+    return f"{where}, loaded by {program.loaded_by}" if program.loaded_by else where
+
+
+__all__ = ["ActRun", "ProgramReader", "exported", "is_detection", "model_dir_outside",
+           "program_read_from", "script", "script_sections", "toolkit"]

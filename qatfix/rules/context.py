@@ -1,34 +1,31 @@
 """Everything a rule may look at: the effective config, the run's mode, and where it runs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import functools
 import os
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from qatfix.config import Resolved
+from qatfix.config.kind import QUANT_MODES, Step
 from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
-from qatfix.registry import load_registry
 from qatfix.model import identify
-from qatfix.registry.networks import parameter_differences
 from qatfix.registry.loading import official_loading
-from qatfix.registry.checkout import checkout_defines
-from qatfix.config.kind import QUANT_MODES
-from qatfix.registry.checkout import checkout_tree
-from qatfix.config.kind import Step
+from qatfix.registry.networks import parameter_differences
+from qatfix.rules.facts import Facts
 
 if TYPE_CHECKING:
     from qatfix.config.script_flags import ParsedCommand
-    from qatfix.model.deployment import DeployRun
-    from qatfix.rules.act_run import ActRun
-    from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.model.compare import SectionDifference
+    from qatfix.model.deployment import DeployRun
     from qatfix.model.identity import ModelIdentity
+    from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.registry.index import Registry
     from qatfix.registry.loading import OfficialLoading
     from qatfix.registry.records import WeightEntry
+    from qatfix.rules.act_run import ActRun
 
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
 Mode = str
@@ -65,6 +62,9 @@ class CheckContext:
     deploy: DeployRun | None = None
     #: a pasted ppdet tools command as its script's parser reads it, when the script was found
     command: ParsedCommand | None = None
+    #: what the rules know of the world outside the configs (files, installed packages, the
+    #: network), each fact computed when a rule first asks
+    facts: Facts = field(kw_only=True)
 
     @property
     def config_path(self) -> str:
@@ -84,7 +84,7 @@ class CheckContext:
     def is_quant(self) -> bool:
         return self.mode in QUANT_MODES
 
-    def get(self, key_path: KeyPath | str, default: Any = None) -> Any:
+    def get(self, key_path: KeyPath | str, default: object = None) -> object:
         return self.resolved.get(key_path, default)
 
     def origin(self, key_path: KeyPath | str) -> Origin | None:
@@ -98,7 +98,7 @@ class CheckContext:
 
     @functools.cached_property
     def registry(self) -> Registry:
-        return load_registry()
+        return self.facts.registry()
 
     @functools.cached_property
     def identity(self) -> ModelIdentity:
@@ -120,10 +120,8 @@ class CheckContext:
         value = self.get("weights")
         if not isinstance(value, str) or not value.strip():
             return None
-        # the boundary of the after-training steps: a training check never imports it
-        from qatfix.registry.checkpoints import weights_checkpoint
-
-        return weights_checkpoint(value.strip(), self.weights_entry, self.run_root, self.identity)
+        return self.facts.weights_checkpoint(value.strip(), self.weights_entry, self.run_root,
+                                             self.identity)
 
     @functools.cached_property
     def weights_differences(self) -> tuple[SectionDifference, ...] | None:
@@ -151,12 +149,12 @@ class CheckContext:
         """The registry tree whose ppdet this checkout runs (`develop`, `release-2.6`), or
         None: the model's signature is taken from it."""
 
-        return checkout_tree(self.run_root)
+        return self.facts.checkout_tree(self.run_root)
 
     def checkout_defines(self, name: str) -> bool:
         """Whether the checkout's own `ppdet/` source defines the component `name`."""
 
-        return checkout_defines(self.run_root, name)
+        return self.facts.checkout_defines(self.run_root, name)
 
     def run_path(self, path: str) -> str:
         """A path from the config as train.py would open it (relative to the run folder)."""

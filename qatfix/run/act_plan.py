@@ -30,7 +30,7 @@ from qatfix.config import resolve
 from qatfix.config.act_scripts import follows_reader_config
 from qatfix.config.inheritance import is_config_path
 from qatfix.config.repo_paths import repo_relative
-from qatfix.rules.act_run import act_run
+from qatfix.model.act_run import act_run
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ import os
 from typing import Optional
 
 from qatfix.rules.act.readers import fitting_readers
-from qatfix.rules.act_run import act_run
+from qatfix.model.act_run import act_run
+from qatfix.rules.act_run import exported
+from qatfix.run.facts import machine_facts
 from qatfix.config.act_scripts import documented_reader, follows_reader_config
 
 #: why a reader was chosen
@@ -45,8 +47,9 @@ def chosen_reader(act_path: str, root: Optional[str] = None) -> ReaderChoice:
         return ReaderChoice(documented, README)
     if own is not None:
         return ReaderChoice(os.path.abspath(own), NAMED_KEY)
-    model = run.exported
-    fitting = fitting_readers(run, model) if model is not None else []
+    facts = machine_facts()
+    model = exported(run, facts)
+    fitting = fitting_readers(run, model, facts) if model is not None else []
     if not fitting:
         return ReaderChoice(None, "no reader beside it fits the model, or the model is unknown")
     name = os.path.basename(act_path)

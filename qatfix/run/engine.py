@@ -19,6 +19,8 @@ from qatfix.rules import engine_rules
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.config.repo_paths import find_run_root
 from qatfix.rules.context import CheckContext
+from qatfix.rules.facts import Facts
+from qatfix.run.facts import machine_facts
 from qatfix.edit.plan import realise_fix
 from qatfix.config import ConfigMap
 from qatfix.config.kind import kind_of
@@ -29,7 +31,7 @@ from qatfix.run.request import CheckRequest
 
 if TYPE_CHECKING:
     from qatfix.config.script_flags import ParsedCommand
-    from qatfix.rules.act_run import ProgramReader
+    from qatfix.model.act_run import ProgramReader
 
 
 def slim_mode(slim_own: Resolved | None) -> str:
@@ -42,18 +44,20 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
              root: str | None = None, online: bool = False,
              dropped_options: Sequence[Sequence[str]] = (), step: Step = "train",
              reader: str | None = None, read_program: Optional[ProgramReader] = None,
-             pasted: Sequence[str] = ()) -> list[CheckContext]:
+             pasted: Sequence[str] = (), facts: Facts | None = None) -> list[CheckContext]:
     """The configs to check for one run. For distillation the `-c` config is the student and the
     slim config describes the teacher: each is checked against its own weights. `step` is the
     ppdet script the run is for (`train`, `eval`, `export`, `infer`, `post_quant`, or `act`
     for PaddleSlim auto-compression, with `reader` the `--config` of run_det.py, and
     `read_program` what reads its exported program under `--deep`; or `deploy` for a pasted
-    command that runs an exported model, `pasted` that command from its interpreter on)."""
+    command that runs an exported model, `pasted` that command from its interpreter on).
+    The contexts share `facts` (this machine's, computed as the rules ask, unless given)."""
+    facts = facts if facts is not None else machine_facts()
     if step == "deploy":
-        return [_deploy_context(config, pasted, online=online)]
+        return [_deploy_context(config, pasted, online=online, facts=facts)]
     if is_act_run(config, slim, options, step):
         return [_act_context(config, reader, pasted=step == "act", online=online,
-                             read_program=read_program, root=root)]
+                             read_program=read_program, root=root, facts=facts)]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -66,24 +70,25 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
         # build_slim_model returns the config unchanged outside training: the -c model alone
         alone = resolve(config, None, options, root=root, dropped_options=dropped)
         return [CheckContext(alone, "train", "model", run_root, online, None, slim_own,
-                             step=step)]
+                             step=step, facts=facts)]
     if mode in DISTILL_MODES and slim_own is not None:
         student = resolve(config, None, options, root=root, dropped_options=dropped)
         merged = resolve(config, slim, options, root=root, dropped_options=dropped) \
             if step == "train" else None
         return [CheckContext(student, "train", "student", run_root, online, step=step,
-                             trained_with=merged),
-                CheckContext(slim_own, "train", "teacher", run_root, online, step=step)]
+                             trained_with=merged, facts=facts),
+                CheckContext(slim_own, "train", "teacher", run_root, online, step=step,
+                             facts=facts)]
     if slim and options and mode in LOADED_BEFORE_FINAL_OPTIONS and step == "train":
         at_load = resolve(config, slim, options, root=root, options_after_slim=False,
                           dropped_options=dropped)
         final = resolve(config, slim, options, root=root)
         found = [CheckContext(at_load, mode, "model", run_root, online, final, slim_own,
-                              step=step)]
+                              step=step, facts=facts)]
     else:
         resolved = resolve(config, slim, options, root=root, dropped_options=dropped)
         found = [CheckContext(resolved, mode, "model", run_root, online, None, slim_own,
-                              step=step)]
+                              step=step, facts=facts)]
     if slim is None:
         found.extend(_documented_pair(found[0], options, root))
     if pasted:
@@ -103,7 +108,8 @@ def _tools_command(pasted: Sequence[str]) -> ParsedCommand | None:
     return parse_command(parser, tokens, pasted) if parser is not None else None
 
 
-def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> CheckContext:
+def _deploy_context(script: str, pasted: Sequence[str], *, online: bool,
+                    facts: Facts) -> CheckContext:
     """A pasted inference, evaluation or conversion command, checked by the QF98 rules
     (`qatfix.model.deployment`)."""
     from qatfix.model.deployment import deploy_run
@@ -112,7 +118,7 @@ def _deploy_context(script: str, pasted: Sequence[str], *, online: bool) -> Chec
     run = deploy_run(launcher, name, tokens)
     empty = Resolved(config_path=script, slim_path=None, options=(), data=ConfigMap())
     return CheckContext(empty, "deploy", "model", os.getcwd(), online, step="deploy",
-                        deploy=run)
+                        deploy=run, facts=facts)
 
 
 def is_act_run(config: str, slim: str | None, options: Sequence[str], step: Step) -> bool:
@@ -126,12 +132,13 @@ def _is_act_config(config: str) -> bool:
 
 def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
                  read_program: Optional[ProgramReader] = None,
-                 root: str | None = None) -> CheckContext:
+                 root: str | None = None, facts: Facts) -> CheckContext:
     """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
-    from qatfix.rules.act_run import act_run
+    from qatfix.model.act_run import act_run
 
     run = act_run(config, reader, pasted, read_program, root=root)
-    return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run)
+    return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run,
+                        facts=facts)
 
 
 def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
@@ -142,7 +149,8 @@ def _documented_pair(ctx: CheckContext, options: Sequence[str], root: str | None
     for model in ctx.registry.models_paired_with(ctx.config_path):
         path = os.path.join(ctx.run_root, model)
         if os.path.isfile(path):
-            return contexts(path, ctx.config_path, options, root=root, online=ctx.online)
+            return contexts(path, ctx.config_path, options, root=root, online=ctx.online,
+                            facts=ctx.facts)
     return []
 
 

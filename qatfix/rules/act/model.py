@@ -21,13 +21,14 @@ if TYPE_CHECKING:
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
     if run is None:
         return
-    if not run.is_detection:
+    if not act_facts.is_detection(run, ctx.facts):
         yield from _other_toolkit(ctx, run)
         return
-    if run.exported is not None:
+    if act_facts.exported(run, ctx.facts) is not None:
         yield from _not_exported_yet(ctx, run)
         yield from _program_unread(ctx, run)
         return
@@ -37,7 +38,7 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
                             "compress (KeyError 'model_dir')",
                     location=ctx.location(("Global",)), severity="error")
         return
-    where = ("does not exist" if not os.path.isdir(run.model_dir or "") else
+    where = ("does not exist" if not ctx.facts.is_dir(run.model_dir or "") else
              "has no infer_cfg.yml")
     yield Issue(
         message=(f"the model was not checked: model_dir {shown.strip()} {where} (relative to "
@@ -49,16 +50,17 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
 def _other_toolkit(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """An ACT config of another toolkit (PaddleSlim's OCR, classification, segmentation
     examples): what was checked and what was not."""
-    from qatfix.config.act_scripts import script_facts
-    from qatfix.model.paddleslim_strategy import strategy_keys
-
-    script = os.path.relpath(run.script or "", run.run_dir)
-    module = script_facts(run.script)[1] if run.script else ""
-    slim = strategy_keys().keys
-    own = sorted(s for s in run.script_sections if s != "Global" and s not in slim)
+    import qatfix.rules.act_run as act_facts  # ACT runs only
+    found = act_facts.script(run, ctx.facts)
+    script = os.path.relpath(found or "", run.run_dir)
+    module = ctx.facts.script_facts(found)[1] if found else ""
+    slim = ctx.facts.strategy_keys().keys
+    own = sorted(s for s in act_facts.script_sections(run, ctx.facts)
+                 if s != "Global" and s not in slim)
     sections = f" and the sections it reads itself ({', '.join(own)})" if own else ""
     yield Issue(
-        message=(f"ACT config of {run.toolkit}, not PaddleDetection ({script} beside it "
+        message=(f"ACT config of {act_facts.toolkit(run, ctx.facts)}, not PaddleDetection "
+                 f"({script} beside it "
                  f"imports {module}): its strategy sections and keys were checked against "
                  f"PaddleSlim; its model (Global.model_dir), data, reader{sections} were not "
                  "checked"),
@@ -67,11 +69,13 @@ def _other_toolkit(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
 
 def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """The model is known by its folder's name only: its program is not there to read."""
-    exported = run.exported
+    import qatfix.rules.act_run as act_facts  # ACT runs only
+    exported = act_facts.exported(run, ctx.facts)
     if exported is None or exported.files is not None or exported.official is None:
         return
     shown = str(run.global_config.get("model_dir")).strip()
-    if run.model_dir_outside:
+    outside = act_facts.model_dir_outside(run, ctx.facts)
+    if outside:
         where = (f"model_dir {shown} lies outside the repository, which a review does not read: "
                  f"the reader was checked against the official model {exported.official} its "
                  "name gives; the exported program's feeds and outputs (Global.input_list, "
@@ -81,7 +85,7 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
                  f"official model {exported.official} its name gives; the exported program's "
                  "feeds and outputs (Global.input_list, include_nms) are checked once it is "
                  "exported there")
-    state = "lies outside the repository" if run.model_dir_outside else "does not exist yet"
+    state = "lies outside the repository" if outside else "does not exist yet"
     yield Issue(message=where, location=ctx.location(("Global", "model_dir")),
                 headline=(f"model_dir {shown} {state}: checked as the official model "
                           f"{exported.official}; the program's feeds and outputs were not"))
@@ -89,7 +93,8 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
 
 def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     """The program file is there but only model.json is read without paddle."""
-    exported = run.exported
+    import qatfix.rules.act_run as act_facts  # ACT runs only
+    exported = act_facts.exported(run, ctx.facts)
     name = run.global_config.get("model_filename")
     if (exported is None or exported.files is None or exported.program is not None
             or not isinstance(name, str) or name not in exported.files
@@ -104,12 +109,14 @@ def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
 
 
 def check_files(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    if run is None or run.exported is None or run.exported.files is None:
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
+    if run is None or model is None or model.files is None:
         return
-    from qatfix.rules.act.program_files import PROGRAM_FILES  # ACT runs only: not on every check
+    from qatfix.model.program_files import PROGRAM_FILES  # ACT runs only: not on every check
 
-    files = set(run.exported.files)
+    files = set(model.files)
     for key in ("model_filename", "params_filename"):
         name = run.global_config.get(key)
         if not isinstance(name, str) or not name or name in files:
@@ -134,8 +141,9 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_nms(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    if run is None or not run.is_detection:
+    if run is None or not act_facts.is_detection(run, ctx.facts):
         return
     glob = run.global_config
     if glob.get("include_nms") is not False or not glob.get("Evaluation"):
@@ -155,14 +163,16 @@ def _shapes(fetches: tuple[tuple[int, ...], ...]) -> str:
 
 
 def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    program = run.exported.program if run is not None and run.exported is not None else None
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
+    program = model.program if model is not None else None
     if run is None or program is None or not program.fetches:
         return
     glob = run.global_config
     if not glob.get("Evaluation") or glob.get("arch") == "keypoint":
         return
-    where = run.program_read_from
+    where = act_facts.program_read_from(run, model)
     fetched = f"the exported program ({where}) fetches {_shapes(program.fetches)}"
     if glob.get("include_nms") is not False:
         if program.gives_boxes_and_count:
@@ -206,8 +216,10 @@ def check_nms_outputs(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional[ActRun] = ctx.act
-    if run is None or run.exported is None or not run.exported.feeds:
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
+    if run is None or model is None or not model.feeds:
         return
     given = run.global_config.get("input_list")
     if isinstance(given, dict):
@@ -216,7 +228,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
         names = [str(v) for v in given]
     else:
         return  # run_det.py then asks the model for its feeds (get_feed_vars)
-    feeds = list(run.exported.feeds)
+    feeds = list(model.feeds)
     extra = [n for n in names if n not in feeds]
     missing = [n for n in feeds if n not in names]
     if not extra and not missing:
@@ -229,7 +241,7 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
         parts.append(f"the model's input {', '.join(missing)} is never fed")
     yield Issue(
         message=(f"Global.input_list {names} does not match the exported model's inputs "
-                 f"{feeds} (read from {run.program_read_from}): "
+                 f"{feeds} (read from {act_facts.program_read_from(run, model)}): "
                  f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
                  "then reads the feeds from the model)"),
         location=ctx.location(("Global", "input_list")),

@@ -72,13 +72,14 @@ def _model_text(model: "ExportedModel") -> str:
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is not None or not run.is_detection:
+    if run is None or run.reader is not None or not act_facts.is_detection(run, ctx.facts):
         return  # another toolkit's run: QF960 says what was not checked
     from qatfix.rules.act.readers import fitting_readers
 
-    model = run.exported
-    fitting = fitting_readers(run, model) if model is not None else []
+    model = act_facts.exported(run, ctx.facts)
+    fitting = fitting_readers(run, model, ctx.facts) if model is not None else []
     hint = (f"; readers beside it that fit {model.official or 'the model'}: "
             f"{', '.join(os.path.basename(f) for f in fitting)}"
             if fitting and model is not None else "")
@@ -92,10 +93,11 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_size(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is None or run.exported is None:
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
+    if run is None or run.reader is None or model is None:
         return
-    model = run.exported
     want = model.size or model.nominal_size
     got = eval_input_size(run.reader.plain())
     if want is None or got is None:
@@ -107,9 +109,9 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
     from qatfix.rules.act.readers import fitting_readers
 
     if got == want:
-        yield from _varying_shapes(run, model)
+        yield from _varying_shapes(ctx, run, model)
         return
-    candidates = fitting_readers(run, model)
+    candidates = fitting_readers(run, model, ctx.facts)
     if model.size is not None:
         effect = ("the exported network's input is fixed to that size: ACT stops with "
                   "`ReshapeOp ... shape attribute is invalid` (or computes garbage), often at "
@@ -132,7 +134,8 @@ def check_size(ctx: CheckContext) -> Iterator[Issue]:
               ("readers", candidates)))
 
 
-def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
+def _varying_shapes(ctx: CheckContext, run: "ActRun", model: "ExportedModel"
+                    ) -> Iterator[Issue]:
     """A reader at the right size whose Resize keeps the aspect ratio, for a fixed input."""
     from qatfix.rules.act.readers import fitting_readers, ratio_kept_resize
 
@@ -141,7 +144,7 @@ def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
     if model.size is None or index is None:
         return
     where = ("EvalReader", "sample_transforms", index, "Resize")
-    candidates = fitting_readers(run, model)
+    candidates = fitting_readers(run, model, ctx.facts)
     keep = run.reader.origin((*where, "keep_ratio"))
     yield Issue(
         message=(f"the reader {run.reader_shown} resizes to {_size_text(model.size)} keeping the "
@@ -160,12 +163,13 @@ def _varying_shapes(run: "ActRun", model: "ExportedModel") -> Iterator[Issue]:
 
 
 def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is None or run.exported is None:
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
+    if run is None or run.reader is None or model is None:
         return
     from qatfix.rules.act.readers import fitting_readers
 
-    model = run.exported
     want = model.normalization
     got = reader_input(run.reader.get, "EvalReader")
     if want is None or got is None:
@@ -176,7 +180,7 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
         return
     if got.same_as(want):
         return
-    candidates = fitting_readers(run, model)
+    candidates = fitting_readers(run, model, ctx.facts)
     twice = (" (the exported network normalizes itself: TestReader.fuse_normalize)"
              if want.same_as(RAW) and not got.same_as(RAW) else "")
     yield Issue(
@@ -191,16 +195,18 @@ def check_normalization(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_classes(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.reader is None or run.exported is None:
+    model = act_facts.exported(run, ctx.facts) if run is not None else None
+    if run is None or run.reader is None or model is None:
         return
-    want = run.exported.num_classes
+    want = model.num_classes
     got = run.reader.get("num_classes")
     if not isinstance(want, int) or not isinstance(got, int) or got == want:
         return
     yield Issue(
         message=(f"the reader {run.reader_shown} sets num_classes {got}, but the model "
-                 f"({_model_text(run.exported)}) has {want} classes: the metric scores the "
+                 f"({_model_text(model)}) has {want} classes: the metric scores the "
                  f"model's class ids against another label set"),
         location=_reader_location(run.reader, "num_classes"))
 

@@ -8,8 +8,7 @@ from typing import Any, Optional
 
 from qatfix.model.exported import ExportedModel
 from qatfix.rules.act_run import ActRun
-from qatfix.config import resolve
-from qatfix.config.kind import kind_of
+from qatfix.rules.facts import Facts
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import getter, reader_input
 from qatfix.model.sizes import eval_input_size
@@ -48,7 +47,7 @@ def fits(reader: Any, model: ExportedModel) -> bool:
     return True
 
 
-def fitting_readers(run: ActRun, model: ExportedModel) -> list[str]:
+def fitting_readers(run: ActRun, model: ExportedModel, facts: Facts) -> list[str]:
     """Reader configs beside the given one (or in the ACT config's folder) that fit the model,
     as paths relative to the run folder."""
     folders = {os.path.dirname(os.path.abspath(run.act.config_path))}
@@ -56,18 +55,14 @@ def fitting_readers(run: ActRun, model: ExportedModel) -> list[str]:
         folders.add(os.path.dirname(os.path.abspath(run.reader.config_path)))
     found = []
     for folder in sorted(folders):
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        for name in names:
+        for name in facts.list_dir(folder) or ():
             path = os.path.join(folder, name)
-            if not name.endswith((".yml", ".yaml")) or kind_of(path) != "other":
+            if not name.endswith((".yml", ".yaml")) or facts.kind_of(path) != "other":
                 continue
-            if run.reader is not None and os.path.samefile(path, run.reader.config_path):
+            if run.reader is not None and facts.same_file(path, run.reader.config_path):
                 continue
             try:
-                data = resolve(path).plain()
+                data = facts.resolve(path).plain()
             except QatfixError:
                 continue
             if isinstance(data.get("EvalReader"), dict) and fits(data, model):

@@ -19,9 +19,9 @@ SCRIPT_KEYS = frozenset({"Global"})
 def check_keys(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.act is None:
         return
-    from qatfix.model.paddleslim_strategy import RENAMED_KEYS, strategy_keys
+    from qatfix.model.paddleslim_strategy import RENAMED_KEYS
 
-    known = strategy_keys()
+    known = ctx.facts.strategy_keys()
     for section, value in ctx.resolved.data.items():
         accepted = known.keys.get(section)
         if accepted is None or not isinstance(value, dict):
@@ -46,16 +46,17 @@ def check_keys(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_sections(ctx: CheckContext) -> Iterator[Issue]:
+    import qatfix.rules.act_run as act_facts  # ACT runs only
     if ctx.act is None:
         return
-    from qatfix.model.paddleslim_strategy import RENAMED_SECTIONS, strategy_keys
+    from qatfix.model.paddleslim_strategy import RENAMED_SECTIONS
 
-    known = strategy_keys()
+    known = ctx.facts.strategy_keys()
     data = ctx.resolved.data
     for section in data:
         if section in known.keys or section in SCRIPT_KEYS:
             continue
-        if str(section) in ctx.act.script_sections:
+        if str(section) in act_facts.script_sections(ctx.act, ctx.facts):
             continue  # the ACT script reads it itself (PaddleOCR's run.py: Train, Eval, ...)
         new = RENAMED_SECTIONS.get(str(section))
         if new is not None:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qatfix.model.labels import label_source
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.model.labels import count_categories
 
 STEPS = ("export", "infer")
 
@@ -25,9 +23,10 @@ def _eval_fix(ctx: CheckContext, classes: int) -> tuple[PlannedFix, ...]:
     anno = evaluated.get("anno_path")
     if not isinstance(anno, str) or test.get("dataset_dir") != evaluated.get("dataset_dir"):
         return ()
-    source = label_source({"metric": ctx.get("metric"), "TestDataset": evaluated}, ctx.run_root)
+    source = ctx.facts.label_source({"metric": ctx.get("metric"), "TestDataset": evaluated},
+                                    ctx.run_root)
     if source is None or not source.exists or source.path is None \
-            or count_categories(source.path) != classes:
+            or ctx.facts.count_categories(source.path) != classes:
         return ()
     origin = ctx.origin(("TestDataset", "anno_path"))
     path = origin.path if origin is not None else ""
@@ -41,7 +40,7 @@ def check_labels(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.step not in STEPS or ctx.role != "model":
         return
     classes = ctx.get("num_classes")
-    source = label_source(ctx.resolved.plain(), ctx.run_root)
+    source = ctx.facts.label_source(ctx.resolved.plain(), ctx.run_root)
     if source is None or not isinstance(classes, int):
         return
     what = "export_model.py writes into infer_cfg.yml" if ctx.step == "export" else \

@@ -10,8 +10,6 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from qatfix.config import resolve
-from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
@@ -61,16 +59,15 @@ def slim_configs_named(ctx: CheckContext, weights: object, kind: str) -> list[st
         if entry.slim_config:
             found[os.path.join(ctx.run_root, entry.slim_config)] = None
     configs = os.path.join(ctx.run_root, "configs")
-    for here, _, names in os.walk(configs):
-        for name in names:
-            if name in (f"{folder}.yml", f"{folder}.yaml"):
-                found[os.path.join(here, name)] = None
+    for path in ctx.facts.yaml_files(configs):
+        if os.path.basename(path) in (f"{folder}.yml", f"{folder}.yaml"):
+            found[path] = None
     fitting = []
     for path in found:
-        if not os.path.isfile(path) or kind_of(path) != "slim":
+        if not ctx.facts.is_file(path) or ctx.facts.kind_of(path) != "slim":
             continue
         try:
-            mode = resolve(path, root=os.path.realpath(ctx.run_root)).get("slim")
+            mode = ctx.facts.resolve(path, ctx.facts.real_path(ctx.run_root)).get("slim")
         except (QatfixError, OSError):
             continue
         if mode in _SLIM_MODES.get(kind, ()):
@@ -91,7 +88,7 @@ def check_slim_checkpoint(ctx: CheckContext) -> Iterator[Issue]:
     slim = _shown(slim_path) if slim_path else (
         "THE_QAT_CONFIG.yml" if found.kind == "qat" else "THE_PRUNE_CONFIG.yml")
     fixes: tuple[PlannedFix, ...] = ()
-    if slim_path and os.path.isfile(slim_path):
+    if slim_path and ctx.facts.is_file(slim_path):
         fixes = (PlannedFix(f"Run with the slim config the checkpoint was trained with: "
                             f"{_command(ctx, slim)}", "safe", (), slim_config=slim_path,
                             reason="no file changes; the command line names the slim config"),)

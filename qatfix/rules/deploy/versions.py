@@ -14,8 +14,6 @@ from qatfix.findings import Location
 from qatfix.model.environment import Environment, ModelWriter, version_tuple
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
-from qatfix.model.environment import environment, model_writer
-import os
 from qatfix.config.kind import ALL_STEPS
 
 #: what a run uses, for the rows that bear on it
@@ -172,8 +170,9 @@ def check_versions(ctx: CheckContext) -> Iterator[Issue]:
         return
 
 
-    env = environment(ctx.run_root)
-    writer = model_writer(model_dir) if model_dir and os.path.isdir(model_dir) else None
+    env = ctx.facts.environment(ctx.run_root)
+    writer = ctx.facts.model_writer(model_dir) if model_dir and ctx.facts.is_dir(model_dir) \
+        else None
     location = (Location(ctx.deploy.model_path or ctx.deploy.script) if ctx.deploy is not None
                 else Location(ctx.config_path))
     for verdict in judge(env, writer, uses):

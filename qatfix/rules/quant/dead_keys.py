@@ -10,11 +10,10 @@ from qatfix.config.nodes import Origin, Tagged
 from qatfix.config.options import OPTIONS_PATH
 from qatfix.findings import Location
 from qatfix.model.key_spelling import Misspelling, misspellings
-from qatfix.registry.config_keys import known_keys, known_keys_for
+from qatfix.registry.config_keys import known_keys
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
-from qatfix.model.installed_paddleslim import version as installed_version
 
 #: ppdet/engine/trainer.py: Trainer.post_quant, `int(self.cfg.get('quant_batch_num', 10))`
 DEFAULT_QUANT_BATCH_NUM = 10
@@ -32,7 +31,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         return
     written: Any = ptq["quant_batch_num"]
     top = ctx.get("quant_batch_num")
-    used = top if top is not None else DEFAULT_QUANT_BATCH_NUM
+    used: Any = top if top is not None else DEFAULT_QUANT_BATCH_NUM  # a YAML value
     try:
         if int(written) == int(used):
             return
@@ -78,7 +77,7 @@ def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
     if not isinstance(section, dict) or not any(k in QUANT_CONFIG_KEY_SINCE for k in section):
         return
 
-    version = installed_version()
+    version = ctx.facts.paddleslim_version()
     if version is None:
         return
     for key, since in ignored_keys(section, version):
@@ -98,7 +97,7 @@ def run_misspellings(ctx: CheckContext) -> list[Misspelling]:
     found = list(misspellings(data, known.top, known.sections, known.open))
     if not found:
         return found
-    known = known_keys_for(os.path.abspath(ctx.run_root))
+    known = ctx.facts.known_keys(ctx.run_root)
     return list(misspellings(data, known.top, known.sections, known.open))
 
 

@@ -14,9 +14,7 @@ from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
 from qatfix.config.kind import QAT_MODES
-from qatfix.model.installed_paddleslim import version
 from qatfix.model.quant_format import effective
-from qatfix.model.quant_format import installed_default
 from qatfix.rules.deploy.step_weights import LOADING_STEPS, checkpoint_of
 from qatfix.rules.quant.dead_keys import ignored_keys
 from qatfix.config.kind import ACT_STEPS
@@ -47,11 +45,11 @@ def check_training_default(ctx: CheckContext) -> Iterator[Issue]:
     if config is None or "onnx_format" in config:
         return
 
-    found = installed_default("dygraph")
+    found = ctx.facts.onnx_format_default("dygraph")
     if found is None or found.value:
         return
 
-    known = not ignored_keys(("onnx_format",), version() or "0")
+    known = not ignored_keys(("onnx_format",), ctx.facts.paddleslim_version() or "0")
     todo = ("set onnx_format: true before training" if known else
             "this PaddleSlim has no onnx_format key yet (it came in 2.4.0): install "
             "PaddleSlim 2.4 or later and set onnx_format: true before training")
@@ -74,7 +72,7 @@ def check_checkpoint_layout(ctx: CheckContext) -> Iterator[Issue]:
     if config is None or found is None or layout is None or not layout.unquantized:
         return
 
-    value, origin = effective(config, "dygraph")
+    value, origin = effective(config, ctx.facts.onnx_format_default("dygraph"))
     trained = str(layout.onnx_format).lower()
     if value == layout.onnx_format:
         return
@@ -119,7 +117,7 @@ def check_act_default(ctx: CheckContext) -> Iterator[Issue]:
     if not sections:
         return
 
-    found = installed_default("act")
+    found = ctx.facts.onnx_format_default("act")
     if found is None or found.value:
         return
     for name in sections:

@@ -14,7 +14,6 @@ from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.config.kind import QAT_MODES
-from qatfix.config import load_document
 from qatfix.registry import config_key
 from qatfix.registry.recipes import documented_launch
 
@@ -35,7 +34,7 @@ def _value_in(ctx: CheckContext, path: str, key_path: tuple[str, ...]) -> Any:
 
     document = ctx.resolved.documents.get(path)
     try:
-        value: Any = (document or load_document(path)).construct()
+        value: Any = (document or ctx.facts.document(path)).construct()
         for key in key_path:
             value = value[key]
     except (QatfixError, KeyError, IndexError, TypeError):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 
-from qatfix.config import load_document
 from qatfix.config.resolve import base_path
 from qatfix.errors import QatfixError
+from qatfix.rules.facts import Facts
 
 
-def base_entry(leaf: str, current: str) -> tuple[int, str] | None:
+def base_entry(facts: Facts, leaf: str, current: str) -> tuple[int, str] | None:
     """(index, text) of the `_BASE_` entry of `leaf` that names the file `current`."""
     try:
-        entries = load_document(leaf).construct().get("_BASE_")
+        entries = facts.document(leaf).construct().get("_BASE_")
     except (QatfixError, AttributeError):
         return None
     if not isinstance(entries, list):

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from qatfix.config import AnchorRef, Resolved, load_document
+from qatfix.config import AnchorRef, Resolved
 from qatfix.config.nodes import KeyPath, walk
 from qatfix.errors import QatfixError
 from qatfix.findings import Location
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
+from qatfix.rules.facts import Facts
 
 
 def _anchor_key_path(resolved: Resolved, anchor: AnchorRef) -> KeyPath | None:
@@ -31,10 +32,10 @@ def _dotted(key_path: KeyPath) -> str:
     return ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in key_path).replace(".[", "[")
 
 
-def _anchor_value(path: str, key_path: KeyPath) -> Any:
+def _anchor_value(facts: Facts, path: str, key_path: KeyPath) -> Any:
     """The value a file gives `key_path` on its own (no bases), or None."""
     try:
-        value: Any = load_document(path).construct()
+        value: Any = facts.document(path).construct()
         for key in key_path:
             value = value[key]
         return value
@@ -47,17 +48,17 @@ def _base_fix(ctx: CheckContext, leaf: str, base: str, key_path: KeyPath, wanted
     """Point the leaf's `_BASE_` entry for `base` at a sibling file whose anchor has `wanted`."""
     document = ctx.resolved.documents.get(leaf)
     folder = os.path.dirname(base)
-    try:
-        siblings = sorted(n for n in os.listdir(folder) if n.endswith((".yml", ".yaml")))
-    except OSError:
+    names = ctx.facts.list_dir(folder)
+    if names is None:
         return None
+    siblings = [n for n in names if n.endswith((".yml", ".yaml"))]
     for name in siblings:
         candidate = os.path.join(folder, name)
-        if candidate == base or _anchor_value(candidate, key_path) != wanted:
+        if candidate == base or _anchor_value(ctx.facts, candidate, key_path) != wanted:
             continue
         for include in ctx.resolved.includes:
             if include.parent == leaf and include.base == base and document is not None:
-                entries = _anchor_value(leaf, ("_BASE_",)) or []
+                entries = _anchor_value(ctx.facts, leaf, ("_BASE_",)) or []
                 index = next((i for i, e in enumerate(entries)
                               if os.path.normpath(os.path.join(os.path.dirname(leaf), e)) == base),
                              None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from qatfix.config import load_document
 from qatfix.errors import QatfixError
 from qatfix.model.sizes import SizeSource, eval_input_source
 from qatfix.registry.recipes import training_inputs
@@ -25,14 +24,14 @@ def _reader_fixes(ctx: CheckContext, entry: Any, source: SizeSource) -> tuple[Pl
         return ()
     current = os.path.normpath(origin.path)
     wanted = os.path.normpath(ctx.run_path(inputs.reader))
-    if current == wanted or not os.path.isfile(wanted):
+    if current == wanted or not ctx.facts.is_file(wanted):
         return ()
     leaf = os.path.normpath(ctx.config_path)
-    found = base_entry(leaf, current)
+    found = base_entry(ctx.facts, leaf, current)
     if found is None:
         return ()
     try:
-        data = load_document(wanted).construct()
+        data = ctx.facts.document(wanted).construct()
     except QatfixError:
         return ()
     theirs = eval_input_source(data) if isinstance(data, dict) else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from qatfix.config import load_document
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import READERS, Normalization, getter, reader_normalization
 from qatfix.registry.recipes import TrainingInputs, training_inputs
@@ -14,11 +13,12 @@ from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 
 
-def _file_normalizations(path: str) -> tuple[list[Normalization | None], Any] | None:
+def _file_normalizations(ctx: CheckContext, path: str
+                         ) -> tuple[list[Normalization | None], Any] | None:
     """The NormalizeImage of each reader of one file on its own, and the file's data with
     those entries left out (to compare two reader files apart from their normalization)."""
     try:
-        data = load_document(path).construct()
+        data = ctx.facts.document(path).construct()
     except QatfixError:
         return None
     if not isinstance(data, dict):
@@ -47,14 +47,14 @@ def _reader_fix(ctx: CheckContext, run: Normalization, inputs: TrainingInputs
         return None
     current = os.path.normpath(origin.path)
     wanted = os.path.normpath(ctx.run_path(inputs.reader))
-    if current == wanted or not os.path.isfile(wanted):
+    if current == wanted or not ctx.facts.is_file(wanted):
         return None
     leaf = os.path.normpath(ctx.config_path)
-    found = base_entry(leaf, current)
+    found = base_entry(ctx.facts, leaf, current)
     if found is None:
         return None
     index, old_entry = found
-    old_file, new_file = _file_normalizations(current), _file_normalizations(wanted)
+    old_file, new_file = _file_normalizations(ctx, current), _file_normalizations(ctx, wanted)
     if new_file is None or new_file[0][0] is None or not new_file[0][0].same_as(inputs.train):
         return None
     new = spelled_like(leaf, wanted, old_entry)

@@ -66,8 +66,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         if other.size == reference.size:
             continue
         fixes: tuple[PlannedFix, ...] = ()
-        if other.key_path[-1] == "image_shape":
-            shape = ctx.get(other.key_path)
+        shape = ctx.get(other.key_path)
+        if other.key_path[-1] == "image_shape" and isinstance(shape, list):
             new = [*shape[:-2], reference.size[0], reference.size[1]]
             fixes = (PlannedFix(f"Set {other.label} to {new}", "unsafe",
                                 (Change.set(other.key_path, new),)),)

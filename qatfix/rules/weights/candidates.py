@@ -13,7 +13,6 @@ documented pairs use that slim config, the fix says so and a new slim file for t
 """
 from __future__ import annotations
 
-import functools
 import os
 from typing import Any, Iterable, Sequence
 
@@ -22,12 +21,11 @@ from qatfix.registry.fix_safety import FixSafety, weights_fix_safety
 from qatfix.registry.urls import is_url, split_weights_suffix
 from qatfix.rules.base import Change, PlannedFix, RenameKey, SetKey
 from qatfix.rules.context import CheckContext
+from qatfix.rules.facts import Facts
 from qatfix.rules.quant.dead_keys import misspelt_weights_key
 from qatfix.errors import QatfixError
-from qatfix.config.pairs import project_root, read_pairs
 from qatfix.registry import config_key
 from qatfix.config.yaml11 import format_string
-from qatfix.config import resolve
 from qatfix.registry import candidates
 from qatfix.registry.loading import official_loading
 from qatfix.rules.commands import command_line, shown_path
@@ -48,12 +46,12 @@ def own_trained_models(ctx: CheckContext) -> list[str]:
     found = []
     for name in ("model_final", "best_model"):
         rel = f"{save_dir}/{stem}/{name}"
-        if os.path.isfile(ctx.run_path(rel) + ".pdparams"):
+        if ctx.facts.is_file(ctx.run_path(rel) + ".pdparams"):
             found.append(rel)
     weights = ctx.get("weights")
     if isinstance(weights, str) and not is_url(weights) and weights not in found:
         stripped, _ = split_weights_suffix(weights)
-        if os.path.isfile(ctx.run_path(stripped) + ".pdparams"):
+        if ctx.facts.is_file(ctx.run_path(stripped) + ".pdparams"):
             found.append(weights)
     return found
 
@@ -84,16 +82,9 @@ def weights_changes(ctx: CheckContext, value: str) -> tuple[SetKey | RenameKey, 
 def configured_pairs(ctx: CheckContext) -> tuple[tuple[str, str], ...]:
     """(model, slim) pairs of the project's `.qatfix.toml` / `[tool.qatfix]`, as paths relative
     to the run root (where the context's own paths are relative to)."""
-    root = project_root(os.path.dirname(os.path.abspath(ctx.config_path)))
-    if root is None:
-        return ()
-    try:
-        pairs = read_pairs(root)
-    except QatfixError:  # a broken settings file is reported where the run reads it
-        return ()
     here = os.path.abspath(ctx.run_root)
-    return tuple((os.path.relpath(os.path.join(root, p.config), here),
-                  os.path.relpath(os.path.join(root, p.slim), here)) for p in pairs)
+    return tuple((os.path.relpath(model, here), os.path.relpath(slim, here))
+                 for model, slim in ctx.facts.project_pairs(ctx.config_path))
 
 
 def other_pairs(ctx: CheckContext) -> list[str]:
@@ -138,7 +129,7 @@ def new_slim_fix(ctx: CheckContext, title: str, value: str, safety: Safety = "un
     to name it. When that file is already there and loads `value`, the fix is to run with it."""
     path = new_slim_path(ctx)
     command = command_line(ctx.step, ctx.mode, ctx.config_path, path)
-    if os.path.lexists(path):
+    if ctx.facts.lexists(path):
         if _loads_value(ctx, path, value):
             return PlannedFix(f"Run with {shown_path(path)}, which already loads "
                               f"{title.removeprefix('Use ')} for this model: {command}",
@@ -156,7 +147,7 @@ def _loads_value(ctx: CheckContext, path: str, value: str) -> bool:
     """Does the slim config at `path` set the run's weights to `value` (and keep the run's
     slim mode)?"""
     try:
-        own = resolve(path, root=os.path.realpath(ctx.run_root))
+        own = ctx.facts.resolve(path, ctx.facts.real_path(ctx.run_root))
     except (QatfixError, OSError):
         return False
     current = own.get(ctx.weights_key)
@@ -183,10 +174,10 @@ def official_slim_fixes(ctx: CheckContext) -> tuple[PlannedFix, ...]:
     for slim in sorted({e.slim_config for e in ctx.registry.get_config(own)
                         if e.config == own and e.slim_config and e.slim_config != slim_key}):
         path = os.path.join(ctx.run_root, slim)
-        if not os.path.isfile(path):
+        if not ctx.facts.is_file(path):
             continue
         try:
-            mode = resolve(path, root=os.path.realpath(ctx.run_root)).get("slim")
+            mode = ctx.facts.resolve(path, ctx.facts.real_path(ctx.run_root)).get("slim")
         except (QatfixError, OSError):
             continue
         if str(mode) != ctx.mode:
@@ -218,15 +209,10 @@ def weights_fix(ctx: CheckContext, title: str, safety: Safety, value: str, reaso
 
 # --- which weights -----------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=256)
-def _chain(path: str, root: str) -> frozenset[str]:
+def _chain(facts: Facts, path: str, root: str) -> frozenset[str]:
     """The `configs/...` keys of a config and every file of its `_BASE_` chain (none of which
     may lie outside `root`)."""
-    try:
-        files = resolve(path, root=root).files
-    except (QatfixError, OSError):
-        files = (path,)
-    return frozenset(config_key(f) for f in files)
+    return frozenset(config_key(f) for f in facts.config_files(path, root))
 
 
 def circular(ctx: CheckContext, entry: WeightEntry) -> bool:
@@ -238,11 +224,11 @@ def circular(ctx: CheckContext, entry: WeightEntry) -> bool:
     own = config_key(ctx.config_path)
     if entry.config == own:
         return True
-    root = os.path.realpath(ctx.run_root)
-    if entry.config in _chain(ctx.config_path, root):
+    root = ctx.facts.real_path(ctx.run_root)
+    if entry.config in _chain(ctx.facts, ctx.config_path, root):
         return True
     theirs = os.path.join(ctx.run_root, entry.config)
-    return os.path.isfile(theirs) and own in _chain(theirs, root)
+    return ctx.facts.is_file(theirs) and own in _chain(ctx.facts, theirs, root)
 
 
 #: how well a candidate loads, best first: every tensor, all but the class layers, unknown, part

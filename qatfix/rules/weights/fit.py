@@ -11,7 +11,6 @@ from qatfix.rules.quant.dead_keys import misspelt_weights_note
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights.candidates import candidate_fixes
 from qatfix.findings import Location
-from qatfix.registry.checkout import unknown_release
 from qatfix.registry.loading import recipe_start_weights, weights_signature
 from qatfix.registry.urls import canonical_url
 from qatfix.registry.loading import OfficialLoading
@@ -219,7 +218,7 @@ def check_fit(ctx: CheckContext) -> Iterator[Issue]:
 
 def check_unchecked(ctx: CheckContext) -> Iterator[Issue]:
     """QF107: what the weights load into this model is not known from ppdet's builds."""
-    release = unknown_release(ctx.run_root) if ctx.role == "model" else None
+    release = ctx.facts.unknown_release(ctx.run_root) if ctx.role == "model" else None
     if release is not None:
         yield Issue(
             message=(f"not checked: this checkout's ppdet declares version {release}, a release "

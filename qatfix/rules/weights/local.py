@@ -28,15 +28,11 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
 
     if is_url(value.strip()):
         return  # official weights are QF101's
-    from qatfix.registry.checkpoints import local_weights
-
-    path = local_weights(value.strip(), ctx.run_root)
-    if path is None:
+    checkpoint = ctx.facts.local_checkpoint(value.strip(), ctx.run_root)
+    if checkpoint is None:
         return  # a URL or a registry name (QF101), or a file that is not there (QF103)
-    from qatfix.model.checkpoint import read_checkpoint
-    from qatfix.registry.checkpoints import model_shapes
+    from qatfix.registry.checkpoints import model_shapes  # local weights only
 
-    checkpoint = read_checkpoint(path)
     model: Optional[Mapping[str, Any]] = model_shapes(ctx.identity)
     where = ctx.location((key,))
     if not model:

@@ -18,9 +18,9 @@ def local_problem(ctx: CheckContext, value: str) -> str | None:
     if ext not in PPDET_SUFFIXES:
         return f"ppdet only accepts .pdparams weights files, not {ext!r}"
     target = ctx.run_path(stripped)
-    if os.path.isfile(target + ".pdparams"):
+    if ctx.facts.is_file(target + ".pdparams"):
         return None
-    if os.path.isdir(target):
+    if ctx.facts.is_dir(target):
         return (f"{value!r} is a folder; ppdet loads the file {stripped}.pdparams, which does "
                 "not exist")
     if len(value) > 2 and value[1] == ":" and os.sep == "/":
@@ -79,9 +79,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 def _check_url(ctx: CheckContext, key: str, url: str) -> Iterator[Issue]:
     if ctx.registry.lookup(url) is not None:
         return
-    from qatfix.registry.url_status import url_status  # an unknown URL only: the HTTP boundary
-
-    status = url_status(url, online=ctx.online)
+    status = ctx.facts.url_status(url, ctx.online)
     if status is not None and status.missing:
         yield Issue(message=f"{key}: {url} is not an official weight and {status.reason}",
                     location=ctx.location((key,)), fixes=_candidate_fixes(ctx, key))

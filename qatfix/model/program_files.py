@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from qatfix.errors import DeepCheckError
 
 if TYPE_CHECKING:
-    from qatfix.rules.act_run import ActRun
+    from qatfix.model.act_run import ActRun
 
 #: what `paddle.jit.save` writes for the program: paddle 3 (PIR) and earlier releases
 PROGRAM_FILES = ("model.json", "model.pdmodel")
