@@ -34,7 +34,11 @@ DEPLOY_STEPS: tuple[Step, ...] = ("deploy",)
 ALL_STEPS: tuple[Step, ...] = (*PPDET_STEPS, *ACT_STEPS, *DEPLOY_STEPS)
 
 
-def kind_of(path: str) -> str:
+#: what `kind_of` tells a YAML file apart as
+FileKind = Literal["model", "slim", "act", "other", "unreadable"]
+
+
+def kind_of(path: str) -> FileKind:
     """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`."""
     keys = _chain_keys(os.path.normpath(os.path.abspath(path)), ())
     if keys is None:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from qatfix.rules.act_run import ActRun
 
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
+#: (any value a user's slim config holds: ppdet's build_slim_model branches on Distill, OFA,
+#: DistillPrune, PTQ and UnstructuredPruner and creates any other (QAT, Pruner, PrunerQAT) by its
+#: registered name; "train" without a slim config)
 Mode = str
 Role = Literal["model", "student", "teacher"]
 
