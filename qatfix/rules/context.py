@@ -13,7 +13,7 @@ from qatfix.findings import Location
 from qatfix.registry import load_registry
 from qatfix.model import identify
 from qatfix.registry.networks import parameter_differences
-from qatfix.registry.loading import official_loading
+from qatfix.registry.loading import model_at_classes, official_loading
 from qatfix.registry.checkout import checkout_defines
 from qatfix.config.kind import QUANT_MODES
 from qatfix.registry.checkout import checkout_tree
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from qatfix.model.compare import SectionDifference
     from qatfix.model.identity import ModelIdentity
     from qatfix.registry.index import Registry
-    from qatfix.registry.loading import OfficialLoading
+    from qatfix.registry.loading import ModelAtClasses, OfficialLoading
     from qatfix.registry.records import WeightEntry
 
 #: how ppdet's tools/train.py uses the config, from the slim config's `slim:` value
@@ -145,6 +145,15 @@ class CheckContext:
             return None
 
         return official_loading(self.identity, entry, self.checkout_tree)
+
+    @functools.cached_property
+    def model_at_classes(self) -> ModelAtClasses | None:
+        """The state dict this model builds at its class count (from the official signature
+        standing for it and the class facts of ppdet's builds, with which tensors follow the
+        class count); None when no committed signature stands for the model."""
+        if self.identity.architecture is None:
+            return None
+        return model_at_classes(self.identity, self.checkout_tree)
 
     @property
     def checkout_tree(self) -> str | None:
