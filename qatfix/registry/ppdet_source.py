@@ -66,8 +66,19 @@ def _decorator_name(node: ast.expr) -> str:
 
 
 def _python_files(root: Path) -> Iterable[Path]:
+    """The .py files under root/ppdet and root/tools, in path order, through linked folders
+    too (a checkout assembled from links), each real folder once."""
     for folder in ("ppdet", "tools"):
-        yield from sorted((root / folder).rglob("*.py"))
+        found: list[Path] = []
+        seen: set[str] = set()
+        for current, folders, files in os.walk(root / folder, followlinks=True):
+            real = os.path.realpath(current)
+            if real in seen:
+                folders[:] = []
+                continue
+            seen.add(real)
+            found.extend(Path(current, name) for name in files if name.endswith(".py"))
+        yield from sorted(found)
 
 
 def source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]], set[str]]:

@@ -222,12 +222,12 @@ def check_unchecked(ctx: CheckContext) -> Iterator[Issue]:
     release = unknown_release(ctx.run_root) if ctx.role == "model" else None
     if release is not None:
         yield Issue(
-            message=(f"not checked: this checkout's ppdet declares version {release}, a release "
-                     "qatfix has no ppdet builds of (it has develop and release-2.6): the "
+            message=(f"not checked: this checkout's ppdet {release}, which is no release "
+                     "qatfix has ppdet builds of (it has develop and release-2.6): the "
                      "signatures, class facts and component names it uses are those releases'; "
                      "run `qatfix --deep` to build the model with this checkout's ppdet"),
             location=Location(ctx.config_path, 0, 0),
-            data=(("not_checked", f"ppdet {release}"),))
+            data=(("not_checked", f"ppdet that {release}"),))
     entry = ctx.weights_entry
     if entry is None or ctx.identity.architecture is None or entry.kind == "backbone" \
             or not _loadable_detector(ctx, entry):
