@@ -17,6 +17,7 @@ from qatfix.registry.loading import model_at_classes, official_loading
 from qatfix.registry.checkout import checkout_defines
 from qatfix.config.kind import QUANT_MODES
 from qatfix.registry.checkout import checkout_tree
+from qatfix.registry.urls import is_url
 from qatfix.config.kind import Step
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from qatfix.model.deployment import DeployRun
     from qatfix.rules.act_run import ActRun
     from qatfix.registry.checkpoints import WeightsCheckpoint
+    from qatfix.model.checkpoint import Checkpoint
     from qatfix.model.compare import SectionDifference
     from qatfix.model.identity import ModelIdentity
     from qatfix.registry.index import Registry
@@ -145,6 +147,25 @@ class CheckContext:
             return None
 
         return official_loading(self.identity, entry, self.checkout_tree)
+
+    @functools.cached_property
+    def local_checkpoint(self) -> "tuple[str, Checkpoint] | None":
+        """(value, what it holds) of the local `.pdparams` the run's weights key names (read
+        once, for its tensor names and shapes only); None for a URL, a registry name, a file
+        that is not there, or no value."""
+        value = self.get(self.weights_key)
+        if not isinstance(value, str) or not value.strip() or is_url(value.strip()):
+            return None
+        # the boundary of local checkpoints (the restricted unpickler): official weights never
+        # import it
+        from qatfix.registry.checkpoints import local_weights
+
+        path = local_weights(value.strip(), self.run_root)
+        if path is None:
+            return None
+        from qatfix.model.checkpoint import read_checkpoint
+
+        return value.strip(), read_checkpoint(path)
 
     @functools.cached_property
     def model_at_classes(self) -> ModelAtClasses | None:

@@ -5,59 +5,58 @@ paddle (the restricted unpickler of `qatfix.model.checkpoint`) and matched again
 signature at the config's class count (`CheckContext.model_at_classes`: the committed signature
 taken there by the class facts of ppdet's builds) exactly as ppdet's `match_state_dict` matches,
 so a checkpoint of another network, a QAT checkpoint, or one trained for other classes is told
-before training starts. Where the facts do not decide it, the finding says what was not checked.
+before training starts. Where the facts do not decide it, QF107 says what was not checked.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Optional
 
-from qatfix.findings import Location
 from qatfix.rules.base import Issue, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
-from qatfix.model.load_forecast import classes_text, describe_keys, forecast
+from qatfix.model.load_forecast import LoadForecast, classes_text, describe_keys, forecast
 from qatfix.model.matching import match_state_dict
 from qatfix.registry.class_facts import classes_of, shapes_at
-from qatfix.registry.urls import is_url
+
+if TYPE_CHECKING:
+    from qatfix.model.checkpoint import Checkpoint
 
 
-def _not_checked(key: str, value: str, what: str, where: Location) -> Issue:
-    return Issue(message=(f"{key} {value} is a local file: {what} was not checked (--deep "
-                          "counts it with paddle)"),
-                 location=where, severity="info", data=(("not_checked", what),))
+class LocalLoading(NamedTuple):
+    """What ppdet loads of a local checkpoint the run trains from, as far as the facts tell."""
+
+    value: str
+    checkpoint: Checkpoint
+    #: None when what loads is not known (`unchecked` says why)
+    loading: Optional[LoadForecast]
+    #: the class count the checkpoint was trained for, told by the class facts from its shapes
+    trained_for: Optional[int]
+    #: the model's class count
+    classes: Optional[int]
+    #: what was not checked (QF107 says it), or None
+    unchecked: Optional[str] = None
 
 
-def check_local(ctx: CheckContext) -> Iterator[Issue]:
+def local_loading(ctx: CheckContext) -> Optional[LocalLoading]:
+    """The loading of the local `.pdparams` a training run starts from into the model at its
+    class count (`ctx.model_at_classes`); None when the run trains from no local file."""
     if ctx.step != "train" or ctx.role != "model":
-        return
-    key = ctx.weights_key
-    value = ctx.get(key)
-    if not isinstance(value, str) or not value.strip():
-        return
-
-    if is_url(value.strip()):
-        return  # official weights are QF101's
-    from qatfix.registry.checkpoints import local_weights
-
-    path = local_weights(value.strip(), ctx.run_root)
-    if path is None:
-        return  # a URL or a registry name (QF101), or a file that is not there (QF103)
-    from qatfix.model.checkpoint import read_checkpoint
-
-    checkpoint = read_checkpoint(path)
-    value = value.strip()
+        return None
+    found = ctx.local_checkpoint
+    if found is None:
+        return None  # a URL or a registry name (QF101), or a file that is not there (QF103)
+    value, checkpoint = found
     at = ctx.model_at_classes
-    where = ctx.location((key,))
     if at is None:
-        yield _not_checked(key, value, "which of its tensors load into this model (no official "
-                           "config of this network was built)", where)
-        return
+        return LocalLoading(value, checkpoint, None, None, None,
+                            f"which tensors of {value} (a local file) load into this model (no "
+                            "official config of this network was built)")
     classes = at.classes
     if at.shapes is None:
-        yield _not_checked(key, value, f"which of its tensors load into this model at "
-                           f"num_classes: {classes} ({at.unchecked})", where)
-        return
+        return LocalLoading(value, checkpoint, None, None, classes,
+                            f"which tensors of {value} (a local file) load into this model at "
+                            f"num_classes: {classes} ({at.unchecked})")
     trained_for: Optional[int] = None
     reference: Optional[Mapping[str, tuple[int, ...]]] = None
     if at.facts is not None:
@@ -79,6 +78,25 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
                        weights_classes=trained_for,
                        class_keys=at.facts.class_keys if at.facts is not None else frozenset(),
                        at_weights_classes=reference)
+    unchecked = None
+    if at.facts is None and not checkpoint.is_qat and loading.verdict != "fits" \
+            and not loading.result.ambiguities:
+        # the model's tensors are known, not which of them follow the class count
+        unchecked = (f"whether the {len(loading.at_defaults)} of the model's {loading.total} "
+                     f"tensors that {value} (a local file) does not load ({loading.loaded} "
+                     "load, by ppdet's match_state_dict) are class layers (your own model of "
+                     f"another class count) or another network's ({at.unchecked})")
+    return LocalLoading(value, checkpoint, loading, trained_for, classes, unchecked)
+
+
+def check_local(ctx: CheckContext) -> Iterator[Issue]:
+    found = local_loading(ctx)
+    if found is None or found.loading is None or found.unchecked is not None:
+        return  # nothing to say, or what was not checked (QF107)
+    key, value, loading, checkpoint = ctx.weights_key, found.value, found.loading, \
+        found.checkpoint
+    classes, trained_for = found.classes, found.trained_for
+    where = ctx.location((key,))
     if loading.verdict == "fits":
         return
     loaded, total = loading.loaded, loading.total
@@ -92,14 +110,6 @@ def check_local(ctx: CheckContext) -> Iterator[Issue]:
             location=where, severity="error",
             data=(("ambiguities", [[a.weight_key, a.first_model_key, a.model_key]
                                    for a in loading.result.ambiguities]),))
-        return
-    if at.facts is None and not checkpoint.is_qat:
-        # the model's tensors are known, not which of them follow the class count
-        missing = len(loading.at_defaults)
-        yield _not_checked(
-            key, value, f"whether the {missing} of the model's {total} tensors that do not load "
-            f"({loaded} load, by ppdet's match_state_dict) are class layers (your own model of "
-            f"another class count) or another network's ({at.unchecked})", where)
         return
     if loading.verdict == "classes":
         count = classes_text(trained_for) if trained_for is not None else \
@@ -135,9 +145,7 @@ RULES = (
         situations=(("warning",
                     "in QAT and PTQ when only the class layers differ"),
                     ("info",
-                    "when only the class layers differ outside QAT and PTQ, or what loads was "
-                    "not checked: no committed signature of the network, or no class-count "
-                    "facts for it at the config's num_classes (--deep counts it)"),),
+                    "when only the class layers differ outside QAT and PTQ"),),
         summary="A local .pdparams to train from does not fit the model.",
         explanation=(
             "Training (and QAT, pruning, PTQ) often starts from your own trained model, a "
@@ -154,8 +162,8 @@ RULES = (
             "official weights (QF104, QF107); a tensor that does not load is a class layer when "
             "the facts show it follows the class count and it would load at the count the "
             "checkpoint was trained for (told by the same facts from its shapes). Every "
-            "tensor loading is said by silence; a model without a committed signature, or "
-            "without class-count facts where they decide the verdict, is reported as not "
+            "tensor loading is said by silence; for a model without a committed signature, or "
+            "without class-count facts where they decide the verdict, QF107 says what was not "
             "checked (--deep counts it)."),
         example=("qatfix configs/picodet/legacy_model/picodet_s_320_coco.yml "
                  "configs/slim/quant/my_picodet_qat.yml\n"
