@@ -149,6 +149,21 @@ class _Facts(NamedTuple):
     components: frozenset[str]
 
 
+#: the last facts made, by the identity of what they were made of (the same known keys are
+#: judged with in every run of a process)
+_LAST: list[tuple[tuple[int, int, int], Any, _Facts]] = []
+
+
+def _facts(top: Any, sections: Mapping[str, Any], open_sections: Any) -> _Facts:
+    ident = (id(top), id(sections), id(open_sections))
+    if _LAST and _LAST[0][0] == ident:
+        return _LAST[0][2]
+    facts = _Facts(sections, open_sections, frozenset(k for k in sections if k in top))
+    # the inputs are kept with the facts, so their ids cannot be reused by other objects
+    _LAST[:] = [(ident, (top, sections, open_sections), facts)]
+    return facts
+
+
 def _judge(section: Mapping[Any, Any], path: KeyPath, component: str, facts: _Facts,
            skip: Any = ()) -> Iterator[Misspelling]:
     """The keys of a mapping the constructor of `component` receives."""
@@ -180,23 +195,32 @@ def _injected(section: Mapping[Any, Any], path: KeyPath, facts: _Facts
 
 def _nested(value: Any, path: KeyPath, facts: _Facts, in_reader: bool
             ) -> Iterator[Misspelling]:
-    """Below `value`: tagged mappings, and in a reader the transform lists' operators."""
+    """Below `value`: tagged mappings, and in a reader the transform lists' operators (only
+    containers are stepped into: most values are scalars and lists of numbers)."""
     if isinstance(value, Tagged):
         inner = value.value
         cls = value.tag.lstrip("!")
         if isinstance(inner, dict) and cls in facts.sections:
             yield from _judge(inner, path, cls, facts)
-        yield from _nested(inner, path, facts, in_reader)
+        if isinstance(inner, _CONTAINERS):
+            yield from _nested(inner, path, facts, in_reader)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _nested(item, (*path, key), facts, in_reader)
+            if isinstance(item, _CONTAINERS):
+                yield from _nested(item, (*path, key), facts, in_reader)
     elif isinstance(value, list):
         for index, item in enumerate(value):
+            if not isinstance(item, _CONTAINERS):
+                continue
             if in_reader and isinstance(item, dict) and len(item) == 1:
                 [(op, args)] = item.items()
                 if isinstance(op, str) and op in facts.sections and isinstance(args, dict):
                     yield from _judge(args, (*path, index, op), op, facts)
             yield from _nested(item, (*path, index), facts, in_reader)
+
+
+#: what `_nested` steps into
+_CONTAINERS = (dict, list, Tagged)
 
 
 def misspellings(data: Mapping[Any, Any], top: Any, sections: Mapping[str, Any],
@@ -205,7 +229,7 @@ def misspellings(data: Mapping[Any, Any], top: Any, sections: Mapping[str, Any],
     and, per class, its `sections` keys (`qatfix.registry.config_keys.KnownKeys`), at every
     depth where the class that receives a mapping is known (see the module's text)."""
     used = _names_used(data, set())
-    facts = _Facts(sections, open_sections, frozenset(k for k in sections if k in top))
+    facts = _facts(top, sections, open_sections)
     for key, value in data.items():
         origin = origin_of(data, key)
         if isinstance(key, str) and len(key) >= MIN_LENGTH and key not in top \
@@ -223,4 +247,5 @@ def misspellings(data: Mapping[Any, Any], top: Any, sections: Mapping[str, Any],
             yield from _judge(section, (key,), component, facts)
             yield from _injected(section, (key,), facts)
             in_reader = READER_KEY in sections[component]
-        yield from _nested(value, (key,), facts, in_reader)
+        if isinstance(value, _CONTAINERS):
+            yield from _nested(value, (key,), facts, in_reader)
