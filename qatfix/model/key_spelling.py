@@ -3,7 +3,18 @@
 ppdet reads the global config by name: a top-level key nothing reads (`pretrain_weight:`) is
 kept and ignored, and a component's section passes its keys to the constructor, where a key it
 does not take is swallowed by `**kwargs` (`TrainReader: {batchsize: 48}`) or stops the build with
-TypeError. The keys ppdet knows are facts learned from the trees and ppdet's source
+TypeError. The same holds at any depth where the class that receives a mapping is known:
+
+- a component's section (a top-level key naming a registered component);
+- a mapping with `name:` under a component's parameter: `create` injects it, setting its other
+  keys on the component it names (`conv_feat: {name: PicoFeat, feat_in: 96}`), recursively;
+- a tagged mapping, constructed by the class its tag names (`!COCODataSet {anno_path: ...}`,
+  `schedulers: [!PiecewiseDecay {...}]`), at any depth;
+- an item of a list inside a reader's section (a component taking `sample_transforms`):
+  `{Resize: {target_size: ...}}` constructs the transform operator it names, at any depth
+  (`RandomSelect`'s own lists).
+
+Every other mapping is free-form (passed as a value) and not judged. The keys ppdet knows are facts learned from the trees and ppdet's source
 (`qatfix.registry.config_keys`); a key is also known when another file of the run defines it
 too (a base of the user's own), or, at the top level, when a value of the config names it (a
 component of the user's own, injected by name).
@@ -30,6 +41,9 @@ class Misspelling(NamedTuple):
     #: for a key of a component's section: whether its constructor swallows unknown keys
     #: (`**kwargs`); None at the top level
     swallowed: Optional[bool] = None
+    #: the class whose constructor receives the key (the section's component, the injected
+    #: component, the tag's class, the transform operator); None at the top level
+    component: Optional[str] = None
 
     @property
     def meant_path(self) -> KeyPath:
@@ -123,11 +137,99 @@ def _defined_elsewhere(origin: Optional[Origin]) -> bool:
     return origin is not None and any(o.path != origin.path for o in origin.overrode)
 
 
+#: a reader's section: the component whose constructor takes the transform lists
+READER_KEY = "sample_transforms"
+
+
+class _Facts(NamedTuple):
+    sections: Mapping[str, Any]
+    open: Any
+    #: registered components (`create` builds them by name): the known top-level keys that are
+    #: classes
+    components: frozenset[str]
+
+
+#: the last facts made, by the identity of what they were made of (the same known keys are
+#: judged with in every run of a process)
+_LAST: list[tuple[tuple[int, int, int], Any, _Facts]] = []
+
+
+def _facts(top: Any, sections: Mapping[str, Any], open_sections: Any) -> _Facts:
+    ident = (id(top), id(sections), id(open_sections))
+    if _LAST and _LAST[0][0] == ident:
+        return _LAST[0][2]
+    facts = _Facts(sections, open_sections, frozenset(k for k in sections if k in top))
+    # the inputs are kept with the facts, so their ids cannot be reused by other objects
+    _LAST[:] = [(ident, (top, sections, open_sections), facts)]
+    return facts
+
+
+def _judge(section: Mapping[Any, Any], path: KeyPath, component: str, facts: _Facts,
+           skip: Any = ()) -> Iterator[Misspelling]:
+    """The keys of a mapping the constructor of `component` receives."""
+    known = facts.sections[component]
+    for sub in section:
+        if sub in skip:
+            continue
+        sub_origin = origin_of(section, sub)
+        if not isinstance(sub, str) or len(sub) < MIN_LENGTH or sub in known \
+                or _defined_elsewhere(sub_origin):
+            continue
+        meant = _closest(sub, [k for k in section if k in known]) or _closest(sub, known)
+        if meant is not None:
+            yield Misspelling((*path, sub), meant, sub_origin, component in facts.open, component)
+
+
+def _injected(section: Mapping[Any, Any], path: KeyPath, facts: _Facts
+              ) -> Iterator[Misspelling]:
+    """A component's parameters given as `{name: Component, ...}`: `create` sets the other keys
+    on the component named and builds it (and so on, inside it)."""
+    for key, value in section.items():
+        if isinstance(value, Tagged) or not isinstance(value, dict):
+            continue
+        name = value.get("name")
+        if isinstance(name, str) and name in facts.components and name in facts.sections:
+            yield from _judge(value, (*path, key), name, facts, skip=("name",))
+            yield from _injected(value, (*path, key), facts)
+
+
+def _nested(value: Any, path: KeyPath, facts: _Facts, in_reader: bool
+            ) -> Iterator[Misspelling]:
+    """Below `value`: tagged mappings, and in a reader the transform lists' operators (only
+    containers are stepped into: most values are scalars and lists of numbers)."""
+    if isinstance(value, Tagged):
+        inner = value.value
+        cls = value.tag.lstrip("!")
+        if isinstance(inner, dict) and cls in facts.sections:
+            yield from _judge(inner, path, cls, facts)
+        if isinstance(inner, _CONTAINERS):
+            yield from _nested(inner, path, facts, in_reader)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, _CONTAINERS):
+                yield from _nested(item, (*path, key), facts, in_reader)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, _CONTAINERS):
+                continue
+            if in_reader and isinstance(item, dict) and len(item) == 1:
+                [(op, args)] = item.items()
+                if isinstance(op, str) and op in facts.sections and isinstance(args, dict):
+                    yield from _judge(args, (*path, index, op), op, facts)
+            yield from _nested(item, (*path, index), facts, in_reader)
+
+
+#: what `_nested` steps into
+_CONTAINERS = (dict, list, Tagged)
+
+
 def misspellings(data: Mapping[Any, Any], top: Any, sections: Mapping[str, Any],
                  open_sections: Any) -> Iterator[Misspelling]:
     """The misspelt keys of a merged config `data` (with origins), given the known `top` keys
-    and, per component, its `sections` keys (`qatfix.registry.config_keys.KnownKeys`)."""
+    and, per class, its `sections` keys (`qatfix.registry.config_keys.KnownKeys`), at every
+    depth where the class that receives a mapping is known (see the module's text)."""
     used = _names_used(data, set())
+    facts = _facts(top, sections, open_sections)
     for key, value in data.items():
         origin = origin_of(data, key)
         if isinstance(key, str) and len(key) >= MIN_LENGTH and key not in top \
@@ -138,14 +240,12 @@ def misspellings(data: Mapping[Any, Any], top: Any, sections: Mapping[str, Any],
                 yield Misspelling((key,), meant, origin)
                 continue
         section = _inner(value)
-        known = sections.get(key) if isinstance(key, str) else None
-        if known is None or isinstance(value, Tagged) or not isinstance(section, dict):
-            continue
-        for sub in section:
-            sub_origin = origin_of(section, sub)
-            if not isinstance(sub, str) or len(sub) < MIN_LENGTH or sub in known \
-                    or _defined_elsewhere(sub_origin):
-                continue
-            meant = _closest(sub, [k for k in section if k in known]) or _closest(sub, known)
-            if meant is not None:
-                yield Misspelling((key, sub), meant, sub_origin, key in open_sections)
+        component = key if isinstance(key, str) and key in facts.components else None
+        in_reader = False
+        if component is not None and not isinstance(value, Tagged) \
+                and isinstance(section, dict):
+            yield from _judge(section, (key,), component, facts)
+            yield from _injected(section, (key,), facts)
+            in_reader = READER_KEY in sections[component]
+        if isinstance(value, _CONTAINERS):
+            yield from _nested(value, (key,), facts, in_reader)

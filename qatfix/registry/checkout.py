@@ -1,5 +1,6 @@
 """Which of the registry's trees a PaddleDetection checkout's ppdet is, from the version its
-`setup.py` declares.
+`setup.py` declares and the `ppdet/version.py` it writes (what ppdet reports as its version), or,
+for a checkout that declares none, from its source's fingerprint.
 
 `tools/train.py` puts the checkout's own `ppdet/` first on `sys.path`, so a run builds the model
 that checkout's code builds, and one config can build another state dict in another ppdet
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from pathlib import Path
 from typing import Optional
 
 from qatfix.registry.loader import shipped_path
@@ -54,34 +56,81 @@ def tree_of_version(version: str) -> Optional[str]:
     return branches.get(f"release/{major_minor}")
 
 
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def installed_version(version_text: str) -> Optional[str]:
+    """`full_version` of the `ppdet/version.py` setup.py writes (`full_version    = '2.6.0'`),
+    the version ppdet reports (`ppdet.__version__`)."""
+    for line in version_text.splitlines():
+        name, equals, value = line.partition("=")
+        value = value.strip()
+        if name.strip() == "full_version" and equals and value[:1] in "\"'" and len(value) > 1:
+            return value[1:value.find(value[0], 1)] or None
+    return None
+
+
+def _source_tree(run_root: str) -> Optional[str]:
+    """The shipped tree whose ppdet/ and tools/ sources the checkout's are (their fingerprint
+    in config_keys.json), for a checkout that declares no version."""
+    from qatfix.registry.ppdet_source import source_digest
+
+    try:
+        with open(shipped_path("config_keys.json"), encoding="utf-8") as handle:
+            sources = json.load(handle).get("sources", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    digest = source_digest(Path(run_root))
+    return next((str(tree) for tree, known in sorted(sources.items()) if known == digest), None)
+
+
 @functools.lru_cache(maxsize=64)
+def checkout_release(run_root: str) -> tuple[Optional[str], Optional[str]]:
+    """(registry tree, None) of the PaddleDetection checkout at `run_root` when its ppdet is a
+    release the registry was built from; (None, what it declares) when it is a checkout of
+    another or an unknown release; (None, None) when the folder is not a checkout.
+
+    The version is the one `setup.py` declares (`PPDET_VERSION`) and the one it wrote into
+    `ppdet/version.py` at installation, which ppdet reports; two that disagree (a checkout
+    switched to another branch after installing) say no release; a checkout declaring none is
+    known by its source's fingerprint."""
+    if not os.path.isdir(os.path.join(run_root, "ppdet")):
+        return None, None
+    setup = _read(os.path.join(run_root, "setup.py"))
+    installed = _read(os.path.join(run_root, "ppdet", "version.py"))
+    declared = declared_version(setup) if setup is not None else None
+    reported = installed_version(installed) if installed is not None else None
+    if declared and reported and declared != reported:
+        return None, (f"declares version {declared} in setup.py and {reported} in "
+                      "ppdet/version.py")
+    version = declared or reported
+    if version:
+        tree = tree_of_version(version)
+        return (tree, None) if tree else (None, f"declares version {version}")
+    if not os.path.isfile(os.path.join(run_root, "ppdet", "__init__.py")):
+        return None, None  # no ppdet source to tell (a folder named like it)
+    tree = _source_tree(run_root)
+    if tree:
+        return tree, None
+    return None, ("declares no version (no setup.py or ppdet/version.py) and its source is "
+                  "neither shipped tree's")
+
+
 def checkout_tree(run_root: str) -> Optional[str]:
     """The registry tree whose ppdet the checkout at `run_root` runs; None when the folder is
     not a PaddleDetection checkout or its version is not one the registry was built from."""
-    try:
-        with open(os.path.join(run_root, "setup.py"), encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not os.path.isdir(os.path.join(run_root, "ppdet")):
-        return None
-    version = declared_version(text)
-    return tree_of_version(version) if version else None
+    return checkout_release(run_root)[0]
 
 
-@functools.lru_cache(maxsize=64)
 def unknown_release(run_root: str) -> Optional[str]:
-    """The ppdet version a PaddleDetection checkout at `run_root` declares when the registry
-    has no tree of it (None: not a checkout, or a known release)."""
-    try:
-        with open(os.path.join(run_root, "setup.py"), encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not os.path.isdir(os.path.join(run_root, "ppdet")):
-        return None
-    version = declared_version(text)
-    return version if version and tree_of_version(version) is None else None
+    """What a PaddleDetection checkout at `run_root` declares of its ppdet when the registry
+    has no tree of it (`declares version 2.5.0`; None: not a checkout, or a known release)."""
+    return checkout_release(run_root)[1]
 
 
 @functools.lru_cache(maxsize=256)

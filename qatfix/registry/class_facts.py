@@ -167,5 +167,24 @@ def shapes_at(signature: Signature, facts: ClassFacts, classes: int, points: boo
     return shapes
 
 
+def classes_of(facts: ClassFacts, shapes: Mapping[str, tuple[int, ...]]) -> Optional[int]:
+    """The class count a state dict (`shapes`, key -> shape, keyed as the signature is) was
+    built at, told by the tensors the facts show to follow the class count (`a * n + b`);
+    None when none of them is there or they disagree."""
+    counts: set[int] = set()
+    for key, changes in facts.dims.items():
+        shape = shapes.get(key)
+        if shape is None:
+            continue
+        for axis, a, b in changes:
+            if a == 0 or axis >= len(shape):
+                continue
+            count, rest = divmod(shape[axis] - b, a)
+            if rest or count < 1:
+                return None
+            counts.add(count)
+    return counts.pop() if len(counts) == 1 else None
+
+
 def clear_cache() -> None:
     _store.cache_clear()

@@ -9,6 +9,9 @@ Derived from the trees by `qatfix registry keys` (no paddle, seconds):
 - `sections`: per registered component (a section such as `TrainReader` or `PicoDetHead`), the
   keys its constructor takes (its own or the nearest base class's `__init__`), the keys configs
   of the trees write under it and the keys ppdet's code reads from it (`cfg.TrainReader['x']`);
+  and per class a config constructs without registering it, by a YAML tag (`!COCODataSet`,
+  `!LinearWarmup`) or in a reader's transform lists (`Resize`), its constructor's keys (those
+  classes are no top-level keys);
 - `open`: the components whose constructor also takes `**kwargs`: an unknown key is swallowed
   there, where any other constructor stops with TypeError when ppdet builds the component.
 

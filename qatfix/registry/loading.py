@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 from qatfix.model.load_forecast import LoadForecast, Verdict, classes_text, forecast
 from qatfix.registry.loader import load_registry
 from qatfix.registry.networks import official_config, official_networks, parameter_differences
-from qatfix.registry.class_facts import class_facts, facts_error, shapes_at
+from qatfix.registry.class_facts import ClassFacts, class_facts, facts_error, shapes_at
 from qatfix.registry.signatures import configs_by_signature, signature_index, signature_of
 
 if TYPE_CHECKING:
@@ -216,3 +216,54 @@ def official_loading(identity: "ModelIdentity", entry: "WeightEntry",
                      f"{user_classes} ({why})")
     return OfficialLoading(result, user_classes, class_layers, f"{tree}:{config}",
                            f"{entry.tree}:{entry.config}", unchecked)
+
+
+class ModelAtClasses(NamedTuple):
+    """The state dict the model builds at the run's class count, from the signature of the
+    official config that stands for it and the class facts of ppdet's builds."""
+
+    #: key -> shape at `classes`; None: the builds do not tell the model at that count
+    shapes: Optional[dict[str, tuple[int, ...]]]
+    #: the run's class count (the config's, or the network's own when it sets none)
+    classes: Optional[int]
+    #: how the network's tensors follow the class count; None: no facts for it
+    facts: Optional[ClassFacts]
+    signature: "Signature"
+    #: the official config whose signature stands for the model ("develop:configs/...")
+    source: str
+    #: why `shapes` is None, or (with shapes) why the class layers are not known
+    unchecked: Optional[str] = None
+
+
+def model_at_classes(identity: "ModelIdentity", model_tree: Optional[str] = None
+                     ) -> Optional[ModelAtClasses]:
+    """The model's state dict at its class count; None when no committed signature stands for
+    the model. `model_tree`: the registry tree of the checkout that builds the model."""
+    found = stand_in(identity.model_json, identity.architecture, model_tree)
+    if found is None:
+        return None
+    tree, config = found
+    signature = signature_of(tree, config)
+    official = official_config(tree, config)
+    assert signature is not None and official is not None
+    facts = class_facts(tree, config)
+    own = facts.num_classes if facts is not None and facts.num_classes is not None \
+        else official.classes
+    wanted = identity.num_classes if identity.num_classes is not None else own
+    source = f"{tree}:{config}"
+    if facts is not None:
+        shapes = shapes_at(signature, facts, wanted) if wanted is not None else None
+        if shapes is not None:
+            return ModelAtClasses(shapes, wanted, facts, signature, source)
+        return ModelAtClasses(None, wanted, facts, signature, source,
+                              f"the class-count facts of {config} do not reach "
+                              f"{classes_text(wanted)}" if wanted is not None else
+                              f"the class count of the model is not known")
+    error = facts_error(tree, config)
+    why = (f"ppdet's builds of {config} at other class counts gave no rule ({error})"
+           if error else f"{config} was not built at other class counts")
+    if wanted is not None and wanted == own:
+        # the official build is the model itself; which tensors follow the class count is
+        # what is not known
+        return ModelAtClasses(dict(signature.shapes), wanted, None, signature, source, why)
+    return ModelAtClasses(None, wanted, None, signature, source, why)

@@ -3,7 +3,11 @@ imported): the keys its code reads from the global config (`cfg.x`, `cfg['x']`,
 `cfg.get('x')` in `ppdet/` and `tools/`), its registered components (the classes decorated with
 `register`) with their constructors' parameters (from the class itself or, when it defines no
 `__init__`, the nearest base class that does, by name), whether `**kwargs` swallows unknown
-ones, and their `__shared__` keys.
+ones, and their `__shared__` keys; and the same parameters for the classes a config constructs
+without registering them as components: those a YAML tag names (`serializable`:
+`!COCODataSet`, `!PiecewiseDecay`) and the reader's transform operators (`register_op`,
+`register_keypointop`: `Resize` in `sample_transforms`), which are keyed by class name in the
+sections but are no top-level keys.
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ _READ = re.compile(r"\b(?:cfg|config|global_config)(?:\.get\(\s*['\"](\w+)['\"]|
 #: attribute reads that are dict methods, not keys
 _METHODS = frozenset({"get", "keys", "items", "values", "update", "copy", "pop", "setdefault",
                       "clear"})
+#: decorators of classes a config constructs by name without registering them as components: a
+#: YAML tag (`serializable`) or a reader's transform list (`register_op` and its kin, which
+#: make the class serializable too)
+CONSTRUCTED = frozenset({"serializable", "register_op", "register_keypointop"})
 
 
 class _Class:
@@ -30,6 +38,7 @@ class _Class:
         self.bases = [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute)
                       else "" for b in node.bases]
         self.registered = any(_decorator_name(d) == "register" for d in node.decorator_list)
+        self.constructed = any(_decorator_name(d) in CONSTRUCTED for d in node.decorator_list)
         self.params: set[str] | None = None
         self.open = False
         self.shared: set[str] = set()
@@ -57,8 +66,19 @@ def _decorator_name(node: ast.expr) -> str:
 
 
 def _python_files(root: Path) -> Iterable[Path]:
+    """The .py files under root/ppdet and root/tools, in path order, through linked folders
+    too (a checkout assembled from links), each real folder once."""
     for folder in ("ppdet", "tools"):
-        yield from sorted((root / folder).rglob("*.py"))
+        found: list[Path] = []
+        seen: set[str] = set()
+        for current, folders, files in os.walk(root / folder, followlinks=True):
+            real = os.path.realpath(current)
+            if real in seen:
+                folders[:] = []
+                continue
+            seen.add(real)
+            found.extend(Path(current, name) for name in files if name.endswith(".py"))
+        yield from sorted(found)
 
 
 def source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]], set[str]]:
@@ -104,12 +124,15 @@ def source_facts(roots: Iterable[Path]) -> tuple[set[str], dict[str, set[str]], 
     sections: dict[str, set[str]] = {}
     open_sections: set[str] = set()
     for name, defined in classes.items():
-        if not any(c.registered for c in defined):
+        registered = any(c.registered for c in defined)
+        if not registered and not any(c.constructed for c in defined):
             continue
         keys, open_ = params(name)
         sections[name] = keys | read_sections.get(name, set())
         if open_:
             open_sections.add(name)
+        if not registered:
+            continue  # constructed from a tag or a transform list: no top-level key
         top.add(name)
         for cls in defined:
             top |= cls.shared

@@ -12,18 +12,20 @@ from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
 from qatfix.model import identify
-from qatfix.registry.loading import official_loading
+from qatfix.registry.loading import model_at_classes, official_loading
 from qatfix.registry.networks import parameter_differences
+from qatfix.registry.urls import is_url
 from qatfix.rules.facts import Facts
 
 if TYPE_CHECKING:
     from qatfix.config.script_flags import ParsedCommand
+    from qatfix.model.checkpoint import Checkpoint
     from qatfix.model.compare import SectionDifference
     from qatfix.model.deployment import DeployRun
     from qatfix.model.identity import ModelIdentity
     from qatfix.registry.checkpoints import WeightsCheckpoint
     from qatfix.registry.index import Registry
-    from qatfix.registry.loading import OfficialLoading
+    from qatfix.registry.loading import ModelAtClasses, OfficialLoading
     from qatfix.registry.records import WeightEntry
     from qatfix.rules.act_run import ActRun
 
@@ -146,6 +148,26 @@ class CheckContext:
             return None
 
         return official_loading(self.identity, entry, self.checkout_tree)
+
+    @functools.cached_property
+    def local_checkpoint(self) -> "tuple[str, Checkpoint] | None":
+        """(value, what it holds) of the local `.pdparams` the run's weights key names (read
+        once, for its tensor names and shapes only); None for a URL, a registry name, a file
+        that is not there, or no value."""
+        value = self.get(self.weights_key)
+        if not isinstance(value, str) or not value.strip() or is_url(value.strip()):
+            return None
+        checkpoint = self.facts.local_checkpoint(value.strip(), self.run_root)
+        return None if checkpoint is None else (value.strip(), checkpoint)
+
+    @functools.cached_property
+    def model_at_classes(self) -> ModelAtClasses | None:
+        """The state dict this model builds at its class count (from the official signature
+        standing for it and the class facts of ppdet's builds, with which tensors follow the
+        class count); None when no committed signature stands for the model."""
+        if self.identity.architecture is None:
+            return None
+        return model_at_classes(self.identity, self.checkout_tree)
 
     @property
     def checkout_tree(self) -> str | None:

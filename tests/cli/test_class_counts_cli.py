@@ -196,3 +196,76 @@ def test_dino_of_release_2_6_on_a_develop_checkout_names_the_renamed_component(
     assert found["QF108"]["data"]["component"] == "DETRBBoxPostProcess"
     assert "DETRPostProcess" in found["QF108"]["message"]
     assert found["QF108"]["location"]["path"].endswith("dino_r50_2_6.yml")
+
+
+DINO_4 = "_BASE_: [../dino/dino_r50_4scale_1x_coco.yml]\nnum_classes: 4\n"
+
+
+def _own_ppdet(root: Path) -> Path:
+    """The checkout's ppdet/ as a folder of its own (links to the tree's files), so a test may
+    add files to it without touching the shared tree."""
+    package = root / "ppdet"
+    source = package.resolve()
+    package.unlink()
+    package.mkdir()
+    for item in source.iterdir():
+        os.symlink(item, package / item.name)
+    return package
+
+
+def test_dino_of_release_2_6_on_its_checkout_at_4_classes_in_qat(tmp_path: Path) -> None:
+    root = user_checkout(tmp_path, "release-2.6")
+    model = write(root, "dino_4.yml", DINO_4)
+    slim = write(root, "quant.yml", QAT.format(url=url("dino_r50_4scale_1x_coco")))
+    report = check(root, "-c", model, "--slim_config", slim)
+    found = codes(report)
+    assert not {"QF101", "QF107", "QF108"} & set(found), found
+    assert found["QF104"]["severity"] == "warning"
+    assert (found["QF104"]["data"]["loaded"], found["QF104"]["data"]["tensors"]) == (563, 578)
+    assert report["summary"]["unchecked"] == 0
+
+
+@pytest.mark.parametrize(("setup", "version", "said"), [
+    # the version ppdet reports, written by an installation, without setup.py
+    (None, "2.5.0", "declares version 2.5.0"),
+    # setup.py and the installed version disagree: a checkout switched after installing
+    ("2.6.0", "2.5.0", "declares version 2.6.0 in setup.py and 2.5.0 in ppdet/version.py"),
+])
+def test_a_checkout_whose_ppdet_reports_a_release_without_builds_is_said(
+        tmp_path: Path, setup: str | None, version: str, said: str) -> None:
+    root = user_checkout(tmp_path, "release-2.6")
+    (root / "setup.py").unlink()
+    if setup is not None:
+        (root / "setup.py").write_text(f'PPDET_VERSION = "{setup}"\n', encoding="utf-8")
+    (_own_ppdet(root) / "version.py").write_text(
+        f"# THIS FILE IS GENERATED FROM PADDLEPADDLE SETUP.PY\n#\nfull_version    = '{version}'\n"
+        "commit          = 'unknown'\n", encoding="utf-8")
+    model = write(root, "dino_4.yml", DINO_4)
+    slim = write(root, "quant.yml", QAT.format(url=url("dino_r50_4scale_1x_coco")))
+    for args in ((model, "-o", f"pretrain_weights={url('dino_r50_4scale_1x_coco')}"),
+                 ("-c", model, "--slim_config", slim)):
+        report = check(root, *args)
+        found = codes(report)
+        assert said in found["QF107"]["message"] and "--deep" in found["QF107"]["message"]
+        assert report["summary"]["unchecked"] >= 1
+
+
+def test_a_checkout_without_a_version_is_known_by_its_source(tmp_path: Path) -> None:
+    # develop's source without setup.py: develop's component names (release-2.6's DINO
+    # post-process is not registered there)
+    root = user_checkout(tmp_path, "develop")
+    (root / "setup.py").unlink()
+    old = tree("release-2.6") / "configs" / "dino" / "_base_" / "dino_r50.yml"
+    write(root, "dino_r50_2_6.yml", old.read_text(encoding="utf-8"))
+    model = write(root, "dino_4.yml",
+                  "_BASE_: [../dino/dino_r50_4scale_1x_coco.yml, dino_r50_2_6.yml]\n"
+                  "num_classes: 4\n")
+    found = codes(check(root, model))
+    assert found["QF108"]["data"]["component"] == "DETRBBoxPostProcess"
+    assert "QF107" not in found
+    # a source of neither tree (a fork's changed file) that declares no version: said
+    package = _own_ppdet(root)
+    (package / "fork_notes.py").write_text("# a fork's own module\n", encoding="utf-8")
+    report = check(root, model)
+    assert "declares no version" in codes(report)["QF107"]["message"]
+    assert report["summary"]["unchecked"] >= 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.config.nodes import ConfigMap, Origin
+from qatfix.config.nodes import ConfigList, ConfigMap, Origin, Tagged
 from qatfix.model.key_spelling import misspellings, one_edit_apart
 from tests.after.helpers import codes, findings, qatfix
 from tests.conftest import REPO, tree
@@ -87,6 +87,51 @@ def test_section_keys_of_known_components_only() -> None:
              for m in misspellings(data, set(sections) | {"MyReader"}, sections, {"TrainReader"})}
     assert found == {("TrainReader", "batchsize"): ("batch_size", True),
                      ("PicoDet", "heads"): ("head", False)}
+
+
+def _mapping(path: str, line: int, **keys: object) -> ConfigMap:
+    """A mapping of `path` whose keys sit on consecutive lines from `line`."""
+    data = ConfigMap()
+    for offset, (key, value) in enumerate(keys.items()):
+        data.set(key, value, Origin(path, line + offset, 5))
+    return data
+
+
+def test_keys_are_judged_at_any_depth_where_the_receiving_class_is_known() -> None:
+    sections = {"PicoHeadV2": {"conv_feat", "nms", "num_classes", "loss_weights"},
+                "PicoFeat": {"feat_in", "feat_out"}, "TrainReader": {"sample_transforms",
+                                                                     "batch_size"},
+                "Resize": {"target_size", "keep_ratio"}, "COCODataSet": {"anno_path"},
+                "LinearWarmup": {"steps", "start_factor"}, "LearningRate": {"schedulers"}}
+    top = {"PicoHeadV2", "PicoFeat", "TrainReader", "LearningRate", "TrainDataset",
+           "my_ops", "OptimizerBuilder"}
+    feat = _mapping("mine.yml", 3, name="PicoFeat", feat_ot=96)
+    weights = _mapping("mine.yml", 5, feat_ot=1.0)  # a free-form mapping: passed as a value
+    head = _mapping("mine.yml", 2, conv_feat=feat, loss_weights=weights)
+    resize = _mapping("mine.yml", 8, target_sise=[320, 320], keep_ratio=False)
+    item = _mapping("mine.yml", 8, Resize=resize)
+    transforms = ConfigList()
+    transforms.add(item, Origin("mine.yml", 8, 3))
+    reader = _mapping("mine.yml", 7, sample_transforms=transforms)
+    dataset = Tagged("!COCODataSet", _mapping("mine.yml", 10, anno_pth="a.json"))
+    warmup = Tagged("!LinearWarmup", _mapping("mine.yml", 12, step=300))
+    schedulers = ConfigList()
+    schedulers.add(warmup, Origin("mine.yml", 12, 3))
+    learning = _mapping("mine.yml", 11, schedulers=schedulers)
+    # the same transform outside a reader is a list of mappings ppdet does not construct
+    elsewhere = ConfigList()
+    elsewhere.add(_mapping("mine.yml", 14, Resize=_mapping("mine.yml", 14, target_sise=1)),
+                  Origin("mine.yml", 14, 3))
+    data = _config(PicoHeadV2=head, TrainReader=reader, TrainDataset=dataset,
+                   LearningRate=learning, my_ops=elsewhere)
+    found = {m.key_path: (m.meant, m.component, m.swallowed, m.origin.line if m.origin else 0)
+             for m in misspellings(data, top, sections, {"COCODataSet"})}
+    assert found == {
+        ("PicoHeadV2", "conv_feat", "feat_ot"): ("feat_out", "PicoFeat", False, 4),
+        ("TrainReader", "sample_transforms", 0, "Resize", "target_sise"):
+            ("target_size", "Resize", False, 8),
+        ("TrainDataset", "anno_pth"): ("anno_path", "COCODataSet", True, 10),
+        ("LearningRate", "schedulers", 0, "step"): ("steps", "LinearWarmup", False, 12)}
 
 
 # -- the CLI on the develop tree ----------------------------------------------------------------
@@ -169,6 +214,116 @@ def test_option_through_a_list_says_what_ppdet_builds(root: Path) -> None:
     # a whole list, or a key of a mapping, is no finding
     code, found = findings(MODEL, "-o", "EvalReader.batch_size=4", "--select", "QF407", cwd=root)
     assert found == []
+
+
+#: a user's config of their own: misspelt keys of an injected component, a dataset, transform
+#: operators and a learning-rate scheduler (each is a TypeError when ppdet builds it)
+DEEP = """_BASE_: [picodet_s_320_coco_lcnet.yml]
+num_classes: 4
+PicoHeadV2:
+  conv_feat:
+    name: PicoFeat
+    feat_in: 96
+    feat_ot: 96
+TrainDataset:
+  !COCODataSet
+    image_dir: train
+    anno_pth: annotations/train.json
+    dataset_dir: dataset/mine
+TrainReader:
+  batch_transforms:
+  - BatchRandomResize: {target_size: [256, 288, 320], random_sise: True, keep_ratio: False}
+  - Permute: {}
+EvalReader:
+  sample_transforms:
+  - Decode: {}
+  - Resize: {interp: 2, target_sise: [320, 320], keep_ratio: False}
+LearningRate:
+  schedulers:
+  - !LinearWarmup
+    start_factor: 0.1
+    step: 300
+"""
+DEEP_FOUND = {
+    7: ("PicoHeadV2.conv_feat.feat_ot", "PicoHeadV2.conv_feat.feat_out", "PicoFeat"),
+    11: ("TrainDataset.anno_pth", "TrainDataset.anno_path", "COCODataSet"),
+    15: ("TrainReader.batch_transforms.0.BatchRandomResize.random_sise",
+         "TrainReader.batch_transforms.0.BatchRandomResize.random_size", "BatchRandomResize"),
+    20: ("EvalReader.sample_transforms.1.Resize.target_sise",
+         "EvalReader.sample_transforms.1.Resize.target_size", "Resize"),
+    25: ("LearningRate.schedulers.0.step", "LearningRate.schedulers.0.steps", "LinearWarmup"),
+}
+
+
+def _release_checkout(tmp_path: Path) -> Path:
+    """A checkout of the release-2.6 tree's configs (and its ppdet) that tests may add to."""
+    release = tree("release-2.6")
+    root = tmp_path / "PaddleDetection-2.6"
+    (root / "configs").mkdir(parents=True)
+    for entry in (release / "configs").iterdir():
+        (root / "configs" / entry.name).symlink_to(entry)
+    for folder in ("ppdet", "tools"):
+        (root / folder).symlink_to(release / folder)
+    return root
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["develop", "release-2.6"])
+def test_misspelt_keys_below_the_first_level(name: str, tmp_path: Path) -> None:
+    root = checkout(tmp_path) if name == "develop" else _release_checkout(tmp_path)
+    add_file(root, "configs/picodet/deep.yml", DEEP)
+    code, found = findings("configs/picodet/deep.yml", "--select", "QF406", cwd=root)
+    assert code == 1
+    by_line = {f["location"]["line"]: f for f in found}  # type: ignore[index]
+    assert sorted(by_line) == sorted(DEEP_FOUND)
+    for line, (written, meant, component) in DEEP_FOUND.items():
+        message = str(by_line[line]["message"])
+        assert message.startswith(f"{written} is not a parameter of ppdet's {component}: "
+                                  "building it stops with TypeError"), message
+        assert f"did you mean {meant}?" in message
+        assert by_line[line]["fix"]["safety"] == "safe"  # type: ignore[index]
+    # every fix renames its key in place; applied, the config has none left
+    assert qatfix("configs/picodet/deep.yml", "--select", "QF406", "--apply",
+                  cwd=root).returncode in (0, 1)
+    text = (root / "configs/picodet/deep.yml").read_text()
+    for _, meant, _ in DEEP_FOUND.values():
+        assert meant.rsplit(".", 1)[1] in text
+    assert text.count("\n") == DEEP.count("\n")
+    code, found = findings("configs/picodet/deep.yml", "--select", "QF406", cwd=root)
+    assert (code, found) == (0, [])
+
+
+@pytest.mark.corpus
+def test_misspelt_keys_below_the_first_level_in_options(root: Path) -> None:
+    code, found = findings(MODEL, "-o", "PicoHeadV2.conv_feat.feat_inn=128",
+                           "PicoHeadV2.nms.keep_topk=50", "--select", "QF406", cwd=root)
+    messages = sorted(str(f["message"]) for f in found)
+    assert code == 1 and len(messages) == 2
+    assert "ppdet's PicoFeat" in messages[0] and \
+        "did you mean -o PicoHeadV2.conv_feat.feat_in=128?" in messages[0]
+    assert "ppdet's MultiClassNMS" in messages[1] and \
+        "did you mean -o PicoHeadV2.nms.keep_top_k=50?" in messages[1]
+    assert all(f["location"]["path"] == "<-o>" for f in found)  # type: ignore[index]
+
+
+@pytest.mark.corpus
+def test_a_misspelt_key_read_through_aliases_is_one_finding_without_a_duplicate_rename(
+        root: Path) -> None:
+    add_file(root, "configs/picodet/alias.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "eval_ops: &eval_ops\n  - Decode: {}\n"
+             "  - Resize: {interp: 2, target_sise: [320, 320], keep_ratio: False}\n"
+             "EvalReader:\n  sample_transforms: *eval_ops\n"
+             "TestReader:\n  sample_transforms: *eval_ops\n")
+    code, found = findings("configs/picodet/alias.yml", "--select", "QF406", cwd=root)
+    [typo] = found
+    assert typo["location"]["line"] == 4  # type: ignore[index]
+    # target_size written beside the misspelt key: no rename onto it
+    add_file(root, "configs/picodet/both_sizes.yml", "_BASE_: [picodet_s_320_coco_lcnet.yml]\n"
+             "EvalReader:\n  sample_transforms:\n  - Decode: {}\n"
+             "  - Resize: {target_sise: [320, 320], target_size: [320, 320]}\n")
+    code, found = findings("configs/picodet/both_sizes.yml", "--select", "QF406", cwd=root)
+    [typo] = found
+    assert typo["fix"] is None and "target_size stays" in str(typo["message"])
 
 
 # -- the trees ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from qatfix.rules.context import CheckContext
 from qatfix.rules.quant.dead_keys import misspelt_weights_note
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.rules.weights.candidates import candidate_fixes
+from qatfix.rules.weights.local import local_loading
 from qatfix.findings import Location
 from qatfix.registry.loading import recipe_start_weights, weights_signature
 from qatfix.registry.urls import canonical_url
@@ -221,14 +222,23 @@ def check_unchecked(ctx: CheckContext) -> Iterator[Issue]:
     release = ctx.facts.unknown_release(ctx.run_root) if ctx.role == "model" else None
     if release is not None:
         yield Issue(
-            message=(f"not checked: this checkout's ppdet declares version {release}, a release "
-                     "qatfix has no ppdet builds of (it has develop and release-2.6): the "
+            message=(f"not checked: this checkout's ppdet {release}, which is no release "
+                     "qatfix has ppdet builds of (it has develop and release-2.6): the "
                      "signatures, class facts and component names it uses are those releases'; "
                      "run `qatfix --deep` to build the model with this checkout's ppdet"),
             location=Location(ctx.config_path, 0, 0),
-            data=(("not_checked", f"ppdet {release}"),))
+            data=(("not_checked", f"ppdet that {release}"),))
     entry = ctx.weights_entry
-    if entry is None or ctx.identity.architecture is None or entry.kind == "backbone" \
+    if entry is None:
+        local = local_loading(ctx)  # a local checkpoint: QF106 judges what the facts tell
+        if local is not None and local.unchecked is not None:
+            yield Issue(
+                message=f"not checked: {local.unchecked}; run `qatfix --deep` to count it with "
+                        "ppdet",
+                location=ctx.location((ctx.weights_key,)),
+                data=(("weights", local.value), ("not_checked", local.unchecked)))
+        return
+    if ctx.identity.architecture is None or entry.kind == "backbone" \
             or not _loadable_detector(ctx, entry):
         return
     loading = ctx.official_loading
@@ -383,7 +393,8 @@ RULES = (
              "official configs, taken to the user's `num_classes` by the class-count facts of "
              "those builds (which tensors follow the class count, and how). When no official "
              "config builds the model's network, the weights' config was never built, or the "
-             "builds do not tell the network at the user's class count, nothing is guessed: this "
+             "builds do not tell the network at the user's class count (for official weights, "
+             "or for a local checkpoint to train from: QF106's facts), nothing is guessed: this "
              "finding names what was not checked, counts as not checked in every format, and "
              "`--deep` builds the model with ppdet and counts it."),
          fix_safety="no fix: run `qatfix --deep` for the exact count.",
