@@ -12,14 +12,15 @@ import argparse
 import sys
 from qatfix.config import resolve
 from qatfix.config.options import parse_value
-from qatfix.edit import format_path, parse_dotted, read_source, set_value, unified_diff
-from qatfix.edit.apply import write_all
-from qatfix.edit.verify import load_data
+from qatfix.edit.apply import read_source, write_all
+from qatfix.edit.diff import unified_diff
+from qatfix.edit.primitives import set_value
+from qatfix.edit.values import (as_number, check_indexes, did_you_mean, format_path, load_data,
+                                parse_dotted)
 from qatfix.errors import EditError, QatfixError, UsageError
 from qatfix.errors import QatfixError
 from qatfix.registry.config_keys import known_keys
 from qatfix.report.color import want_color
-from qatfix.edit.set_checks import as_number, check_indexes, did_you_mean
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

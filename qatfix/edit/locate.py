@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from qatfix.config import yaml11
-from qatfix.edit.keypath import Key, Path, format_path, key_matches
-from qatfix.edit.tree import Alias, Mapping, Node, Scalar, Sequence, Tree, is_merge_key
-from qatfix.errors import EditError
 from qatfix.config.loader import CORE_TAG as _CORE
-
+from qatfix.edit.tree import AliasNode, MapNode, Node, ScalarNode, SeqNode, Tree, is_merge_key
+from qatfix.edit.values import Key, Path, format_path, key_matches
+from qatfix.errors import EditError
 
 
 @dataclass(frozen=True)
 class Step:
     """One step down: `container[key]` is `node`; `key_node` is the mapping key (None in a list)."""
 
-    container: Mapping | Sequence
+    container: MapNode | SeqNode
     key: Key
     key_node: Node | None
     node: Node
@@ -46,23 +45,23 @@ class Located:
         """The node at the deepest existing step (the root for an empty path)."""
         return self.steps[-1].node if self.steps else self.tree.root
 
-    def shared_by(self) -> tuple[Alias, ...]:
+    def shared_by(self) -> tuple[AliasNode, ...]:
         """Aliases elsewhere that see a change made at this path (anchors on the way down)."""
         chain = [self.tree.root, *(step.node for step in self.steps)]
-        anchored = [n for n in chain if n is not None and not isinstance(n, Alias) and n.anchor]
+        anchored = [n for n in chain if n is not None and not isinstance(n, AliasNode) and n.anchor]
         return tuple(a for a in self.tree.aliases if any(a.target is n for n in anchored))
 
     def anchors(self) -> tuple[str, ...]:
         chain = [self.tree.root, *(step.node for step in self.steps)]
         return tuple(n.anchor for n in chain
-                     if n is not None and not isinstance(n, Alias) and n.anchor)
+                     if n is not None and not isinstance(n, AliasNode) and n.anchor)
 
 
 def key_value(node: Node) -> Any:
     """A mapping key typed as PyYAML types it (so `1:` is the int 1 and `'1':` the string)."""
-    if isinstance(node, Alias):
+    if isinstance(node, AliasNode):
         node = node.target
-    if not isinstance(node, Scalar):
+    if not isinstance(node, ScalarNode):
         return None
     if node.tag is None and node.style == "":
         try:
@@ -77,12 +76,12 @@ def key_value(node: Node) -> Any:
     return node.value
 
 
-def find_pairs(mapping: Mapping, key: Key) -> list[tuple[Node, Node]]:
+def find_pairs(mapping: MapNode, key: Key) -> list[tuple[Node, Node]]:
     """Every pair of `mapping` whose key answers to `key`, in text order (duplicates included)."""
     return [(k, v) for k, v in mapping.pairs if key_matches(key_value(k), key)]
 
 
-def has_merge(mapping: Mapping) -> bool:
+def has_merge(mapping: MapNode) -> bool:
     return any(is_merge_key(k) for k, _ in mapping.pairs)
 
 
@@ -97,36 +96,36 @@ def locate(tree: Tree, path: Path, *, alias_ok: bool = False) -> Located:
         here = format_path(path[:depth]) or "the document"
         if node is None:
             return Located(tree, path, tuple(steps), path[depth:])
-        if isinstance(node, Alias):
+        if isinstance(node, AliasNode):
             raise _through_alias(tree, path[:depth], node)
-        if isinstance(node, Mapping):
+        if isinstance(node, MapNode):
             pairs = find_pairs(node, key)
             if not pairs:
                 return Located(tree, path, tuple(steps), path[depth:])
             key_node, value = pairs[-1]
             steps.append(Step(node, key, key_node, value))
-        elif isinstance(node, Sequence) and isinstance(key, int):
+        elif isinstance(node, SeqNode) and isinstance(key, int):
             if not 0 <= key < len(node.items):
                 if key == len(node.items):
                     return Located(tree, path, tuple(steps), path[depth:])
                 raise EditError(f"{here} has {len(node.items)} entries; there is no entry {key}",
                                 line=node.line + 1)
             steps.append(Step(node, key, None, node.items[key]))
-        elif isinstance(node, Sequence):
+        elif isinstance(node, SeqNode):
             raise EditError(f"{here} is a list; use a number to pick an entry, not {key!r}",
                             line=node.line + 1)
-        elif isinstance(node, Scalar) and node.is_empty:
+        elif isinstance(node, ScalarNode) and node.is_empty:
             return Located(tree, path, tuple(steps), path[depth:])
         else:
             raise EditError(f"{here} is a scalar ({_describe(node)}), not a mapping or list",
                             line=node.line + 1)
         node = steps[-1].node
-    if isinstance(node, Alias) and not alias_ok:
+    if isinstance(node, AliasNode) and not alias_ok:
         raise _through_alias(tree, path, node)
     return Located(tree, path, tuple(steps), ())
 
 
-def _through_alias(tree: Tree, path: Path, alias: Alias) -> EditError:
+def _through_alias(tree: Tree, path: Path, alias: AliasNode) -> EditError:
     target = alias.target
     return EditError(
         f"{format_path(path)} is an alias (*{alias.anchor}); edit its anchor &{alias.anchor} "
@@ -134,7 +133,7 @@ def _through_alias(tree: Tree, path: Path, alias: Alias) -> EditError:
 
 
 def _describe(node: Node) -> str:
-    if isinstance(node, Scalar):
+    if isinstance(node, ScalarNode):
         text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
         return repr(text)
     return type(node).__name__.lower()
@@ -148,10 +147,10 @@ def alias_paths(tree: Tree, target: Node) -> tuple[Path, ...]:
     found: list[Path] = []
 
     def walk(node: Node | None, path: Path) -> None:
-        if isinstance(node, Alias):
+        if isinstance(node, AliasNode):
             if node.target is target:
                 found.append(path)
-        elif isinstance(node, Mapping):
+        elif isinstance(node, MapNode):
             keys = [key_value(k) for k, _ in node.pairs]
             for index, (key_node, value) in enumerate(node.pairs):
                 key = keys[index]
@@ -159,7 +158,7 @@ def alias_paths(tree: Tree, target: Node) -> tuple[Path, ...]:
                                  if isinstance(key, (str, int)))
                 if isinstance(key, (str, int)) and not is_merge_key(key_node) and not overridden:
                     walk(value, (*path, key))
-        elif isinstance(node, Sequence):
+        elif isinstance(node, SeqNode):
             for index, item in enumerate(node.items):
                 walk(item, (*path, index))
 

@@ -3,27 +3,33 @@
 Where an edit goes is decided here, from provenance: the file that defines the effective value,
 unless that file is a base shared with other configs (or lies outside the config's tree) - then
 the override is added to the config named on the command line, and the fix title says so.
-A scalar that the loader found in a plain spot is replaced in place (`in_place`); everything else
-goes through the full rewriter, imported only then.
+
+Most fixes give one key another scalar (`pretrain_weights: <the right URL>`). The full rewriter
+(`primitives.set_value`) parses the text again into its own tree, which costs a cold
+`qatfix check` about a tenth of its time in imports and parsing; so a scalar that the loader found
+in a plain spot is replaced where the loader found it (`replace_scalar`), and everything else goes
+through the rewriter, imported only then. The quick path takes only the plain case, for which it
+writes exactly what the rewriter writes: a scalar on one line, plain or quoted, with no tag or
+anchor, reached through block mappings by string keys that each appear once, none of them tagged
+or anchored, in a text without `<<` merge keys. Like the rewriter's, its result must read back as
+the old data with only that value changed.
 """
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from qatfix.config.loader import Document, Node, load_document, overlaid_text
 from qatfix.config.nodes import KeyPath
+from qatfix.edit import values
+from qatfix.edit.apply import read_source
+from qatfix.edit.lexical import BOM as _BOM
+from qatfix.edit.values import render, same_value
 from qatfix.errors import EditError, QatfixError
 from qatfix.findings import Fix, TextEdit
-from qatfix.config.loader import load_document
-from qatfix.config.loader import overlaid_text
-from qatfix.config.yaml11 import format_string
-from qatfix.edit.apply import read_source
-from qatfix.edit.in_place import replace_scalar
-
 from qatfix.rules.base import AnyChange, CreateFile, DeleteKey, PlannedFix, RenameKey, SetBase, SetKey
 
 if TYPE_CHECKING:
-    from qatfix.edit.change import Change as TextChange
     from qatfix.rules.context import CheckContext
 
 
@@ -74,43 +80,81 @@ def _text(path: str, texts: dict[str, str]) -> str:
     return texts[path]
 
 
-def _rename(text: str, key_path: KeyPath, new_name: str) -> "TextChange":
-    """Rename the key at `key_path`, keeping its quoting."""
-    from qatfix.edit.locate import locate
-    from qatfix.edit.source import Source
-    from qatfix.edit.splice import Splice
-
-    source = Source.of(text)
-    located = locate(source.tree, key_path)
-    if not located.found or located.steps[-1].key_node is None:
-        raise EditError(f"{'.'.join(map(str, key_path))} is not in the file")
-    key = located.steps[-1].key_node
-    old = source.body[key.start:key.end]
-    quote = old[0] if old[:1] in ("'", '"') else ""
-
-    new = format_string(new_name, quote) if quote else format_string(new_name)
-    return source.change([Splice(key.start, key.end, new)])
+#: characters Python's splitlines() breaks at and YAML does not (line numbers would disagree)
+_ODD_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 
 
-def _delete_first(text: str, key_path: KeyPath) -> "TextChange":
-    """Delete only the first definition of a key that is defined twice (block mappings)."""
-    from qatfix.edit.delete import _block_deletion  # the one-entry deletion of delete_key
-    from qatfix.edit.locate import find_pairs, locate
-    from qatfix.edit.source import Source
-    from qatfix.edit.tree import Mapping
+class _Written(NamedTuple):
+    """The replaced scalar as `render` sees it (block context, untagged)."""
 
-    source = Source.of(text)
-    located = locate(source.tree, key_path)
-    mapping = located.steps[-1].container if located.found else None
-    if not isinstance(mapping, Mapping) or mapping.flow:
-        raise EditError("only duplicate keys of block mappings can be deleted one at a time")
-    first_key = find_pairs(mapping, key_path[-1])[0][0]
-    index = next(i for i, (k, _) in enumerate(mapping.pairs) if k is first_key)
-    return source.change([_block_deletion(source, mapping, index)])
+    style: str
+    value: str
+    tag: None = None
+    flow: bool = False
+
+
+def replace_scalar(text: str, document: Document, key_path: KeyPath, value: Any, *,
+                   drop_comment: bool = False) -> str | None:
+    """`text` with the scalar at `key_path` set to `value`, or None when this path does not apply.
+
+    `document` is the loader's parse of `text` (BOM aside); it is not used if the texts differ.
+    `drop_comment` removes a comment after the value on its line (it described the old value).
+    """
+    bom = _BOM if text.startswith(_BOM) else ""
+    body = text[len(bom):]
+    if (body != document.text or "<<" in body or any(c in body for c in _ODD_BREAKS)
+            or not isinstance(value, (str, int, float, bool, type(None)))):
+        return None
+    node = _value_node(document.root, key_path)
+    if node is None:
+        return None
+    if same_value(node.value, value):
+        return text
+    lines = body.splitlines(keepends=True)
+    line = lines[node.line - 1]
+    rendered = render(value, _Written(node.style or "", node.text))
+    rest = line[node.end_column - 1:]
+    if drop_comment and rest.lstrip(" \t").startswith("#"):
+        rest = rest[len(rest.rstrip("\r\n")):]
+    lines[node.line - 1] = line[:node.column - 1] + rendered + rest
+    new_body = "".join(lines)
+    expected = document.construct()
+    values.set_in(expected, key_path, value)
+    try:  # read back exactly as the rewriter's edits are
+        values.check(new_body, key_path, expected)
+    except EditError:
+        return None
+    return bom + new_body
+
+
+def _value_node(root: Node, key_path: KeyPath) -> Node | None:
+    """The scalar at `key_path` when every step is plain (see the module docstring), else None."""
+    node = root
+    if not key_path:
+        return None
+    for key in key_path:
+        if (node.kind != "map" or node.style == "flow" or node.tag or node.anchor
+                or not isinstance(key, str)):
+            return None
+        found = []
+        for key_node, value_node in node.value:
+            if key_node.kind != "scalar" or key_node.tag or key_node.anchor:
+                return None
+            if type(key_node.value) is str and key_node.value == key:
+                found.append(value_node)
+        if len(found) != 1:
+            return None
+        node = found[0]
+    plain_or_quoted = node.style in (None, "'", '"')
+    if (node.kind != "scalar" or node.tag or node.anchor or not plain_or_quoted
+            or node.end_line != node.line or (node.style is None and node.text == "")):
+        return None
+    return node
 
 
 def _set_in_place(path: str, text: str, change: SetKey) -> str | None:
-    """The text with the change made where the loader found the value, or None (see in_place)."""
+    """The text with the change made where the loader found the value, or None (the module
+    docstring says when)."""
 
     try:
         document = load_document(path)
@@ -156,26 +200,28 @@ def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
             texts[path] = quick
             dropped = dropped_comment(old, quick) if change.stale_comment else ""
             return path, note, dropped_note(dropped) if dropped else ""
-        from qatfix.edit.primitives import set_value
+        from qatfix.edit.primitives import set_value  # the full rewriter, only when needed
 
         result = set_value(_text(path, texts), change.key_path, change.value)
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
     elif isinstance(change, SetBase):
-        from qatfix.edit.base_list import set_base
+        from qatfix.edit.primitives import set_base
 
         path = change.path
         result = set_base(_text(path, texts), change.index, change.value)
     elif isinstance(change, RenameKey):
         path = change.path or target_file(ctx, change)[0]
-        result = _rename(_text(path, texts), change.key_path, change.new_name)
+        from qatfix.edit.primitives import rename_key
+
+        result = rename_key(_text(path, texts), change.key_path, change.new_name)
     elif isinstance(change, DeleteKey):
         path = change.path
-        if change.occurrence == 0:
-            result = _delete_first(_text(path, texts), change.key_path)
-        else:
-            from qatfix.edit.delete import delete_key
+        from qatfix.edit.primitives import delete_first, delete_key
 
+        if change.occurrence == 0:
+            result = delete_first(_text(path, texts), change.key_path)
+        else:
             result = delete_key(_text(path, texts), change.key_path)
     else:
         raise EditError(f"unknown change {type(change).__name__}")

@@ -23,7 +23,7 @@ from ruamel.yaml.error import YAMLError
 
 
 @dataclass(frozen=True)
-class Scalar:
+class ScalarNode:
     """A scalar; `start` includes its properties, `end` is just past its last character."""
 
     start: int
@@ -42,7 +42,7 @@ class Scalar:
 
 
 @dataclass(frozen=True)
-class Alias:
+class AliasNode:
     """An alias (`*name`); `target` is the node its anchor names."""
 
     start: int
@@ -55,7 +55,7 @@ class Alias:
 
 
 @dataclass(frozen=True)
-class Mapping:
+class MapNode:
     """`end` is past the closing brace (flow) or past the last character of the last value."""
 
     start: int
@@ -69,7 +69,7 @@ class Mapping:
 
 
 @dataclass(frozen=True)
-class Sequence:
+class SeqNode:
     """A list; `end` is past `]` (flow) or past the last character of the last item."""
 
     start: int
@@ -82,7 +82,7 @@ class Sequence:
     items: tuple[Node, ...]
 
 
-Node = Union[Scalar, Alias, Mapping, Sequence]
+Node = Union[ScalarNode, AliasNode, MapNode, SeqNode]
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Tree:
 
     body: str
     root: Node | None
-    aliases: tuple[Alias, ...] = ()
+    aliases: tuple[AliasNode, ...] = ()
 
 
 def parse(body: str, *, pure: bool = False) -> Tree:
@@ -112,7 +112,7 @@ class _Builder:
     def __init__(self, body: str) -> None:
         self.body = body
         self.anchors: dict[str, Node] = {}
-        self.aliases: list[Alias] = []
+        self.aliases: list[AliasNode] = []
 
     def document(self, stream: Iterator[Any]) -> Node | None:
         def second(line: int) -> NoReturn:
@@ -133,12 +133,12 @@ class _Builder:
             if target is None:
                 raise EditError(f"alias *{event.anchor} names no anchor", line=mark.line + 1,
                                 column=mark.column + 1)
-            node = Alias(mark.index, event.end_mark.index, mark.line, mark.column, event.anchor,
+            node = AliasNode(mark.index, event.end_mark.index, mark.line, mark.column, event.anchor,
                          target)
             self.aliases.append(node)
             return node
         if name == "ScalarEvent":
-            node = Scalar(mark.index, event.end_mark.index, mark.line, mark.column, event.tag,
+            node = ScalarNode(mark.index, event.end_mark.index, mark.line, mark.column, event.tag,
                           event.anchor, event.value, event.style or "", flow)
         elif name == "MappingStartEvent":
             node = self.mapping(event, stream, depth)
@@ -150,7 +150,7 @@ class _Builder:
             self.anchors[event.anchor] = node
         return node
 
-    def mapping(self, event: Any, stream: Iterator[Any], depth: int) -> Mapping:
+    def mapping(self, event: Any, stream: Iterator[Any], depth: int) -> MapNode:
         flow = bool(event.flow_style)
         pairs: list[tuple[Node, Node]] = []
         for key_event in stream:
@@ -159,16 +159,16 @@ class _Builder:
                 break
             key = self.node(key_event, stream, flow=flow, depth=depth + 1)
             value = self.node(next(stream), stream, flow=flow, depth=depth + 1)
-            if isinstance(value, Scalar) and value.is_empty:
+            if isinstance(value, ScalarNode) and value.is_empty:
                 value = self._empty_after(value, self._after_colon(key.end))
             pairs.append((key, value))
         if not flow:
             end = pairs[-1][1].end if pairs else event.start_mark.index
         mark = event.start_mark
-        return Mapping(mark.index, end, mark.line, mark.column, event.tag, event.anchor, flow,
+        return MapNode(mark.index, end, mark.line, mark.column, event.tag, event.anchor, flow,
                        tuple(pairs))
 
-    def sequence(self, event: Any, stream: Iterator[Any], depth: int) -> Sequence:
+    def sequence(self, event: Any, stream: Iterator[Any], depth: int) -> SeqNode:
         flow = bool(event.flow_style)
         items: list[Node] = []
         scan_from = event.start_mark.index
@@ -177,21 +177,21 @@ class _Builder:
                 end = item_event.end_mark.index
                 break
             item = self.node(item_event, stream, flow=flow, depth=depth + 1)
-            if isinstance(item, Scalar) and item.is_empty and not flow:
+            if isinstance(item, ScalarNode) and item.is_empty and not flow:
                 item = self._empty_after(item, self._after_dash(scan_from))
             items.append(item)
             scan_from = item.end
         if not flow:
             end = items[-1].end if items else event.start_mark.index
         mark = event.start_mark
-        return Sequence(mark.index, end, mark.line, mark.column, event.tag, event.anchor, flow,
+        return SeqNode(mark.index, end, mark.line, mark.column, event.tag, event.anchor, flow,
                         tuple(items))
 
-    def _empty_after(self, node: Scalar, pos: int) -> Scalar:
+    def _empty_after(self, node: ScalarNode, pos: int) -> ScalarNode:
         """An empty value sits right after its `:` or `-` (the parsers disagree on where)."""
         start = lexical.line_start(self.body, pos)
         line = self.body.count("\n", 0, start)
-        return Scalar(pos, pos, line, pos - start, None, None, "", "", node.flow)
+        return ScalarNode(pos, pos, line, pos - start, None, None, "", "", node.flow)
 
     def _after_colon(self, key_end: int) -> int:
         pos = lexical.skip_blank(self.body, key_end)
@@ -204,11 +204,11 @@ class _Builder:
 
 def content_start(body: str, node: Node) -> int:
     """Where a node's own text begins, past `&anchor`/`!tag` properties."""
-    if isinstance(node, Alias):
+    if isinstance(node, AliasNode):
         return node.start
-    flow = node.flow if isinstance(node, Scalar) else False
+    flow = node.flow if isinstance(node, ScalarNode) else False
     return lexical.after_properties(body, node.start, flow=flow)
 
 
 def is_merge_key(node: Node) -> bool:
-    return isinstance(node, Scalar) and node.style == "" and node.tag is None and node.value == "<<"
+    return isinstance(node, ScalarNode) and node.style == "" and node.tag is None and node.value == "<<"

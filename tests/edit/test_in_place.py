@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from qatfix.config.loader import parse_text
-from qatfix.edit import set_value
-from qatfix.edit.in_place import replace_scalar
+from qatfix.edit.plan import replace_scalar
+from qatfix.edit.primitives import set_value
 from qatfix.errors import EditError
 from tests.edit.reference import yaml
 from tests.edit.test_properties import _places

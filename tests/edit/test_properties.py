@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from qatfix.edit import Change, apply_text_edits, delete_key, insert_item, lexical, set_value
+from qatfix.edit import lexical
+from qatfix.edit.apply import apply_text_edits
+from qatfix.edit.primitives import Change, delete_key, insert_item, set_value
 from qatfix.errors import EditError
 from tests.conftest import require
 from tests.edit.reference import ReferenceLoader, TaggedValue, pyyaml_load, yaml

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qatfix.edit import lexical
-from qatfix.edit.tree import Alias, Mapping, Scalar, Sequence, parse
+from qatfix.edit.tree import AliasNode, MapNode, ScalarNode, SeqNode, parse
 from qatfix.errors import EditError
 
 NON_ASCII = ("名前: 'ü😀'\r\nliste: [ä, 😀, {q: ß}]\r\nblock: |\r\n  😀\r\n  é\r\n"
@@ -12,13 +12,13 @@ NON_ASCII = ("名前: 'ü😀'\r\nliste: [ä, 😀, {q: ß}]\r\nblock: |\r\n  �
 
 
 def _scalars(node):
-    if isinstance(node, Scalar):
+    if isinstance(node, ScalarNode):
         yield node
-    elif isinstance(node, Mapping):
+    elif isinstance(node, MapNode):
         for key, value in node.pairs:
             yield from _scalars(key)
             yield from _scalars(value)
-    elif isinstance(node, Sequence):
+    elif isinstance(node, SeqNode):
         for item in node.items:
             yield from _scalars(item)
 
@@ -67,7 +67,7 @@ def test_bom_is_set_aside_before_parsing() -> None:
 def test_aliases_know_their_anchor() -> None:
     tree = parse("a: &x [1]\nb: *x\n")
     alias = tree.root.pairs[1][1]
-    assert isinstance(alias, Alias) and alias.target is tree.root.pairs[0][1]
+    assert isinstance(alias, AliasNode) and alias.target is tree.root.pairs[0][1]
     assert tree.aliases == (alias,)
 
 

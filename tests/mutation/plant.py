@@ -141,7 +141,7 @@ BUGS = (
         "    temp = _temporary_copy(source, real, data)\n    try:\n        os.chmod(temp,",
         WRITE_TESTS),
     Bug("splice-adjacent-merge", "edits of one fix on adjacent lines merge into one edit",
-        "qatfix/edit/splice.py",
+        "qatfix/edit/apply.py",
         "return lo < g_hi or (lo == hi == g_lo == g_hi)",
         "return lo <= g_hi or (lo == hi == g_lo == g_hi)",
         EDIT_TESTS),
