@@ -15,6 +15,7 @@ from typing import Any, Literal
 from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
 from qatfix.config import base_path, load_document
+from qatfix.config.loader import DISK, Texts
 from qatfix.config.nodes import ConfigMap
 
 #: ppdet's `slim:` modes (ppdet/slim/__init__.py build_slim_model), grouped as the rules ask
@@ -34,9 +35,11 @@ DEPLOY_STEPS: tuple[Step, ...] = ("deploy",)
 ALL_STEPS: tuple[Step, ...] = (*PPDET_STEPS, *ACT_STEPS, *DEPLOY_STEPS)
 
 
-def kind_of(path: str) -> str:
-    """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`."""
-    keys = _chain_keys(os.path.normpath(os.path.abspath(path)), ())
+def kind_of(path: str, texts: Texts = DISK) -> str:
+    """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`, with
+    `texts` standing in for files (the disk's answers are kept for the run, those are not)."""
+    full = os.path.normpath(os.path.abspath(path))
+    keys = _chain_keys_in(full, (), texts) if texts else _chain_keys(full, ())
     if keys is None:
         return "unreadable"
     if "slim" in keys and "architecture" not in keys:
@@ -50,18 +53,23 @@ def kind_of(path: str) -> str:
 def _chain_keys(path: str, chain: tuple[str, ...]) -> frozenset[str] | None:
     """Top-level keys of `path` and its `_BASE_` files (mappings merge, so none is lost); None
     when any of them cannot be read. Each file is read once per run, not once per config."""
+    return _chain_keys_in(path, chain, DISK)
 
+
+def _chain_keys_in(path: str, chain: tuple[str, ...], texts: Texts) -> frozenset[str] | None:
+    """`_chain_keys` with `texts` standing in for files (disk reads go through its cache)."""
     if path in chain:
         return None
     try:
-        found = _top_level(load_document(path))
+        found = _top_level(load_document(path, texts))
     except QatfixError:
         return None
     if found is None:
         return None
     keys, bases = found
     for entry in bases:
-        inherited = _chain_keys(base_path(path, entry), (*chain, path))
+        base, below = base_path(path, entry), (*chain, path)
+        inherited = _chain_keys_in(base, below, texts) if texts else _chain_keys(base, below)
         if inherited is None:
             return None
         keys |= inherited

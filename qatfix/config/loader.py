@@ -8,10 +8,10 @@ every alias, exactly as they do in ppdet.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Iterator, Mapping, NoReturn
 
 from qatfix.config import yaml11
@@ -341,20 +341,36 @@ class _Constructor:
 
 
 _CACHE: dict[str, tuple[tuple[int, int], Document]] = {}
-#: texts that stand in for files on disk (fixes being verified before they are written)
-_OVERLAY: dict[str, str] = {}
 
 
-@contextlib.contextmanager
-def overlay(texts: Mapping[str, str]) -> Iterator[None]:
-    """Read `texts` instead of the files at those paths, inside the `with` block."""
-    saved = dict(_OVERLAY)
-    _OVERLAY.update({_same_file_key(p): t for p, t in texts.items()})
-    try:
-        yield
-    finally:
-        _OVERLAY.clear()
-        _OVERLAY.update(saved)
+@dataclass(frozen=True, eq=False)
+class Texts:
+    """Texts that stand in for the files at their paths (fixes being verified before they are
+    written), handed explicitly to what reads a run's files (`load_document`, `resolve`,
+    `kind_of`, the engine). `DISK`, holding none, reads every file as it is on disk. Two
+    verifications each pass their own, so neither ever reads the other's."""
+
+    by_file: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def of(cls, texts: Mapping[str, str]) -> Texts:
+        """`texts` keyed by any spelling of their paths."""
+        if isinstance(texts, Texts):
+            return texts
+        if not texts:
+            return DISK
+        return cls(MappingProxyType({_same_file_key(p): t for p, t in texts.items()}))
+
+    def get(self, path: str) -> str | None:
+        """The text standing in for `path`, or None when it is read from disk."""
+        return self.by_file.get(_same_file_key(path)) if self.by_file else None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_file)
+
+
+#: no stand-in texts: every file is read from disk
+DISK = Texts()
 
 
 def parse_text(text: str, path: str) -> Document:
@@ -387,16 +403,6 @@ def _refuse_undecodable(text: str, path: str) -> None:
                           line=text.count("\n", 0, exc.start) + 1) from None
 
 
-def overlay_active() -> bool:
-    """Are texts being verified in memory (files on disk may not be what a run reads)?"""
-    return bool(_OVERLAY)
-
-
-def overlaid_text(path: str) -> str | None:
-    """The stand-in text for `path` while an `overlay` is active, else None."""
-    return _OVERLAY.get(_same_file_key(path)) if _OVERLAY else None
-
-
 def _same_file_key(path: str) -> str:
     """One key for every spelling of a path (relative, absolute, with `..`) in this folder."""
     return os.path.abspath(path)
@@ -414,12 +420,13 @@ def _respelled(document: Document, path: str) -> Document:
         anchors=tuple(replace(a, path=path) for a in document.anchors))
 
 
-def load_document(path: str) -> Document:
+def load_document(path: str, texts: Texts = DISK) -> Document:
     """Parse a file once; later calls reuse the tree while the file is unchanged, whichever
-    spelling of its path they use."""
+    spelling of its path they use. A text `texts` holds for the path is read instead."""
+    standing_in = texts.get(path)
+    if standing_in is not None:
+        return parse_text(standing_in.lstrip("\ufeff"), path)
     key = _same_file_key(path)
-    if _OVERLAY and key in _OVERLAY:
-        return parse_text(_OVERLAY[key].lstrip("\ufeff"), path)
     try:
         info = os.stat(path)
         stamp = (info.st_mtime_ns, info.st_size)

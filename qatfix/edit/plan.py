@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from qatfix.config.loader import Document, Node, load_document, overlaid_text
+from qatfix.config.loader import DISK, Document, Node, Texts, load_document
 from qatfix.config.nodes import KeyPath
 from qatfix.edit import values
 from qatfix.edit.apply import read_source
@@ -58,26 +58,22 @@ def target_file(ctx: "CheckContext", change: "SetKey | RenameKey") -> tuple[str,
     return override, f" (as an override in {os.path.basename(override)}; {where} is shared)"
 
 
-def overlaid_or_none(path: str) -> str | None:
-    return overlaid_text(path)
-
-
-def current_text(path: str, *, new: bool = False) -> str:
-    """The file's text as it will be edited (BOM kept; an overlaid text while verifying).
-    With `new`, a file that does not exist yet reads as empty (a fix creates it)."""
-
-    overlaid = overlaid_or_none(path)
-    if overlaid is not None:
-        return overlaid
+def current_text(path: str, *, new: bool = False, texts: Texts = DISK) -> str:
+    """The file's text as it will be edited (BOM kept): the one `texts` holds for it (a fix
+    being verified), else the file's. With `new`, a file that does not exist yet reads as empty
+    (a fix creates it)."""
+    standing_in = texts.get(path)
+    if standing_in is not None:
+        return standing_in
     if new and not os.path.lexists(path):
         return ""
     return read_source(path).text
 
 
-def _text(path: str, texts: dict[str, str]) -> str:
-    if path not in texts:
-        texts[path] = current_text(path)
-    return texts[path]
+def _text(path: str, edited: dict[str, str], texts: Texts) -> str:
+    if path not in edited:
+        edited[path] = current_text(path, texts=texts)
+    return edited[path]
 
 
 #: characters Python's splitlines() breaks at and YAML does not (line numbers would disagree)
@@ -152,12 +148,12 @@ def _value_node(root: Node, key_path: KeyPath) -> Node | None:
     return node
 
 
-def _set_in_place(path: str, text: str, change: SetKey) -> str | None:
+def _set_in_place(path: str, text: str, change: SetKey, texts: Texts) -> str | None:
     """The text with the change made where the loader found the value, or None (the module
     docstring says when)."""
 
     try:
-        document = load_document(path)
+        document = load_document(path, texts)
     except QatfixError:
         return None
     return replace_scalar(text, document, change.key_path, change.value,
@@ -182,50 +178,51 @@ def dropped_note(comment: str) -> str:
     return f"{DROPPED_COMMENT}`{comment}`, which described the old value"
 
 
-def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
-                 ) -> tuple[str, str, str]:
-    """Apply one change to the in-memory `texts`; returns (file, where the edit went for the
-    title, a note on a comment it dropped)."""
+def apply_change(ctx: "CheckContext", change: AnyChange, edited: dict[str, str],
+                 texts: Texts = DISK) -> tuple[str, str, str]:
+    """Apply one change to the in-memory `edited` texts (files not there yet read as `texts`
+    has them); returns (file, where the edit went for the title, a note on a comment it
+    dropped)."""
     if isinstance(change, CreateFile):
-        if os.path.lexists(change.path) and overlaid_or_none(change.path) is None:
+        if os.path.lexists(change.path) and texts.get(change.path) is None:
             raise EditError("file exists; not overwritten", path=change.path)
-        texts[change.path] = change.text
+        edited[change.path] = change.text
         return change.path, "", ""
     note = ""
     if isinstance(change, SetKey):
         path, note = target_file(ctx, change)
-        old = _text(path, texts)
-        quick = _set_in_place(path, old, change)
+        old = _text(path, edited, texts)
+        quick = _set_in_place(path, old, change, texts)
         if quick is not None:
-            texts[path] = quick
+            edited[path] = quick
             dropped = dropped_comment(old, quick) if change.stale_comment else ""
             return path, note, dropped_note(dropped) if dropped else ""
         from qatfix.edit.primitives import set_value  # the full rewriter, only when needed
 
-        result = set_value(_text(path, texts), change.key_path, change.value)
+        result = set_value(_text(path, edited, texts), change.key_path, change.value)
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
     elif isinstance(change, SetBase):
         from qatfix.edit.primitives import set_base
 
         path = change.path
-        result = set_base(_text(path, texts), change.index, change.value)
+        result = set_base(_text(path, edited, texts), change.index, change.value)
     elif isinstance(change, RenameKey):
         path = change.path or target_file(ctx, change)[0]
         from qatfix.edit.primitives import rename_key
 
-        result = rename_key(_text(path, texts), change.key_path, change.new_name)
+        result = rename_key(_text(path, edited, texts), change.key_path, change.new_name)
     elif isinstance(change, DeleteKey):
         path = change.path
         from qatfix.edit.primitives import delete_first, delete_key
 
         if change.occurrence == 0:
-            result = delete_first(_text(path, texts), change.key_path)
+            result = delete_first(_text(path, edited, texts), change.key_path)
         else:
-            result = delete_key(_text(path, texts), change.key_path)
+            result = delete_key(_text(path, edited, texts), change.key_path)
     else:
         raise EditError(f"unknown change {type(change).__name__}")
-    texts[path] = result.new_text
+    edited[path] = result.new_text
     return path, note, ""
 
 
@@ -262,25 +259,25 @@ def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
     return tuple(edits)
 
 
-def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
-    """The exact edits of a planned fix, or None when it changes nothing (a fix whose only
-    change is the slim config the run names has no edits)."""
-    texts: dict[str, str] = {}
+def realise_fix(planned: "PlannedFix", ctx: "CheckContext", texts: Texts = DISK) -> Fix | None:
+    """The exact edits of a planned fix to the files as `texts` has them, or None when it
+    changes nothing (a fix whose only change is the slim config the run names has no edits)."""
+    edited: dict[str, str] = {}
     originals: dict[str, str] = {}
     notes: list[str] = []
     dropped: list[str] = []
     for change in planned.changes:
         path = change.path or (target_file(ctx, change)[0] if isinstance(change, SetKey) else "")
         if isinstance(change, CreateFile) and path not in originals:
-            originals[path] = texts[path] = current_text(path, new=True)
+            originals[path] = edited[path] = current_text(path, new=True, texts=texts)
         elif path and path not in originals:
-            originals[path] = _text(path, texts)
-        path, note, comment = apply_change(ctx, change, texts)
+            originals[path] = _text(path, edited, texts)
+        path, note, comment = apply_change(ctx, change, edited, texts)
         if path not in originals:
-            originals[path] = current_text(path)
+            originals[path] = current_text(path, texts=texts)
         notes += [note] if note else []
         dropped += [comment] if comment else []
-    edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
+    edits = tuple(e for path in originals for e in edits_between(path, originals[path], edited[path]))
     if not edits and not planned.slim_config:
         return None  # a fix that changes only the command line names its slim config
     # where an edit goes stays in the title; a comment it drops is a note (the detail shows it)

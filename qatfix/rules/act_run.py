@@ -14,7 +14,8 @@ from typing import Any, Callable, Optional
 
 from qatfix.model.exported import ExportedModel, from_infer_cfg, from_registry
 from qatfix.model.program import ProgramFacts
-from qatfix.config import Resolved, resolve
+from qatfix.config import Resolved
+from qatfix.config.run_texts import resolve
 from qatfix.errors import ConfigError
 from qatfix.config.repo_paths import find_run_root
 from qatfix.config.repo_paths import inside_root

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
-from qatfix.config.loader import overlay
+from qatfix.config.loader import Texts
 from qatfix.edit.apply import apply_text_edits
 from qatfix.edit.plan import current_text
 from qatfix.run.engine import contexts, run_rules, selected_rules
@@ -42,22 +42,22 @@ class RunState:
 
 def run_state(config: str, slim: str | None, texts: dict[str, str]) -> RunState:
     """The run `-c config [--slim_config slim]` with `texts` standing in for the files."""
-    with overlay(texts):
-        try:
-            found = contexts(config, slim)
-        except QatfixError as exc:
-            return RunState(frozenset({("QF000", exc.path or config)}), ())
-        rules = selected_rules()
-        problems: set[tuple[str, str]] = set()
-        loads: list[tuple[int, int] | None] = []
-        for ctx in found:
-            for f in run_rules(ctx, rules):
-                if f.severity in ("error", "warning"):
-                    problems.add((f.code, os.path.abspath(f.location.path)))
-            loading = ctx.official_loading
-            loaded = loading.loaded if loading is not None else None
-            loads.append((loaded, loading.total) if loading is not None and loaded is not None
-                         else None)
+    standing_in = Texts.of(texts)
+    try:
+        found = contexts(config, slim, texts=standing_in)
+    except QatfixError as exc:
+        return RunState(frozenset({("QF000", exc.path or config)}), ())
+    rules = selected_rules()
+    problems: set[tuple[str, str]] = set()
+    loads: list[tuple[int, int] | None] = []
+    for ctx in found:
+        for f in run_rules(ctx, rules, texts=standing_in):
+            if f.severity in ("error", "warning"):
+                problems.add((f.code, os.path.abspath(f.location.path)))
+        loading = ctx.official_loading
+        loaded = loading.loaded if loading is not None else None
+        loads.append((loaded, loading.total) if loading is not None and loaded is not None
+                     else None)
     return RunState(frozenset(problems), tuple(loads))
 
 

@@ -8,8 +8,7 @@ from typing import Any, Optional
 
 from qatfix.model.exported import ExportedModel
 from qatfix.rules.act_run import ActRun
-from qatfix.config import resolve
-from qatfix.config.kind import kind_of
+from qatfix.config.run_texts import kind_of, resolve
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import getter, reader_input
 from qatfix.model.sizes import eval_input_size

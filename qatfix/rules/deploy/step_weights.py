@@ -10,8 +10,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from qatfix.config import resolve
-from qatfix.config.kind import kind_of
+from qatfix.config.run_texts import kind_of, resolve
 from qatfix.errors import QatfixError
 from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext

@@ -14,7 +14,7 @@ from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
 from qatfix.config.kind import QAT_MODES
-from qatfix.config import load_document
+from qatfix.config.run_texts import load_document
 from qatfix.registry import config_key
 from qatfix.registry.recipes import documented_launch
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from qatfix.config import load_document
+from qatfix.config.run_texts import load_document
 from qatfix.config.resolve import base_path
 from qatfix.errors import QatfixError
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from qatfix.config import AnchorRef, Resolved, load_document
+from qatfix.config import AnchorRef, Resolved
+from qatfix.config.run_texts import load_document
 from qatfix.config.nodes import KeyPath, walk
 from qatfix.errors import QatfixError
 from qatfix.findings import Location

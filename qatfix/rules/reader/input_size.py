@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from qatfix.config import load_document
+from qatfix.config.run_texts import load_document
 from qatfix.errors import QatfixError
 from qatfix.model.sizes import SizeSource, eval_input_source
 from qatfix.registry.recipes import training_inputs

@@ -27,7 +27,7 @@ from qatfix.errors import QatfixError
 from qatfix.config.pairs import project_root, read_pairs
 from qatfix.registry import config_key
 from qatfix.config.yaml11 import format_string
-from qatfix.config import resolve
+from qatfix.config.run_texts import resolve
 from qatfix.registry import candidates
 from qatfix.registry.loading import official_loading
 from qatfix.rules.commands import command_line, shown_path
