@@ -17,6 +17,7 @@ from qatfix.errors import QatfixError
 from qatfix.config import base_path, load_document
 from qatfix.config.loader import DISK, Texts
 from qatfix.config.nodes import ConfigMap
+from qatfix.config.tree import MapNode, ScalarNode, SeqNode
 
 #: ppdet's `slim:` modes (ppdet/slim/__init__.py build_slim_model), grouped as the rules ask
 QAT_MODES = ("QAT", "PrunerQAT")
@@ -81,17 +82,18 @@ def _top_level(document: Any) -> tuple[set[str], list[str]] | None:
     every file would cost a second full read); the constructed data when the tree is unusual."""
 
     root = document.root
-    plain = root is not None and root.kind == "map" and all(
-        k.kind == "scalar" and isinstance(k.value, str) and k.value != "<<" for k, _ in root.value)
+    plain = isinstance(root, MapNode) and all(
+        isinstance(k, ScalarNode) and isinstance(k.value, str) and k.value != "<<"
+        for k, _ in root.pairs)
     if plain:
-        keys = {k.value for k, _ in root.value}
-        bases = [v for k, v in root.value if k.value == "_BASE_"]
+        keys = {k.value for k, _ in root.pairs}
+        bases = [v for k, v in root.pairs if k.value == "_BASE_"]
         if not bases:
             return keys - {"_BASE_"}, []
         node = bases[-1]
-        if node.kind == "seq" and all(n.kind == "scalar" and isinstance(n.value, str)
-                                      for n in node.value):
-            return keys - {"_BASE_"}, [n.value for n in node.value]
+        if isinstance(node, SeqNode) and all(isinstance(n, ScalarNode) and isinstance(n.value, str)
+                                             for n in node.items):
+            return keys - {"_BASE_"}, [n.value for n in node.items]  # type: ignore[union-attr]
     data = document.construct()
     if not isinstance(data, ConfigMap):
         return None

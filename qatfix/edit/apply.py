@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qatfix.config.loader import check_readable
-from qatfix.edit import lexical
+from qatfix.config import lexical
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
 import tempfile

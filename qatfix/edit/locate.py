@@ -12,7 +12,8 @@ from typing import Any
 
 from qatfix.config import yaml11
 from qatfix.config.loader import CORE_TAG as _CORE
-from qatfix.edit.tree import AliasNode, MapNode, Node, ScalarNode, SeqNode, Tree, is_merge_key
+from qatfix.config.loader import Document
+from qatfix.config.tree import AliasNode, MapNode, Node, ScalarNode, SeqNode, is_merge_key
 from qatfix.edit.values import Key, Path, format_path, key_matches
 from qatfix.errors import EditError
 
@@ -31,7 +32,7 @@ class Step:
 class Located:
     """How far a path resolves: `steps` for the part that exists, `missing` for the rest."""
 
-    tree: Tree
+    tree: Document
     path: Path
     steps: tuple[Step, ...]
     missing: Path
@@ -65,15 +66,15 @@ def key_value(node: Node) -> Any:
         return None
     if node.tag is None and node.style == "":
         try:
-            return yaml11.type_plain(node.value)
+            return yaml11.type_plain(node.text)
         except ValueError:
-            return node.value
+            return node.text
     if node.tag and node.tag.startswith(_CORE):
         try:
-            return yaml11.construct(node.tag[len(_CORE):], node.value)
+            return yaml11.construct(node.tag[len(_CORE):], node.text)
         except (ValueError, KeyError, IndexError):
-            return node.value
-    return node.value
+            return node.text
+    return node.text
 
 
 def find_pairs(mapping: MapNode, key: Key) -> list[tuple[Node, Node]]:
@@ -85,7 +86,7 @@ def has_merge(mapping: MapNode) -> bool:
     return any(is_merge_key(k) for k, _ in mapping.pairs)
 
 
-def locate(tree: Tree, path: Path, *, alias_ok: bool = False) -> Located:
+def locate(tree: Document, path: Path, *, alias_ok: bool = False) -> Located:
     """Resolve as much of `path` as exists. Raises `EditError` on aliases and wrong node kinds.
 
     `alias_ok` lets the path end at an alias (to delete it); it never goes through one.
@@ -109,37 +110,37 @@ def locate(tree: Tree, path: Path, *, alias_ok: bool = False) -> Located:
                 if key == len(node.items):
                     return Located(tree, path, tuple(steps), path[depth:])
                 raise EditError(f"{here} has {len(node.items)} entries; there is no entry {key}",
-                                line=node.line + 1)
+                                line=node.line)
             steps.append(Step(node, key, None, node.items[key]))
         elif isinstance(node, SeqNode):
             raise EditError(f"{here} is a list; use a number to pick an entry, not {key!r}",
-                            line=node.line + 1)
+                            line=node.line)
         elif isinstance(node, ScalarNode) and node.is_empty:
             return Located(tree, path, tuple(steps), path[depth:])
         else:
             raise EditError(f"{here} is a scalar ({_describe(node)}), not a mapping or list",
-                            line=node.line + 1)
+                            line=node.line)
         node = steps[-1].node
     if isinstance(node, AliasNode) and not alias_ok:
         raise _through_alias(tree, path, node)
     return Located(tree, path, tuple(steps), ())
 
 
-def _through_alias(tree: Tree, path: Path, alias: AliasNode) -> EditError:
+def _through_alias(tree: Document, path: Path, alias: AliasNode) -> EditError:
     target = alias.target
     return EditError(
         f"{format_path(path)} is an alias (*{alias.anchor}); edit its anchor &{alias.anchor} "
-        f"at line {target.line + 1} instead (that changes every alias)", line=alias.line + 1)
+        f"at line {target.line} instead (that changes every alias)", line=alias.line)
 
 
 def _describe(node: Node) -> str:
     if isinstance(node, ScalarNode):
-        text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        text = node.text if len(node.text) <= 40 else node.text[:37] + "..."
         return repr(text)
     return type(node).__name__.lower()
 
 
-def alias_paths(tree: Tree, target: Node) -> tuple[Path, ...]:
+def alias_paths(tree: Document, target: Node) -> tuple[Path, ...]:
     """Key paths of the aliases that point straight at `target` (they read its value).
 
     Aliases under a key that a later duplicate overrides are not read, so they are left out.

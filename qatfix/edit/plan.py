@@ -4,27 +4,18 @@ Where an edit goes is decided here, from provenance: the file that defines the e
 unless that file is a base shared with other configs (or lies outside the config's tree) - then
 the override is added to the config named on the command line, and the fix title says so.
 
-Most fixes give one key another scalar (`pretrain_weights: <the right URL>`). The full rewriter
-(`primitives.set_value`) parses the text again into its own tree, which costs a cold
-`qatfix check` about a tenth of its time in imports and parsing; so a scalar that the loader found
-in a plain spot is replaced where the loader found it (`replace_scalar`), and everything else goes
-through the rewriter, imported only then. The quick path takes only the plain case, for which it
-writes exactly what the rewriter writes: a scalar on one line, plain or quoted, with no tag or
-anchor, reached through block mappings by string keys that each appear once, none of them tagged
-or anchored, in a text without `<<` merge keys. Like the rewriter's, its result must read back as
-the old data with only that value changed.
+Every change is made by the one rewriter (`primitives`) on the loader's positioned tree: a file
+the loader already parsed is not parsed again (its cached `Document` is handed over while the text
+is still the one it parsed), so setting one scalar costs a check no second parse.
 """
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
-from qatfix.config.loader import DISK, Document, Node, Texts, load_document
-from qatfix.config.nodes import KeyPath
-from qatfix.edit import values
+from qatfix.config.loader import DISK, Document, Texts, load_document
 from qatfix.edit.apply import read_source
-from qatfix.edit.lexical import BOM as _BOM
-from qatfix.edit.values import render, same_value
+from qatfix.edit.primitives import delete_first, delete_key, rename_key, set_base, set_value
 from qatfix.errors import EditError, QatfixError
 from qatfix.findings import Fix, TextEdit
 from qatfix.rules.base import AnyChange, CreateFile, DeleteKey, PlannedFix, RenameKey, SetBase, SetKey
@@ -76,88 +67,12 @@ def _text(path: str, edited: dict[str, str], texts: Texts) -> str:
     return edited[path]
 
 
-#: characters Python's splitlines() breaks at and YAML does not (line numbers would disagree)
-_ODD_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
-
-
-class _Written(NamedTuple):
-    """The replaced scalar as `render` sees it (block context, untagged)."""
-
-    style: str
-    value: str
-    tag: None = None
-    flow: bool = False
-
-
-def replace_scalar(text: str, document: Document, key_path: KeyPath, value: Any, *,
-                   drop_comment: bool = False) -> str | None:
-    """`text` with the scalar at `key_path` set to `value`, or None when this path does not apply.
-
-    `document` is the loader's parse of `text` (BOM aside); it is not used if the texts differ.
-    `drop_comment` removes a comment after the value on its line (it described the old value).
-    """
-    bom = _BOM if text.startswith(_BOM) else ""
-    body = text[len(bom):]
-    if (body != document.text or "<<" in body or any(c in body for c in _ODD_BREAKS)
-            or not isinstance(value, (str, int, float, bool, type(None)))):
-        return None
-    node = _value_node(document.root, key_path)
-    if node is None:
-        return None
-    if same_value(node.value, value):
-        return text
-    lines = body.splitlines(keepends=True)
-    line = lines[node.line - 1]
-    rendered = render(value, _Written(node.style or "", node.text))
-    rest = line[node.end_column - 1:]
-    if drop_comment and rest.lstrip(" \t").startswith("#"):
-        rest = rest[len(rest.rstrip("\r\n")):]
-    lines[node.line - 1] = line[:node.column - 1] + rendered + rest
-    new_body = "".join(lines)
-    expected = document.construct()
-    values.set_in(expected, key_path, value)
-    try:  # read back exactly as the rewriter's edits are
-        values.check(new_body, key_path, expected)
-    except EditError:
-        return None
-    return bom + new_body
-
-
-def _value_node(root: Node, key_path: KeyPath) -> Node | None:
-    """The scalar at `key_path` when every step is plain (see the module docstring), else None."""
-    node = root
-    if not key_path:
-        return None
-    for key in key_path:
-        if (node.kind != "map" or node.style == "flow" or node.tag or node.anchor
-                or not isinstance(key, str)):
-            return None
-        found = []
-        for key_node, value_node in node.value:
-            if key_node.kind != "scalar" or key_node.tag or key_node.anchor:
-                return None
-            if type(key_node.value) is str and key_node.value == key:
-                found.append(value_node)
-        if len(found) != 1:
-            return None
-        node = found[0]
-    plain_or_quoted = node.style in (None, "'", '"')
-    if (node.kind != "scalar" or node.tag or node.anchor or not plain_or_quoted
-            or node.end_line != node.line or (node.style is None and node.text == "")):
-        return None
-    return node
-
-
-def _set_in_place(path: str, text: str, change: SetKey, texts: Texts) -> str | None:
-    """The text with the change made where the loader found the value, or None (the module
-    docstring says when)."""
-
+def _parsed(path: str, texts: Texts) -> Document | None:
+    """The loader's parse of the file (cached; `texts` standing in), or None when it has none."""
     try:
-        document = load_document(path, texts)
+        return load_document(path, texts)
     except QatfixError:
         return None
-    return replace_scalar(text, document, change.key_path, change.value,
-                          drop_comment=change.stale_comment)
 
 
 #: how a fix's note says that a comment describing the old value goes with it
@@ -192,30 +107,21 @@ def apply_change(ctx: "CheckContext", change: AnyChange, edited: dict[str, str],
     if isinstance(change, SetKey):
         path, note = target_file(ctx, change)
         old = _text(path, edited, texts)
-        quick = _set_in_place(path, old, change, texts)
-        if quick is not None:
-            edited[path] = quick
-            dropped = dropped_comment(old, quick) if change.stale_comment else ""
-            return path, note, dropped_note(dropped) if dropped else ""
-        from qatfix.edit.primitives import set_value  # the full rewriter, only when needed
-
-        result = set_value(_text(path, edited, texts), change.key_path, change.value)
+        result = set_value(old, change.key_path, change.value, document=_parsed(path, texts),
+                           drop_comment=change.stale_comment)
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
+        edited[path] = result.new_text
+        dropped = dropped_comment(old, result.new_text) if change.stale_comment else ""
+        return path, note, dropped_note(dropped) if dropped else ""
     elif isinstance(change, SetBase):
-        from qatfix.edit.primitives import set_base
-
         path = change.path
         result = set_base(_text(path, edited, texts), change.index, change.value)
     elif isinstance(change, RenameKey):
         path = change.path or target_file(ctx, change)[0]
-        from qatfix.edit.primitives import rename_key
-
         result = rename_key(_text(path, edited, texts), change.key_path, change.new_name)
     elif isinstance(change, DeleteKey):
         path = change.path
-        from qatfix.edit.primitives import delete_first, delete_key
-
         if change.occurrence == 0:
             result = delete_first(_text(path, edited, texts), change.key_path)
         else:

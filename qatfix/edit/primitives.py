@@ -33,13 +33,14 @@ from typing import Any, Callable
 from qatfix.config import Tagged, yaml11
 from qatfix.config.loader import CORE_TAG as _CORE
 from qatfix.config.resolve import BASE_KEY
-from qatfix.edit import lexical, values
+from qatfix.config import lexical
+from qatfix.config.loader import Document, parse_text
+from qatfix.config.tree import AliasNode, MapNode, Node, ScalarNode, SeqNode, is_merge_key
+from qatfix.edit import values
 from qatfix.edit.apply import Splice, apply_splices, text_edits
 from qatfix.edit.locate import Located, alias_paths, find_pairs, has_merge, key_value, locate
-from qatfix.edit.tree import (AliasNode, MapNode, Node, ScalarNode, SeqNode, Tree, content_start,
-                              is_merge_key, parse)
 from qatfix.edit.values import Path, format_path, render, render_key, same_value
-from qatfix.errors import EditError
+from qatfix.errors import EditError, QatfixError
 from qatfix.findings import TextEdit
 
 
@@ -88,18 +89,26 @@ DEFAULT_INDENT = 2
 
 @dataclass(frozen=True)
 class Source:
-    """A text about to be edited: BOM and newline style set aside, parsed once."""
+    """A text about to be edited: BOM and newline style set aside, parsed once into the loader's
+    positioned tree (`document`)."""
 
     text: str
     bom: str
     body: str
     newline: str
-    tree: Tree
+    document: Document
 
     @classmethod
-    def of(cls, text: str) -> Source:
+    def of(cls, text: str, document: Document | None = None) -> Source:
+        """`text` about to be edited; `document`, the loader's parse of a file, is used instead
+        of parsing again when it is the parse of this very text."""
         bom, body = lexical.split_bom(text)
-        return cls(text, bom, body, lexical.newline_of(body), parse(body))
+        if document is None or document.text != body:
+            try:
+                document = parse_text(body, "<edit>")
+            except QatfixError as exc:
+                raise EditError(exc.message, line=exc.line, column=exc.column) from None
+        return cls(text, bom, body, lexical.newline_of(body), document)
 
     def change(self, splices: Iterable[Splice], *, line: int = 0,
                located: Located | None = None) -> Change:
@@ -112,12 +121,16 @@ class Source:
             aliases = located.shared_by()
             if aliases:
                 anchors = tuple(dict.fromkeys(a.anchor for a in aliases))
-                shared = tuple(sorted({a.line + 1 for a in aliases}))
+                shared = tuple(sorted({a.line for a in aliases}))
         return Change(self.text, kept, line, anchors, shared)
 
     def data(self) -> Any:
         """Fresh data for the text, read as ppdet reads it (safe to mutate)."""
-        return values.load_data(self.body)
+        try:
+            return self.document.construct()
+        except QatfixError as exc:
+            raise EditError(f"cannot read the text as ppdet would: {exc.message}",
+                            line=exc.line) from None
 
     def confirm(self, change: Change, path: tuple[Any, ...], mutate: Callable[[Any], None],
                 data: Any = None) -> Change:
@@ -133,7 +146,7 @@ class Source:
     @cached_property
     def indent_unit(self) -> int:
         """How far this file indents a nested block mapping (2 when it never does)."""
-        for parent, child in _nested_block_mappings(self.tree.root):
+        for parent, child in _nested_block_mappings(self.document.root):
             step = child.pairs[0][0].column - parent.pairs[0][0].column
             if step > 0:
                 return step
@@ -156,6 +169,14 @@ def _nested_block_mappings(node: Node | None) -> Iterable[tuple[MapNode, MapNode
 
 
 # --- where new entries go --------------------------------------------------------------------
+
+def content_start(body: str, node: Node) -> int:
+    """Where a node's own text begins, past `&anchor`/`!tag` properties."""
+    if isinstance(node, AliasNode):
+        return node.start
+    flow = node.flow if isinstance(node, ScalarNode) else False
+    return lexical.after_properties(body, node.start, flow=flow)
+
 
 class Nested(dict[Any, Any]):
     """A mapping created on the way to a new key: written in block style in a block parent."""
@@ -204,7 +225,7 @@ def fill_empty(source: Source, empty: ScalarNode, text: str) -> Splice:
 def block_mapping_insert(source: Source, mapping: MapNode, key: Any, value: Any) -> Splice:
     last_key, last_value = mapping.pairs[-1]
     like = last_key if isinstance(last_key, ScalarNode) else None
-    indent = mapping.pairs[0][0].column
+    indent = mapping.pairs[0][0].column - 1
     text = block_entry(render_key(key, like), value, indent, source.indent_unit, source.newline)
     return new_lines_at(source, after_line_of(source, last_value), text)
 
@@ -222,7 +243,7 @@ def flow_append(source: Source, collection: MapNode | SeqNode, entry: str) -> li
     body = source.body
     close = collection.end - 1
     if not collection.flow or body[close] not in "]}":
-        raise EditError("not a flow collection", line=collection.line + 1)
+        raise EditError("not a flow collection", line=collection.line)
     if isinstance(collection, MapNode):
         if not collection.pairs:
             return [Splice(close, close, entry)]
@@ -267,7 +288,7 @@ def block_dash(source: Source, item: Node) -> int:
         pos -= 1
     if pos < 0 or body[pos] != "-" or not lexical.only_space_before(body, pos):
         raise EditError("this list entry does not start its own line; cannot insert next to it",
-                        line=item.line + 1)
+                        line=item.line)
     return pos
 
 
@@ -294,21 +315,40 @@ def replace_value(text: str, path: Path, value: Any) -> Change:
     return replace_in(Source.of(text), path, value)
 
 
-def replace_in(source: Source, path: Path, value: Any) -> Change:
-    located = locate(source.tree, path)
+def replace_in(source: Source, path: Path, value: Any, *, drop_comment: bool = False) -> Change:
+    """`replace_value` on a parsed `source`; `drop_comment` removes a comment after a one-line
+    scalar on its line (it described the old value)."""
+    located = locate(source.document, path)
     if not located.found or located.node is None or not path:
         raise EditError(f"{format_path(path) or 'the document'} is not set in this file")
     data = source.data()
     current = values.get(data, path)
     node = located.node
     step = located.steps[-1]
-    line = (step.key_node or node).line + 1
+    line = (step.key_node or node).line
     if same_value(current, value):
         return source.change((), line=line)
     splices = node_splices(source, node, current, value, path)
+    if drop_comment:
+        splices = _through_comment(source, node, splices)
     change = source.change(splices, line=line, located=located)
-    readers = (path, *alias_paths(source.tree, node))
+    readers = (path, *alias_paths(source.document, node))
     return source.confirm(change, path, lambda d: _set_all(d, readers, value), data)
+
+
+def _through_comment(source: Source, node: Node, splices: list[Splice]) -> list[Splice]:
+    """The splice replacing a one-line scalar written in block context, plain or quoted, with no
+    tag or anchor, reaching to the end of its line when only a comment follows it there."""
+    body = source.body
+    if (not isinstance(node, ScalarNode) or node.style not in ("", "'", '"') or len(splices) != 1
+            or node.flow or node.tag or node.anchor or node.is_empty
+            or "\n" in body[node.start:node.end]):
+        return splices
+    splice = splices[0]
+    end = lexical.line_end(body, splice.end)
+    if not body[splice.end:end].lstrip(" \t").startswith("#"):
+        return splices
+    return [Splice(splice.start, end, splice.text)]
 
 
 def _set_all(data: Any, paths: tuple[Path, ...], value: Any) -> None:
@@ -325,7 +365,7 @@ def node_splices(source: Source, node: Node, current: Any, value: Any,
         return []
     if isinstance(node, AliasNode):
         raise EditError(f"{format_path(path)} is an alias (*{node.anchor}); edit the anchor",
-                        line=node.line + 1)
+                        line=node.line)
     if isinstance(current, Tagged) and isinstance(value, Tagged) and current.tag == value.tag:
         return _content_splices(source, node, current.value, value.value, path, keep_tag=True)
     return _content_splices(source, node, current, value, path,
@@ -347,7 +387,7 @@ def _content_splices(source: Source, node: Node, current: Any, value: Any, path:
         kind = "mapping" if isinstance(node, MapNode) else "list"
         raise EditError(f"{format_path(path)} is a block {kind}; set its entries one by one "
                         f"(e.g. {format_path((*path, 0 if kind == 'list' else 'key'))})",
-                        line=node.line + 1)
+                        line=node.line)
     return [_whole_value(source, node, value, keep_tag=keep_tag)]
 
 
@@ -394,7 +434,7 @@ def _whole_value(source: Source, node: Node, value: Any, *, keep_tag: bool) -> S
     else:
         start, prefix = node.start, (f"&{node.anchor} " if node.anchor else "")
     text = prefix + render(value, like, flow=isinstance(node, ScalarNode) and node.flow)
-    if isinstance(node, ScalarNode) and node.style == "" and node.value == "" and start >= node.end:
+    if isinstance(node, ScalarNode) and node.style == "" and node.text == "" and start >= node.end:
         return fill_empty(source, node, text)  # an empty value: `key:` -> `key: 8`
     end = node.end
     if isinstance(node, ScalarNode) and node.style in ("|", ">"):
@@ -411,7 +451,7 @@ def insert_key(text: str, path: Path, value: Any) -> Change:
 
 
 def insert_key_in(source: Source, path: Path, value: Any) -> Change:
-    located = locate(source.tree, path)
+    located = locate(source.document, path)
     if located.found:
         raise EditError(f"{format_path(path)} is already set (line {_line_of(located)}); "
                         "replace it instead")
@@ -448,7 +488,7 @@ def insert_item(text: str, seq_path: Path, index: int, value: Any) -> Change:
 
 
 def insert_item_in(source: Source, seq_path: Path, index: int, value: Any) -> Change:
-    located = locate(source.tree, seq_path)
+    located = locate(source.document, seq_path)
     where = format_path(seq_path) or "the document"
     sequence = located.node
     if not located.found or not isinstance(sequence, SeqNode):
@@ -492,7 +532,7 @@ def _under_empty(source: Source, located: Located, empty: ScalarNode, key: Any, 
         return fill_empty(source, empty, render({key: value}, flow=True))
     step = located.steps[-1]
     if step.key_node is not None:
-        column = step.key_node.column
+        column = step.key_node.column - 1
     else:
         dash = block_dash(source, empty)
         column = dash - lexical.line_start(source.body, dash)
@@ -501,7 +541,7 @@ def _under_empty(source: Source, located: Located, empty: ScalarNode, key: Any, 
 
 def _line_of(located: Located) -> int:
     step = located.steps[-1]
-    return (step.key_node or step.node).line + 1
+    return (step.key_node or step.node).line
 
 
 def _first_new_line(source: Source, splices: list[Splice]) -> int:
@@ -516,7 +556,7 @@ def _first_new_line(source: Source, splices: list[Splice]) -> int:
 def delete_key(text: str, path: Path) -> Change:
     """Remove the key at `path`; nothing changes when it is not in the text."""
     source = Source.of(text)
-    located = locate(source.tree, path, alias_ok=True)
+    located = locate(source.document, path, alias_ok=True)
     if not located.found or not path:
         return source.change(())
     step = located.steps[-1]
@@ -534,19 +574,19 @@ def delete_key(text: str, path: Path) -> Change:
     else:
         splices = [_block_deletion(source, mapping, i) for i, (k, _) in enumerate(mapping.pairs)
                    if id(k) in doomed]
-    change = source.change(splices, line=(step.key_node or step.node).line + 1, located=located)
+    change = source.change(splices, line=(step.key_node or step.node).line, located=located)
     return source.confirm(change, path, lambda data: values.delete_in(data, path))
 
 
 def _refuse_orphaned_aliases(source: Source, pairs: list[tuple[Node, Node]], path: Path) -> None:
     """An anchor may only go if no alias outside the deleted text still uses it."""
     for key, value in pairs:
-        for alias in source.tree.aliases:
+        for alias in source.document.aliases:
             inside = key.start <= alias.target.start < value.end or alias.target is value
             if inside and not key.start <= alias.start < max(value.end, key.end):
                 raise EditError(f"{format_path(path)} holds &{alias.anchor}, still used by the "
-                                f"alias at line {alias.line + 1}; nothing deleted",
-                                line=alias.line + 1)
+                                f"alias at line {alias.line}; nothing deleted",
+                                line=alias.line)
 
 
 def _block_deletion(source: Source, mapping: MapNode, index: int) -> Splice:
@@ -564,7 +604,7 @@ def _block_deletion(source: Source, mapping: MapNode, index: int) -> Splice:
         if lexical.line_start(body, next_key.start) == end:
             return Splice(key.start, next_key.start, "")
     raise EditError("this key shares its line with a list dash and is followed by comments; "
-                    "delete it by hand", line=key.line + 1)
+                    "delete it by hand", line=key.line)
 
 
 def _flow_deletions(source: Source, mapping: MapNode, doomed: set[int]) -> list[Splice]:
@@ -609,7 +649,7 @@ def _flow_run(source: Source, mapping: MapNode, first: int, last: int) -> Splice
 def rename_key(text: str, path: Path, new_name: str) -> Change:
     """Rename the key at `path`, keeping its quoting."""
     source = Source.of(text)
-    located = locate(source.tree, path)
+    located = locate(source.document, path)
     if not located.found or located.steps[-1].key_node is None:
         raise EditError(f"{'.'.join(map(str, path))} is not in the file")
     key = located.steps[-1].key_node
@@ -622,7 +662,7 @@ def rename_key(text: str, path: Path, new_name: str) -> Change:
 def delete_first(text: str, path: Path) -> Change:
     """Delete only the first definition of a key that is defined twice (block mappings)."""
     source = Source.of(text)
-    located = locate(source.tree, path)
+    located = locate(source.document, path)
     mapping = located.steps[-1].container if located.found else None
     if not isinstance(mapping, MapNode) or mapping.flow:
         raise EditError("only duplicate keys of block mappings can be deleted one at a time")
@@ -644,7 +684,7 @@ def insert_base(text: str, index: int, value: str) -> Change:
     A file without `_BASE_` gets one in ppdet's usual style, above its first key.
     """
     source = Source.of(text)
-    located = locate(source.tree, (BASE_KEY,))
+    located = locate(source.document, (BASE_KEY,))
     if located.found:
         current = values.get(source.data(), (BASE_KEY,))
         if isinstance(current, list) and value in current:
@@ -656,7 +696,7 @@ def insert_base(text: str, index: int, value: str) -> Change:
 
 
 def _create(source: Source, value: str) -> Change:
-    root = source.tree.root
+    root = source.document.root
     nl, pad = source.newline, " " * source.indent_unit
     lines = f"{BASE_KEY}: [{nl}{pad}{yaml11.format_string(value, chr(39))},{nl}]{nl}"
     if isinstance(root, MapNode) and not root.flow:
@@ -673,13 +713,16 @@ def _create(source: Source, value: str) -> Change:
 
 # --- set -------------------------------------------------------------------------------------
 
-def set_value(text: str, path: Path, value: Any) -> Change:
+def set_value(text: str, path: Path, value: Any, *, document: Document | None = None,
+              drop_comment: bool = False) -> Change:
     """Make `path` read `value`: replaced in place, appended to a list (index == length), or
-    inserted as a new key. Setting the value it already has changes nothing."""
-    source = Source.of(text)
-    located = locate(source.tree, path)
+    inserted as a new key. Setting the value it already has changes nothing. `document` is the
+    loader's parse of the file, used when `text` is what it parsed (see `Source.of`);
+    `drop_comment` as in `replace_in`."""
+    source = Source.of(text, document)
+    located = locate(source.document, path)
     if located.found:
-        return replace_in(source, path, value)
+        return replace_in(source, path, value, drop_comment=drop_comment)
     if len(located.missing) == 1 and isinstance(located.node, SeqNode):
         return insert_item_in(source, path[:-1], len(located.node.items), value)
     return insert_key_in(source, path, value)

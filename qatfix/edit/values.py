@@ -57,12 +57,12 @@ def key_matches(actual: Any, wanted: Key) -> bool:
 # --- values written as YAML text -----------------------------------------------------------
 
 class Written(Protocol):
-    """What rendering needs to know of the scalar being replaced (`tree.ScalarNode` is one)."""
+    """What rendering needs to know of the scalar being replaced (`qatfix.config.tree.ScalarNode` is one)."""
 
     @property
     def style(self) -> str: ...  # "" plain, "'", '"', "|", ">"
     @property
-    def value(self) -> str: ...  # the text before typing
+    def text(self) -> str: ...  # the text before typing
     @property
     def tag(self) -> str | None: ...
     @property
@@ -93,7 +93,7 @@ def render(value: Any, like: Written | None = None, *, flow: bool = False) -> st
     if isinstance(value, bool):
         return _bool(value, like)
     if value is None:
-        return "~" if like is not None and like.style == "" and like.value == "~" else "null"
+        return "~" if like is not None and like.style == "" and like.text == "~" else "null"
     if isinstance(value, str):
         prefer = like.style if like is not None and like.style in ("'", '"') else ""
         if not prefer and (_YAML12_TYPED.match(value) or (flow and ":" in value)):
@@ -114,7 +114,7 @@ def render_key(key: Any, like: Written | None = None, *, flow: bool = False) -> 
 def _bool(value: bool, like: Written | None) -> str:
     if like is None or like.style != "" or like.tag is not None:
         return "true" if value else "false"
-    old = like.value
+    old = like.text
     for pair in _BOOL_SPELLINGS:
         if old.lower() in pair:
             word = pair[0] if value else pair[1]

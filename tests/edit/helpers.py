@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qatfix.edit import lexical
+from qatfix.config import lexical
 from qatfix.edit.primitives import Change
 from tests.edit.reference import pyyaml_load
 

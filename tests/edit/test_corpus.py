@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from qatfix.edit import lexical
+from qatfix.config import lexical
 from qatfix.edit.apply import read_source, write_all
 from qatfix.edit.locate import find_pairs, key_value
 from qatfix.edit.primitives import Source, set_value
-from qatfix.edit.tree import MapNode, ScalarNode
+from qatfix.config.tree import MapNode, ScalarNode
 from tests.conftest import tree
 from tests.edit.reference import ReferenceLoader, pyyaml_load, yaml
 
@@ -109,7 +109,7 @@ def _set_path(data: Any, path: tuple[Any, ...], value: Any) -> None:
 
 
 def _top_level_scalars(text: str) -> list[tuple[str, int]]:
-    root = Source.of(text).tree.root
+    root = Source.of(text).document.root
     if not isinstance(root, MapNode):
         return []
     found = []
@@ -117,7 +117,7 @@ def _top_level_scalars(text: str) -> list[tuple[str, int]]:
         key = key_value(key_node)
         if isinstance(key, str) and isinstance(value, ScalarNode) \
                 and find_pairs(root, key)[-1][0] is key_node:
-            found.append((key, key_node.line))
+            found.append((key, key_node.line - 1))  # 0-based, as the list index
     return found
 
 
