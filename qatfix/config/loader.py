@@ -182,12 +182,13 @@ class _Composer:
             if type(key_event).__name__ == "MappingEndEvent":
                 end = key_event.end_mark.index
                 break
-            key = self._node(key_event, events, key_path, depth + 1, flow)
-            value = self._node(next(events), events, (*key_path, _key_of(key)), depth + 1, flow)
-            if isinstance(value, ScalarNode) and value.is_empty:
+            key: Any = self._node(key_event, events, key_path, depth + 1, flow)
+            value: Any = self._node(next(events), events, (*key_path, _key_of(key)), depth + 1,
+                                    flow)
+            if value.kind == "scalar" and not value.text and value.is_empty:
                 self._place_empty(value, self._after_colon(key.end))
             pairs.append((key, value))
-            if isinstance(key, ScalarNode) and not is_merge_key(key):
+            if key.kind == "scalar" and (key.text != "<<" or not is_merge_key(key)):
                 try:
                     earlier = seen.get(key.value)
                 except TypeError:
@@ -213,8 +214,8 @@ class _Composer:
             if type(item_event).__name__ == "SequenceEndEvent":
                 end = item_event.end_mark.index
                 break
-            item = self._node(item_event, events, (*key_path, len(items)), depth + 1, flow)
-            if isinstance(item, ScalarNode) and item.is_empty and not flow:
+            item: Any = self._node(item_event, events, (*key_path, len(items)), depth + 1, flow)
+            if item.kind == "scalar" and not item.text and item.is_empty and not flow:
                 self._place_empty(item, self._after_dash(scan_from))
             items.append(item)
             scan_from = item.end
@@ -283,22 +284,24 @@ class _Constructor:
         self.built: dict[int, Any] = {}
         self.anchor_at: dict[int, AnchorRef] = {}
 
-    def build(self, node: Node) -> Any:
-        target = node.target if isinstance(node, AliasNode) else node
+    def build(self, node: Any) -> Any:
+        """Fresh data for a tree node (typed Any: this runs for every value, so it goes by the
+        node's `kind` rather than by isinstance)."""
+        target = node.target if node.kind == "alias" else node
         done = self.built.get(id(target))
         if done is not None or id(target) in self.built:
             return done
         value: Any
-        if isinstance(target, ScalarNode):
+        kind = target.kind
+        if kind == "scalar":
             value = target.value
-        elif isinstance(target, SeqNode):
+        elif kind == "seq":
             value = ConfigList()
             if target.anchor:
                 self.built[id(target)] = value
             for item in target.items:
                 value.add(self.build(item), self._origin(item, item))
         else:
-            assert isinstance(target, MapNode)
             value = ConfigMap()
             if target.anchor:
                 self.built[id(target)] = value
@@ -309,7 +312,7 @@ class _Constructor:
             self.built[id(target)] = value
         return value
 
-    def _fill(self, mapping: ConfigMap, node: MapNode) -> None:
+    def _fill(self, mapping: ConfigMap, node: Any) -> None:
         for key_node, value_node in self._flattened(node):
             key = self.build(key_node)
             try:
@@ -319,22 +322,22 @@ class _Constructor:
                                   line=key_node.line, column=key_node.column) from None
             mapping.set(key, self.build(value_node), self._origin(key_node, value_node))
 
-    def _flattened(self, node: MapNode) -> list[tuple[Node, Node]]:
+    def _flattened(self, node: Any) -> list[tuple[Any, Any]]:
         """PyYAML's `flatten_mapping`: `<<` merge keys first, own keys after (own keys win)."""
-        merged: list[tuple[Node, Node]] = []
-        own: list[tuple[Node, Node]] = []
+        merged: list[tuple[Any, Any]] = []
+        own: list[tuple[Any, Any]] = []
         for key_node, value_node in node.pairs:
-            if not is_merge_key(key_node):
+            if key_node.kind != "scalar" or key_node.text != "<<" or not is_merge_key(key_node):
                 own.append((key_node, value_node))
                 continue
-            source = value_node.target if isinstance(value_node, AliasNode) else value_node
-            if isinstance(source, MapNode):
+            source = value_node.target if value_node.kind == "alias" else value_node
+            if source.kind == "map":
                 merged.extend(self._flattened(source))
-            elif isinstance(source, SeqNode):
+            elif source.kind == "seq":
                 parts = []
                 for sub in source.items:
-                    sub = sub.target if isinstance(sub, AliasNode) else sub
-                    if not isinstance(sub, MapNode):
+                    sub = sub.target if sub.kind == "alias" else sub
+                    if sub.kind != "map":
                         raise ConfigError("a << merge list may only hold mappings", path=self.path,
                                           line=sub.line, column=sub.column)
                     parts.append(self._flattened(sub))
@@ -345,9 +348,9 @@ class _Constructor:
                                   path=self.path, line=value_node.line, column=value_node.column)
         return merged + own
 
-    def _origin(self, key_node: Node, value_node: Node) -> Origin:
+    def _origin(self, key_node: Any, value_node: Any) -> Origin:
         anchor = None
-        if isinstance(value_node, AliasNode):
+        if value_node.kind == "alias":
             target = value_node.target
             anchor = AnchorRef(value_node.anchor or "", self.path, target.line, target.column)
         return Origin(self.path, key_node.line, key_node.column, value_node.line,
@@ -357,14 +360,17 @@ class _Constructor:
 _CACHE: dict[str, tuple[tuple[int, int], Document]] = {}
 
 
-@dataclass(frozen=True, eq=False)
 class Texts:
     """Texts that stand in for the files at their paths (fixes being verified before they are
     written), handed explicitly to what reads a run's files (`load_document`, `resolve`,
     `kind_of`, the engine). `DISK`, holding none, reads every file as it is on disk. Two
-    verifications each pass their own, so neither ever reads the other's."""
+    verifications each pass their own, so neither ever reads the other's. Immutable (a plain
+    class, not a dataclass: every check imports it)."""
 
-    by_file: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    __slots__ = ("by_file",)
+
+    def __init__(self, by_file: Mapping[str, str] = MappingProxyType({})) -> None:
+        self.by_file = by_file
 
     @classmethod
     def of(cls, texts: Mapping[str, str]) -> Texts:

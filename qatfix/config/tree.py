@@ -11,11 +11,12 @@ comments). Nodes are built by `qatfix.config.loader` and never changed after.
 """
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 # Plain classes with slots rather than dataclasses: every config of a folder scan is parsed into
 # them, and a dataclass decorator costs a default check more than the classes save (see
-# benchmarks/bench_check.py). They compare by identity; `shape` gives their structure.
+# benchmarks/bench_check.py). They compare by identity; `shape` gives their structure. `kind`
+# names the class for the loader's loops, which run for every value of every file.
 
 
 class ScalarNode:
@@ -23,6 +24,7 @@ class ScalarNode:
     (quotes and escapes resolved), `style` "" for plain, "'", '"', "|" or ">", `flow` whether it
     is written inside a flow collection, `value` its value typed as PyYAML types it."""
 
+    kind: ClassVar[str] = "scalar"
     __slots__ = ("start", "end", "line", "column", "tag", "anchor", "text", "style", "flow",
                  "value")
 
@@ -40,6 +42,7 @@ class ScalarNode:
 class AliasNode:
     """An alias (`*name`); `target` is the node its anchor names."""
 
+    kind: ClassVar[str] = "alias"
     __slots__ = ("start", "end", "line", "column", "anchor", "target")
     tag: None = None
 
@@ -52,6 +55,7 @@ class AliasNode:
 class MapNode:
     """`end` is past the closing brace (flow) or past the last character of the last value."""
 
+    kind: ClassVar[str] = "map"
     __slots__ = ("start", "end", "line", "column", "tag", "anchor", "flow", "pairs")
 
     def __init__(self, start: int, end: int, line: int, column: int, tag: str | None,
@@ -63,6 +67,7 @@ class MapNode:
 class SeqNode:
     """A list; `end` is past `]` (flow) or past the last character of the last item."""
 
+    kind: ClassVar[str] = "seq"
     __slots__ = ("start", "end", "line", "column", "tag", "anchor", "flow", "items")
 
     def __init__(self, start: int, end: int, line: int, column: int, tag: str | None,

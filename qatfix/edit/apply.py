@@ -25,13 +25,18 @@ import tempfile
 
 # --- splices and their whole-line form ---------------------------------------------------------
 
-@dataclass(frozen=True)
+# Records below are plain classes with slots (treat them as immutable), not dataclasses: the default
+# check imports this module to make its fix, and a class decorator costs that check more time
+# than the records save.
 class Splice:
     """Replace characters `start:end` of a text with `text` (an insertion when they are equal)."""
 
-    start: int
-    end: int
-    text: str
+    __slots__ = ("start", "end", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
 
     def shifted(self, offset: int) -> Splice:
         return Splice(self.start + offset, self.end + offset, self.text)

@@ -7,7 +7,6 @@ told which lines share the value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from qatfix.config import yaml11
@@ -18,24 +17,31 @@ from qatfix.edit.values import Key, Path, format_path, key_matches
 from qatfix.errors import EditError
 
 
-@dataclass(frozen=True)
+# Records below are plain classes with slots (treat them as immutable), not dataclasses: the default
+# check imports this module to make its fix, and a class decorator costs that check more time
+# than the records save.
 class Step:
     """One step down: `container[key]` is `node`; `key_node` is the mapping key (None in a list)."""
 
-    container: MapNode | SeqNode
-    key: Key
-    key_node: Node | None
-    node: Node
+    __slots__ = ("container", "key", "key_node", "node")
+
+    def __init__(self, container: MapNode | SeqNode, key: Key, key_node: Node | None, node: Node) -> None:
+        self.container = container
+        self.key = key
+        self.key_node = key_node
+        self.node = node
 
 
-@dataclass(frozen=True)
 class Located:
     """How far a path resolves: `steps` for the part that exists, `missing` for the rest."""
 
-    tree: Document
-    path: Path
-    steps: tuple[Step, ...]
-    missing: Path
+    __slots__ = ("tree", "path", "steps", "missing")
+
+    def __init__(self, tree: Document, path: Path, steps: tuple[Step, ...], missing: Path) -> None:
+        self.tree = tree
+        self.path = path
+        self.steps = steps
+        self.missing = missing
 
     @property
     def found(self) -> bool:

@@ -1,11 +1,11 @@
 """The edits themselves: each splices new text into the original and leaves every other byte
 alone; documents are never dumped.
 
-A `Source` is the text about to be edited (BOM and newline style set aside, parsed once into a
-positioned `Tree`); an edit computes character `Splice`s against it, checks that the result reads
-back as the old data with only the intended change (`values.check`), and returns a `Change`
-whose `new_text` is the edited text and whose `text_edits(path)` are the whole-line `TextEdit`s
-of a `Fix`:
+A `Source` is the text about to be edited (BOM and newline style set aside, parsed once into the
+loader's positioned tree, or the loader's cached parse reused); an edit computes character
+`Splice`s against it, checks that the result reads back as the old data with only the intended
+change (`values.check`), and returns a `Change` whose `new_text` is the edited text and whose
+`text_edits(path)` are the whole-line `TextEdit`s of a `Fix`:
 
     change = set_value(text, ("TrainReader", "batch_size"), 8)
     change.new_text, change.text_edits("configs/x.yml"), change.sharing_note()
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Callable
 
 from qatfix.config import Tagged, yaml11
@@ -46,7 +44,9 @@ from qatfix.findings import TextEdit
 
 # --- the result of an edit -------------------------------------------------------------------
 
-@dataclass(frozen=True)
+# Records below are plain classes with slots (treat them as immutable), not dataclasses: the default
+# check imports this module to make its fix, and a class decorator costs that check more time
+# than the records save.
 class Change:
     """`splices` index into `text` (BOM included). No splices means nothing needed changing.
 
@@ -54,11 +54,15 @@ class Change:
     value, or a value inside an anchored collection): a fix title should say so.
     """
 
-    text: str
-    splices: tuple[Splice, ...]
-    line: int = 0
-    anchors: tuple[str, ...] = ()
-    shared_with: tuple[int, ...] = ()
+    __slots__ = ("text", "splices", "line", "anchors", "shared_with")
+
+    def __init__(self, text: str, splices: tuple[Splice, ...], line: int = 0,
+                 anchors: tuple[str, ...] = (), shared_with: tuple[int, ...] = ()) -> None:
+        self.text = text
+        self.splices = splices
+        self.line = line
+        self.anchors = anchors
+        self.shared_with = shared_with
 
     @property
     def changed(self) -> bool:
@@ -87,16 +91,18 @@ class Change:
 DEFAULT_INDENT = 2
 
 
-@dataclass(frozen=True)
 class Source:
     """A text about to be edited: BOM and newline style set aside, parsed once into the loader's
     positioned tree (`document`)."""
 
-    text: str
-    bom: str
-    body: str
-    newline: str
-    document: Document
+    __slots__ = ("text", "bom", "body", "newline", "document")
+
+    def __init__(self, text: str, bom: str, body: str, newline: str, document: Document) -> None:
+        self.text = text
+        self.bom = bom
+        self.body = body
+        self.newline = newline
+        self.document = document
 
     @classmethod
     def of(cls, text: str, document: Document | None = None) -> Source:
@@ -143,7 +149,7 @@ class Source:
                      whole="<<" not in self.body)
         return change
 
-    @cached_property
+    @property
     def indent_unit(self) -> int:
         """How far this file indents a nested block mapping (2 when it never does)."""
         for parent, child in _nested_block_mappings(self.document.root):
@@ -315,10 +321,13 @@ def replace_value(text: str, path: Path, value: Any) -> Change:
     return replace_in(Source.of(text), path, value)
 
 
-def replace_in(source: Source, path: Path, value: Any, *, drop_comment: bool = False) -> Change:
-    """`replace_value` on a parsed `source`; `drop_comment` removes a comment after a one-line
-    scalar on its line (it described the old value)."""
-    located = locate(source.document, path)
+def replace_in(source: Source, path: Path, value: Any, *, drop_comment: bool = False,
+               located: Located | None = None) -> Change:
+    """`replace_value` on a parsed `source` (`located`: the path already located in it);
+    `drop_comment` removes a comment after a one-line scalar on its line (it described the old
+    value)."""
+    if located is None:
+        located = locate(source.document, path)
     if not located.found or located.node is None or not path:
         raise EditError(f"{format_path(path) or 'the document'} is not set in this file")
     data = source.data()
@@ -332,7 +341,7 @@ def replace_in(source: Source, path: Path, value: Any, *, drop_comment: bool = F
     if drop_comment:
         splices = _through_comment(source, node, splices)
     change = source.change(splices, line=line, located=located)
-    readers = (path, *alias_paths(source.document, node))
+    readers = (path, *alias_paths(source.document, node)) if source.document.aliases else (path,)
     return source.confirm(change, path, lambda d: _set_all(d, readers, value), data)
 
 
@@ -722,7 +731,7 @@ def set_value(text: str, path: Path, value: Any, *, document: Document | None = 
     source = Source.of(text, document)
     located = locate(source.document, path)
     if located.found:
-        return replace_in(source, path, value, drop_comment=drop_comment)
+        return replace_in(source, path, value, drop_comment=drop_comment, located=located)
     if len(located.missing) == 1 and isinstance(located.node, SeqNode):
         return insert_item_in(source, path[:-1], len(located.node.items), value)
     return insert_key_in(source, path, value)
