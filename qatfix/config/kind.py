@@ -15,7 +15,9 @@ from typing import Any, Literal
 from qatfix.config.act_keys import is_act_config
 from qatfix.errors import QatfixError
 from qatfix.config import base_path, load_document
+from qatfix.config.loader import DISK, Texts
 from qatfix.config.nodes import ConfigMap
+from qatfix.config.tree import MapNode, ScalarNode, SeqNode
 
 #: ppdet's `slim:` modes (ppdet/slim/__init__.py build_slim_model), grouped as the rules ask
 QAT_MODES = ("QAT", "PrunerQAT")
@@ -38,9 +40,11 @@ ALL_STEPS: tuple[Step, ...] = (*PPDET_STEPS, *ACT_STEPS, *DEPLOY_STEPS)
 FileKind = Literal["model", "slim", "act", "other", "unreadable"]
 
 
-def kind_of(path: str) -> FileKind:
-    """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`."""
-    keys = _chain_keys(os.path.normpath(os.path.abspath(path)), ())
+def kind_of(path: str, texts: Texts = DISK) -> FileKind:
+    """`model`, `slim`, `act`, `other` (a mapping qatfix does not check) or `unreadable`, with
+    `texts` standing in for files (the disk's answers are kept for the run, those are not)."""
+    full = os.path.normpath(os.path.abspath(path))
+    keys = _chain_keys_in(full, (), texts) if texts else _chain_keys(full, ())
     if keys is None:
         return "unreadable"
     if "slim" in keys and "architecture" not in keys:
@@ -54,18 +58,23 @@ def kind_of(path: str) -> FileKind:
 def _chain_keys(path: str, chain: tuple[str, ...]) -> frozenset[str] | None:
     """Top-level keys of `path` and its `_BASE_` files (mappings merge, so none is lost); None
     when any of them cannot be read. Each file is read once per run, not once per config."""
+    return _chain_keys_in(path, chain, DISK)
 
+
+def _chain_keys_in(path: str, chain: tuple[str, ...], texts: Texts) -> frozenset[str] | None:
+    """`_chain_keys` with `texts` standing in for files (disk reads go through its cache)."""
     if path in chain:
         return None
     try:
-        found = _top_level(load_document(path))
+        found = _top_level(load_document(path, texts))
     except QatfixError:
         return None
     if found is None:
         return None
     keys, bases = found
     for entry in bases:
-        inherited = _chain_keys(base_path(path, entry), (*chain, path))
+        base, below = base_path(path, entry), (*chain, path)
+        inherited = _chain_keys_in(base, below, texts) if texts else _chain_keys(base, below)
         if inherited is None:
             return None
         keys |= inherited
@@ -77,17 +86,18 @@ def _top_level(document: Any) -> tuple[set[str], list[str]] | None:
     every file would cost a second full read); the constructed data when the tree is unusual."""
 
     root = document.root
-    plain = root is not None and root.kind == "map" and all(
-        k.kind == "scalar" and isinstance(k.value, str) and k.value != "<<" for k, _ in root.value)
+    plain = isinstance(root, MapNode) and all(
+        isinstance(k, ScalarNode) and isinstance(k.value, str) and k.value != "<<"
+        for k, _ in root.pairs)
     if plain:
-        keys = {k.value for k, _ in root.value}
-        bases = [v for k, v in root.value if k.value == "_BASE_"]
+        keys = {k.value for k, _ in root.pairs}
+        bases = [v for k, v in root.pairs if k.value == "_BASE_"]
         if not bases:
             return keys - {"_BASE_"}, []
         node = bases[-1]
-        if node.kind == "seq" and all(n.kind == "scalar" and isinstance(n.value, str)
-                                      for n in node.value):
-            return keys - {"_BASE_"}, [n.value for n in node.value]
+        if isinstance(node, SeqNode) and all(isinstance(n, ScalarNode) and isinstance(n.value, str)
+                                             for n in node.items):
+            return keys - {"_BASE_"}, [n.value for n in node.items]  # type: ignore[union-attr]
     data = document.construct()
     if not isinstance(data, ConfigMap):
         return None

@@ -8,15 +8,17 @@ every alias, exactly as they do in ppdet.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Iterator, Mapping, NoReturn
 
 from qatfix.config import yaml11
-from qatfix.config.events import document_root, events, syntax_error
+from qatfix.config import lexical
+from qatfix.config.events import document_root, events, pure_events, syntax_error
 from qatfix.config.nodes import AnchorRef, ConfigList, ConfigMap, DuplicateKey, KeyPath, Origin, Tagged
+from qatfix.config.tree import AliasNode, MapNode, Node, ScalarNode, SeqNode, is_merge_key
 from qatfix.errors import ConfigError, QatfixError, RefusedInputError
 from dataclasses import replace
 from ruamel.yaml.error import YAMLError
@@ -36,37 +38,18 @@ CORE_TAG = "tag:yaml.org,2002:"
 _CORE = CORE_TAG
 
 
-class Node:
-    """A parsed YAML node with its 1-based position. Internal: treat as immutable."""
-
-    __slots__ = ("kind", "value", "tag", "anchor", "line", "column", "end_line", "end_column",
-                 "style", "text")
-
-    def __init__(self, kind: str, value: Any, tag: str | None, anchor: str | None, line: int,
-                 column: int, style: str | None = None, text: str = "") -> None:
-        self.kind = kind  # "scalar" | "map" | "seq" | "alias"
-        self.value = value  # typed scalar | list[(Node, Node)] | list[Node] | target Node
-        self.tag = tag
-        self.anchor = anchor
-        self.line = line
-        self.column = column
-        #: just past the node: the character after a scalar, the end token of a collection
-        self.end_line = line
-        self.end_column = column
-        #: a scalar's quoting (None when plain); "flow" or None for a collection
-        self.style = style
-        self.text = text  # a scalar's string before typing (quotes and escapes resolved)
-
-
 @dataclass(frozen=True)
 class Document:
-    """One parsed file: its node tree plus facts ppdet would not tell (duplicates, anchors)."""
+    """One parsed file: its positioned node tree (`qatfix.config.tree`; offsets index `text`)
+    plus facts ppdet would not tell (duplicates, anchors)."""
 
     path: str
     text: str
     root: Node = field(repr=False)
     duplicates: tuple[DuplicateKey, ...] = ()
     anchors: tuple[AnchorRef, ...] = ()
+    #: every alias in the text, in text order
+    aliases: tuple[AliasNode, ...] = field(default=(), repr=False)
 
     def construct(self) -> Any:
         """Fresh data for this document (ConfigMap/ConfigList/Tagged/scalars)."""
@@ -117,18 +100,20 @@ def read_text(path: str) -> str:
 
 
 class _Composer:
-    """Events -> Node tree, recording anchors, duplicates and positions."""
+    """Events -> node tree, recording anchors, aliases, duplicates and positions."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.text = text
         self.anchors: dict[str, Node] = {}
         self.anchor_refs: list[AnchorRef] = []
+        self.aliases: list[AliasNode] = []
         self.duplicates: list[DuplicateKey] = []
         #: values so far, aliases counted at the size of what they name
         self.values = 0
         self.anchored_size: dict[int, int] = {}
 
-    def compose(self, text: str) -> Node | None:
+    def compose(self, stream: Iterator[Any]) -> Node | None:
         def second(line: int) -> NoReturn:
             raise ConfigError("more than one YAML document; ppdet reads only one",
                               path=self.path, line=line)
@@ -136,7 +121,7 @@ class _Composer:
         def reset_anchors() -> None:
             self.anchors = {}
 
-        return document_root(events(text), lambda event, stream: self._node(event, stream, (), 0),
+        return document_root(stream, lambda event, rest: self._node(event, rest, (), 0, False),
                              second, reset_anchors)
 
     def _count(self, values: int, line: int, column: int, *, aliased: bool = False) -> None:
@@ -146,26 +131,25 @@ class _Composer:
             raise ConfigError(f"more than {MAX_VALUES:,} values {why}; refusing to read it",
                               path=self.path, line=line, column=column)
 
-    def _start(self, event: Any) -> tuple[int, int]:
-        return event.start_mark.line + 1, event.start_mark.column + 1
-
-    def _start_of_end(self, event: Any) -> tuple[int, int]:
-        return event.end_mark.line + 1, event.end_mark.column + 1
-
-    def _node(self, event: Any, events: Iterator[Any], key_path: KeyPath, depth: int) -> Node:
+    def _node(self, event: Any, events: Iterator[Any], key_path: KeyPath, depth: int,
+              flow: bool) -> Node:
         if depth > MAX_DEPTH:
             raise ConfigError(f"nesting deeper than {MAX_DEPTH} levels", path=self.path,
                               line=event.start_mark.line + 1)
         name = type(event).__name__
-        line, column = self._start(event)
+        mark = event.start_mark
+        line, column = mark.line + 1, mark.column + 1
         values_before = self.values
+        node: Node
         if name == "AliasEvent":
             target = self.anchors.get(event.anchor)
             if target is None:
                 raise ConfigError(f"alias *{event.anchor} names no anchor", path=self.path,
                                   line=line, column=column)
             self._count(self.anchored_size.get(id(target), 1), line, column, aliased=True)
-            return Node("alias", target, None, event.anchor, line, column)
+            alias = AliasNode(mark.index, event.end_mark.index, line, column, event.anchor, target)
+            self.aliases.append(alias)
+            return alias
         self._count(1, line, column)
         tag = event.tag
         if tag and tag.startswith((_CORE + "python/", "!!python/")):
@@ -173,16 +157,13 @@ class _Composer:
                                     "objects",
                               path=self.path, line=line, column=column)
         if name == "ScalarEvent":
-            node = Node("scalar", self._typed(event, tag, line, column), tag, event.anchor, line,
-                        column, event.style or None, event.value)
-            node.end_line, node.end_column = self._start_of_end(event)
+            node = ScalarNode(mark.index, event.end_mark.index, line, column, tag, event.anchor,
+                              event.value, event.style or "", flow,
+                              self._typed(event, tag, line, column))
         elif name == "MappingStartEvent":
-            node = Node("map", [], tag, event.anchor, line, column, _flow(event))
-            self._fill_map(node, events, key_path, depth)
+            node = self._mapping(event, events, key_path, depth)
         elif name == "SequenceStartEvent":
-            node = Node("seq", [], tag, event.anchor, line, column, _flow(event))
-            for index, item in enumerate(self._items(events, "SequenceEndEvent", node)):
-                node.value.append(self._node(item, events, (*key_path, index), depth + 1))
+            node = self._sequence(event, events, key_path, depth)
         else:
             raise ConfigError(f"unexpected YAML event {name}", path=self.path, line=line)
         if event.anchor:
@@ -191,21 +172,23 @@ class _Composer:
             self.anchor_refs.append(AnchorRef(event.anchor, self.path, line, column, key_path))
         return node
 
-    def _items(self, events: Iterator[Any], end: str, node: Node) -> Iterator[Any]:
-        for event in events:
-            if type(event).__name__ == end:
-                node.end_line, node.end_column = self._start(event)
-                return
-            yield event
-
-    def _fill_map(self, node: Node, events: Iterator[Any], key_path: KeyPath, depth: int) -> None:
+    def _mapping(self, event: Any, events: Iterator[Any], key_path: KeyPath,
+                 depth: int) -> MapNode:
+        flow = bool(event.flow_style)
+        pairs: list[tuple[Node, Node]] = []
         seen: dict[Any, Node] = {}
-        items = self._items(events, "MappingEndEvent", node)
-        for key_event in items:
-            key = self._node(key_event, events, key_path, depth + 1)
-            value = self._node(next(events), events, (*key_path, _key_of(key)), depth + 1)
-            node.value.append((key, value))
-            if key.kind == "scalar" and not _is_merge_key(key):
+        end = event.start_mark.index
+        for key_event in events:
+            if type(key_event).__name__ == "MappingEndEvent":
+                end = key_event.end_mark.index
+                break
+            key: Any = self._node(key_event, events, key_path, depth + 1, flow)
+            value: Any = self._node(next(events), events, (*key_path, _key_of(key)), depth + 1,
+                                    flow)
+            if value.kind == "scalar" and not value.text and value.is_empty:
+                self._place_empty(value, self._after_colon(key.end))
+            pairs.append((key, value))
+            if key.kind == "scalar" and (key.text != "<<" or not is_merge_key(key)):
                 try:
                     earlier = seen.get(key.value)
                 except TypeError:
@@ -216,6 +199,46 @@ class _Composer:
                         Origin(self.path, earlier.line, earlier.column),
                         Origin(self.path, key.line, key.column)))
                 seen[key.value] = key
+        if not flow:
+            end = pairs[-1][1].end if pairs else event.start_mark.index
+        mark = event.start_mark
+        return MapNode(mark.index, end, mark.line + 1, mark.column + 1, event.tag, event.anchor,
+                       flow, tuple(pairs))
+
+    def _sequence(self, event: Any, events: Iterator[Any], key_path: KeyPath,
+                  depth: int) -> SeqNode:
+        flow = bool(event.flow_style)
+        items: list[Node] = []
+        scan_from = end = event.start_mark.index
+        for item_event in events:
+            if type(item_event).__name__ == "SequenceEndEvent":
+                end = item_event.end_mark.index
+                break
+            item: Any = self._node(item_event, events, (*key_path, len(items)), depth + 1, flow)
+            if item.kind == "scalar" and not item.text and item.is_empty and not flow:
+                self._place_empty(item, self._after_dash(scan_from))
+            items.append(item)
+            scan_from = item.end
+        if not flow:
+            end = items[-1].end if items else event.start_mark.index
+        mark = event.start_mark
+        return SeqNode(mark.index, end, mark.line + 1, mark.column + 1, event.tag, event.anchor,
+                       flow, tuple(items))
+
+    def _place_empty(self, node: ScalarNode, pos: int) -> None:
+        """An empty value sits right after its `:` or `-` (the parsers disagree on where)."""
+        start = lexical.line_start(self.text, pos)
+        node.start = node.end = pos
+        node.line = self.text.count("\n", 0, start) + 1
+        node.column = pos - start + 1
+
+    def _after_colon(self, key_end: int) -> int:
+        pos = lexical.skip_blank(self.text, key_end)
+        return pos + 1 if self.text.startswith(":", pos) else key_end
+
+    def _after_dash(self, scan_from: int) -> int:
+        pos = lexical.skip_blank(self.text, scan_from)
+        return pos + 1 if self.text.startswith("-", pos) else scan_from
 
     def _typed(self, event: Any, tag: str | None, line: int, column: int) -> Any:
         text = event.value
@@ -242,25 +265,15 @@ class _Composer:
         return text
 
 
-def _flow(event: Any) -> str | None:
-    """"flow" for a collection written in `{...}`/`[...]`, None for a block one."""
-    return "flow" if event.flow_style else None
-
-
 def _short(text: str, limit: int = 40) -> str:
     """`text` quoted for a one-line message, cut when long."""
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _key_of(node: Node) -> Any:
-    if node.kind == "alias":
-        node = node.value
-    return node.value if node.kind == "scalar" else "?"
-
-
-def _is_merge_key(node: Node) -> bool:
-    return (node.kind == "scalar" and node.tag is None and node.style is None
-            and node.text == "<<")
+    if isinstance(node, AliasNode):
+        node = node.target
+    return node.value if isinstance(node, ScalarNode) else "?"
 
 
 class _Constructor:
@@ -271,18 +284,22 @@ class _Constructor:
         self.built: dict[int, Any] = {}
         self.anchor_at: dict[int, AnchorRef] = {}
 
-    def build(self, node: Node) -> Any:
-        target = node.value if node.kind == "alias" else node
+    def build(self, node: Any) -> Any:
+        """Fresh data for a tree node (typed Any: this runs for every value, so it goes by the
+        node's `kind` rather than by isinstance)."""
+        target = node.target if node.kind == "alias" else node
         done = self.built.get(id(target))
         if done is not None or id(target) in self.built:
             return done
-        if target.kind == "scalar":
-            value: Any = target.value
-        elif target.kind == "seq":
+        value: Any
+        kind = target.kind
+        if kind == "scalar":
+            value = target.value
+        elif kind == "seq":
             value = ConfigList()
             if target.anchor:
                 self.built[id(target)] = value
-            for item in target.value:
+            for item in target.items:
                 value.add(self.build(item), self._origin(item, item))
         else:
             value = ConfigMap()
@@ -295,7 +312,7 @@ class _Constructor:
             self.built[id(target)] = value
         return value
 
-    def _fill(self, mapping: ConfigMap, node: Node) -> None:
+    def _fill(self, mapping: ConfigMap, node: Any) -> None:
         for key_node, value_node in self._flattened(node):
             key = self.build(key_node)
             try:
@@ -305,21 +322,21 @@ class _Constructor:
                                   line=key_node.line, column=key_node.column) from None
             mapping.set(key, self.build(value_node), self._origin(key_node, value_node))
 
-    def _flattened(self, node: Node) -> list[tuple[Node, Node]]:
+    def _flattened(self, node: Any) -> list[tuple[Any, Any]]:
         """PyYAML's `flatten_mapping`: `<<` merge keys first, own keys after (own keys win)."""
-        merged: list[tuple[Node, Node]] = []
-        own: list[tuple[Node, Node]] = []
-        for key_node, value_node in node.value:
-            if not _is_merge_key(key_node):
+        merged: list[tuple[Any, Any]] = []
+        own: list[tuple[Any, Any]] = []
+        for key_node, value_node in node.pairs:
+            if key_node.kind != "scalar" or key_node.text != "<<" or not is_merge_key(key_node):
                 own.append((key_node, value_node))
                 continue
-            source = value_node.value if value_node.kind == "alias" else value_node
+            source = value_node.target if value_node.kind == "alias" else value_node
             if source.kind == "map":
                 merged.extend(self._flattened(source))
             elif source.kind == "seq":
                 parts = []
-                for sub in source.value:
-                    sub = sub.value if sub.kind == "alias" else sub
+                for sub in source.items:
+                    sub = sub.target if sub.kind == "alias" else sub
                     if sub.kind != "map":
                         raise ConfigError("a << merge list may only hold mappings", path=self.path,
                                           line=sub.line, column=sub.column)
@@ -331,48 +348,68 @@ class _Constructor:
                                   path=self.path, line=value_node.line, column=value_node.column)
         return merged + own
 
-    def _origin(self, key_node: Node, value_node: Node) -> Origin:
+    def _origin(self, key_node: Any, value_node: Any) -> Origin:
         anchor = None
         if value_node.kind == "alias":
-            target = value_node.value
+            target = value_node.target
             anchor = AnchorRef(value_node.anchor or "", self.path, target.line, target.column)
         return Origin(self.path, key_node.line, key_node.column, value_node.line,
                       value_node.column, anchor)
 
 
 _CACHE: dict[str, tuple[tuple[int, int], Document]] = {}
-#: texts that stand in for files on disk (fixes being verified before they are written)
-_OVERLAY: dict[str, str] = {}
 
 
-@contextlib.contextmanager
-def overlay(texts: Mapping[str, str]) -> Iterator[None]:
-    """Read `texts` instead of the files at those paths, inside the `with` block."""
-    saved = dict(_OVERLAY)
-    _OVERLAY.update({_same_file_key(p): t for p, t in texts.items()})
-    try:
-        yield
-    finally:
-        _OVERLAY.clear()
-        _OVERLAY.update(saved)
+class Texts:
+    """Texts that stand in for the files at their paths (fixes being verified before they are
+    written), handed explicitly to what reads a run's files (`load_document`, `resolve`,
+    `kind_of`, the engine). `DISK`, holding none, reads every file as it is on disk. Two
+    verifications each pass their own, so neither ever reads the other's. Immutable (a plain
+    class, not a dataclass: every check imports it)."""
+
+    __slots__ = ("by_file",)
+
+    def __init__(self, by_file: Mapping[str, str] = MappingProxyType({})) -> None:
+        self.by_file = by_file
+
+    @classmethod
+    def of(cls, texts: Mapping[str, str]) -> Texts:
+        """`texts` keyed by any spelling of their paths."""
+        if isinstance(texts, Texts):
+            return texts
+        if not texts:
+            return DISK
+        return cls(MappingProxyType({_same_file_key(p): t for p, t in texts.items()}))
+
+    def get(self, path: str) -> str | None:
+        """The text standing in for `path`, or None when it is read from disk."""
+        return self.by_file.get(_same_file_key(path)) if self.by_file else None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_file)
 
 
-def parse_text(text: str, path: str) -> Document:
-    """Parse YAML text (already decoded) into a `Document`."""
+#: no stand-in texts: every file is read from disk
+DISK = Texts()
+
+
+def parse_text(text: str, path: str, *, pure: bool = False) -> Document:
+    """Parse YAML text (already decoded, BOM split off) into a `Document`; `pure` reads it with
+    ruamel's pure-Python parser even where its C parser is installed."""
 
     _refuse_undecodable(text, path)
-    composer = _Composer(path)
+    composer = _Composer(path, text)
     try:
-        root = composer.compose(text)
+        root = composer.compose(pure_events(text) if pure else events(text))
     except YAMLError as exc:
         message, line, column = syntax_error(exc)
         raise ConfigError(message, path=path, line=line, column=column) from None
     except RecursionError:
         raise ConfigError(f"nesting too deep (over {MAX_DEPTH} levels)", path=path) from None
-    if root is None:
-        root = Node("scalar", None, None, None, 1, 1)
-    anchors = tuple(composer.anchor_refs)
-    return Document(path, text, root, tuple(composer.duplicates), anchors)
+    if root is None:  # nothing but comments (or nothing): an empty value at the start
+        root = ScalarNode(0, 0, 1, 1, None, None, "", "", False)
+    return Document(path, text, root, tuple(composer.duplicates), tuple(composer.anchor_refs),
+                    tuple(composer.aliases))
 
 
 def _refuse_undecodable(text: str, path: str) -> None:
@@ -385,16 +422,6 @@ def _refuse_undecodable(text: str, path: str) -> None:
     except UnicodeEncodeError as exc:
         raise ConfigError("invalid UTF-8", path=path,
                           line=text.count("\n", 0, exc.start) + 1) from None
-
-
-def overlay_active() -> bool:
-    """Are texts being verified in memory (files on disk may not be what a run reads)?"""
-    return bool(_OVERLAY)
-
-
-def overlaid_text(path: str) -> str | None:
-    """The stand-in text for `path` while an `overlay` is active, else None."""
-    return _OVERLAY.get(_same_file_key(path)) if _OVERLAY else None
 
 
 def _same_file_key(path: str) -> str:
@@ -414,12 +441,13 @@ def _respelled(document: Document, path: str) -> Document:
         anchors=tuple(replace(a, path=path) for a in document.anchors))
 
 
-def load_document(path: str) -> Document:
+def load_document(path: str, texts: Texts = DISK) -> Document:
     """Parse a file once; later calls reuse the tree while the file is unchanged, whichever
-    spelling of its path they use."""
+    spelling of its path they use. A text `texts` holds for the path is read instead."""
+    standing_in = texts.get(path)
+    if standing_in is not None:
+        return parse_text(standing_in.lstrip("\ufeff"), path)
     key = _same_file_key(path)
-    if _OVERLAY and key in _OVERLAY:
-        return parse_text(_OVERLAY[key].lstrip("\ufeff"), path)
     try:
         info = os.stat(path)
         stamp = (info.st_mtime_ns, info.st_size)

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
-from qatfix.config.loader import Document, load_document
+from qatfix.config.loader import DISK, Document, Texts, load_document
 from qatfix.config.merge import dict_merge
 from qatfix.config.nodes import ConfigList, ConfigMap, KeyPath, Origin, Tagged, child, origin_of, walk
 from qatfix.config.options import parse_options
@@ -133,7 +133,8 @@ def base_path(parent: str, entry: str) -> str:
 class _Run:
     """One replay of ppdet's loading sequence into a single global config."""
 
-    def __init__(self, root: str | None) -> None:
+    def __init__(self, root: str | None, texts: Texts) -> None:
+        self.texts = texts
         self.global_config = ConfigMap()
         self.files: list[str] = []
         self.documents: dict[str, Document] = {}
@@ -160,7 +161,7 @@ class _Run:
         if path in chain:
             cycle = " -> ".join((*chain[chain.index(path):], path))
             raise ConfigError(f"_BASE_ cycle: {cycle}", path=path)
-        document = load_document(path)
+        document = load_document(path, self.texts)
         self.documents[path] = document
         return document
 
@@ -224,16 +225,17 @@ def _inside(path: str, root: str) -> bool:
 
 def resolve(config: str, slim: str | None = None, options: Sequence[str] = (), *,
             root: str | None = None, options_after_slim: bool = True,
-            dropped_options: Sequence[Sequence[str]] = ()) -> Resolved:
+            dropped_options: Sequence[Sequence[str]] = (), texts: Texts = DISK) -> Resolved:
     """The effective config of `train.py -c config [--slim_config slim] [-o options]`.
 
     `root`, when given, is a folder that no file may lie outside of (review mode).
     `options_after_slim=False` gives the config as ppdet's `build_slim_model` sees it when it
     builds a QAT/PTQ/prune model and loads its weights: train.py merges `-o` again only later.
     `options` is the one `-o` group ppdet keeps (the last); `dropped_options` are the groups it
-    replaced, recorded only so they can be reported.
+    replaced, recorded only so they can be reported. `texts` stand in for files (fixes being
+    verified before they are written).
     """
-    run = _Run(root)
+    run = _Run(root, texts)
     opts = parse_options(options)
     run.load_config(config)
     if options:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 
-from qatfix.edit import lexical
+from qatfix.config import lexical
 
 _NO_NEWLINE = "\\ No newline at end of file"
 _COLORS = {"-": "31", "+": "32", "@": "36"}

@@ -3,27 +3,24 @@
 Where an edit goes is decided here, from provenance: the file that defines the effective value,
 unless that file is a base shared with other configs (or lies outside the config's tree) - then
 the override is added to the config named on the command line, and the fix title says so.
-A scalar that the loader found in a plain spot is replaced in place (`in_place`); everything else
-goes through the full rewriter, imported only then.
+
+Every change is made by the one rewriter (`primitives`) on the loader's positioned tree: a file
+the loader already parsed is not parsed again (its cached `Document` is handed over while the text
+is still the one it parsed), so setting one scalar costs a check no second parse.
 """
 from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING
 
-from qatfix.config.nodes import KeyPath
+from qatfix.config.loader import DISK, Document, Texts, load_document
+from qatfix.edit.apply import read_source
+from qatfix.edit.primitives import delete_first, delete_key, rename_key, set_base, set_value
 from qatfix.errors import EditError, QatfixError
 from qatfix.findings import Fix, TextEdit
-from qatfix.config.loader import load_document
-from qatfix.config.loader import overlaid_text
-from qatfix.config.yaml11 import format_string
-from qatfix.edit.apply import read_source
-from qatfix.edit.in_place import replace_scalar
-
 from qatfix.rules.base import AnyChange, CreateFile, DeleteKey, PlannedFix, RenameKey, SetBase, SetKey
 
 if TYPE_CHECKING:
-    from qatfix.edit.change import Change as TextChange
     from qatfix.rules.context import CheckContext
 
 
@@ -52,72 +49,30 @@ def target_file(ctx: "CheckContext", change: "SetKey | RenameKey") -> tuple[str,
     return override, f" (as an override in {os.path.basename(override)}; {where} is shared)"
 
 
-def overlaid_or_none(path: str) -> str | None:
-    return overlaid_text(path)
-
-
-def current_text(path: str, *, new: bool = False) -> str:
-    """The file's text as it will be edited (BOM kept; an overlaid text while verifying).
-    With `new`, a file that does not exist yet reads as empty (a fix creates it)."""
-
-    overlaid = overlaid_or_none(path)
-    if overlaid is not None:
-        return overlaid
+def current_text(path: str, *, new: bool = False, texts: Texts = DISK) -> str:
+    """The file's text as it will be edited (BOM kept): the one `texts` holds for it (a fix
+    being verified), else the file's. With `new`, a file that does not exist yet reads as empty
+    (a fix creates it)."""
+    standing_in = texts.get(path)
+    if standing_in is not None:
+        return standing_in
     if new and not os.path.lexists(path):
         return ""
     return read_source(path).text
 
 
-def _text(path: str, texts: dict[str, str]) -> str:
-    if path not in texts:
-        texts[path] = current_text(path)
-    return texts[path]
+def _text(path: str, edited: dict[str, str], texts: Texts) -> str:
+    if path not in edited:
+        edited[path] = current_text(path, texts=texts)
+    return edited[path]
 
 
-def _rename(text: str, key_path: KeyPath, new_name: str) -> "TextChange":
-    """Rename the key at `key_path`, keeping its quoting."""
-    from qatfix.edit.locate import locate
-    from qatfix.edit.source import Source
-    from qatfix.edit.splice import Splice
-
-    source = Source.of(text)
-    located = locate(source.tree, key_path)
-    if not located.found or located.steps[-1].key_node is None:
-        raise EditError(f"{'.'.join(map(str, key_path))} is not in the file")
-    key = located.steps[-1].key_node
-    old = source.body[key.start:key.end]
-    quote = old[0] if old[:1] in ("'", '"') else ""
-
-    new = format_string(new_name, quote) if quote else format_string(new_name)
-    return source.change([Splice(key.start, key.end, new)])
-
-
-def _delete_first(text: str, key_path: KeyPath) -> "TextChange":
-    """Delete only the first definition of a key that is defined twice (block mappings)."""
-    from qatfix.edit.delete import _block_deletion  # the one-entry deletion of delete_key
-    from qatfix.edit.locate import find_pairs, locate
-    from qatfix.edit.source import Source
-    from qatfix.edit.tree import Mapping
-
-    source = Source.of(text)
-    located = locate(source.tree, key_path)
-    mapping = located.steps[-1].container if located.found else None
-    if not isinstance(mapping, Mapping) or mapping.flow:
-        raise EditError("only duplicate keys of block mappings can be deleted one at a time")
-    first_key = find_pairs(mapping, key_path[-1])[0][0]
-    index = next(i for i, (k, _) in enumerate(mapping.pairs) if k is first_key)
-    return source.change([_block_deletion(source, mapping, index)])
-
-
-def _set_in_place(path: str, text: str, change: SetKey) -> str | None:
-    """The text with the change made where the loader found the value, or None (see in_place)."""
-
+def _parsed(path: str, texts: Texts) -> Document | None:
+    """The loader's parse of the file (cached; `texts` standing in), or None when it has none."""
     try:
-        document = load_document(path)
+        return load_document(path, texts)
     except QatfixError:
         return None
-    return replace_scalar(text, document, change.key_path, change.value,
-                          drop_comment=change.stale_comment)
 
 
 #: how a fix's note says that a comment describing the old value goes with it
@@ -138,48 +93,42 @@ def dropped_note(comment: str) -> str:
     return f"{DROPPED_COMMENT}`{comment}`, which described the old value"
 
 
-def apply_change(ctx: "CheckContext", change: AnyChange, texts: dict[str, str]
-                 ) -> tuple[str, str, str]:
-    """Apply one change to the in-memory `texts`; returns (file, where the edit went for the
-    title, a note on a comment it dropped)."""
+def apply_change(ctx: "CheckContext", change: AnyChange, edited: dict[str, str],
+                 texts: Texts = DISK) -> tuple[str, str, str]:
+    """Apply one change to the in-memory `edited` texts (files not there yet read as `texts`
+    has them); returns (file, where the edit went for the title, a note on a comment it
+    dropped)."""
     if isinstance(change, CreateFile):
-        if os.path.lexists(change.path) and overlaid_or_none(change.path) is None:
+        if os.path.lexists(change.path) and texts.get(change.path) is None:
             raise EditError("file exists; not overwritten", path=change.path)
-        texts[change.path] = change.text
+        edited[change.path] = change.text
         return change.path, "", ""
     note = ""
     if isinstance(change, SetKey):
         path, note = target_file(ctx, change)
-        old = _text(path, texts)
-        quick = _set_in_place(path, old, change)
-        if quick is not None:
-            texts[path] = quick
-            dropped = dropped_comment(old, quick) if change.stale_comment else ""
-            return path, note, dropped_note(dropped) if dropped else ""
-        from qatfix.edit.primitives import set_value
-
-        result = set_value(_text(path, texts), change.key_path, change.value)
+        old = _text(path, edited, texts)
+        result = set_value(old, change.key_path, change.value, document=_parsed(path, texts),
+                           drop_comment=change.stale_comment)
         shared = result.sharing_note()
         note += f" ({shared})" if shared else ""
+        edited[path] = result.new_text
+        dropped = dropped_comment(old, result.new_text) if change.stale_comment else ""
+        return path, note, dropped_note(dropped) if dropped else ""
     elif isinstance(change, SetBase):
-        from qatfix.edit.base_list import set_base
-
         path = change.path
-        result = set_base(_text(path, texts), change.index, change.value)
+        result = set_base(_text(path, edited, texts), change.index, change.value)
     elif isinstance(change, RenameKey):
         path = change.path or target_file(ctx, change)[0]
-        result = _rename(_text(path, texts), change.key_path, change.new_name)
+        result = rename_key(_text(path, edited, texts), change.key_path, change.new_name)
     elif isinstance(change, DeleteKey):
         path = change.path
         if change.occurrence == 0:
-            result = _delete_first(_text(path, texts), change.key_path)
+            result = delete_first(_text(path, edited, texts), change.key_path)
         else:
-            from qatfix.edit.delete import delete_key
-
-            result = delete_key(_text(path, texts), change.key_path)
+            result = delete_key(_text(path, edited, texts), change.key_path)
     else:
         raise EditError(f"unknown change {type(change).__name__}")
-    texts[path] = result.new_text
+    edited[path] = result.new_text
     return path, note, ""
 
 
@@ -216,25 +165,25 @@ def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
     return tuple(edits)
 
 
-def realise_fix(planned: "PlannedFix", ctx: "CheckContext") -> Fix | None:
-    """The exact edits of a planned fix, or None when it changes nothing (a fix whose only
-    change is the slim config the run names has no edits)."""
-    texts: dict[str, str] = {}
+def realise_fix(planned: "PlannedFix", ctx: "CheckContext", texts: Texts = DISK) -> Fix | None:
+    """The exact edits of a planned fix to the files as `texts` has them, or None when it
+    changes nothing (a fix whose only change is the slim config the run names has no edits)."""
+    edited: dict[str, str] = {}
     originals: dict[str, str] = {}
     notes: list[str] = []
     dropped: list[str] = []
     for change in planned.changes:
         path = change.path or (target_file(ctx, change)[0] if isinstance(change, SetKey) else "")
         if isinstance(change, CreateFile) and path not in originals:
-            originals[path] = texts[path] = current_text(path, new=True)
+            originals[path] = edited[path] = current_text(path, new=True, texts=texts)
         elif path and path not in originals:
-            originals[path] = _text(path, texts)
-        path, note, comment = apply_change(ctx, change, texts)
+            originals[path] = _text(path, edited, texts)
+        path, note, comment = apply_change(ctx, change, edited, texts)
         if path not in originals:
-            originals[path] = current_text(path)
+            originals[path] = current_text(path, texts=texts)
         notes += [note] if note else []
         dropped += [comment] if comment else []
-    edits = tuple(e for path in originals for e in edits_between(path, originals[path], texts[path]))
+    edits = tuple(e for path in originals for e in edits_between(path, originals[path], edited[path]))
     if not edits and not planned.slim_config:
         return None  # a fix that changes only the command line names its slim config
     # where an edit goes stays in the title; a comment it drops is a note (the detail shows it)

@@ -13,6 +13,7 @@ import os
 from typing import Any, Callable, Optional
 
 from qatfix.config import Resolved, resolve
+from qatfix.config.loader import DISK, Texts
 from qatfix.config.repo_paths import find_run_root, inside_root
 from qatfix.errors import ConfigError
 from qatfix.model.program import ProgramFacts
@@ -88,14 +89,15 @@ class ActRun:
 
 def act_run(config: str, reader: Optional[str], pasted: bool,
             read_program: Optional[ProgramReader] = None, *,
-            root: Optional[str] = None) -> ActRun:
+            root: Optional[str] = None, texts: Texts = DISK) -> ActRun:
     """The ACT run of `config` with the `--config` reader of run_det.py, if given (a path from
     the current folder), its program read by `read_program` when given (`--deep`). A pasted
     command runs here, so the reader is kept as typed; a named ACT config runs from the folder
     above its `configs/`, so the reader is spelled from there, as the command that runs it would
-    spell it. `root` confines every file read (review)."""
+    spell it. `root` confines every file read (review); `texts` stand in for files (fixes being
+    verified)."""
 
-    act = resolve(config, root=root)
+    act = resolve(config, root=root, texts=texts)
     run_dir = os.getcwd() if pasted else find_run_root(config)
     shown = reader
     if reader and not pasted:
@@ -112,7 +114,7 @@ def act_run(config: str, reader: Optional[str], pasted: bool,
             raise ConfigError(f"the reader config ({where}) {run.reader_shown} lies outside "
                               "the repository; a review reads no file there",
                               path=act.config_path)
-        run.reader = resolve(path, root=root)
+        run.reader = resolve(path, root=root, texts=texts)
     if read_program is not None:
         run.deep_program = read_program(run)
     return run

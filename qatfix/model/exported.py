@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from qatfix.model.program import ProgramFacts, read_json
-from qatfix.config import resolve
+from qatfix.config.run_texts import resolve
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import Normalization, exported_input, infer_cfg_input
 from qatfix.model.sizes import Size, as_size

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Optional, TypeVar, cast
 
 from qatfix.config import Document, Resolved, load_document, resolve
 from qatfix.config.kind import kind_of
+from qatfix.config.loader import DISK, Texts
 from qatfix.config.repo_paths import inside_root
 from qatfix.config.pairs import project_root, read_pairs
 from qatfix.errors import QatfixError
@@ -44,9 +45,11 @@ T = TypeVar("T")
 
 class MachineFacts:
     """`Facts` read from the file system, the installed packages and (when asked) the network,
-    each computed once."""
+    each computed once; configs are read with `texts` standing in for files (fixes being
+    verified before they are written)."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: Texts = DISK) -> None:
+        self._texts = texts
         self._known: dict[tuple[object, ...], object] = {}
 
     def _once(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
@@ -91,16 +94,21 @@ class MachineFacts:
         return tuple(paths)
 
     def document(self, path: str) -> Document:
-        return load_document(path)
+        return load_document(path, self._texts)
 
     def resolve(self, path: str, root: Optional[str] = None) -> Resolved:
-        return resolve(path, root=root)
+        return resolve(path, root=root, texts=self._texts)
 
     def config_files(self, path: str, root: str) -> tuple[str, ...]:
+        if self._texts:
+            try:
+                return resolve(path, root=root, texts=self._texts).files
+            except (QatfixError, OSError):
+                return (path,)
         return _config_files(path, root)
 
     def kind_of(self, path: str) -> str:
-        return kind_of(path)
+        return kind_of(path, self._texts)
 
     def label_source(self, config: dict[str, object], run_root: str) -> Optional[LabelSource]:
         return label_source(config, run_root)
@@ -210,6 +218,7 @@ def _config_files(path: str, root: str) -> tuple[str, ...]:
         return (path,)
 
 
-def machine_facts() -> Facts:
-    """Facts of this machine for one run, each computed when a rule first asks."""
-    return MachineFacts()
+def machine_facts(texts: Texts = DISK) -> Facts:
+    """Facts of this machine for one run, each computed when a rule first asks, its configs
+    read with `texts` standing in for files."""
+    return MachineFacts(texts)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import AbstractSet
 
-from qatfix.config.loader import overlay
+from qatfix.config.loader import Texts
 from qatfix.edit.apply import SourceFile, apply_text_edits, new_source, read_source, write_all
 from qatfix.edit.plan import current_text
 from qatfix.run.engine import check
@@ -55,9 +55,8 @@ def recheck(config: str, slim: str | None, options: Sequence[str], texts: dict[s
         from qatfix.deep.act_program import program_of_run  # the paddle boundary: --deep only
 
         read_program = program_of_run
-    with overlay(texts):
-        return check(Run(config, slim, reader), CheckRequest(options=tuple(options), step=step),
-                     read_program=read_program)
+    return check(Run(config, slim, reader), CheckRequest(options=tuple(options), step=step),
+                 read_program=read_program, texts=Texts.of(texts))
 
 
 def _same_code(findings: Sequence[Finding], code: str) -> set[tuple[str, str, str]]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 from qatfix.config import Document, load_document
+from qatfix.config.loader import DISK, Texts
 from qatfix.errors import QatfixError
 from qatfix.findings import SEVERITY_RANK, Finding
 from qatfix.rules.inputs.not_checked import UNCHECKED_CODES
@@ -56,19 +57,22 @@ class Gate(NamedTuple):
         return ignored is None or selected > ignored
 
     def admit(self, findings: Iterable[Finding],
-              documents: Mapping[str, Document] | None = None) -> list[Finding]:
-        """The wanted findings that no inline comment silences, each once, in `order`."""
-        texts = _Lines(documents or {})
+              documents: Mapping[str, Document] | None = None,
+              texts: Texts = DISK) -> list[Finding]:
+        """The wanted findings that no inline comment silences, each once, in `order`; the
+        lines are read from `documents`, else from the files (`texts` standing in for some)."""
+        lines = _Lines(documents or {}, texts)
         kept = (f for f in findings if f.code in UNCHECKED_CODES
-                or (self.wants(f.code) and not texts.silences(f)))
+                or (self.wants(f.code) and not lines.silences(f)))
         return order(unique(kept, same_finding))
 
 
 class _Lines:
     """Lines of the files findings point at, read once (the resolved documents first)."""
 
-    def __init__(self, documents: Mapping[str, Document]) -> None:
+    def __init__(self, documents: Mapping[str, Document], texts: Texts) -> None:
         self.documents = documents
+        self.texts = texts
         self.lines: dict[str, list[str]] = {}
 
     def line(self, path: str, number: int) -> str:
@@ -76,7 +80,7 @@ class _Lines:
             document = self.documents.get(path)
             if document is None:
                 try:
-                    document = load_document(path)
+                    document = load_document(path, self.texts)
                 except QatfixError:
                     document = None
             self.lines[path] = document.text.splitlines() if document is not None else []

@@ -24,7 +24,6 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from qatfix.config import resolve
-from qatfix.config.loader import overlay_active
 from qatfix.config.kind import kind_of
 from qatfix.errors import QatfixError
 from qatfix.findings import Finding
@@ -134,10 +133,9 @@ def _named_elsewhere(path: str) -> bool:
     """Does a config of the tree holding `path` other than `path` itself name its file name?
     A `_BASE_` entry that reads the file names it, so a file no other config names is read
     through `_BASE_` by nothing in that tree (a plain text scan of the tree's `configs/`, far
-    cheaper than resolving every pair's chain). Outside a PaddleDetection tree, or while texts
-    are verified in memory (what is on disk may not be what the run reads): assume so."""
-    if overlay_active():
-        return True
+    cheaper than resolving every pair's chain; the runs reading a file are found from the
+    files on disk, never from texts being verified). Outside a PaddleDetection tree: assume
+    so."""
     full = os.path.abspath(path)
     configs = os.path.join(find_run_root(full), "configs")
     if not os.path.isdir(configs) or not full.startswith(configs + os.sep):

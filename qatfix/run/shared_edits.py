@@ -18,7 +18,7 @@ from typing import NamedTuple, Protocol
 
 from qatfix.config import resolve
 from qatfix.config.kind import kind_of
-from qatfix.config.loader import overlay
+from qatfix.config.loader import Texts
 from qatfix.edit.apply import apply_text_edits
 from qatfix.edit.plan import current_text
 from qatfix.rules.context import CheckContext
@@ -65,7 +65,7 @@ class PendingRun:
                  root: str | None = None) -> None:
         self._run = (config, slim)
         self._root = root
-        self._texts = texts
+        self._texts = Texts.of(texts)
         self._contexts: list[CheckContext] | None = None
         self._failed: QatfixError | None = None
         self._loads: Loads | None = None
@@ -73,23 +73,21 @@ class PendingRun:
 
     def _found(self) -> list[CheckContext]:
         if self._contexts is None and self._failed is None:
-            with overlay(self._texts):
-                try:
-                    self._contexts = contexts(*self._run, root=self._root)
-                except QatfixError as exc:
-                    self._failed = exc
+            try:
+                self._contexts = contexts(*self._run, root=self._root, texts=self._texts)
+            except QatfixError as exc:
+                self._failed = exc
         return self._contexts or []
 
     @property
     def loads(self) -> Loads:
         if self._loads is None:
             figures: list[tuple[int, int] | None] = []
-            with overlay(self._texts):
-                for ctx in self._found():
-                    loading = ctx.official_loading
-                    loaded = loading.loaded if loading is not None else None
-                    figures.append((loaded, loading.total)
-                                   if loading is not None and loaded is not None else None)
+            for ctx in self._found():
+                loading = ctx.official_loading
+                loaded = loading.loaded if loading is not None else None
+                figures.append((loaded, loading.total)
+                               if loading is not None and loaded is not None else None)
             self._loads = tuple(figures)
         return self._loads
 
@@ -102,11 +100,10 @@ class PendingRun:
                 return self._problems
             rules = selected_rules()
             problems: set[tuple[str, str]] = set()
-            with overlay(self._texts):
-                for ctx in found:
-                    for f in run_rules(ctx, rules):
-                        if f.severity in ("error", "warning"):
-                            problems.add((f.code, os.path.abspath(f.location.path)))
+            for ctx in found:
+                for f in run_rules(ctx, rules, texts=self._texts):
+                    if f.severity in ("error", "warning"):
+                        problems.add((f.code, os.path.abspath(f.location.path)))
             self._problems = frozenset(problems)
         return self._problems
 

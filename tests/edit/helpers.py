@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qatfix.edit import Change, lexical
+from qatfix.config import lexical
+from qatfix.edit.primitives import Change
 from tests.edit.reference import pyyaml_load
 
 

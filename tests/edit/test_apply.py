@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qatfix.edit import (
-    apply_text_edits,
-    apply_to_texts,
-    delete_key,
-    insert_item,
-    insert_key,
-    read_source,
-    set_value,
-    write_all,
-)
+from qatfix.edit.apply import apply_text_edits, apply_to_texts, read_source, write_all
+from qatfix.edit.primitives import delete_key, insert_item, insert_key, set_value
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
 from tests.conftest import run_unprivileged

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qatfix.edit import insert_base, set_base
+from qatfix.edit.primitives import insert_base, set_base
 from qatfix.errors import EditError
 from tests.edit.helpers import changed_lines, rereads
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
-from qatfix.edit import lexical, read_source, set_value, write_all
+from qatfix.config import lexical
+from qatfix.edit.apply import read_source, write_all
 from qatfix.edit.locate import find_pairs, key_value
-from qatfix.edit.source import Source
-from qatfix.edit.tree import Mapping, Scalar
+from qatfix.edit.primitives import Source, set_value
+from qatfix.config.tree import MapNode, ScalarNode
 from tests.conftest import tree
 from tests.edit.reference import ReferenceLoader, pyyaml_load, yaml
 
@@ -108,15 +109,15 @@ def _set_path(data: Any, path: tuple[Any, ...], value: Any) -> None:
 
 
 def _top_level_scalars(text: str) -> list[tuple[str, int]]:
-    root = Source.of(text).tree.root
-    if not isinstance(root, Mapping):
+    root = Source.of(text).document.root
+    if not isinstance(root, MapNode):
         return []
     found = []
     for key_node, value in root.pairs:
         key = key_value(key_node)
-        if isinstance(key, str) and isinstance(value, Scalar) \
+        if isinstance(key, str) and isinstance(value, ScalarNode) \
                 and find_pairs(root, key)[-1][0] is key_node:
-            found.append((key, key_node.line))
+            found.append((key, key_node.line - 1))  # 0-based, as the list index
     return found
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qatfix.edit import delete_key
+from qatfix.edit.primitives import delete_key
 from qatfix.errors import EditError
 from tests.edit.helpers import rereads
 

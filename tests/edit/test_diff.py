@@ -1,7 +1,8 @@
 """Unified diffs as `git diff` prints them."""
 from __future__ import annotations
 
-from qatfix.edit import set_value, unified_diff
+from qatfix.edit.diff import unified_diff
+from qatfix.edit.primitives import set_value
 
 
 def test_diff_shows_only_the_changed_line_with_context() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qatfix.edit import insert_item, insert_key, set_value
+from qatfix.edit.primitives import insert_item, insert_key, set_value
 from qatfix.errors import EditError
 from tests.edit.helpers import rereads
 

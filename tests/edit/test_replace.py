@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qatfix.config import Tagged
-from qatfix.edit import replace_value, set_value
+from qatfix.edit.primitives import replace_value, set_value
 from qatfix.errors import EditError
 from tests.edit.helpers import changed_lines, rereads
 from tests.edit.reference import TaggedValue

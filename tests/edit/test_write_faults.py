@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 import qatfix.edit.apply
-from qatfix.edit import apply_text_edits, read_source, write_all
-from qatfix.edit.splice import Splice, text_edits
+from qatfix.edit.apply import Splice, apply_text_edits, read_source, text_edits, write_all
 from qatfix.errors import EditError
 from qatfix.findings import TextEdit
 
@@ -94,7 +93,7 @@ def test_a_failing_fsync_of_the_new_bytes_leaves_the_original(
 
 _CHILD = """
 import os, resource, signal, sys
-from qatfix.edit import read_source, write_all
+from qatfix.edit.apply import read_source, write_all
 from qatfix.errors import EditError
 import qatfix.edit.apply
 path, new, how = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from qatfix.config import resolve
 from qatfix.config.options import parse_options
 from qatfix.config.render import blame, to_json, to_yaml
-from qatfix.edit import delete_key, set_value
+from qatfix.edit.primitives import delete_key, set_value
 from qatfix.run.engine import check
 from qatfix.run.plan import Run
 from qatfix.errors import QatfixError

@@ -50,7 +50,7 @@ WRITE_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
 EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
               "tests/edit/test_replace.py", "tests/edit/test_insert.py",
               "tests/edit/test_delete.py", "tests/edit/test_base.py", "tests/edit/test_diff.py",
-              "tests/edit/test_properties.py", "tests/edit/test_in_place.py")
+              "tests/edit/test_properties.py", "tests/edit/test_one_writer.py")
 SAFETY_TESTS = ("tests/registry/test_fix_safety.py", "tests/cli/test_trusted_fixes.py")
 TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py")
 SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_reader_sizes_table.py",
@@ -141,7 +141,7 @@ BUGS = (
         "    temp = _temporary_copy(source, real, data)\n    try:\n        os.chmod(temp,",
         WRITE_TESTS),
     Bug("splice-adjacent-merge", "edits of one fix on adjacent lines merge into one edit",
-        "qatfix/edit/splice.py",
+        "qatfix/edit/apply.py",
         "return lo < g_hi or (lo == hi == g_lo == g_hi)",
         "return lo <= g_hi or (lo == hi == g_lo == g_hi)",
         EDIT_TESTS),

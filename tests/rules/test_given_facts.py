@@ -1,13 +1,14 @@
 """Rules judged on facts stated by hand (`tests/rules/given_facts.py`): no tree, no file on disk,
-no installed package asked. The configs are YAML texts parsed in memory (`overlay`: their paths
-need not exist), so each test is one rule's verdict on exactly the facts it states."""
+no installed package asked. The configs are YAML texts parsed in memory (`Texts` standing in
+for files whose paths need not exist), so each test is one rule's verdict on exactly the facts
+it states."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Optional
 
 from qatfix.config import Resolved, resolve
-from qatfix.config.loader import overlay
+from qatfix.config.loader import Texts
 from qatfix.config.resolve import Include
 from qatfix.model.act_run import ActRun
 from qatfix.model.exported import ExportedModel
@@ -26,8 +27,7 @@ MODEL_TEXT = "architecture: PicoDet\nnum_classes: 80\n"
 
 
 def _run(texts: dict[str, str], config: str, slim: Optional[str] = None) -> Resolved:
-    with overlay(texts):
-        return resolve(config, slim)
+    return resolve(config, slim, texts=Texts.of(texts))
 
 
 def _context(facts: Facts, slim_text: str, mode: str = "QAT") -> CheckContext:
