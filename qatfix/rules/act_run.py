@@ -2,7 +2,9 @@
 
 The scripts run from `deploy/auto_compression` and open every path relative to it: the reader
 (`--config` on develop's run_det.py, `Global.reader_config` for release-2.6's run.py) and
-`Global.model_dir`. A pasted command runs from the current folder; an ACT config named as a file
+`Global.model_dir`. A flat post-training quantization config of PaddleSlim
+(`post_quant.py --config_path X.yaml`, `qatfix.config.act_keys`) holds those keys at its top
+level and is its own reader (EvalReader, TrainDataset), unless it names one in `reader_config`. A pasted command runs from the current folder; an ACT config named as a file
 (alone, or with a reader config beside it) is taken to run from the folder above its `configs/`
 folder, as the READMEs do.
 """
@@ -20,10 +22,8 @@ from qatfix.config.repo_paths import find_run_root
 from qatfix.config.repo_paths import inside_root
 from qatfix.registry import load_registry
 from dataclasses import replace
-from qatfix.config.act_scripts import DETECTION
-from qatfix.config.act_scripts import DETECTION, script_facts
-from qatfix.config.act_scripts import run_script
-from qatfix.config.act_scripts import script_facts
+from qatfix.config.act_keys import is_flat_ptq_config
+from qatfix.config.act_scripts import DETECTION, PTQ_SCRIPT, run_script, script_facts
 
 
 #: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
@@ -35,8 +35,12 @@ class ActRun:
 
     def __init__(self, act: Resolved, reader_arg: Optional[str], run_dir: str,
                  pasted: bool, read_program: Optional[ProgramReader] = None, *,
-                 reader_given: Optional[str] = None, root: Optional[str] = None) -> None:
+                 reader_given: Optional[str] = None, root: Optional[str] = None,
+                 command_script: str = "") -> None:
         self.act = act
+        #: the script a pasted command runs (`post_quant.py`, `eval.py`), "" when not pasted
+        #: or not told
+        self.command_script = command_script
         #: the reader given as `--config` (run_det.py), spelled from the run folder, or None
         self.reader_arg = reader_arg
         #: the reader as it was handed to qatfix (from the current folder): what re-checks pass
@@ -48,8 +52,10 @@ class ActRun:
         self.root = root
         self.reader: Optional[Resolved] = None
         path = self.reader_path
-        if path is not None:
-            where = "--config" if reader_arg else "Global.reader_config"
+        if path is not None and self.reader_inline:
+            self.reader = act  # a flat PTQ config reads its own EvalReader and datasets
+        elif path is not None:
+            where = "--config" if reader_arg else self.key_text("reader_config")
             if not os.path.isfile(path):
                 raise ConfigError(f"the reader config ({where}) {self.reader_shown} does not exist "
                                   f"(relative to {run_dir}); the ACT script stops there",
@@ -62,26 +68,62 @@ class ActRun:
         #: the exported program as paddle loads it (`--deep`), read once, before any rule looks
         self.deep_program: Optional[ProgramFacts] = read_program(self) if read_program else None
 
+    @functools.cached_property
+    def flat(self) -> bool:
+        """A flat PaddleSlim post-training quantization config: the model's keys and the reader
+        at its top level (`post_quant.py --config_path`), no `Global` section."""
+        return is_flat_ptq_config(set(self.act.data))
+
+    def key(self, name: str) -> tuple[str, ...]:
+        """Where the config holds a run setting (`model_dir`, `input_list`, ...): under
+        `Global`, or at the top level of a flat PTQ config."""
+        return (name,) if self.flat else ("Global", name)
+
+    def key_text(self, name: str) -> str:
+        """The setting as messages name it: `Global.model_dir`, or `model_dir` when flat."""
+        return name if self.flat else f"Global.{name}"
+
+    @property
+    def script_name(self) -> str:
+        """The script that runs the config, for messages: the pasted one, post_quant.py for a
+        flat PTQ config, else run_det.py."""
+        if self.command_script:
+            return self.command_script
+        return PTQ_SCRIPT if self.flat else "run_det.py"
+
     @property
     def global_config(self) -> dict[str, Any]:
-        value = self.act.get("Global")
+        """The run settings: the `Global` section, or a flat PTQ config's top level."""
+        value = self.act.data if self.flat else self.act.get("Global")
         return value if isinstance(value, dict) else {}
 
     @property
+    def reader_inline(self) -> bool:
+        """The reader is the config itself (a flat PTQ config without `reader_config`)."""
+        return self.flat and not self.reader_arg and not isinstance(
+            self.act.get("reader_config"), str)
+
+    @property
     def reader_shown(self) -> Optional[str]:
-        """The reader as the command or the config spells it."""
+        """The reader as the command or the config spells it (a flat PTQ config that is its own
+        reader: its path from the run folder)."""
         if self.reader_arg:
             return self.reader_arg
-        value = self.act.get(("Global", "reader_config"))
+        if self.reader_inline:
+            return os.path.relpath(self.act.config_path, self.run_dir)
+        value = self.act.get(self.key("reader_config"))
         return value if isinstance(value, str) and value else None
 
     @property
     def reader_from_config(self) -> bool:
-        """The reader is `Global.reader_config` (run.py), not `--config` (run_det.py)."""
-        return not self.reader_arg and self.reader_shown is not None
+        """The reader is `Global.reader_config` (run.py), not `--config` (run_det.py) nor the
+        config itself."""
+        return not self.reader_arg and not self.reader_inline and self.reader_shown is not None
 
     @property
     def reader_path(self) -> Optional[str]:
+        if self.reader_inline:
+            return self.act.config_path
         shown = self.reader_shown
         return self.path(shown) if shown else None
 
@@ -97,8 +139,11 @@ class ActRun:
 
     @functools.cached_property
     def script(self) -> Optional[str]:
-        """The ACT script of the run folder (run_det.py or run.py), or None."""
-
+        """The ACT script of the run folder (run_det.py or run.py; post_quant.py for a flat PTQ
+        config), or None."""
+        if self.flat:
+            found = os.path.join(self.run_dir, PTQ_SCRIPT)
+            return found if os.path.isfile(found) else None
         return run_script(self.run_dir)
 
     @functools.cached_property
@@ -160,8 +205,11 @@ class ActRun:
         return f"{where}, loaded by {program.loaded_by}" if program.loaded_by else where
 
     def command(self, reader: str) -> str:
-        """The run_det.py command with another reader (paths as the user wrote them)."""
+        """The run_det.py command with another reader (paths as the user wrote them); a flat
+        PTQ config's post_quant.py command."""
         act = os.path.relpath(self.act.config_path, self.run_dir)
+        if self.flat:
+            return f"python {PTQ_SCRIPT} --config_path {act}"
         return f"python run_det.py --config {reader} --act_config_path {act}"
 
 
@@ -171,7 +219,7 @@ def _inside(root: str, path: str) -> bool:
 
 def act_run(config: str, reader: Optional[str], pasted: bool,
             read_program: Optional[ProgramReader] = None, *,
-            root: Optional[str] = None) -> ActRun:
+            root: Optional[str] = None, command_script: str = "") -> ActRun:
     """The ACT run of `config` with the `--config` reader of run_det.py, if given (a path from
     the current folder), its program read by `read_program` when given (`--deep`). A pasted
     command runs here, so the reader is kept as typed; a named ACT config runs from the folder
@@ -183,4 +231,5 @@ def act_run(config: str, reader: Optional[str], pasted: bool,
     shown = reader
     if reader and not pasted:
         shown = os.path.relpath(os.path.abspath(os.path.expanduser(reader)), run_dir)
-    return ActRun(act, shown, run_dir, pasted, read_program, reader_given=reader, root=root)
+    return ActRun(act, shown, run_dir, pasted, read_program, reader_given=reader, root=root,
+                  command_script=command_script)

@@ -17,8 +17,8 @@ SCRIPT_KEYS = frozenset({"Global"})
 
 
 def check_keys(ctx: CheckContext) -> Iterator[Issue]:
-    if ctx.act is None:
-        return
+    if ctx.act is None or ctx.act.flat:
+        return  # a flat PTQ config has no PaddleSlim strategy sections: ppdet reads it
     from qatfix.model.paddleslim_strategy import RENAMED_KEYS, strategy_keys
 
     known = strategy_keys()
@@ -46,8 +46,8 @@ def check_keys(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_sections(ctx: CheckContext) -> Iterator[Issue]:
-    if ctx.act is None:
-        return
+    if ctx.act is None or ctx.act.flat:
+        return  # a flat PTQ config has no PaddleSlim strategy sections: ppdet reads it
     from qatfix.model.paddleslim_strategy import RENAMED_SECTIONS, strategy_keys
 
     known = strategy_keys()
@@ -76,8 +76,8 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_renamed_keys(ctx: CheckContext) -> Iterator[Issue]:
-    if ctx.act is None:
-        return
+    if ctx.act is None or ctx.act.flat:
+        return  # a flat PTQ config has no PaddleSlim strategy sections: ppdet reads it
     from qatfix.model.paddleslim_strategy import RENAMED_KEYS
 
     for section, value in ctx.resolved.data.items():
