@@ -16,7 +16,7 @@ import os
 
 from qatfix.errors import UsageError
 from qatfix.config.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX, is_deploy_command
-from qatfix.config.act_scripts import PTQ_CONFIG_FLAG, PTQ_SCRIPTS
+from qatfix.config.act_keys import PTQ_CONFIG_FLAG, PTQ_SCRIPTS
 
 #: the ppdet scripts a pasted command may run, by file name: what step of a run each is
 SCRIPTS = {

@@ -16,12 +16,6 @@ from typing import Optional
 READER_FLAG = "run_det.py"
 READER_KEY = "run.py"
 READMES = ("README.md", "README_en.md", "README_cn.md")
-#: PaddleSlim's post-training quantization scripts (example/post_training_quantization/
-#: detection): both take a flat config as `--config_path`, as ppdet's tools/ scripts never do
-PTQ_SCRIPT = "post_quant.py"
-PTQ_EVAL_SCRIPT = "eval.py"
-PTQ_SCRIPTS = (PTQ_SCRIPT, PTQ_EVAL_SCRIPT)
-PTQ_CONFIG_FLAG = "--config_path"
 
 
 def script_beside(run_dir: str) -> Optional[str]:

@@ -22,8 +22,8 @@ from qatfix.config.repo_paths import find_run_root
 from qatfix.config.repo_paths import inside_root
 from qatfix.registry import load_registry
 from dataclasses import replace
-from qatfix.config.act_keys import is_flat_ptq_config
-from qatfix.config.act_scripts import DETECTION, PTQ_SCRIPT, run_script, script_facts
+from qatfix.config.act_keys import PTQ_SCRIPT, is_flat_ptq_config
+from qatfix.config.act_scripts import DETECTION, run_script, script_facts
 
 
 #: reads the exported program of a run with paddle (`--deep`); raises DeepCheckError
