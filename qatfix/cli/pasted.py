@@ -16,7 +16,7 @@ import os
 
 from qatfix.errors import UsageError
 from qatfix.config.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX, is_deploy_command
-from qatfix.config.act_keys import PTQ_CONFIG_FLAG, PTQ_SCRIPTS
+from qatfix.config.act_keys import PTQ_CONFIG_FLAGS, PTQ_SCRIPTS
 
 #: the ppdet scripts a pasted command may run, by file name: what step of a run each is
 SCRIPTS = {
@@ -119,10 +119,10 @@ def launched_gpus(launcher: list[str]) -> int | None:
 
 
 def is_ptq_script_command(name: str, command: list[str]) -> bool:
-    """PaddleSlim's post-training quantization `post_quant.py` or `eval.py` (they take a flat
-    config as `--config_path`), not ppdet's tools/post_quant.py or eval.py (`-c`)."""
-    return name in PTQ_SCRIPTS and any(
-        t == PTQ_CONFIG_FLAG or t.startswith(PTQ_CONFIG_FLAG + "=") for t in command)
+    """PaddleSlim's post-training quantization `post_quant.py` or an ACT or PTQ `eval.py` (they
+    take their config as `--config_path` or `--act_config_path`), not ppdet's
+    tools/post_quant.py or eval.py (`-c`)."""
+    return name in PTQ_SCRIPTS and any(t.split("=", 1)[0] in PTQ_CONFIG_FLAGS for t in command)
 
 
 def translate(argv: list[str]) -> list[str]:

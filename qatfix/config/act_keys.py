@@ -21,11 +21,13 @@ SECTIONS = frozenset({
 
 
 #: PaddleSlim's post-training quantization scripts (example/post_training_quantization/
-#: detection): both take a flat config as `--config_path`, as ppdet's tools/ scripts never do
+#: detection): both take a flat config as `--config_path`, as ppdet's tools/ scripts never do;
+#: the ACT folders' eval.py takes its ACT config as `--config_path` (release-2.6, PaddleSlim)
+#: or `--act_config_path` (develop)
 PTQ_SCRIPT = "post_quant.py"
 PTQ_EVAL_SCRIPT = "eval.py"
 PTQ_SCRIPTS = (PTQ_SCRIPT, PTQ_EVAL_SCRIPT)
-PTQ_CONFIG_FLAG = "--config_path"
+PTQ_CONFIG_FLAGS = ("--config_path", "--act_config_path")
 
 #: what a flat post-training quantization config names at its top level: the exported model
 #: (post_quant.py reads `config["model_dir"]` and `config["model_filename"]`) and its reader

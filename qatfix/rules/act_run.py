@@ -15,7 +15,7 @@ import os
 from typing import Any, Callable, Optional
 
 from qatfix.model.exported import ExportedModel, from_infer_cfg, from_registry
-from qatfix.model.program import ProgramFacts
+from qatfix.model.program import ProgramFacts, read_json, read_pdmodel
 from qatfix.config import Resolved, resolve
 from qatfix.errors import ConfigError
 from qatfix.config.repo_paths import find_run_root
@@ -185,6 +185,28 @@ class ActRun:
             found = replace(found, files=tuple(sorted(os.listdir(model_dir))),
                             program=self.deep_program)
         return found
+
+    @functools.cached_property
+    def program(self) -> Optional[ProgramFacts]:
+        """The program in model_dir, whether or not infer_cfg.yml is beside it (a compressed
+        model's folder holds only the program and its parameters): what `--deep` loaded, else
+        model.json, else the operations of a paddle 2 model.pdmodel; None when there is none
+        to read (or a review may not read the folder)."""
+        exported = self.exported
+        if exported is not None and exported.program is not None:
+            return exported.program
+        if self.deep_program is not None:
+            return self.deep_program
+        model_dir = self.model_dir
+        if model_dir is None or not os.path.isdir(model_dir) or (
+                self.root is not None and not _inside(self.root, model_dir)):
+            return None
+        named = self.global_config.get("model_filename")
+        for name in (named if isinstance(named, str) else "", "model.json", "model.pdmodel"):
+            path = os.path.join(model_dir, name)
+            if name and os.path.isfile(path):
+                return read_json(path) if name.endswith(".json") else read_pdmodel(path)
+        return None
 
     @property
     def model_dir_outside(self) -> bool:

@@ -156,6 +156,9 @@ def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
 
 
 def _realise(fix: PlannedFix, ctx: CheckContext) -> Fix | None:
+    if not fix.changes and fix.command:
+        # a corrected command line (a pasted command is not a file): nothing to edit
+        return Fix(fix.title, fix.safety, (), fix.value, None, fix.reason, fix.note, fix.command)
     try:
         return realise_fix(fix, ctx)
     except QatfixError:
