@@ -38,8 +38,8 @@ class ActRun:
                  reader_given: Optional[str] = None, root: Optional[str] = None,
                  command_script: str = "") -> None:
         self.act = act
-        #: the script a pasted command runs (`post_quant.py`, `eval.py`), "" when not pasted
-        #: or not told
+        #: the script a pasted command runs, as typed (`eval.py`,
+        #: `deploy/auto_compression/eval.py`), "" when not pasted or not told
         self.command_script = command_script
         #: the reader given as `--config` (run_det.py), spelled from the run folder, or None
         self.reader_arg = reader_arg
@@ -88,7 +88,7 @@ class ActRun:
         """The script that runs the config, for messages: the pasted one, post_quant.py for a
         flat PTQ config, else run_det.py."""
         if self.command_script:
-            return self.command_script
+            return os.path.basename(self.command_script)
         return PTQ_SCRIPT if self.flat else "run_det.py"
 
     @property

@@ -52,7 +52,7 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     if is_act_run(config, slim, options, step):
         return [_act_context(config, reader, pasted=step == "act", online=online,
                              read_program=read_program, root=root,
-                             script=os.path.basename(split_pasted(pasted)[1]) if pasted else "")]
+                             script=split_pasted(pasted)[1] if pasted else "")]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""

@@ -35,11 +35,13 @@ def inference_eval_command(run: "ActRun") -> tuple[str, bool]:
     """The Paddle Inference evaluation of the run's model at int8 with TensorRT, as the folder's
     own script takes it, and whether that script is in the folder (else PaddleSlim's
     paddle_inference_eval.py, which the user has to fetch)."""
-    for script, flag in INFERENCE_EVAL_SCRIPTS:
-        if os.path.isfile(os.path.join(run.run_dir, script)):
+    folder = os.path.dirname(run.command_script)  # beside the eval.py the command runs
+    for name, flag in INFERENCE_EVAL_SCRIPTS:
+        if os.path.isfile(os.path.join(run.run_dir, folder, name)):
             break
     else:
-        script, flag = INFERENCE_EVAL_SCRIPTS[1]
+        name, flag = INFERENCE_EVAL_SCRIPTS[1]
+    script = os.path.join(folder, name)
     words = ["python", script, "--model_path", str(run.global_config.get("model_dir")).strip()]
     if run.reader_shown:
         words += [flag, run.reader_shown]
@@ -49,7 +51,8 @@ def inference_eval_command(run: "ActRun") -> tuple[str, bool]:
 
 def check_full_quant_eval(ctx: CheckContext) -> Iterator[Issue]:
     run: Optional["ActRun"] = ctx.act
-    if run is None or run.command_script != PTQ_EVAL_SCRIPT or not run.is_detection:
+    if run is None or run.script_name != PTQ_EVAL_SCRIPT or not run.command_script \
+            or not run.is_detection:
         return
     program = run.program
     if program is None or program.quantization not in ("linear", "both"):
@@ -93,8 +96,8 @@ RULES = (
                  "deploy/auto_compression/configs/picodet_quant_eval.yml\n"
                  "# deploy/auto_compression/configs/picodet_quant_eval.yml\n"
                  "Global:\n"
-                 "  reader_config: configs/picodet_reader.yml\n"
-                 "  model_dir: ./output/\n"
+                 "  reader_config: deploy/auto_compression/configs/picodet_320_reader.yml\n"
+                 "  model_dir: deploy/auto_compression/output/\n"
                  "  model_filename: model.json\n"
                  "  params_filename: model.pdiparams\n"
                  "QuantAware: {onnx_format: true, use_pact: true, "
@@ -107,8 +110,10 @@ RULES = (
                  '{"AT": {"#": "1.a_intarray", "D": [-1, 3, 320, 320]}, "N": "shape"}]}, '
                  '{"#": "1.quantize_linear", "A": []}, {"#": "1.dequantize_linear", "A": []}'
                  ']}]}]}}\n'),
-        instead=("python paddle_inference_eval.py --model_path ./output/ --reader_config "
-                 "configs/picodet_reader.yml --use_trt True --precision int8"),
+        instead=("python deploy/auto_compression/test_det.py --model_path "
+                 "deploy/auto_compression/output/ --config "
+                 "deploy/auto_compression/configs/picodet_320_reader.yml --use_trt True "
+                 "--precision int8"),
         fix_safety=("no file changes; the command is given (unsafe: it needs a GPU and a paddle "
                     "built with TensorRT)."),
         evidence=("PaddleSlim issue #1541 (maintainers: with onnx_format=True the model is fully "
