@@ -142,3 +142,14 @@ def test_ppdets_load_config_reads_the_reader_qatfix_checks(run_dir: Path,
     code, found = findings("configs/pico_ptq.yaml", cwd=ptq_dir)
     assert codes(found) == ["QF951", "QF952"]
     assert "resizes to 416x416" in found[0]["message"]
+
+
+def test_deep_loads_the_program_a_flat_config_names(run_dir: Path, ptq_dir: Path) -> None:
+    """With --deep, paddle loads model_dir/model_filename as post_quant.py's
+    quant_post_static does, and the same rules judge its feeds."""
+    require("paddle")
+    (ptq_dir / "configs" / "pico_ptq.yaml").write_text(
+        _ptq_config(_model(run_dir), inputs="['image', 'im_shape', 'scale_factor']"))
+    code, found = findings("--deep", "configs/pico_ptq.yaml", cwd=ptq_dir)
+    assert code == 1 and codes(found) == ["QF963"], found
+    assert "loaded by paddle" in found[0]["message"]
