@@ -349,7 +349,10 @@ RULES = (
             "or under `--deep` by paddle.static.load_inference_model itself (model.json or a "
             "legacy model.pdmodel); "
             "ppdet's export keeps only the inputs the network uses (PicoDet without "
-            "post-processing takes `image` alone)."),
+            "post-processing takes `image` alone). PaddleSlim's flat post-training "
+            "quantization config holds `input_list` at its top level, and post_quant.py reads "
+            "`config['input_list']` with no fallback: a config without it stops with KeyError "
+            "'input_list' (the fix adds the program's feeds)."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "
                  "deploy/auto_compression/configs/picodet_416_reader.yml --act_config_path "
                  "deploy/auto_compression/configs/picodet_s_416_npu_qat_dis.yaml\n"
