@@ -32,12 +32,13 @@ PTQ_CONFIG_FLAGS = ("--config_path", "--act_config_path")
 #: what a flat post-training quantization config names at its top level: the exported model
 #: (post_quant.py reads `config["model_dir"]` and `config["model_filename"]`) and its reader
 PTQ_MODEL_KEYS = frozenset({"model_dir", "model_filename"})
-PTQ_READER_KEYS = frozenset({"EvalReader", "TrainDataset", "reader_config"})
+PTQ_READER_KEYS = frozenset({"EvalReader", "TrainDataset"})
 
 
 def is_flat_ptq_config(keys: Collection[str]) -> bool:
     """A flat PaddleSlim post-training quantization config (see module): the exported model and
-    a reader at the top level, no `Global`, and no ppdet model or slim config."""
+    a reader at the top level, no `Global`, and no ppdet model or slim config. (post_quant.py
+    reads no `reader_config`: it builds `create('EvalReader')` from this file alone.)"""
     return (PTQ_MODEL_KEYS.issubset(keys) and bool(PTQ_READER_KEYS.intersection(keys))
             and not {"Global", "architecture", "slim"}.intersection(keys))
 

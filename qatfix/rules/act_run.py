@@ -4,7 +4,7 @@ The scripts run from `deploy/auto_compression` and open every path relative to i
 (`--config` on develop's run_det.py, `Global.reader_config` for release-2.6's run.py) and
 `Global.model_dir`. A flat post-training quantization config of PaddleSlim
 (`post_quant.py --config_path X.yaml`, `qatfix.config.act_keys`) holds those keys at its top
-level and is its own reader (EvalReader, TrainDataset), unless it names one in `reader_config`. A pasted command runs from the current folder; an ACT config named as a file
+level and is its own reader (EvalReader, TrainDataset): post_quant.py and eval.py read no other. A pasted command runs from the current folder; an ACT config named as a file
 (alone, or with a reader config beside it) is taken to run from the folder above its `configs/`
 folder, as the READMEs do.
 """
@@ -99,18 +99,17 @@ class ActRun:
 
     @property
     def reader_inline(self) -> bool:
-        """The reader is the config itself (a flat PTQ config without `reader_config`)."""
-        return self.flat and not self.reader_arg and not isinstance(
-            self.act.get("reader_config"), str)
+        """The reader is the config itself (a flat PTQ config: its script reads no other)."""
+        return self.flat
 
     @property
     def reader_shown(self) -> Optional[str]:
         """The reader as the command or the config spells it (a flat PTQ config that is its own
         reader: its path from the run folder)."""
-        if self.reader_arg:
-            return self.reader_arg
         if self.reader_inline:
             return os.path.relpath(self.act.config_path, self.run_dir)
+        if self.reader_arg:
+            return self.reader_arg
         value = self.act.get(self.key("reader_config"))
         return value if isinstance(value, str) and value else None
 

@@ -101,20 +101,21 @@ def test_an_empty_anchor_is_a_size_not_checked(tmp_path: Path) -> None:
     assert "not checked" in size[0]["message"]
 
 
-def test_a_reader_config_key_names_the_reader(tmp_path: Path) -> None:
+def test_a_reader_named_with_a_flat_config_is_not_its_reader(tmp_path: Path) -> None:
+    """post_quant.py builds its reader from the flat config alone: a reader config named
+    beside it is said not to be read, and the run is the config's own."""
     root = _folder(tmp_path)
     config = root / "configs" / "picodet_s_ptq.yaml"
     text = config.read_text()
-    reader = text[text.index("metric:"):].replace("&eval_height 416", "&eval_height 320") \
-        .replace("&eval_width 416", "&eval_width 320")
-    (root / "configs" / "reader_320.yml").write_text(reader)
-    config.write_text(text[:text.index("metric:")] + "reader_config: configs/reader_320.yml\n")
-    assert kind_of(str(config)) == "act"
-    code, found = findings("configs/picodet_s_ptq.yaml", cwd=root)
-    size = [f for f in found if f["code"] == "QF951"]
-    assert len(size) == 1 and "the reader configs/reader_320.yml resizes to 320x320" in \
-        size[0]["message"]
-    assert size[0]["location"]["path"].endswith("reader_320.yml")
+    (root / "configs" / "reader_320.yml").write_text(
+        text[text.index("metric:"):].replace("416", "320"))
+    code, found = findings("configs/picodet_s_ptq.yaml", "configs/reader_320.yml", cwd=root)
+    assert [f for f in found if f["code"] == "QF951"] == []  # the config's own 416 reader
+    note = [f for f in found if f["code"] == "QF002"]
+    assert len(note) == 1 and note[0]["location"]["path"] == "configs/reader_320.yml"
+    assert "post_quant.py" in note[0]["message"] and "run.py" not in note[0]["message"]
+    alone = findings("configs/picodet_s_ptq.yaml", cwd=root)[1]
+    assert [f for f in found if f["code"] != "QF002"] == alone
 
 
 def test_ppdets_own_scripts_keep_their_steps() -> None:
