@@ -57,7 +57,8 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
         return [_deploy_context(config, pasted, online=online, facts=facts)]
     if is_act_run(config, slim, options, step):
         return [_act_context(config, reader, pasted=step == "act", online=online,
-                             read_program=read_program, root=root, facts=facts)]
+                             read_program=read_program, root=root, facts=facts,
+                             script=split_pasted(pasted)[1] if pasted else "")]
     slim_own = resolve(slim, root=root) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -132,11 +133,13 @@ def _is_act_config(config: str) -> bool:
 
 def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
                  read_program: Optional[ProgramReader] = None,
-                 root: str | None = None, facts: Facts) -> CheckContext:
-    """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
+                 root: str | None = None, facts: Facts, script: str = "") -> CheckContext:
+    """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules;
+    `script` is the one a pasted command runs, when it was passed on (PaddleSlim's PTQ
+    `post_quant.py` and `eval.py`)."""
     from qatfix.model.act_run import act_run
 
-    run = act_run(config, reader, pasted, read_program, root=root)
+    run = act_run(config, reader, pasted, read_program, root=root, command_script=script)
     return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run,
                         facts=facts)
 
@@ -163,6 +166,9 @@ def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
 
 
 def _realise(fix: PlannedFix, ctx: CheckContext) -> Fix | None:
+    if not fix.changes and fix.command:
+        # a corrected command line (a pasted command is not a file): nothing to edit
+        return Fix(fix.title, fix.safety, (), fix.value, None, fix.reason, fix.note, fix.command)
     try:
         return realise_fix(fix, ctx)
     except QatfixError:
