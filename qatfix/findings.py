@@ -69,6 +69,12 @@ class Fix:
     command: str = ""
 
     @property
+    def command_only(self) -> bool:
+        """The fix is a corrected command line and edits no file (a pasted command's fix):
+        `--apply` prints the command instead of writing anything."""
+        return not self.edits and not self.slim_config and bool(self.command)
+
+    @property
     def full_title(self) -> str:
         """The title with its command and note, as the detailed report and the machine formats
         give it."""

@@ -18,6 +18,7 @@ from qatfix.run import fixes
 from qatfix.run.commands import new_commands
 from qatfix.run.collect import Collected
 from qatfix.run.request import CheckRequest
+from qatfix.findings import Finding
 
 
 def report_rejections(verdicts: Sequence[fixes.Verdict]) -> None:
@@ -28,9 +29,23 @@ def report_rejections(verdicts: Sequence[fixes.Verdict]) -> None:
                   file=sys.stderr)
 
 
+def corrected_commands(findings: Sequence[Finding], unsafe: bool) -> list[str]:
+    """The corrected command lines of findings on a pasted command (fixes that edit no file):
+    what `--diff` and `--apply` print, since there is nothing to write."""
+    lines: list[str] = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is not None and fix.command_only and (unsafe or fix.safety == "safe") \
+                and fix.command not in lines:
+            lines.append(fix.command)
+    return lines
+
+
 def apply_or_diff(request: CheckRequest, collected: Collected, *, diff: bool, unsafe: bool,
                   fail_on: str, fmt: str, verbose: bool = False) -> int:
     findings = list(collected.findings)
+    for line in corrected_commands(findings, unsafe):
+        print(f"run instead: {line}", file=sys.stderr)
     sources = fixes.sources_of(fixes.edited_paths(findings, unsafe))
     texts, verdicts = fixes.verify(findings, request.slim, request.options, unsafe,
                                    deep=request.deep, step=request.step)

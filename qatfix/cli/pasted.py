@@ -16,6 +16,7 @@ import os
 
 from qatfix.errors import UsageError
 from qatfix.config.deploy_scripts import DEPLOY_SCRIPTS, PADDLE2ONNX, is_deploy_command
+from qatfix.config.act_keys import PTQ_CONFIG_FLAGS, PTQ_SCRIPTS
 
 #: the ppdet scripts a pasted command may run, by file name: what step of a run each is
 SCRIPTS = {
@@ -117,6 +118,13 @@ def launched_gpus(launcher: list[str]) -> int | None:
     return None
 
 
+def is_ptq_script_command(name: str, command: list[str]) -> bool:
+    """PaddleSlim's post-training quantization `post_quant.py` or an ACT or PTQ `eval.py` (they
+    take their config as `--config_path` or `--act_config_path`), not ppdet's
+    tools/post_quant.py or eval.py (`-c`)."""
+    return name in PTQ_SCRIPTS and any(t.split("=", 1)[0] in PTQ_CONFIG_FLAGS for t in command)
+
+
 def translate(argv: list[str]) -> list[str]:
     """`check` arguments for `argv` when it holds a pasted command, else `argv` unchanged."""
     start = start_of_command(argv)
@@ -139,6 +147,11 @@ def translate(argv: list[str]) -> list[str]:
         known += ", " + ", ".join(sorted(DEPLOY_SCRIPTS))
         raise UsageError(f"qatfix reads the commands of {known}; {argv[script]} is not one of them")
     gpus = launched_gpus(argv[start:script])
+    if is_ptq_script_command(name, command):
+        # PaddleSlim's PTQ scripts: the flat config is checked as an ACT run, told which script
+        head = own if own and own[0] == "resolve" else [
+            "check", *own[1 if own and own[0] == "check" else 0:], "--step", "act", *pasted]
+        return head + _act_arguments(command)
     if own and own[0] == "resolve":
         out = own
     else:

@@ -64,7 +64,8 @@ def review_items(findings: Iterable[Finding], context_of: ContextOf) -> tuple[It
     for finding in most_severe_first(findings):
         ctx = context_of(finding)
         weights = ctx is not None and about_weights(finding, ctx)
-        choices = finding.fixes
+        # a corrected command line edits nothing: the finding shows it, there is nothing to apply
+        choices = tuple(f for f in finding.fixes if not f.command_only)
         if weights and ctx is not None:
             choices += own_model_fixes(ctx, (f.value for f in choices))
         if choices or weights:

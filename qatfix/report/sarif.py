@@ -84,9 +84,17 @@ def result(finding: Finding, rule_index: int, root: str | os.PathLike[str] | Non
             for i, place in enumerate(related)
         ]
     fixes = list(dict.fromkeys(finding.fixes))
-    if fixes:
-        out["fixes"] = [sarif_fix(fix, root) for fix in fixes]
+    # SARIF's fix needs at least one artifact change: a corrected command line (a pasted
+    # command's fix, which edits no file) goes into the result's properties instead
+    edits = [fix for fix in fixes if not fix.command_only]
+    if edits:
+        out["fixes"] = [sarif_fix(fix, root) for fix in edits]
     properties: dict[str, Any] = {}
+    commands = [fix for fix in fixes if fix.command_only]
+    if commands:
+        properties["commands"] = [{"description": fix.title, "command": fix.command,
+                                   "safety": fix.safety, "reason": fix.reason}
+                                  for fix in commands]
     if finding.config:
         properties["config"] = finding.config
     data = data_dict(finding)

@@ -38,7 +38,7 @@ def statistics(findings: Sequence[Finding]) -> list[CodeCount]:
     for finding in findings:
         row = rows.setdefault((finding.code, finding.severity), [0, 0, 0])
         row[0] += 1
-        if finding.fix is not None:
+        if finding.fix is not None and not finding.fix.command_only:  # a command writes nothing
             row[1 if finding.fix.safety == "safe" else 2] += 1
     rules = all_rules()
     counts = [CodeCount(code, severity, n, safe, unsafe,

@@ -43,7 +43,7 @@ def summarize(findings: Sequence[Finding]) -> Summary:
     for finding in findings:
         unchecked += finding.code in UNCHECKED_CODES
         by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
-        if finding.fix is not None:
+        if finding.fix is not None and not finding.fix.command_only:  # a command writes nothing
             if finding.fix.safety == "safe":
                 safe += 1
             else:

@@ -53,6 +53,7 @@ RULE_MODULES = (
     "qatfix.rules.act.reader",
     "qatfix.rules.act.model",
     "qatfix.rules.act.strategy",
+    "qatfix.rules.act.evaluation",
     "qatfix.rules.quant.onnx_format",
     "qatfix.rules.weights.local",
     "qatfix.rules.deploy.export_labels",

@@ -1,5 +1,6 @@
 """What the ACT rules look at of one ACT run (`qatfix.model.act_run.ActRun`), from the run and
-the facts: the script beside the ACT config and the model it compresses.
+the facts: the script beside the ACT config (post_quant.py beside a flat PTQ config) and the
+model it compresses, with its program.
 """
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from typing import Optional
 from qatfix.config.act_scripts import DETECTION
 from qatfix.model.act_run import ActRun, ProgramReader
 from qatfix.model.exported import ExportedModel, from_registry
+from qatfix.model.program import ProgramFacts
 from qatfix.rules.facts import Facts
 
 
 def script(run: ActRun, facts: Facts) -> Optional[str]:
-    """The ACT script of the run folder (run_det.py or run.py), or None."""
+    """The ACT script of the run folder (run_det.py or run.py; post_quant.py for a flat PTQ
+    config), or None."""
+    if run.flat:
+        return facts.ptq_script(run.run_dir)
     return facts.act_script(run.run_dir)
 
 
@@ -58,6 +63,24 @@ def exported(run: ActRun, facts: Facts) -> Optional[ExportedModel]:
     return found
 
 
+def program(run: ActRun, facts: Facts) -> Optional[ProgramFacts]:
+    """The program in model_dir, whether or not infer_cfg.yml is beside it (a compressed
+    model's folder holds only the program and its parameters): what `--deep` loaded, else
+    model.json, else the operations of a paddle 2 model.pdmodel; None when there is none
+    to read (or a review may not read the folder)."""
+    model = exported(run, facts)
+    if model is not None and model.program is not None:
+        return model.program
+    if run.deep_program is not None:
+        return run.deep_program
+    model_dir = run.model_dir
+    if model_dir is None or not facts.is_dir(model_dir) or (
+            run.root is not None and not facts.inside(run.root, model_dir)):
+        return None
+    named = run.global_config.get("model_filename")
+    return facts.program_in(model_dir, named if isinstance(named, str) else "")
+
+
 def model_dir_outside(run: ActRun, facts: Facts) -> bool:
     """model_dir exists but lies outside the repository a review confines reads to."""
     model_dir = run.model_dir
@@ -77,4 +100,4 @@ def program_read_from(run: ActRun, model: Optional[ExportedModel]) -> Optional[s
 
 
 __all__ = ["ActRun", "ProgramReader", "exported", "is_detection", "model_dir_outside",
-           "program_read_from", "script", "script_sections", "toolkit"]
+           "program", "program_read_from", "script", "script_sections", "toolkit"]

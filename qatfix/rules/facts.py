@@ -178,8 +178,19 @@ class Facts(Protocol):
         """What an ACT script imports and names (see ScriptFacts)."""
         ...
 
+    def ptq_script(self, run_dir: str) -> Optional[str]:
+        """PaddleSlim's post-training quantization script (post_quant.py) of the run folder,
+        which runs a flat PTQ config, or None."""
+        ...
+
     def exported_from_infer_cfg(self, model_dir: str, shown: str,
                                 program: Optional[ProgramFacts]) -> ExportedModel:
         """The exported model `model_dir/infer_cfg.yml` describes, with its program's facts."""
+        ...
+
+    def program_in(self, model_dir: str, model_filename: str) -> Optional[ProgramFacts]:
+        """The program in folder `model_dir` read without paddle: `model_filename` when given
+        and there, else model.json, else a paddle 2 model.pdmodel (its operations); None when
+        there is none to read."""
         ...
 

@@ -82,6 +82,14 @@ def act_readers(files: Sequence[str]) -> ActReaders:
         except QatfixError:
             continue  # the ACT config is its own run, reported as unreadable
         own = run.reader_path
+        if run.flat:  # post_quant.py reads the config's own EvalReader, never a named one
+            if single is not None:
+                notes.append(not_understood(single, (
+                    f"a ppdet reader config that {act} does not read: PaddleSlim's "
+                    f"post_quant.py and eval.py build the reader from {act} itself (its "
+                    "EvalReader and TrainDataset), so the run was checked with those; copy "
+                    "this reader's EvalReader into it to calibrate with it")))
+            continue
         if own is not None and follows_reader_config(run.run_dir, True):
             read.add(_absolute(own))
             if single is not None and _absolute(single) != _absolute(own):

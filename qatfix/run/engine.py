@@ -72,7 +72,8 @@ def _contexts(config: str, slim: str | None, options: Sequence[str], *, root: st
         return [_deploy_context(config, pasted, online=online, facts=facts)]
     if is_act_run(config, slim, options, step, texts):
         return [_act_context(config, reader, pasted=step == "act", online=online,
-                             read_program=read_program, root=root, facts=facts, texts=texts)]
+                             read_program=read_program, root=root, facts=facts, texts=texts,
+                             script=split_pasted(pasted)[1] if pasted else "")]
     slim_own = resolve(slim, root=root, texts=texts) if slim else None
     if slim_own is not None and not slim_own.get("slim"):
         hint = " (it sets `architecture`: did you mean -c?)" if slim_own.get("architecture") else ""
@@ -146,11 +147,15 @@ def is_act_run(config: str, slim: str | None, options: Sequence[str], step: Step
 
 def _act_context(config: str, reader: str | None, *, pasted: bool, online: bool,
                  read_program: Optional[ProgramReader] = None,
-                 root: str | None = None, facts: Facts, texts: Texts = DISK) -> CheckContext:
-    """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules."""
+                 root: str | None = None, facts: Facts, texts: Texts = DISK,
+                 script: str = "") -> CheckContext:
+    """An ACT config is checked as the run of its script (`qatfix.act`), by the QF9 rules;
+    `script` is the one a pasted command runs, when it was passed on (PaddleSlim's PTQ
+    `post_quant.py` and `eval.py`)."""
     from qatfix.model.act_run import act_run
 
-    run = act_run(config, reader, pasted, read_program, root=root, texts=texts)
+    run = act_run(config, reader, pasted, read_program, root=root, texts=texts,
+                  command_script=script)
     return CheckContext(run.act, "act", "model", run.run_dir, online, step="act", act=run,
                         facts=facts)
 
@@ -177,6 +182,9 @@ def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
 
 
 def _realise(fix: PlannedFix, ctx: CheckContext, texts: Texts) -> Fix | None:
+    if not fix.changes and fix.command:
+        # a corrected command line (a pasted command is not a file): nothing to edit
+        return Fix(fix.title, fix.safety, (), fix.value, None, fix.reason, fix.note, fix.command)
     try:
         return realise_fix(fix, ctx, texts)
     except QatfixError:

@@ -15,6 +15,7 @@ import os
 from typing import TYPE_CHECKING, Callable, Optional, TypeVar, cast
 
 from qatfix.config import Document, Resolved, load_document, resolve
+from qatfix.config.act_keys import PTQ_SCRIPT
 from qatfix.config.kind import kind_of
 from qatfix.config.loader import DISK, Texts
 from qatfix.config.repo_paths import inside_root
@@ -198,6 +199,10 @@ class MachineFacts:
 
         return script_facts(script)
 
+    def ptq_script(self, run_dir: str) -> Optional[str]:
+        found = os.path.join(run_dir, PTQ_SCRIPT)
+        return found if os.path.isfile(found) else None
+
     def exported_from_infer_cfg(self, model_dir: str, shown: str,
                                 program: Optional[ProgramFacts]) -> ExportedModel:
         from qatfix.model.exported import from_infer_cfg  # ACT runs only
@@ -206,6 +211,19 @@ class MachineFacts:
         key = ("infer_cfg", model_dir, shown, id(program))
         held = self._once(key, lambda: (program, from_infer_cfg(model_dir, shown, program)))
         return held[1]
+
+    def program_in(self, model_dir: str, model_filename: str) -> Optional[ProgramFacts]:
+        from qatfix.model.program import read_json, read_pdmodel  # ACT runs only
+
+        def read() -> Optional[ProgramFacts]:
+            for name in (model_filename, "model.json", "model.pdmodel"):
+                path = os.path.join(model_dir, name)
+                if name and os.path.isfile(path):
+                    return read_json(path) if name.endswith(".json") else read_pdmodel(path)
+            return None
+
+        # read once per run, as the exported model beside it
+        return self._once(("program", model_dir, model_filename), read)
 
 
 @functools.lru_cache(maxsize=256)

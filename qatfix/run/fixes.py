@@ -35,7 +35,9 @@ class Verdict:
 
 
 def chosen_fix(finding: Finding, unsafe: bool) -> Fix | None:
-    if finding.fix is None:
+    """The fix `--apply` writes for `finding` (None: none, an unsafe one without
+    `--unsafe-fixes`, or a corrected command line, which edits no file)."""
+    if finding.fix is None or finding.fix.command_only:
         return None
     return finding.fix if unsafe or finding.fix.safety == "safe" else None
 

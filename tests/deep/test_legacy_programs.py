@@ -4,6 +4,7 @@ it in its old-IR static mode: quantized by paddle's own passes into the fake-qua
 (QuantizationTransformPassV2: onnx_format true), read by qatfix without paddle."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from qatfix.model.program import read_pdmodel
 from qatfix.model.environment import model_writer
-from tests.after.helpers import findings
+from tests.after.helpers import findings, qatfix
 from tests.conftest import require
 
 QUANTIZE = """import sys, paddle
@@ -94,3 +95,86 @@ def test_a_quantize_linear_program_benchmarked_without_int8(programs: dict[str, 
     assert "QF985" in {f["code"] for f in found}
     _, found = findings(*base, "--run_mode", "trt_int8", cwd=root)
     assert not {"QF983", "QF985"} & {f["code"] for f in found}
+
+
+def _eval_folder(root: Path, name: str, *, beside: str = "") -> Path:
+    """An ACT folder whose configs name paddle's own quantized programs as model_dir: an ACT
+    config (Global, release-2.6's eval.py --config_path) and a flat PTQ config (PaddleSlim's
+    post_training_quantization eval.py), with `beside` the Paddle Inference script of the
+    folder ("" for none)."""
+    folder = root / name
+    (folder / "configs").mkdir(parents=True)
+    if beside:
+        (folder / beside).write_text("# the folder's Paddle Inference evaluation script\n")
+    reader = ("metric: COCO\nnum_classes: 80\nworker_num: 0\n"
+              "EvalDataset:\n  !COCODataSet\n    image_dir: val2017\n"
+              "    anno_path: annotations/instances_val2017.json\n    dataset_dir: /data/coco/\n"
+              "EvalReader:\n  sample_transforms:\n  - Decode: {}\n"
+              "  - Resize: {interp: 2, target_size: [8, 8], keep_ratio: False}\n"
+              "  - NormalizeImage: {is_scale: true, mean: [0.485,0.456,0.406], "
+              "std: [0.229, 0.224,0.225]}\n  - Permute: {}\n  batch_size: 1\n")
+    (folder / "configs" / "reader.yml").write_text(reader)
+    for kind in ("fake", "linear"):
+        (folder / "configs" / f"act_{kind}.yaml").write_text(
+            f"Global:\n  reader_config: configs/reader.yml\n  model_dir: {root / kind}\n"
+            "  model_filename: model.pdmodel\n  params_filename: model.pdiparams\n"
+            "QuantAware: {onnx_format: true, use_pact: true, activation_quantize_type: "
+            "'moving_average_abs_max', quantize_op_types: [conv2d, depthwise_conv2d]}\n")
+        (folder / "configs" / f"ptq_{kind}.yaml").write_text(
+            f"input_list: ['image']\nmodel_dir: {root / kind}\nmodel_filename: model.pdmodel\n"
+            "params_filename: model.pdiparams\n"
+            "TrainDataset:\n  !COCODataSet\n    image_dir: train2017\n"
+            "    anno_path: annotations/instances_train2017.json\n    dataset_dir: /data/coco/\n"
+            + reader)
+    return folder
+
+
+def test_a_full_quant_program_evaluated_with_eval_py(programs: dict[str, Any]) -> None:
+    root: Path = programs["root"]
+    folder = _eval_folder(root, "release_act", beside="paddle_inference_eval.py")
+    code, found = findings("python", "eval.py", "--config_path", "configs/act_linear.yaml",
+                           cwd=folder)
+    hit = [f for f in found if f["code"] == "QF965"]
+    assert code == 1 and len(hit) == 1 and hit[0]["severity"] == "warning"
+    assert "quantize_linear" in hit[0]["message"] and hit[0]["location"]["line"] == 3
+    want = (f"python paddle_inference_eval.py --model_path {root / 'linear'} --reader_config "
+            "configs/reader.yml --use_trt True --precision int8")
+    assert hit[0]["fix"]["command"] == want and hit[0]["fix"]["edits"] == []
+    assert hit[0]["fix"]["safety"] == "unsafe" and "TensorRT" in hit[0]["fix"]["reason"]
+    # develop's eval.py takes --act_config_path; its folder evaluates with test_det.py --config
+    folder = _eval_folder(root, "develop_act", beside="test_det.py")
+    _, found = findings("python", "eval.py", "--act_config_path=configs/act_linear.yaml",
+                        cwd=folder)
+    hit = [f for f in found if f["code"] == "QF965"]
+    assert len(hit) == 1 and hit[0]["fix"]["command"].startswith(
+        "python test_det.py --model_path ") and "--config configs/reader.yml" in \
+        hit[0]["fix"]["command"]
+    # the flat PTQ config's eval.py: its reader is the config itself
+    folder = _eval_folder(root, "ptq")
+    _, found = findings("python", "eval.py", "--config_path", "configs/ptq_linear.yaml",
+                        cwd=folder)
+    hit = [f for f in found if f["code"] == "QF965"]
+    assert len(hit) == 1 and "--reader_config configs/ptq_linear.yaml" in hit[0]["fix"]["command"]
+    assert "PaddleSlim's example/auto_compression/detection script" in hit[0]["message"]
+
+
+def test_eval_py_on_a_fake_quant_program_and_training_are_not_qf965(
+        programs: dict[str, Any]) -> None:
+    root: Path = programs["root"]
+    folder = _eval_folder(root, "quiet", beside="paddle_inference_eval.py")
+    for config in ("configs/act_fake.yaml", "configs/ptq_fake.yaml"):
+        _, found = findings("python", "eval.py", "--config_path", config, cwd=folder)
+        assert "QF965" not in {f["code"] for f in found}
+    # the same full-quant model named in a post_quant.py command is calibrated, not evaluated
+    _, found = findings("python", "post_quant.py", "--config_path", "configs/ptq_linear.yaml",
+                        cwd=folder)
+    assert "QF965" not in {f["code"] for f in found}
+    # SARIF carries the command in the result's properties (its fixes must change a file)
+    done = qatfix("--format", "sarif", "python", "eval.py", "--config_path",
+                  "configs/act_linear.yaml", cwd=folder)
+    result = next(r for r in json.loads(done.stdout)["runs"][0]["results"]
+                  if r["ruleId"] == "QF965")
+    assert "fixes" not in result
+    assert result["properties"]["commands"][0]["command"].startswith(
+        "python paddle_inference_eval.py --model_path ")
+    assert result["properties"]["commands"][0]["safety"] == "unsafe"

@@ -51,6 +51,9 @@ class GivenFacts:
     scripts: Mapping[str, ScriptFacts] = field(default_factory=dict)
     #: model_dir -> the exported model its infer_cfg.yml describes
     infer_cfgs: Mapping[str, ExportedModel] = field(default_factory=dict)
+    #: PTQ run folder -> its post_quant.py; model_dir -> the program read from it
+    ptq_scripts: Mapping[str, str] = field(default_factory=dict)
+    programs: Mapping[str, ProgramFacts] = field(default_factory=dict)
     tree: Optional[str] = None
     #: what the rules asked for, in order
     asked: list[tuple[str, str]] = field(default_factory=list, compare=False)
@@ -164,8 +167,15 @@ class GivenFacts:
     def script_facts(self, script: str) -> ScriptFacts:
         return self.scripts.get(script, (None, "", frozenset()))
 
+    def ptq_script(self, run_dir: str) -> Optional[str]:
+        return self.ptq_scripts.get(run_dir)
+
     def exported_from_infer_cfg(self, model_dir: str, shown: str,
                                 program: Optional[ProgramFacts]) -> ExportedModel:
         self._ask("exported_from_infer_cfg", model_dir)
         return self.infer_cfgs[model_dir]
+
+    def program_in(self, model_dir: str, model_filename: str) -> Optional[ProgramFacts]:
+        self._ask("program_in", model_dir)
+        return self.programs.get(model_dir)
 

@@ -12,12 +12,14 @@ from qatfix.config.loader import Texts
 from qatfix.config.resolve import Include
 from qatfix.model.act_run import ActRun
 from qatfix.model.exported import ExportedModel
+from qatfix.model.program import ProgramFacts
 from qatfix.model.quant_format import InstalledDefault
 from qatfix.registry.url_status import UrlStatus
 from qatfix.rules import all_rules
 from qatfix.rules.base import Issue
 from qatfix.rules.context import CheckContext
 from qatfix.rules.facts import Facts
+import qatfix.rules.act_run as act_facts
 from tests.rules.given_facts import GivenFacts
 
 ROOT = "/nowhere/PaddleDetection"
@@ -220,3 +222,48 @@ def test_qf961_every_named_file_there_or_no_folder() -> None:
     assert _issues("QF961", _act_context(there)) == []
     nothing = GivenFacts(act_scripts={ACT_DIR: f"{ACT_DIR}/run_det.py"})
     assert _issues("QF961", _act_context(nothing)) == []  # no folder: QF960 says what is unknown
+
+
+PTQ_DIR = f"{ROOT}/post_training_quantization/detection"
+PTQ_CONFIG = f"{PTQ_DIR}/configs/picodet_x_ptq.yaml"
+PTQ_MODEL_DIR = f"{PTQ_DIR}/out"
+PTQ_TEXT = ("input_list: ['image']\nmodel_dir: ./out\nmodel_filename: model.json\n"
+            "params_filename: model.pdiparams\n"
+            "EvalReader:\n  sample_transforms:\n  - Decode: {}\n")
+FULL_QUANT = ProgramFacts(feeds={"image": [-1, 3, 320, 320]}, fetches=(),
+                          ops=frozenset({"data", "quantize_linear", "dequantize_linear"}),
+                          source=f"{PTQ_MODEL_DIR}/model.json")
+
+
+def _ptq_context(facts: Facts, command_script: str = "eval.py") -> CheckContext:
+    act = _run({PTQ_CONFIG: PTQ_TEXT}, PTQ_CONFIG)
+    run = ActRun(act, None, PTQ_DIR, pasted=True, command_script=command_script)
+    return CheckContext(act, "act", "model", PTQ_DIR, step="act", act=run, facts=facts)
+
+
+def test_a_flat_ptq_config_asks_for_post_quant_py_and_reads_the_program_through_facts() -> None:
+    facts = GivenFacts(folders={PTQ_MODEL_DIR: ("model.json", "model.pdiparams")},
+                       ptq_scripts={PTQ_DIR: f"{PTQ_DIR}/post_quant.py"},
+                       programs={PTQ_MODEL_DIR: FULL_QUANT})
+    ctx = _ptq_context(facts)
+    assert ctx.act is not None and ctx.act.flat
+    assert act_facts.script(ctx.act, facts) == f"{PTQ_DIR}/post_quant.py"
+    assert act_facts.program(ctx.act, facts) is FULL_QUANT
+    assert ("program_in", PTQ_MODEL_DIR) in facts.asked
+
+
+def test_qf965_a_full_quant_model_evaluated_with_eval_py_on_stated_facts() -> None:
+    facts = GivenFacts(files=frozenset({f"{PTQ_DIR}/test_det.py"}),
+                       folders={PTQ_MODEL_DIR: ("model.json", "model.pdiparams")},
+                       programs={PTQ_MODEL_DIR: FULL_QUANT})
+    [issue] = _issues("QF965", _ptq_context(facts))
+    command = ("python test_det.py --model_path ./out --config configs/picodet_x_ptq.yaml "
+               "--use_trt True --precision int8")
+    assert issue.message.startswith("./out is a full-quant model (./out/model.json holds "
+                                    "quantize_linear")
+    assert issue.message.endswith(f"run instead: {command}")  # test_det.py is beside eval.py
+    [fix] = issue.fixes
+    assert (fix.safety, fix.command, fix.changes) == ("unsafe", command, ())
+    # the same model checked for post_quant.py, or no program to read: nothing to say
+    assert _issues("QF965", _ptq_context(facts, "post_quant.py")) == []
+    assert _issues("QF965", _ptq_context(GivenFacts(folders={PTQ_MODEL_DIR: ()}))) == []

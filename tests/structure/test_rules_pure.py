@@ -59,6 +59,7 @@ IO_ENTRY_POINTS = frozenset({
     "qatfix.model.labels.label_source", "qatfix.model.labels.count_categories",
     "qatfix.model.checkpoint.read_checkpoint",
     "qatfix.model.exported.from_infer_cfg",
+    "qatfix.model.program.read_json", "qatfix.model.program.read_pdmodel",
     "qatfix.model.deployment.deploy_run",
     "qatfix.model.act_run.act_run",
     "qatfix.registry.load_registry",

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
+from qatfix.findings import Location
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import ACT_TRAIN_CONFIG, act_global
@@ -18,6 +19,11 @@ from qatfix.config.kind import ACT_STEPS
 
 if TYPE_CHECKING:
     from qatfix.rules.act_run import ActRun
+
+
+def _program_keys(run: ActRun) -> str:
+    """The settings checked against the exported program's feeds and outputs."""
+    return "input_list" if run.flat else "Global.input_list, include_nms"
 
 
 def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
@@ -34,9 +40,9 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
         return
     shown = run.global_config.get("model_dir")
     if not isinstance(shown, str) or not shown.strip():
-        yield Issue(message="Global.model_dir is not set: the ACT script has no model to "
-                            "compress (KeyError 'model_dir')",
-                    location=ctx.location(("Global",)), severity="error")
+        yield Issue(message=f"{run.key_text('model_dir')} is not set: the ACT script has no "
+                            "model to compress (KeyError 'model_dir')",
+                    location=ctx.location(run.key("model_dir")[:-1]), severity="error")
         return
     where = ("does not exist" if not ctx.facts.is_dir(run.model_dir or "") else
              "has no infer_cfg.yml")
@@ -44,7 +50,7 @@ def check_unknown(ctx: CheckContext) -> Iterator[Issue]:
         message=(f"the model was not checked: model_dir {shown.strip()} {where} (relative to "
                  f"{run.run_dir}) and its folder name is no official model; input size, "
                  "normalization and classes of the reader are unchecked"),
-        location=ctx.location(("Global", "model_dir")))
+        location=ctx.location(run.key("model_dir")))
 
 
 def _other_toolkit(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
@@ -74,19 +80,19 @@ def _not_exported_yet(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     if exported is None or exported.files is not None or exported.official is None:
         return
     shown = str(run.global_config.get("model_dir")).strip()
+    program_keys = _program_keys(run)
     outside = act_facts.model_dir_outside(run, ctx.facts)
     if outside:
         where = (f"model_dir {shown} lies outside the repository, which a review does not read: "
                  f"the reader was checked against the official model {exported.official} its "
-                 "name gives; the exported program's feeds and outputs (Global.input_list, "
-                 "include_nms) were not checked")
+                 f"name gives; the exported program's feeds and outputs ({program_keys}) "
+                 "were not checked")
     else:
         where = (f"model_dir {shown} does not exist yet: the reader was checked against the "
                  f"official model {exported.official} its name gives; the exported program's "
-                 "feeds and outputs (Global.input_list, include_nms) are checked once it is "
-                 "exported there")
+                 f"feeds and outputs ({program_keys}) are checked once it is exported there")
     state = "lies outside the repository" if outside else "does not exist yet"
-    yield Issue(message=where, location=ctx.location(("Global", "model_dir")),
+    yield Issue(message=where, location=ctx.location(run.key("model_dir")),
                 headline=(f"model_dir {shown} {state}: checked as the official model "
                           f"{exported.official}; the program's feeds and outputs were not"))
 
@@ -103,9 +109,9 @@ def _program_unread(ctx: CheckContext, run: ActRun) -> Iterator[Issue]:
     yield Issue(
         message=(f"the program {name} in {run.global_config.get('model_dir')} was not read "
                  "(a protobuf program of paddle 2; qatfix reads paddle 3's model.json without "
-                 "paddle): Global.input_list and include_nms against its feeds and outputs are "
+                 f"paddle): {_program_keys(run)} against its feeds and outputs are "
                  "unchecked; `qatfix --deep` loads it with paddle"),
-        location=ctx.location(("Global", "model_filename")))
+        location=ctx.location(run.key("model_filename")))
 
 
 def check_files(ctx: CheckContext) -> Iterator[Issue]:
@@ -129,15 +135,15 @@ def check_files(ctx: CheckContext) -> Iterator[Issue]:
                 other = f"; the folder holds {present[0]}"
                 if present[0] == "model.json":
                     other += " (paddle 3 writes the program as model.json)"
-                fixes = (PlannedFix(f"Set Global.model_filename to {present[0]}", "safe",
-                                    (Change.set(("Global", key), present[0],
+                fixes = (PlannedFix(f"Set {run.key_text(key)} to {present[0]}", "safe",
+                                    (Change.set(run.key(key), present[0],
                                             path=ctx.config_path),), value=present[0],
                                     reason="the file exists in model_dir"),)
         yield Issue(
-            message=(f"Global.{key} is {name}, which is not in model_dir "
+            message=(f"{run.key_text(key)} is {name}, which is not in model_dir "
                      f"{run.global_config.get('model_dir')}: loading the inference model "
                      f"fails{other}"),
-            location=ctx.location(("Global", key)), fixes=fixes)
+            location=ctx.location(run.key(key)), fixes=fixes)
 
 
 def check_nms(ctx: CheckContext) -> Iterator[Issue]:
@@ -222,13 +228,24 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
     if run is None or model is None or not model.feeds:
         return
     given = run.global_config.get("input_list")
+    feeds = list(model.feeds)
+    if given is None and run.flat:
+        yield Issue(
+            message=(f"input_list is not set: {run.script_name} feeds the reader's fields named "
+                     "by config['input_list'] and stops with KeyError 'input_list' before it "
+                     f"calibrates; the exported model's inputs are {feeds} (read from "
+                     f"{act_facts.program_read_from(run, model)})"),
+            location=Location(ctx.config_path, 1, 1),
+            fixes=(PlannedFix(f"Set input_list to {feeds}", "safe",
+                              (Change.set(("input_list",), feeds, path=ctx.config_path),),
+                              value=str(feeds), reason="the feed names of the exported program"),))
+        return
     if isinstance(given, dict):
         names = [str(v) for v in given.values()]
     elif isinstance(given, list):
         names = [str(v) for v in given]
     else:
         return  # run_det.py then asks the model for its feeds (get_feed_vars)
-    feeds = list(model.feeds)
     extra = [n for n in names if n not in feeds]
     missing = [n for n in feeds if n not in names]
     if not extra and not missing:
@@ -239,14 +256,16 @@ def check_inputs(ctx: CheckContext) -> Iterator[Issue]:
                      f"of the model (`var {extra[0]} not in this block`)")
     if missing:
         parts.append(f"the model's input {', '.join(missing)} is never fed")
+    instead = (f"set input_list to {feeds} ({run.script_name} needs it)" if run.flat else
+               f"set input_list to {feeds} or leave it out (run_det.py then reads the feeds "
+               "from the model)")
     yield Issue(
-        message=(f"Global.input_list {names} does not match the exported model's inputs "
-                 f"{feeds} (read from {act_facts.program_read_from(run, model)}): "
-                 f"{'; '.join(parts)}; set input_list to {feeds} or leave it out (run_det.py "
-                 "then reads the feeds from the model)"),
-        location=ctx.location(("Global", "input_list")),
-        fixes=(PlannedFix(f"Set Global.input_list to {feeds}", "safe",
-                          (Change.set(("Global", "input_list"), feeds,
+        message=(f"{run.key_text('input_list')} {names} does not match the exported model's "
+                 f"inputs {feeds} (read from {act_facts.program_read_from(run, model)}): "
+                 f"{'; '.join(parts)}; {instead}"),
+        location=ctx.location(run.key("input_list")),
+        fixes=(PlannedFix(f"Set {run.key_text('input_list')} to {feeds}", "safe",
+                          (Change.set(run.key("input_list"), feeds,
                                   path=ctx.config_path),), value=str(feeds),
                           reason="the feed names of the exported program"),)
         if isinstance(given, list) else ())
@@ -342,7 +361,10 @@ RULES = (
             "or under `--deep` by paddle.static.load_inference_model itself (model.json or a "
             "legacy model.pdmodel); "
             "ppdet's export keeps only the inputs the network uses (PicoDet without "
-            "post-processing takes `image` alone)."),
+            "post-processing takes `image` alone). PaddleSlim's flat post-training "
+            "quantization config holds `input_list` at its top level, and post_quant.py reads "
+            "`config['input_list']` with no fallback: a config without it stops with KeyError "
+            "'input_list' (the fix adds the program's feeds)."),
         example=("qatfix python deploy/auto_compression/run_det.py --config "
                  "deploy/auto_compression/configs/picodet_416_reader.yml --act_config_path "
                  "deploy/auto_compression/configs/picodet_s_416_npu_qat_dis.yaml\n"

@@ -44,13 +44,16 @@ def reader_fixes(run: "ActRun", candidates: list[str]) -> tuple[PlannedFix, ...]
     if not run.reader_from_config:
         return ()
     return tuple(PlannedFix(f"Use the reader {c}", "safe",
-                            (Change.set(("Global", "reader_config"), c,
+                            (Change.set(run.key("reader_config"), c,
                                     path=run.act.config_path),), value=c,
                             reason="the reader's eval size and normalization are the model's")
                  for c in candidates)
 
 
 def _instead(run: "ActRun", candidates: list[str]) -> str:
+    if run.reader_inline:
+        return (f"; {run.script_name} calibrates on {run.reader_shown}'s own EvalReader: set its "
+                "Resize and NormalizeImage to the model's TestReader")
     if not candidates:
         return ""
     if run.reader_from_config:
@@ -60,7 +63,7 @@ def _instead(run: "ActRun", candidates: list[str]) -> str:
 
 def _instead_short(run: "ActRun", candidates: list[str]) -> str:
     """`_instead` in a few words, for the headline."""
-    if not candidates:
+    if not candidates or run.reader_inline:
         return ""
     if run.reader_from_config:
         return f"; {candidates[0]} fits"

@@ -17,8 +17,8 @@ SCRIPT_KEYS = frozenset({"Global"})
 
 
 def check_keys(ctx: CheckContext) -> Iterator[Issue]:
-    if ctx.act is None:
-        return
+    if ctx.act is None or ctx.act.flat:
+        return  # a flat PTQ config has no PaddleSlim strategy sections: ppdet reads it
     from qatfix.model.paddleslim_strategy import RENAMED_KEYS
 
     known = ctx.facts.strategy_keys()
@@ -47,8 +47,8 @@ def check_keys(ctx: CheckContext) -> Iterator[Issue]:
 
 def check_sections(ctx: CheckContext) -> Iterator[Issue]:
     import qatfix.rules.act_run as act_facts  # ACT runs only
-    if ctx.act is None:
-        return
+    if ctx.act is None or ctx.act.flat:
+        return  # a flat PTQ config has no PaddleSlim strategy sections: ppdet reads it
     from qatfix.model.paddleslim_strategy import RENAMED_SECTIONS
 
     known = ctx.facts.strategy_keys()
@@ -77,8 +77,8 @@ def check_sections(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_renamed_keys(ctx: CheckContext) -> Iterator[Issue]:
-    if ctx.act is None:
-        return
+    if ctx.act is None or ctx.act.flat:
+        return  # a flat PTQ config has no PaddleSlim strategy sections: ppdet reads it
     from qatfix.model.paddleslim_strategy import RENAMED_KEYS
 
     for section, value in ctx.resolved.data.items():

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from qatfix.findings import Location
-from qatfix.rules.base import Issue, Rule
+from qatfix.findings import Location, Safety
+from qatfix.rules.base import Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 import shlex
 from qatfix.config.kind import DEPLOY_STEPS, PPDET_STEPS
@@ -61,6 +61,12 @@ def _example(command: str, model: str, extra_ops: str = "",
     return (f"{command}\n# deploy/auto_compression/{model}/infer_cfg.yml\n{_INFER_CFG}"
             f"# deploy/auto_compression/{model}/model.json\n"
             + _model_json(extra_ops, fetches))
+
+
+def _run_instead(title: str, line: str, safety: Safety, reason: str) -> tuple[PlannedFix, ...]:
+    """The corrected command as the finding's fix: a pasted command is no file, so the fix
+    edits nothing and carries the command line (`--apply` prints it)."""
+    return (PlannedFix(title, safety, (), value=line, command=line, reason=reason),)
 
 
 def _run(ctx: CheckContext) -> Optional["DeployRun"]:
@@ -126,17 +132,26 @@ def check_parser_stops(ctx: CheckContext) -> Iterator[Issue]:
         return
     script = command.parser.script
     hint = ""
+    fixes: tuple[PlannedFix, ...] = ()
     has_options = command.parser.flag("opt") is not None
     settings = [t for t in command.unknown if t.startswith("--") and "=" in t]
     if has_options and settings:
         moved = [t[2:] for t in settings]
+        line = _with_options(command, moved)
         hint = ("; it takes config settings only through -o (one group: a second -o replaces "
-                f"the first); run instead: {_with_options(command, moved)}")
+                f"the first); run instead: {line}")
+        dropped = [t for t in command.unknown if t not in settings]
+        fixes = _run_instead(
+            f"Give {', '.join(moved)} through -o", line, "unsafe" if dropped else "safe",
+            (f"it also leaves out {' '.join(dropped)}, which the parser refuses: check that "
+             "nothing else was meant" if dropped else
+             "every setting reaches the config through -o, as the script reads it; no file "
+             "changes"))
     location = Location(script)
     yield Issue(
         message=(f"{command.parser.script} stops before it runs: {command.error} (its own "
                  f"argparse parser, read from {', '.join(command.parser.files)}){hint}"),
-        location=location, severity="error",
+        location=location, severity="error", fixes=fixes,
         data=(("error", command.error), ("unknown", list(command.unknown))))
 
 
@@ -155,16 +170,22 @@ def check_bool_flags(ctx: CheckContext) -> Iterator[Issue]:
                f"give it an empty value: {flag.shown}= (bool('') is the only text it reads "
                "as False)")
         line = ""
+        fixes: tuple[PlannedFix, ...] = ()
         if run is not None:
-            if flag.default is False:
-                line = f"; run instead: {run.line(drop=[flag.shown])}"
-            else:
-                line = f"; run instead: {run.line({flag.shown: ''})}"
+            corrected = (run.line(drop=[flag.shown]) if flag.default is False
+                         else run.line({flag.shown: ''}))
+            line = f"; run instead: {corrected}"
+            fixes = _run_instead(
+                f"Leave {flag.shown} out" if flag.default is False
+                else f"Give {flag.shown} an empty value", corrected, "safe",
+                f"the script's parser then reads {flag.shown} as False, as the command meant; "
+                "nothing else in it changes")
         yield Issue(
             message=(f"{flag.shown} {text} is read as True: the script declares it "
                      f"type=bool, and argparse passes the text to bool(), which is True for "
                      f"every non-empty string; {fix}{line}"),
             location=_flag_location(flag, command.parser.script), severity="warning",
+            fixes=fixes,
             data=(("flag", flag.shown), ("given", text)))
 
 
@@ -198,23 +219,32 @@ def check_int8_without_scales(ctx: CheckContext) -> Iterator[Issue]:
         return
     if run.tool == "infer" and run.value("run_mode") == "trt_int8" \
             and not _true(run, "trt_calib_mode"):
+        calibrate = run.line({'--trt_calib_mode': 'True'})
         yield Issue(
             message=(f"--run_mode trt_int8 on a float program ({run.program.source} holds no "
                      "quantization operations) without --trt_calib_mode: TensorRT has no "
                      "int8 scales (\"no scaling factors detected\") and infer.py passes "
                      "use_calib_mode=False; calibrate with TensorRT (the first run writes the "
                      "calibration table), or quantize the model first (QAT, PTQ or ACT); run "
-                     f"instead: {run.line({'--trt_calib_mode': 'True'})}"),
-            location=_model_location(run), severity="error")
+                     f"instead: {calibrate}"),
+            location=_model_location(run), severity="error",
+            fixes=_run_instead("Calibrate with TensorRT (--trt_calib_mode True)", calibrate,
+                               "unsafe", "TensorRT calibrates on the images of the first run, "
+                               "which writes the calibration table: the int8 accuracy depends "
+                               "on them; quantizing the model (QAT, PTQ, ACT) is the other way"))
     elif run.tool == "evaluate" and run.value("precision") == "int8" \
             and _true(run, "use_trt"):
+        fp16 = run.line({'--precision': 'fp16'})
         yield Issue(
             message=(f"--precision int8 with TensorRT on a float program ({run.program.source} "
                      f"holds no quantization operations): {run.script_name} builds the engine "
                      "with use_calib_mode=False, so TensorRT has no int8 scales; evaluate the "
                      "quantized model ACT writes (its save_dir), or run instead: "
-                     f"{run.line({'--precision': 'fp16'})}"),
-            location=_model_location(run), severity="error")
+                     f"{fp16}"),
+            location=_model_location(run), severity="error",
+            fixes=_run_instead("Evaluate at fp16", fp16, "unsafe",
+                               "it measures the float model at fp16, not an int8 one: evaluate "
+                               "the quantized model ACT writes to compare int8"))
 
 
 # ----------------------------------------- QF984: int8 evaluation without TensorRT (fp32)
@@ -229,14 +259,17 @@ def check_int8_without_trt(ctx: CheckContext) -> Iterator[Issue]:
         return  # enable_mkldnn_int8 runs int8 on the CPU
     command = run.command
     flag = command.parser.flag("use_trt") if command is not None else None
+    trt = run.line({'--use_trt': 'True'})
     yield Issue(
         message=(f"--precision int8 without --use_trt: {run.script_name} applies the precision "
                  "only to a TensorRT engine (`if precision in precision_map.keys() and "
                  "use_trt`), so the model runs in fp32 on Paddle Inference; a quantized "
                  "model then runs its quantize/dequantize operations in float (no speed-up) "
-                 f"and a float one is evaluated as fp32; run instead: "
-                 f"{run.line({'--use_trt': 'True'})}"),
-        location=_flag_location(flag, run.script), severity="warning")
+                 f"and a float one is evaluated as fp32; run instead: {trt}"),
+        location=_flag_location(flag, run.script), severity="warning",
+        fixes=_run_instead("Run the int8 precision on TensorRT (--use_trt True)", trt, "unsafe",
+                           "it needs a GPU and a paddle built with TensorRT; on a CPU, "
+                           "--device CPU --use_mkldnn True runs int8 instead"))
 
 
 # ------------------------------------------- QF985: a quantized program without an int8 mode
@@ -249,20 +282,32 @@ def check_quant_without_int8(ctx: CheckContext) -> Iterator[Issue]:
         mode = run.value("run_mode")
         if mode == "trt_int8" or not _true(run, "run_benchmark"):
             return
+        int8 = run.line({'--run_mode': 'trt_int8', '--device': 'GPU'})
         yield Issue(
             message=(f"a quantized program ({run.program.source}: {run.program.quantization} "
                      f"quantization operations) benchmarked with --run_mode {mode}: only "
                      "trt_int8 runs it in int8, any other mode runs the quantize/dequantize "
                      "operations in float and shows no speed-up over the float model; run "
-                     f"instead: {run.line({'--run_mode': 'trt_int8', '--device': 'GPU'})}"),
-            location=_model_location(run), severity="warning")
+                     f"instead: {int8}"),
+            location=_model_location(run), severity="warning",
+            fixes=_run_instead("Benchmark with --run_mode trt_int8", int8, "unsafe",
+                               "it needs a GPU and a paddle built with TensorRT"))
     elif run.tool == "evaluate" and _true(run, "benchmark") and _true(run, "use_trt") \
             and run.value("precision") not in ("int8",):
+        int8 = run.line({'--precision': 'int8'})
         yield Issue(
             message=(f"a quantized program ({run.program.source}) benchmarked with "
                      f"--precision {run.value('precision')}: its speed is not int8's; run "
-                     f"instead: {run.line({'--precision': 'int8'})}"),
-            location=_model_location(run), severity="warning")
+                     f"instead: {int8}"),
+            location=_model_location(run), severity="warning",
+            fixes=_run_instead(
+                "Benchmark with --precision int8", int8,
+                "safe" if run.program.quantization == "linear" else "unsafe",
+                "the command already runs TensorRT, and the program's quantize_linear "
+                "operations carry the int8 scales TensorRT reads"
+                if run.program.quantization == "linear" else
+                "the program holds simulated-quantization (fake_*) operations: check that this "
+                "paddle's TensorRT reads their scales"))
 
 
 # --------------------------------------------- QF986: --include_nms against the fetches
@@ -278,22 +323,29 @@ def check_include_nms(ctx: CheckContext) -> Iterator[Issue]:
     given = command.given.get("include_nms") if command is not None else None
     read = f" (--include_nms {given} is read as True)" if given is not None and include else ""
     if include and not run.program.gives_boxes_and_count:
+        raw = run.line({'--include_nms': _false_text(flag)})
         yield Issue(
             message=(f"--include_nms is True{read} but the program {run.program.source} "
                      f"fetches {fetched}: no boxes with a 1-D box count, so it was exported "
                      "without NMS (exclude_nms, exclude_post_process, export.benchmark); "
                      f"{run.script_name} reads the second output as the box count and the "
                      "evaluation fails; evaluate an export with NMS, or (PP-YOLOE exported "
-                     "with exclude_post_process) run instead: "
-                     f"{run.line({'--include_nms': _false_text(flag)})}"),
-            location=_model_location(run), severity="error")
+                     f"with exclude_post_process) run instead: {raw}"),
+            location=_model_location(run), severity="error",
+            fixes=_run_instead("Evaluate the raw outputs (--include_nms False)", raw, "unsafe",
+                               "right for a PP-YOLOE exported with exclude_post_process (the "
+                               "script's PPYOLOEPostProcess); another export needs NMS again"))
     elif not include and run.program.gives_boxes_and_count:
+        nms = run.line(drop=['--include_nms'])
         yield Issue(
             message=(f"--include_nms is False but the program {run.program.source} fetches "
                      f"{fetched}: boxes after NMS with their count; {run.script_name} then runs "
                      "PPYOLOEPostProcess on the boxes as if they were raw predictions; run "
-                     f"instead: {run.line(drop=['--include_nms'])}"),
-            location=_model_location(run), severity="error")
+                     f"instead: {nms}"),
+            location=_model_location(run), severity="error",
+            fixes=_run_instead("Leave --include_nms at its default (True)", nms, "safe",
+                               "the program fetches boxes after NMS with their count, which "
+                               "is what the script reads with include_nms True"))
 
 
 # -------------------------------------------- QF987: infer.py on raw predictions
