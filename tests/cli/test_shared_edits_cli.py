@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, tree
+from tests.conftest import REPO, require, tree
 
 LCNET_416 = "configs/picodet/picodet_s_416_coco_lcnet.yml"
 LCNET_320 = "configs/picodet/picodet_s_320_coco_lcnet.yml"
@@ -126,7 +126,7 @@ def qat_checkpoint(path: Path, config: str) -> None:
     `conv._layer.weight` with fake-quant scales (shapes from the config's ppdet-built signature)."""
     import pickle
 
-    numpy = pytest.importorskip("numpy")
+    numpy = require("numpy")
     from qatfix.registry.signatures import signature_of
 
     signature = signature_of("develop", config)
