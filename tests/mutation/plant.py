@@ -40,7 +40,8 @@ OPTIONS_TESTS = (*CONFIG_TESTS,
                  "tests/config/test_ppdet_equivalence.py::"
                  "test_slim_pairs_and_options_resolve_like_ppdet")
 MATCH_TESTS = ("tests/deep/test_matching.py", "tests/model/test_matching_edges.py",
-               "tests/model/test_load_forecast.py", "tests/truth/test_forecast_is_ppdets.py")
+               "tests/model/test_matching_suffixes.py", "tests/model/test_load_forecast.py",
+               "tests/truth/test_forecast_is_ppdets.py")
 REPORT_TESTS = ("tests/cli/test_check_cli.py", "tests/cli/test_gate_table.py",
                 "tests/rules/test_config_rules.py", "tests/report")
 GATE_TESTS = ("tests/cli/test_gate_table.py", "tests/rules/test_config_rules.py",
