@@ -74,10 +74,11 @@ def test_paddle2onnx_on_paddle_2_programs(programs: dict[str, Any]) -> None:
                         "model.pdmodel", "--save_file", "x.onnx", cwd=root)
     hit = [f for f in found if f["code"] == "QF982"]
     assert len(hit) == 1 and "fake_channel_wise_quantize_abs_max" in hit[0]["message"]
-    _, found = findings("paddle2onnx", "--model_dir", "linear", "--model_filename",
-                        "model.pdmodel", "--save_file", "x.onnx", cwd=root)
+    code, found = findings("paddle2onnx", "--model_dir", "linear", "--model_filename",
+                           "model.pdmodel", "--save_file", "x.onnx", cwd=root)
     codes = {f["code"] for f in found}
     assert "QF982" not in codes
+    assert code == 0 and sorted(codes) == ["QF989"]  # only the note on the converter's parser
     note = [f for f in found if f["code"] == "QF989"]
     assert note and "a paddle 2 program" in note[0]["message"]
 
@@ -89,5 +90,6 @@ def test_a_quantize_linear_program_benchmarked_without_int8(programs: dict[str, 
             "--run_benchmark", "True")
     _, found = findings(*base, "--run_mode", "trt_fp16", cwd=root)
     assert "QF985" in {f["code"] for f in found}
-    _, found = findings(*base, "--run_mode", "trt_int8", cwd=root)
+    code, found = findings(*base, "--run_mode", "trt_int8", cwd=root)
     assert not {"QF983", "QF985"} & {f["code"] for f in found}
+    assert code == 0 and [f["code"] for f in found] == ["QF989"]
