@@ -103,6 +103,22 @@ def test_fairmot_at_4_classes_counts_the_4_class_model(tmp_path: Path) -> None:
     assert (found["QF104"]["data"]["loaded"], found["QF104"]["data"]["tensors"]) == (347, 349)
 
 
+def test_more_classes_than_the_weights_names_the_same_class_layers(tmp_path: Path) -> None:
+    """A dataset with more classes than COCO's 80: the class layers grow instead of shrinking,
+    and are the same 16 tensors ppdet drops by shape."""
+    root = user_checkout(tmp_path)
+    model = write(root, "picodet_m_90.yml",
+                  "_BASE_: [../picodet/picodet_m_416_coco_lcnet.yml]\nnum_classes: 90\n")
+    slim = write(root, "quant.yml", QAT.format(url=url("picodet_m_416_coco_lcnet")))
+    report = check(root, "-c", model, "--slim_config", slim, expect=1)
+    found = codes(report)
+    assert sorted(found) == ["QF104", "QF302", "QF501"]
+    assert found["QF104"]["severity"] == "warning"
+    assert found["QF104"]["data"] == {"weights": "picodet_m_416_coco_lcnet", "loaded": 527,
+                                      "tensors": 543, "class_layers": 16}
+    assert "16 class layers train from scratch for 90 classes" in found["QF104"]["message"]
+
+
 @pytest.mark.parametrize(("config", "weights"), [
     ("keypoint/hrnet/hrnet_w32_256x192.yml", "hrnet_w32_256x192"),
     ("keypoint/higherhrnet/higherhrnet_hrnet_w32_512.yml", "higherhrnet_hrnet_w32_512"),

@@ -53,7 +53,8 @@ EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
               "tests/edit/test_delete.py", "tests/edit/test_base.py", "tests/edit/test_diff.py",
               "tests/edit/test_properties.py", "tests/edit/test_in_place.py")
 SAFETY_TESTS = ("tests/registry/test_fix_safety.py", "tests/cli/test_trusted_fixes.py")
-TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py")
+TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py",
+               "tests/rules/weights/test_weights_rules.py")
 STEP_TESTS = ("tests/after/test_steps_cli.py",
               "tests/cli/test_shared_edits_cli.py::test_ptq_new_slim_file_is_run_with_post_quant")
 NOT_YAML_TESTS = ("tests/hostile/test_bad_files.py",
