@@ -14,6 +14,7 @@ from qatfix.errors import QatfixError
 from qatfix.model.checkpoint import Checkpoint, Shape, kind_against, read_checkpoint
 from qatfix.model.quant_format import QatLayout, qat_layout
 from qatfix.registry.urls import is_url, split_weights_suffix
+from qatfix.registry.class_facts import class_facts, shapes_at
 from qatfix.registry.loading import stand_in
 from qatfix.registry.networks import official_config
 from qatfix.registry.signatures import configs_matching, configs_with_keys, signature_of
@@ -54,7 +55,9 @@ class WeightsCheckpoint:
 
 def model_shapes(identity: "ModelIdentity") -> Optional[Mapping[str, Shape]]:
     """The state-dict shapes of the model a config builds, from the committed signature of an
-    official config that builds the same network; None when there is none."""
+    official config that builds the same network, at the config's class count where ppdet's
+    builds give the class-dependent shapes (the stand-in may have been built for another count);
+    None when there is none."""
 
     if identity.architecture is None:
         return None
@@ -62,7 +65,12 @@ def model_shapes(identity: "ModelIdentity") -> Optional[Mapping[str, Shape]]:
     if found is None:
         return None
     signature = signature_of(*found)
-    return dict(signature.shapes) if signature is not None else None
+    if signature is None:
+        return None
+    facts = class_facts(*found) if identity.num_classes is not None else None
+    at_classes = shapes_at(signature, facts, identity.num_classes) \
+        if facts is not None and identity.num_classes is not None else None
+    return at_classes if at_classes is not None else dict(signature.shapes)
 
 
 def local_weights(value: str, run_path: "os.PathLike[str] | str") -> Optional[str]:

@@ -51,6 +51,7 @@ def test_float_weights_with_a_qat_slim_config_at_export(root: Path) -> None:
     code, found = findings("python", "tools/train.py", "-c", PICODET, "--slim_config",
                            PICODET_QAT, "-o", f"pretrain_weights={FLOAT_URL}", cwd=root)
     assert not {"QF901", "QF902", "QF903", "QF904"} & set(codes(found))
+    assert code == 0 and codes(found) == ["QF501"]  # the checkpoint-size note of any QAT run
 
 
 def test_distill_slim_config_has_no_effect_at_eval(root: Path) -> None:
@@ -71,6 +72,7 @@ def test_post_quant_needs_a_ptq_slim_config(root: Path) -> None:
     code, found = findings("python", "tools/post_quant.py", "-c", PPYOLO, "--slim_config",
                            "configs/slim/post_quant/ppyolo_mbv3_large_ptq.yml", cwd=root)
     assert "QF904" not in codes(found)
+    assert code == 0 and found == []  # the zoo's own PTQ recipe: checked, and clear
 
 
 def test_ptq_slim_config_at_export_is_post_quant_s(root: Path) -> None:
@@ -89,8 +91,11 @@ def test_fused_normalization_at_export(root: Path) -> None:
     config = "configs/smalldet/ppyoloe_crn_l_80e_sliced_visdrone_640_025.yml"
     code, found = findings("python", "tools/export_model.py", "-c", config, cwd=root)
     assert "QF905" in codes(found)
+    assert code == 1 and codes(found) == ["QF103", "QF905", "QF908"]
     code, found = findings("python", "tools/train.py", "-c", config, cwd=root)
     assert "QF905" not in codes(found)
+    # the training run is judged as one: its weights' classes and its learning rate
+    assert code == 1 and codes(found) == ["QF104", "QF305"]
 
 
 def test_a_pickle_that_runs_code_is_refused_without_running_it(root: Path,

@@ -56,10 +56,11 @@ def write(root: Path, name: str, text: str) -> str:
     return f"configs/mydata/{name}"
 
 
-def check(root: Path, *args: str) -> dict[str, Any]:
+def check(root: Path, *args: str, expect: int | None = None) -> dict[str, Any]:
+    """The JSON report of one run; `expect`: the exit code it must have (else 0 or 1)."""
     done = subprocess.run([sys.executable, "-m", "qatfix", "--format", "json", *args], cwd=root,
                           capture_output=True, text=True, timeout=300)
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode in ((0, 1) if expect is None else (expect,)), done.stderr
     return json.loads(done.stdout)
 
 
@@ -102,6 +103,22 @@ def test_fairmot_at_4_classes_counts_the_4_class_model(tmp_path: Path) -> None:
     assert (found["QF104"]["data"]["loaded"], found["QF104"]["data"]["tensors"]) == (347, 349)
 
 
+def test_more_classes_than_the_weights_names_the_same_class_layers(tmp_path: Path) -> None:
+    """A dataset with more classes than COCO's 80: the class layers grow instead of shrinking,
+    and are the same 16 tensors ppdet drops by shape."""
+    root = user_checkout(tmp_path)
+    model = write(root, "picodet_m_90.yml",
+                  "_BASE_: [../picodet/picodet_m_416_coco_lcnet.yml]\nnum_classes: 90\n")
+    slim = write(root, "quant.yml", QAT.format(url=url("picodet_m_416_coco_lcnet")))
+    report = check(root, "-c", model, "--slim_config", slim, expect=1)
+    found = codes(report)
+    assert sorted(found) == ["QF104", "QF302", "QF501"]
+    assert found["QF104"]["severity"] == "warning"
+    assert found["QF104"]["data"] == {"weights": "picodet_m_416_coco_lcnet", "loaded": 527,
+                                      "tensors": 543, "class_layers": 16}
+    assert "16 class layers train from scratch for 90 classes" in found["QF104"]["message"]
+
+
 @pytest.mark.parametrize(("config", "weights"), [
     ("keypoint/hrnet/hrnet_w32_256x192.yml", "hrnet_w32_256x192"),
     ("keypoint/higherhrnet/higherhrnet_hrnet_w32_512.yml", "higherhrnet_hrnet_w32_512"),
@@ -111,15 +128,20 @@ def test_keypoint_num_classes_changes_no_tensor(tmp_path: Path, config: str, wei
     root = user_checkout(tmp_path)
     model = write(root, "keypoint_4.yml", f"_BASE_: [../{config}]\nnum_classes: 4\n")
     slim = write(root, "quant.yml", QAT.format(url=url(weights)))
-    found = codes(check(root, "-c", model, "--slim_config", slim))
+    found = codes(check(root, "-c", model, "--slim_config", slim, expect=0))
     assert not {"QF101", "QF104", "QF107"} & set(found), found
+    # what is reported is the QAT recipe's notes, nothing about the weights
+    assert sorted(found) == ["QF302", "QF501"], found
 
 
 def test_pruning_list_on_a_network_whose_names_are_the_same_layers_is_silent() -> None:
     root = tree("develop")
     found = codes(check(root, "-c", "configs/solov2/solov2_r50_fpn_1x_coco.yml", "--slim_config",
-                        "configs/slim/prune/faster_rcnn_r50_fpn_prune_fpgm.yml"))
+                        "configs/slim/prune/faster_rcnn_r50_fpn_prune_fpgm.yml", expect=1))
     assert "QF701" not in found
+    # the weights are judged (Faster R-CNN's, another network); only the pruning list is silent
+    assert sorted(found) == ["QF101"], found
+    assert found["QF101"]["message"].startswith("pretrain_weights faster_rcnn_r50_fpn_1x_coco ")
 
 
 def test_pruning_list_on_another_network_names_the_layers_it_hits() -> None:

@@ -192,8 +192,13 @@ def test_a_report_uses_the_severity_explain_gives(develop_tree: Path) -> None:
 def test_the_size_note_is_for_training_runs_only(develop_tree: Path) -> None:
     export = qatfix("--format", "json", "python", "tools/export_model.py", "-c", MODEL,
                     "--slim_config", SLIM, "-o", f"weights={LCNET_URL}", cwd=develop_tree)
-    assert "QF501" not in {f["code"] for f in json.loads(export.stdout)["findings"]}
-    train = json.loads(qatfix(*HEADLINE, "--format", "json", cwd=develop_tree).stdout)
+    assert export.returncode == 1, export.stderr
+    # the export is judged (float weights with a QAT slim config), but has no size note
+    assert sorted(f["code"] for f in json.loads(export.stdout)["findings"]) == ["QF902", "QF990"]
+    trained = qatfix(*HEADLINE, "--format", "json", cwd=develop_tree)
+    assert trained.returncode == 1, trained.stderr
+    train = json.loads(trained.stdout)
+    assert sorted(f["code"] for f in train["findings"]) == ["QF101", "QF501"]
     [size] = [f for f in train["findings"] if f["code"] == "QF501"]
     # from the signature ppdet built, as --deep computes them
     assert size["data"] == {"float32_bytes": 4_998_112, "int8_bytes": size["data"]["int8_bytes"]}
@@ -264,12 +269,18 @@ def test_config_help_says_what_each_command_takes(develop_tree: Path) -> None:
 
 
 def test_command_line_options_print_as_options(develop_tree: Path) -> None:
-    out = qatfix(*HEADLINE, "-o", f"pretrain_weights={LCNET_URL}", "-o", "use_gpu=false",
-                 cwd=develop_tree).stdout
+    done = qatfix(*HEADLINE, "-o", f"pretrain_weights={LCNET_URL}", "-o", "use_gpu=false",
+                  cwd=develop_tree)
+    assert done.returncode == 1, done.stderr
+    out = done.stdout
     assert "<-o>" not in out
     assert "\n  -o: error QF405 -o pretrain_weights=" in out
-    out = qatfix(*HEADLINE, "-o", f"pretrain_weights={LCNET_URL}", cwd=develop_tree).stdout
-    assert "\n  -o option 1: error QF404 -o pretrain_weights has no effect" in out
+    assert out.splitlines()[-1].startswith("2 errors, 0 warnings, 1 info")
+    done = qatfix(*HEADLINE, "-o", f"pretrain_weights={LCNET_URL}", cwd=develop_tree)
+    assert done.returncode == 1, done.stderr
+    assert "<-o>" not in done.stdout
+    assert "\n  -o option 1: error QF404 -o pretrain_weights has no effect" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("2 errors, 0 warnings, 1 info")
 
 
 def test_the_progress_line_never_cuts_a_file_name() -> None:

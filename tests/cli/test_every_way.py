@@ -93,10 +93,15 @@ def test_eval_and_export_load_weights_not_pretrain_weights(tree: Path) -> None:
         assert done.returncode == 1, done.stderr
         assert "QF101 weights picodet_s_320_coco have backbone ESNet, the model LCNet: 140 of " \
                "463 tensors load" in done.stdout, script
-    # the same value under pretrain_weights is what an eval run never loads
-    done = qatfix("python", "tools/eval.py", "-c", MODEL, "-o", f"pretrain_weights={LEGACY_URL}",
-                  cwd=tree)
-    assert "QF101" not in done.stdout
+    # the same value under pretrain_weights is what an eval run never loads: it is checked for
+    # the `weights` it does load (the model config's own, not trained yet), and only for those
+    done = qatfix("--format", "json", "python", "tools/eval.py", "-c", MODEL, "-o",
+                  f"pretrain_weights={LEGACY_URL}", cwd=tree)
+    assert done.returncode == 1, done.stderr
+    [missing] = json.loads(done.stdout)["findings"]
+    assert missing["code"] == "QF103" and missing["location"]["path"] == MODEL
+    assert "weights: output/picodet_s_320_coco/best_model.pdparams does not exist" in \
+        missing["message"]
 
 
 def test_an_unknown_script_is_a_usage_error(tree: Path) -> None:
@@ -119,7 +124,10 @@ def test_a_second_o_group_replaces_the_first_and_is_reported(tree: Path) -> None
     # qatfix's own options go before the pasted command; everything after it is the command's
     done = qatfix("--format", "json", "python", "tools/train.py", "-c", MODEL, "-o",
                   f"pretrain_weights={LEGACY_URL}", "-o", "use_gpu=false", cwd=tree)
+    assert done.returncode == 1, done.stderr
     findings = json.loads(done.stdout)["findings"]
+    # the dropped group, and the one-GPU learning rate of the run as ppdet starts it
+    assert sorted(f["code"] for f in findings) == ["QF305", "QF405"]
     [dropped] = [f for f in findings if f["code"] == "QF405"]
     assert dropped["message"].startswith(f"-o pretrain_weights={LEGACY_URL} is dropped")
     assert dropped["data"] == {"dropped": [f"pretrain_weights={LEGACY_URL}"],
@@ -177,8 +185,15 @@ def test_a_mistyped_command_checks_nothing(tree: Path) -> None:
 
 def test_a_file_named_like_a_command_is_still_a_file(tmp_path: Path) -> None:
     (tmp_path / "chek").write_text("architecture: YOLOv3\n", encoding="utf-8")
-    done = qatfix("chek", cwd=tmp_path)
+    done = qatfix("--format", "json", "chek", cwd=tmp_path)
+    # checked as a file, the way a config is: one that is no .yml is QF000, not a usage error
+    assert done.returncode == 2, done.stderr
     assert "unknown command" not in done.stderr
+    assert one_error_line(done) == ("qatfix: error: chek: only .yml and .yaml files are configs "
+                                    "(ppdet asserts this)")
+    report = json.loads(done.stdout)
+    assert [(f["code"], f["location"]["path"]) for f in report["findings"]] == [("QF000", "chek")]
+    assert report["summary"]["unchecked"] == 1
 
 
 # -- files qatfix does not understand ---------------------------------------------------------------
@@ -342,6 +357,7 @@ def test_one_slim_file_shared_by_two_models_names_both_and_edits_it_for_neither(
     before = (own_tree / SLIM).read_bytes()
     assert os.access(own_tree / SLIM, os.W_OK)
     applied = qatfix(SLIM, "--apply", cwd=own_tree)
+    assert applied.returncode == 1, applied.stderr  # the report is of the runs as they were
     assert (own_tree / SLIM).read_bytes() == before  # neither model's weights won by coming first
     new = "configs/slim/quant/picodet_s_320_coco_lcnet_qat.yml"
     assert f"fixed {new}" in applied.stderr
@@ -350,7 +366,11 @@ def test_one_slim_file_shared_by_two_models_names_both_and_edits_it_for_neither(
             "configs/slim/quant/picodet_s_416_lcnet_quant.yml") in applied.stderr
     assert "Traceback" not in applied.stderr
     again = qatfix(SLIM, "--apply", cwd=own_tree)
+    assert again.returncode == 1, again.stderr
     assert "fixed " not in again.stderr and (own_tree / SLIM).read_bytes() == before
+    # the second run reports both runs again, each now fixed by its command alone
+    assert again.stdout.splitlines()[-1].startswith("2 errors, 0 warnings, 1 info (QF101 2, ")
+    assert f"fix (safe): Run with {new}, which already loads" in again.stdout
 
 
 # -- --deep that cannot run -----------------------------------------------------------------------
@@ -405,25 +425,33 @@ def test_help_shows_the_main_flags_and_three_examples(tmp_path: Path) -> None:
     assert "qatfix configs/" in examples and "--interactive" in examples
 
 
-def _pty(argv: list[str], cwd: Path) -> str:
+def _pty_run(argv: list[str], cwd: Path) -> tuple[int, str]:
+    """The exit code of qatfix run on a terminal, and what it showed there."""
     pexpect = require("pexpect")
     child = pexpect.spawn(sys.executable, ["-m", "qatfix", *argv], cwd=str(cwd),
                           env={**os.environ, "NO_COLOR": "1"}, encoding="utf-8", timeout=300,
                           dimensions=(24, 200))
     child.expect(pexpect.EOF)
     child.close()
-    return str(child.before)
+    return child.exitstatus, str(child.before)
+
+
+def _pty(argv: list[str], cwd: Path) -> str:
+    return _pty_run(argv, cwd)[1]
 
 
 def test_progress_on_a_terminal_only_and_never_in_machine_formats(tree: Path) -> None:
     shown = _pty(["configs/picodet/"], tree)
     assert "\r\x1b[K[1/" in shown
     for fmt in ("json", "sarif"):
-        out = _pty(["configs/picodet/", "--format", fmt], tree)
-        assert "\x1b[K" not in out and "[1/" not in out
-        json.loads(out)
+        code, out = _pty_run(["configs/picodet/", "--format", fmt], tree)
+        assert code == 1 and "\x1b[K" not in out and "[1/" not in out
+        assert json.loads(out)
     piped = qatfix("configs/picodet/", cwd=tree)
+    assert piped.returncode == 1, piped.stderr
     assert "\x1b[K" not in piped.stderr
+    # the same report as on a terminal, ending in its summary
+    assert piped.stdout.splitlines()[-1].startswith("0 errors, 4 warnings, 1 info (QF401 4, ")
 
 
 @pytest.mark.parametrize("code", ["QF000", "QF002", "QF003", "QF405"])
@@ -457,7 +485,9 @@ def test_inspect_and_deep_show_what_they_wait_for_on_a_terminal(tree: Path, tmp_
     shown = _pty(["inspect", str(junk)], tmp_path)
     assert "\r\x1b[Kinspect " in shown and "reading the weights" in shown
     assert "qatfix: error: " in shown
-    assert "\x1b[K" not in _pty(["inspect", str(junk), "--format", "json"], tmp_path)
+    code, machine = _pty_run(["inspect", str(junk), "--format", "json"], tmp_path)
+    assert code == 2 and "\x1b[K" not in machine
+    assert machine.strip().startswith(f"qatfix: error: {junk}: not a paddle state dict")
     deep = _pty(["-c", MODEL, "--slim_config", SLIM, "--deep", "--offline", "--select", "QF6"],
                 tree)
     assert "\r\x1b[K--deep configs/picodet/" in deep and "importing paddle" in deep

@@ -106,5 +106,10 @@ def test_blame_as_json_follows_its_schema(copy: Path) -> None:
     first = rows[("TrainReader", "sample_transforms", 0, "Decode")] if (
         "TrainReader", "sample_transforms", 0, "Decode") in rows else None
     assert first is None or first["defined_at"]["path"].endswith("picodet_320_reader.yml")
-    text = qatfix(copy, "resolve", CONFIG, "--blame").stdout
+    done = qatfix(copy, "resolve", CONFIG, "--blame")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
     assert not text.startswith("{")
+    # one line a value: where it is defined, the dotted key and the value
+    assert f"{CONFIG}:9:1 " in text and " pretrain_weights = https://" in text
+    assert text.splitlines()[0].startswith("configs/datasets/coco_detection.yml:1:1 ")

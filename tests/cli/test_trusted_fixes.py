@@ -95,8 +95,13 @@ def test_distill_pair_gets_no_safe_student_weights(copy: Path) -> None:
     student = "configs/ppyoloe/distill/ppyoloe_plus_crn_l_80e_coco_distill.yml"
     teacher = "configs/slim/distill/ppyoloe_plus_distill_x_distill_l.yml"
     result = qatfix(copy, "-c", student, "--slim_config", teacher, "--apply")
+    assert result.returncode == 0, result.stderr
     assert "applied" not in result.stderr
-    for finding in findings(copy, "-c", student, "--slim_config", teacher):
+    # the report was made: the one info (the recipe's own start), nothing to apply
+    assert result.stdout.splitlines()[-1] == "0 errors, 0 warnings, 1 info"
+    found = findings(copy, "-c", student, "--slim_config", teacher)
+    assert [(f["code"], f["severity"]) for f in found] == [("QF101", "info")]
+    for finding in found:
         assert all(fix["safety"] == "unsafe" for fix in fixes(finding))
     assert (copy / student).read_bytes() == (tree("develop") / student).read_bytes()
 

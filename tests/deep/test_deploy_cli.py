@@ -58,6 +58,12 @@ def _codes(found: list[dict[str, Any]]) -> set[str]:
     return {f["code"] for f in found}
 
 
+def _outcome(checkout: Path, *command: str) -> tuple[int, list[str]]:
+    """The exit code of one run and the codes it reported, sorted."""
+    code, found = _run(checkout, *command)
+    return code, sorted(f["code"] for f in found)
+
+
 def _one(found: list[dict[str, Any]], code: str) -> dict[str, Any]:
     hits = [f for f in found if f["code"] == code]
     assert len(hits) == 1, found
@@ -87,9 +93,10 @@ def test_a_fake_quant_export_sent_to_paddle2onnx(checkout: Path) -> None:
     assert code == 1 and finding["severity"] == "error"
     assert "fake_quantize_dequantize_moving_average_abs_max" in finding["message"]
     assert "onnx_format: true" in finding["message"]
-    _, found = _run(checkout, "paddle2onnx", "--model_dir", "output_inference/pico_float",
-                    "--model_filename", "model.json", "--save_file", "model.onnx")
-    assert "QF982" not in _codes(found)
+    code, codes = _outcome(checkout, "paddle2onnx", "--model_dir", "output_inference/pico_float",
+                           "--model_filename", "model.json", "--save_file", "model.onnx")
+    assert "QF982" not in codes
+    assert (code, codes) == (1, ["QF990"])  # the float export is judged, for another reason
 
 
 def test_trt_int8_on_a_float_export_without_calibration(checkout: Path) -> None:
@@ -98,20 +105,24 @@ def test_trt_int8_on_a_float_export_without_calibration(checkout: Path) -> None:
     code, found = _run(checkout, *base)
     finding = _one(found, "QF983")
     assert code == 1 and "--trt_calib_mode=True" in finding["message"]
-    assert "QF983" not in _codes(_run(checkout, *base, "--trt_calib_mode=True")[1])
+    assert _outcome(checkout, *base, "--trt_calib_mode=True") == (0, [])
     # the fake-quant export has its scales: no calibration needed
     quantized = [t if t != "output_inference/pico_float" else "output_inference/pico_fake"
                  for t in base]
-    assert "QF983" not in _codes(_run(checkout, *quantized)[1])
+    assert _outcome(checkout, *quantized) == (0, [])
 
 
 def test_trt_calib_mode_false_is_true_in_both_trees(checkout: Path) -> None:
     for script in ("deploy/python/infer.py", "release/deploy/python/infer.py"):
-        _, found = _run(checkout, "python", script, "--model_dir", "output_inference/pico_float",
-                        "--run_mode", "trt_int8", "--device", "GPU", "--trt_calib_mode=False")
+        code, found = _run(checkout, "python", script, "--model_dir",
+                           "output_inference/pico_float", "--run_mode", "trt_int8", "--device",
+                           "GPU", "--trt_calib_mode=False")
         finding = _one(found, "QF981")
         assert finding["location"]["path"].endswith("deploy/python/utils.py")
         assert "QF983" not in _codes(found)  # it is True: TensorRT calibrates
+        # release-2.6's infer.py also opens model.pdmodel (QF988)
+        assert code == 1 and _codes(found) == ({"QF981", "QF988"} if script.startswith("release")
+                                               else {"QF981"})
 
 
 def test_int8_evaluation_without_tensorrt_runs_fp32(checkout: Path) -> None:
@@ -121,12 +132,15 @@ def test_int8_evaluation_without_tensorrt_runs_fp32(checkout: Path) -> None:
     code, found = _run(checkout, *base)
     finding = _one(found, "QF984")
     assert "--use_trt=True" in finding["message"] and "fp32" in finding["message"]
-    assert "QF984" not in _codes(_run(checkout, *base, "--use_trt", "True")[1])
+    code, codes = _outcome(checkout, *base, "--use_trt", "True")
+    assert "QF984" not in codes and (code, codes) == (1, ["QF980", "QF988"])
     # release-2.6: --use_trt False is read as True (type=bool): no fp32 run, but QF981
-    _, found = _run(checkout, "python", "release/deploy/auto_compression/paddle_inference_eval.py",
-                    "--model_path", "output_inference/pico_fake", "--precision", "int8",
-                    "--use_trt", "False")
-    assert "QF981" in _codes(found) and "QF984" not in _codes(found)
+    code, codes = _outcome(checkout, "python",
+                           "release/deploy/auto_compression/paddle_inference_eval.py",
+                           "--model_path", "output_inference/pico_fake", "--precision", "int8",
+                           "--use_trt", "False")
+    assert "QF981" in codes and "QF984" not in codes
+    assert (code, codes) == (1, ["QF981", "QF988"])
 
 
 def test_a_quantized_model_benchmarked_without_int8(checkout: Path) -> None:
@@ -134,10 +148,10 @@ def test_a_quantized_model_benchmarked_without_int8(checkout: Path) -> None:
             "--image_file", "demo.jpg", "--device", "GPU", "--run_benchmark", "True")
     _, found = _run(checkout, *base, "--run_mode", "trt_fp16")
     assert "--run_mode=trt_int8" in _one(found, "QF985")["message"]
-    assert "QF985" not in _codes(_run(checkout, *base, "--run_mode", "trt_int8")[1])
+    assert _outcome(checkout, *base, "--run_mode", "trt_int8") == (0, [])
     plain = [t if t != "output_inference/pico_fake" else "output_inference/pico_float"
              for t in base]
-    assert "QF985" not in _codes(_run(checkout, *plain, "--run_mode", "trt_fp16")[1])
+    assert _outcome(checkout, *plain, "--run_mode", "trt_fp16") == (0, [])
 
 
 def test_include_nms_against_the_fetches(checkout: Path) -> None:
@@ -145,14 +159,15 @@ def test_include_nms_against_the_fetches(checkout: Path) -> None:
            "output_inference/ppyoloe_raw", "--reader_config", "configs/reader.yml")
     finding = _one(_run(checkout, *raw)[1], "QF986")
     assert "--include_nms=False" in finding["message"]
-    assert "QF986" not in _codes(_run(checkout, *raw, "--include_nms", "False")[1])
+    code, codes = _outcome(checkout, *raw, "--include_nms", "False")
+    assert "QF986" not in codes and (code, codes) == (1, ["QF980", "QF988"])
     # release-2.6: type=bool, so --include_nms=False is True, and only `--include_nms=` works
     old = ("python", "release/deploy/auto_compression/paddle_inference_eval.py",
            "--model_path", "output_inference/ppyoloe_raw")
     _, found = _run(checkout, *old, "--include_nms=False")
     assert {"QF981", "QF986"} <= _codes(found)
     assert "--include_nms=" in _one(found, "QF986")["message"]
-    assert "QF986" not in _codes(_run(checkout, *old, "--include_nms=")[1])
+    assert _outcome(checkout, *old, "--include_nms=") == (1, ["QF988"])
     # an export with NMS evaluated as raw predictions
     _, found = _run(checkout, "python", "deploy/auto_compression/test_det.py", "--model_path",
                     "output_inference/pico_float", "--include_nms", "False")
@@ -160,24 +175,24 @@ def test_include_nms_against_the_fetches(checkout: Path) -> None:
 
 
 def test_infer_on_an_export_without_post_processing(checkout: Path) -> None:
-    def infer(model: str, script: str = "deploy/python/infer.py") -> set[str]:
-        return _codes(_run(checkout, "python", script, "--model_dir",
-                           f"output_inference/{model}", "--image_file", "demo.jpg")[1])
+    def infer(model: str, script: str = "deploy/python/infer.py") -> tuple[int, list[str]]:
+        return _outcome(checkout, "python", script, "--model_dir", f"output_inference/{model}",
+                        "--image_file", "demo.jpg")
 
-    assert "QF987" in infer("ppyoloe_raw")
-    assert "QF987" not in infer("pico_benchmark")  # arch PicoDet: DetectorPicoDet's own NMS
-    assert "QF987" not in infer("pico_float")
+    assert infer("ppyoloe_raw") == (1, ["QF987"])
+    assert infer("pico_benchmark") == (0, [])  # arch PicoDet: DetectorPicoDet's own NMS
+    assert infer("pico_float") == (0, [])
 
 
 def test_scripts_that_open_model_pdmodel(checkout: Path) -> None:
-    def run(script: str, flag: str) -> set[str]:
-        return _codes(_run(checkout, "python", script, flag, "output_inference/pico_float")[1])
+    def run(script: str, flag: str) -> tuple[int, list[str]]:
+        return _outcome(checkout, "python", script, flag, "output_inference/pico_float")
 
-    assert "QF988" not in run("deploy/python/infer.py", "--model_dir")  # develop: prefix
-    assert "QF988" in run("release/deploy/python/infer.py", "--model_dir")
-    assert "QF988" in run("deploy/auto_compression/test_det.py", "--model_path")
-    assert "QF988" in run("release/deploy/auto_compression/paddle_inference_eval.py",
-                          "--model_path")
+    assert run("deploy/python/infer.py", "--model_dir") == (0, [])  # develop: prefix
+    assert run("release/deploy/python/infer.py", "--model_dir") == (1, ["QF988"])
+    assert run("deploy/auto_compression/test_det.py", "--model_path") == (1, ["QF988"])
+    assert run("release/deploy/auto_compression/paddle_inference_eval.py",
+               "--model_path") == (1, ["QF988"])
 
 
 def test_export_model_with_a_config_setting_as_a_flag(checkout: Path) -> None:

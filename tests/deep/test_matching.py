@@ -146,6 +146,19 @@ EXAMPLES = [
     ({"a.conv.weight": (2,), "b.conv.weight": (2,), "c.conv.weight": (1,), "0.conv.weight": (1,)},
      {"conv.weight": (2,)}),
     ({"": (1,)}, {"": (1,)}),
+    # the model has more classes than its weights: the class tensors are dropped by shape
+    ({"backbone.conv.weight": (16, 3, 3, 3), "head.reg.weight": (32, 16, 3, 3),
+      "head.cls.weight": (90, 16, 3, 3), "head.cls.bias": (90,)},
+     {"backbone.conv.weight": (16, 3, 3, 3), "head.reg.weight": (32, 16, 3, 3),
+      "head.cls.weight": (80, 16, 3, 3), "head.cls.bias": (80,)}),
+    # a first claim dropped for its shape claims nothing: two later claims that fit still raise
+    ({"a.conv.weight": (1,), "b.conv.weight": (2,), "c.conv.weight": (2,)},
+     {"conv.weight": (2,)}),
+    ({"a.conv.weight": (1,), "b.conv.weight": (2,)}, {"conv.weight": (2,)}),
+    # suffixes only where a dot starts them
+    ({"backbone.conv1.weight": (4,), "backbone.1.weight": (4,), "head.aweight": (4,),
+      "head.a.weight": (4,)}, {"1.weight": (4,), "a.weight": (4,)}),
+    ({"a.weight": (2,), "aweight": (2,), "weight": (2,)}, {"weight": (2,)}),
     # a teacher/student checkpoint: develop's ppdet logs the model keys nothing matches instead
     ({"head.conv.weight": (2,), "backbone.a": (1,)},
      {"modelStudent.head.conv.weight": (2,), "modelTeacher.backbone.a": (1,)}),

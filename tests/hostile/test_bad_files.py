@@ -5,6 +5,7 @@ has one), and leave every byte alone.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,4 +87,24 @@ def test_a_folder_of_bad_files_reports_each_and_checks_the_rest(
     # ... and stderr says once why the exit code is 2
     [error] = [ln for ln in run.err.splitlines() if ln.strip()]
     assert error == f"qatfix: error: {len(BAD)} config(s) could not be read (QF000)"
+    assert_unchanged(before, tmp_path)
+
+
+@pytest.mark.parametrize("side", ["config", "slim_config"])
+def test_a_config_that_is_no_yaml_file_is_qf000_as_ppdet_asserts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], side: str) -> None:
+    """ppdet's load_config asserts a .yml/.yaml name: such a file, on either side of a run, is
+    reported unread in the report and on one error line, never a traceback."""
+    model = write(tmp_path / "configs" / "model.yml", b"architecture: YOLOv3\nepoch: 1\n")
+    other = write(tmp_path / "configs" / f"{side}.txt",
+                  b"slim: QAT\n" if side == "slim_config" else b"architecture: YOLOv3\n")
+    argv = (["-c", str(other)] if side == "config"
+            else ["-c", str(model), "--slim_config", str(other)])
+    before = snapshot(tmp_path)
+    run = run_cli(capsys, "--format", "json", *argv)
+    error_line(run, other, None, r"only \.yml and \.yaml files are configs")
+    report = json.loads(run.out)
+    assert [(f["code"], f["location"]["path"]) for f in report["findings"]] == \
+        [("QF000", str(other))]
+    assert report["summary"]["unchecked"] == 1 and report["summary"]["errors"] == 1
     assert_unchanged(before, tmp_path)

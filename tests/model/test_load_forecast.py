@@ -55,3 +55,19 @@ def test_describe_keys_groups_by_part_and_leaf() -> None:
     keys = [f"backbone.s{i}.alpha" for i in range(18)] + ["neck.a.weight", "neck.b.weight",
                                                           "neck.a.bias"]
     assert describe_keys(keys) == "backbone alpha (18); neck weight (2), bias"
+
+
+def test_a_model_with_more_classes_than_its_weights_has_class_layers_too() -> None:
+    # 80-class weights into a 90-class model: the class tensors grow by (a multiple of) 10
+    assert is_class_layer(_mismatch((112, 96, 1, 1), (122, 96, 1, 1)), 80, 90)  # PicoDet: +32
+    assert is_class_layer(_mismatch((255, 1024, 1, 1), (285, 1024, 1, 1)), 80, 90)  # YOLOv3: 3x
+    assert not is_class_layer(_mismatch((112, 96, 1, 1), (102, 96, 1, 1)), 80, 90)  # shrank
+    model = {"backbone.conv.weight": (8, 3, 3, 3), "head.cls.weight": (90, 8, 3, 3),
+             "head.cls.bias": (90,)}
+    weights = {"backbone.conv.weight": (8, 3, 3, 3), "head.cls.weight": (80, 8, 3, 3),
+               "head.cls.bias": (80,)}
+    result = forecast(model, weights, model_classes=90, weights_classes=80)
+    assert (result.loaded, result.total) == (1, 3)
+    assert set(result.class_layers) == {"head.cls.weight", "head.cls.bias"}
+    assert result.at_defaults == ()
+    assert result.verdict == "classes"

@@ -40,7 +40,8 @@ OPTIONS_TESTS = (*CONFIG_TESTS,
                  "tests/config/test_ppdet_equivalence.py::"
                  "test_slim_pairs_and_options_resolve_like_ppdet")
 MATCH_TESTS = ("tests/deep/test_matching.py", "tests/model/test_matching_edges.py",
-               "tests/model/test_load_forecast.py", "tests/truth/test_forecast_is_ppdets.py")
+               "tests/model/test_matching_suffixes.py", "tests/model/test_load_forecast.py",
+               "tests/truth/test_forecast_is_ppdets.py")
 REPORT_TESTS = ("tests/cli/test_check_cli.py", "tests/cli/test_gate_table.py",
                 "tests/rules/test_config_rules.py", "tests/report")
 GATE_TESTS = ("tests/cli/test_gate_table.py", "tests/rules/test_config_rules.py",
@@ -52,7 +53,12 @@ EDIT_TESTS = ("tests/edit/test_write_faults.py", "tests/edit/test_apply.py",
               "tests/edit/test_delete.py", "tests/edit/test_base.py", "tests/edit/test_diff.py",
               "tests/edit/test_properties.py", "tests/edit/test_one_writer.py")
 SAFETY_TESTS = ("tests/registry/test_fix_safety.py", "tests/cli/test_trusted_fixes.py")
-TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py")
+TRUTH_TESTS = ("tests/truth/test_loading_truth.py", "tests/model/test_load_forecast.py",
+               "tests/rules/weights/test_weights_rules.py")
+STEP_TESTS = ("tests/after/test_steps_cli.py",
+              "tests/cli/test_shared_edits_cli.py::test_ptq_new_slim_file_is_run_with_post_quant")
+NOT_YAML_TESTS = ("tests/hostile/test_bad_files.py",
+                  "tests/cli/test_every_way.py::test_a_file_named_like_a_command_is_still_a_file")
 SWEEP_TESTS = ("tests/rules/test_corpus.py", "tests/rules/test_reader_sizes_table.py",
                "tests/rules/test_config_rules.py", "tests/rules/reader/test_normalization.py")
 
@@ -169,6 +175,21 @@ BUGS = (
         "if name == \"Resize\" and not args.get(\"keep_ratio\", True):",
         "if name == \"Resize\" and not args.get(\"keep_ratio\", False):",
         SWEEP_TESTS),
+    Bug("rule-crash-ptq", "a rule crashes on a config: QF904's rule raises on a post_quant run "
+        "with a PTQ slim config (the run it has nothing to say about)",
+        "qatfix/rules/deploy/step_slim.py",
+        "    if ctx.mode == \"PTQ\":\n        return\n    if ctx.slim_own is None:",
+        "    if ctx.mode == \"PTQ\":\n        raise KeyError(\"target0\")\n"
+        "    if ctx.slim_own is None:",
+        STEP_TESTS),
+    Bug("not-yaml-traceback", "a config named without .yml/.yaml stops qatfix with ppdet's own "
+        "assert (a traceback) instead of a QF000 finding and one error line",
+        "qatfix/config/resolve.py",
+        "        if not path.endswith(YAML_SUFFIXES):\n"
+        "            raise ConfigError(\"only .yml and .yaml files are configs (ppdet asserts this)\",\n"
+        "                              path=path)",
+        "        assert path.endswith(YAML_SUFFIXES), \"config files support yaml format only\"",
+        NOT_YAML_TESTS),
 )
 
 

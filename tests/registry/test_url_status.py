@@ -70,16 +70,19 @@ def test_redirects_are_followed_to_the_final_answer(httpserver: HTTPServer) -> N
 
 def test_no_answer_is_unknown_not_missing(httpserver: HTTPServer, refused_url: str) -> None:
     answered = threading.Event()
+    release = threading.Event()
 
     def slow(request: Request) -> Response:
-        time.sleep(1.5)
+        release.wait(30)  # answers only once the client has returned
         answered.set()
         return Response(status=404)
 
     httpserver.expect_request("/slow.pdparams", method="HEAD").respond_with_handler(slow)
-    # the server would answer 404 after 1.5 s: None means the client gave up at its timeout
+    # the server would answer 404, but only after the client returned: None means the client
+    # gave up at its timeout
     assert head_status(httpserver.url_for("/slow.pdparams"), timeout=0.3) is None
     assert not answered.is_set()
+    release.set()
     assert answered.wait(10)  # let the server finish before the next test uses it
     deadline = time.monotonic() + 5
     while not httpserver.log and time.monotonic() < deadline:

@@ -26,11 +26,16 @@ def _url(name: str) -> str:
     return entry.url
 
 
-def _findings(root: Path, *args: str) -> dict[str, dict]:
+def _report(root: Path, *args: str, expect: int | None = None) -> dict:  # type: ignore[type-arg]
+    """The JSON report of one run; `expect`: the exit code it must have (else 0 or 1)."""
     done = subprocess.run([sys.executable, "-m", "qatfix", "--format", "json", *args], cwd=root,
                           capture_output=True, text=True, timeout=300)
-    assert done.returncode in (0, 1), done.stderr
-    return {f["code"]: f for f in json.loads(done.stdout)["findings"]}
+    assert done.returncode in ((0, 1) if expect is None else (expect,)), done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _findings(root: Path, *args: str, expect: int | None = None) -> dict[str, dict]:
+    return {f["code"]: f for f in _report(root, *args, expect=expect)["findings"]}
 
 
 def _needs(*configs: str) -> None:
@@ -87,8 +92,10 @@ def test_a_smaller_sibling_loading_everything_is_qf105_not_qf101() -> None:
     root = tree("develop")
     config = "configs/gfl/gfl_r18vd_1x_coco.yml"
     _needs(config, "configs/gfl/gfl_r34vd_1x_coco.yml")
-    found = _findings(root, config, "-o", f"pretrain_weights={_url('gfl_r34vd_1x_coco')}")
+    found = _findings(root, config, "-o", f"pretrain_weights={_url('gfl_r34vd_1x_coco')}",
+                      expect=0)
     assert "QF101" not in found
+    assert list(found) == ["QF105"]
     assert found["QF105"]["severity"] == "info"
     assert "state-dict tensors of the model load, but" in found["QF105"]["message"]
 
@@ -100,11 +107,16 @@ def test_the_checkouts_own_ppdet_builds_the_model() -> None:
     config = "configs/pose3d/metro3d_24kpts.yml"
     ours, theirs = signature_of("release-2.6", config), signature_of("develop", config)
     assert ours is not None and theirs is not None and ours.shapes != theirs.shapes
-    found = _findings(root, "-c", config, "-o", f"pretrain_weights={_url('metro3d_24kpts')}")
+    found = _findings(root, "-c", config, "-o", f"pretrain_weights={_url('metro3d_24kpts')}",
+                      expect=1)
+    assert list(found) == ["QF101"]
     message = found["QF101"]["message"]
     assert "of PaddleDetection develop, which this checkout's ppdet (release-2.6) builds" in message
     assert "1865 of 1867 state-dict tensors load" in message
     # in develop, where the README lists them, the same weights fit
-    found = _findings(tree("develop"), "-c", config,
-                      "-o", f"pretrain_weights={_url('metro3d_24kpts')}")
-    assert "QF101" not in found
+    report = _report(tree("develop"), "-c", config,
+                     "-o", f"pretrain_weights={_url('metro3d_24kpts')}", expect=0)
+    assert "QF101" not in {f["code"] for f in report["findings"]}
+    # checked, and clear: nothing reported, nothing left unchecked
+    assert report["findings"] == [] and report["summary"]["total"] == 0
+    assert report["summary"]["unchecked"] == 0

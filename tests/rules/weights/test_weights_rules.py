@@ -132,3 +132,21 @@ def test_official_weights_ppdet_cannot_match_are_an_error_in_every_run(tmp_path:
     assert issue.severity == "error"
     assert ("raises ValueError: Ambiguity weight backbone.res5.a.weight loaded, it matches at "
             "least res5.a.weight and backbone.res5.a.weight in the model") in issue.message
+
+
+@pytest.mark.parametrize("classes", [4, 90])
+def test_own_checkpoint_at_another_class_count_is_the_class_verdict(tmp_path: Path,
+                                                                    classes: int) -> None:
+    """The user's own 80-class checkpoint into the same network at fewer or more classes: the
+    class layers are the only tensors that do not load (ppdet drops them by shape), so it is a
+    class-count warning, not "another network"."""
+    model, _ = picodet_tree(tmp_path, leaf_extra=f"num_classes: {classes}\n")
+    trained_checkpoint(tmp_path / "output" / "mine.pdparams")
+    slim = write(tmp_path, "configs/slim/own.yml", "pretrain_weights: output/mine\nslim: QAT\n")
+    found = check(model, slim)
+    assert codes(found) == ["QF106", "QF501"]
+    (finding,) = [f for f in found if f.code == "QF106"]
+    assert finding.severity == "warning"
+    assert finding.message.startswith(
+        f"pretrain_weights output/mine was trained for 80 classes, the model has num_classes: "
+        f"{classes}: 447 of its 463 tensors load, and the 16 class-dependent ones")
