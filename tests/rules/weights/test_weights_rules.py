@@ -143,7 +143,7 @@ def test_own_checkpoint_at_another_class_count_is_the_class_verdict(tmp_path: Pa
     model, _ = picodet_tree(tmp_path, leaf_extra=f"num_classes: {classes}\n")
     trained_checkpoint(tmp_path / "output" / "mine.pdparams")
     slim = write(tmp_path, "configs/slim/own.yml", "pretrain_weights: output/mine\nslim: QAT\n")
-    found = check(model, slim)
+    found = check(Run(model, slim))
     assert codes(found) == ["QF106", "QF501"]
     (finding,) = [f for f in found if f.code == "QF106"]
     assert finding.severity == "warning"
