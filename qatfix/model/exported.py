@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from qatfix.model.program import ProgramFacts, read_json
-from qatfix.config.run_texts import resolve
+from qatfix.config import resolve
+from qatfix.config.loader import DISK, Texts
 from qatfix.errors import QatfixError
 from qatfix.model.normalization import Normalization, exported_input, infer_cfg_input
 from qatfix.model.sizes import Size, as_size
@@ -65,10 +66,11 @@ def _infer_size(preprocess: Any) -> Optional[Size]:
 
 
 def from_infer_cfg(model_dir: str, shown: str,
-                   program: Optional[ProgramFacts] = None) -> ExportedModel:
+                   program: Optional[ProgramFacts] = None, texts: Texts = DISK) -> ExportedModel:
     """The facts `infer_cfg.yml` in `model_dir` records (ConfigError when it cannot be read),
-    with the program's (`program` when paddle read it, else model.json's)."""
-    data = resolve(os.path.join(model_dir, INFER_CFG)).plain()
+    with the program's (`program` when paddle read it, else model.json's); `texts` stand in for
+    files (fixes being verified)."""
+    data = resolve(os.path.join(model_dir, INFER_CFG), texts=texts).plain()
     files = tuple(sorted(os.listdir(model_dir)))
     preprocess = data.get("Preprocess")
     size = _infer_size(preprocess)
@@ -116,8 +118,10 @@ def _exported_size(config: Mapping[str, Any]) -> Optional[Size]:
     return None
 
 
-def from_registry(model_dir: str, anchor: str, registry: Any) -> Optional[ExportedModel]:
-    """The official model the folder is named after, or None when the name is not one."""
+def from_registry(model_dir: str, anchor: str, registry: Any,
+                  texts: Texts = DISK) -> Optional[ExportedModel]:
+    """The official model the folder is named after, or None when the name is not one; its
+    config read with `texts` standing in for files (fixes being verified)."""
     name = os.path.basename(os.path.normpath(model_dir))
     entry = registry.lookup(name) if name else None
     if entry is None or entry.kind not in ("detector", "slim"):
@@ -126,7 +130,7 @@ def from_registry(model_dir: str, anchor: str, registry: Any) -> Optional[Export
     config_path = os.path.join(root, entry.config) if root and entry.config else None
     if config_path and os.path.isfile(config_path):
         try:
-            data = resolve(config_path).plain()
+            data = resolve(config_path, texts=texts).plain()
         except QatfixError:
             data = None
         if isinstance(data, Mapping):

@@ -10,7 +10,7 @@ from typing import Optional
 
 from qatfix.config.act_scripts import DETECTION
 from qatfix.model.act_run import ActRun, ProgramReader
-from qatfix.model.exported import ExportedModel, from_registry
+from qatfix.model.exported import ExportedModel
 from qatfix.model.program import ProgramFacts
 from qatfix.rules.facts import Facts
 
@@ -56,7 +56,7 @@ def exported(run: ActRun, facts: Facts) -> Optional[ExportedModel]:
     if readable and facts.is_file(os.path.join(model_dir, "infer_cfg.yml")):
         return facts.exported_from_infer_cfg(model_dir, shown, run.deep_program)
 
-    found = from_registry(model_dir, run.act.config_path, facts.registry())
+    found = facts.exported_from_registry(model_dir, run.act.config_path)
     if found is not None and readable and facts.is_dir(model_dir):
         found = replace(found, files=facts.list_dir(model_dir),
                         program=run.deep_program)

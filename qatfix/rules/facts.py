@@ -188,6 +188,11 @@ class Facts(Protocol):
         """The exported model `model_dir/infer_cfg.yml` describes, with its program's facts."""
         ...
 
+    def exported_from_registry(self, model_dir: str, anchor: str) -> Optional[ExportedModel]:
+        """The official model a model folder is named after (its config read from the
+        PaddleDetection tree holding `anchor`), or None when the name is not one."""
+        ...
+
     def program_in(self, model_dir: str, model_filename: str) -> Optional[ProgramFacts]:
         """The program in folder `model_dir` read without paddle: `model_filename` when given
         and there, else model.json, else a paddle 2 model.pdmodel (its operations); None when

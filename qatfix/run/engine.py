@@ -25,7 +25,6 @@ from qatfix.edit.plan import realise_fix
 from qatfix.config import ConfigMap
 from qatfix.config.kind import kind_of
 from qatfix.config.loader import DISK, Texts
-from qatfix.config.run_texts import reading
 from qatfix.config.kind import DISTILL_MODES, Step
 from qatfix.config.deploy_scripts import split_pasted
 from qatfix.run.plan import Run
@@ -58,10 +57,9 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     share `facts` (this machine's read with those texts, computed as the rules ask, unless
     given)."""
     facts = facts if facts is not None else machine_facts(texts)
-    with reading(texts):
-        return _contexts(config, slim, options, root=root, online=online,
-                         dropped_options=dropped_options, step=step, reader=reader,
-                         read_program=read_program, pasted=pasted, facts=facts, texts=texts)
+    return _contexts(config, slim, options, root=root, online=online,
+                     dropped_options=dropped_options, step=step, reader=reader,
+                     read_program=read_program, pasted=pasted, facts=facts, texts=texts)
 
 
 def _contexts(config: str, slim: str | None, options: Sequence[str], *, root: str | None,
@@ -216,11 +214,9 @@ def run_rules(ctx: CheckContext, rules: Sequence[Rule], gate: Gate = Gate(),
               texts: Texts = DISK) -> list[Finding]:
     """The findings `rules` make for one config, through the gate. An ACT run is checked by the
     ACT rules alone: the ppdet-config rules say nothing true about it. `texts` stand in for files
-    (the context was made with them too); what rules read on their own reads them as well."""
+    (the context and the facts its rules ask were made with them too)."""
     rules = [rule for rule in rules if ctx.step in rule.applies_to]
-    with reading(texts):
-        found = [to_finding(rule, issue, ctx, texts) for rule in rules
-                 for issue in rule.check(ctx)]
+    found = [to_finding(rule, issue, ctx, texts) for rule in rules for issue in rule.check(ctx)]
     return gate.admit(found, ctx.resolved.documents, texts)
 
 

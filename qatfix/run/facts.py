@@ -209,8 +209,14 @@ class MachineFacts:
 
         # one read per run's program (the object itself is kept, so its id is not reused)
         key = ("infer_cfg", model_dir, shown, id(program))
-        held = self._once(key, lambda: (program, from_infer_cfg(model_dir, shown, program)))
+        held = self._once(key, lambda: (program, from_infer_cfg(model_dir, shown, program,
+                                                                self._texts)))
         return held[1]
+
+    def exported_from_registry(self, model_dir: str, anchor: str) -> Optional[ExportedModel]:
+        from qatfix.model.exported import from_registry  # ACT runs only
+
+        return from_registry(model_dir, anchor, self.registry(), self._texts)
 
     def program_in(self, model_dir: str, model_filename: str) -> Optional[ProgramFacts]:
         from qatfix.model.program import read_json, read_pdmodel  # ACT runs only

@@ -175,6 +175,12 @@ class GivenFacts:
         self._ask("exported_from_infer_cfg", model_dir)
         return self.infer_cfgs[model_dir]
 
+    def exported_from_registry(self, model_dir: str, anchor: str) -> Optional[ExportedModel]:
+        from qatfix.model.exported import from_registry
+
+        self._ask("exported_from_registry", model_dir)
+        return from_registry(model_dir, anchor, self.registry())
+
     def program_in(self, model_dir: str, model_filename: str) -> Optional[ProgramFacts]:
         self._ask("program_in", model_dir)
         return self.programs.get(model_dir)

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from qatfix.config.loader import DISK, Texts, load_document
-from qatfix.config.run_texts import reading
-from qatfix.config import run_texts
 from qatfix.edit.plan import current_text
-from qatfix.run.engine import check
+from qatfix.run.engine import check, contexts
+from qatfix.run.facts import machine_facts
 from qatfix.run.plan import Run
 from tests.conftest import REPO
 
@@ -59,11 +58,14 @@ def test_checks_at_the_same_time_each_see_their_own_texts(example: Path) -> None
     assert found == [False, True] * 4
 
 
-def test_what_rules_read_on_their_own_follows_the_check_that_runs_them(example: Path) -> None:
-    outer = Texts.of({SLIM: "slim: QAT\n"})
-    assert run_texts.load_document(SLIM).text == (example / SLIM).read_text()
-    with reading(outer):
-        assert run_texts.load_document(SLIM).text == "slim: QAT\n"
-        assert not _qf101(check(Run(MODEL, SLIM), texts=Texts.of({SLIM: _fixed(example)})))
-        assert run_texts.load_document(SLIM).text == "slim: QAT\n"  # restored, not merged
-    assert run_texts.load_document(SLIM).text == (example / SLIM).read_text()
+def test_the_facts_rules_ask_read_the_texts_of_their_check(example: Path) -> None:
+    """What a rule reads beyond its run's configs comes from the facts its check was made with:
+    two checks' facts never see each other's texts, and the disk's stay the disk's."""
+    standing_in = Texts.of({SLIM: "slim: QAT\n"})
+    assert machine_facts(standing_in).document(SLIM).text == "slim: QAT\n"
+    assert machine_facts().document(SLIM).text == (example / SLIM).read_text()
+    assert machine_facts(standing_in).kind_of(SLIM) == "slim"
+    (ctx,) = contexts(MODEL, SLIM, texts=standing_in)
+    assert ctx.facts.document(SLIM).text == "slim: QAT\n"
+    (plain,) = contexts(MODEL, SLIM)
+    assert plain.facts.document(SLIM).text == (example / SLIM).read_text()
