@@ -228,17 +228,18 @@ def misspellings(data: Mapping[Any, Any], top: Any, sections: Mapping[str, Any],
     """The misspelt keys of a merged config `data` (with origins), given the known `top` keys
     and, per class, its `sections` keys (`qatfix.registry.config_keys.KnownKeys`), at every
     depth where the class that receives a mapping is known (see the module's text)."""
-    used = _names_used(data, set())
+    used: Optional[set[str]] = None  # the config's string values, read at the first unknown key
     facts = _facts(top, sections, open_sections)
     for key, value in data.items():
         origin = origin_of(data, key)
-        if isinstance(key, str) and len(key) >= MIN_LENGTH and key not in top \
-                and key not in used and not _defined_elsewhere(origin):
-            present = [k for k in data if k != key and (k in top or k in used)]
-            meant = _closest(key, present) or _closest(key, top)
-            if meant is not None:
-                yield Misspelling((key,), meant, origin)
-                continue
+        if isinstance(key, str) and len(key) >= MIN_LENGTH and key not in top:
+            used = _names_used(data, set()) if used is None else used
+            if key not in used and not _defined_elsewhere(origin):
+                present = [k for k in data if k != key and (k in top or k in used)]
+                meant = _closest(key, present) or _closest(key, top)
+                if meant is not None:
+                    yield Misspelling((key,), meant, origin)
+                    continue
         section = _inner(value)
         component = key if isinstance(key, str) and key in facts.components else None
         in_reader = False
