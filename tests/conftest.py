@@ -186,6 +186,16 @@ def refused_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled example (`examples/picodet`: the seed mistake, with a safe fix) as
+    the current folder."""
+    root = tmp_path / "example"
+    shutil.copytree(REPO / "examples" / "picodet", root)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
 def develop() -> Path:
     return tree("develop")
 

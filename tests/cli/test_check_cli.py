@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +10,9 @@ from pathlib import Path
 import pytest
 
 from qatfix.cli.main import main
-from tests.conftest import REPO
 
-EXAMPLE = REPO / "examples" / "picodet"
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_text_report_and_exit_code(example: Path, capsys: pytest.CaptureFixture[str]) -> None:

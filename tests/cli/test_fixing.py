@@ -1,27 +1,17 @@
 """Fix verification: what --apply and --interactive refuse to write."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 
 from qatfix.run.fixes import verify_fixes
 from qatfix.edit.plan import realise_fix
 from qatfix.run.engine import check, contexts
 from qatfix.run.plan import Run
 from qatfix.rules.base import Change, PlannedFix
-from tests.conftest import REPO
 
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "examples" / "picodet", tmp_path / "ex")
-    monkeypatch.chdir(tmp_path / "ex")
-    return tmp_path / "ex"
 
 
 def _with_weights(url: str) -> tuple:  # type: ignore[type-arg]

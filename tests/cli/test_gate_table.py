@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
 from qatfix.cli.main import main
-from tests.conftest import REPO
 
-EXAMPLE = REPO / "examples" / "picodet"
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
 FORMATS = ("text", "json", "sarif", "github", "rdjson")
@@ -80,14 +77,6 @@ def run(capsys: pytest.CaptureFixture[str], fmt: str, *argv: str) -> tuple[int, 
     capsys.readouterr()
     code = main(["--format", fmt, *argv])
     return code, capsys.readouterr().out
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 def comment(root: Path, line: int, text: str) -> None:

@@ -22,15 +22,6 @@ from tests.hostile.helpers import (
 ALL = ["check", "resolve", "apply", "set"]
 
 
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the bundled example (its slim config has a safe fix), as the current folder."""
-    tree = tmp_path / "example"
-    shutil.copytree(EXAMPLE, tree)
-    monkeypatch.chdir(tree)
-    return tree
-
-
 def _apply(capsys: pytest.CaptureFixture[str]) -> Any:
     return run_cli(capsys, "check", "-c", EXAMPLE_CONFIG, "--slim_config", EXAMPLE_SLIM,
                    "--apply")

@@ -2,29 +2,19 @@
 never left behind for the next check, never seen by another check running at the same time."""
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 
 from qatfix.config.loader import DISK, Texts, load_document
 from qatfix.edit.plan import current_text
 from qatfix.run.engine import check, contexts
 from qatfix.run.facts import machine_facts
 from qatfix.run.plan import Run
-from tests.conftest import REPO
 
 MODEL = "configs/picodet/picodet_s_320_coco_lcnet.yml"
 SLIM = "configs/slim/quant/picodet_s_quant.yml"
 LCNET = "https://paddledet.bj.bcebos.com/models/picodet_s_320_coco_lcnet.pdparams"
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "examples" / "picodet", tmp_path / "ex")
-    monkeypatch.chdir(tmp_path / "ex")
-    return tmp_path / "ex"
 
 
 def _fixed(example: Path) -> str:
