@@ -439,7 +439,9 @@ RULES = (
         example=("qatfix python tools/export_model.py -c "
                  "configs/picodet/picodet_s_320_coco_lcnet.yml --trt=True"),
         instead="python tools/export_model.py -c MODEL.yml -o trt=True",
-        fix_safety="no automatic fix: the command line is not a file; the message gives it.",
+        fix_safety=("the corrected command, editing no file (--apply prints it): safe when it only "
+                    "moves settings into -o, unsafe when it also drops tokens the script does not "
+                    "know."),
         evidence="argparse.ArgumentParser.parse_args; ppdet/utils/cli.py ArgsParser (-c, -o)",
         check=check_parser_stops),
     Rule(
@@ -456,7 +458,8 @@ RULES = (
                  "deploy/auto_compression/models/picodet_s --reader_config "
                  "deploy/auto_compression/configs/picodet_reader.yml --include_nms=False"),
         instead="--include_nms=  (empty: the only text bool() reads as False)",
-        fix_safety="no automatic fix: the command line is not a file; the message gives it.",
+        fix_safety=("the corrected command, editing no file (--apply prints it): safe, the flag given "
+                    "empty is the one text bool() reads as False."),
         evidence=("release-2.6 deploy/auto_compression/paddle_inference_eval.py argsparser "
                   "(type=bool); Python's bool(str)"),
         check=check_bool_flags),
@@ -493,7 +496,8 @@ RULES = (
                          "deploy/auto_compression/float_model --image_file demo.jpg "
                          "--device GPU --run_mode trt_int8", "float_model"),
         instead="--run_mode trt_int8 --trt_calib_mode=True, or a quantized model",
-        fix_safety="no automatic fix: the command line is not a file; the message gives it.",
+        fix_safety=("the corrected command, editing no file (--apply prints it): unsafe, TensorRT "
+                    "calibrates on the first run's images, or fp16 is another measurement."),
         evidence=("deploy/python/infer.py load_predictor (enable_tensorrt_engine "
                   "use_calib_mode=trt_calib_mode); PaddleDetection #5719, #5729"),
         check=check_int8_without_scales),
@@ -509,7 +513,8 @@ RULES = (
                  "deploy/auto_compression/models/picodet_s --reader_config "
                  "deploy/auto_compression/configs/picodet_reader.yml --precision int8"),
         instead="--precision int8 --use_trt True",
-        fix_safety="no automatic fix: the command line is not a file; the message gives it.",
+        fix_safety=("the corrected command, editing no file (--apply prints it): unsafe, it needs a "
+                    "GPU and a paddle built with TensorRT."),
         evidence=("develop deploy/auto_compression/test_det.py load_predictor; release-2.6 "
                   "paddle_inference_eval.py load_predictor; PaddleSlim #1862"),
         check=check_int8_without_trt),
@@ -525,7 +530,9 @@ RULES = (
                          "deploy/auto_compression/qat_model --image_file demo.jpg --device GPU "
                          "--run_mode trt_fp16 --run_benchmark True", "qat_model", _LINEAR_OPS),
         instead="--run_mode trt_int8",
-        fix_safety="no automatic fix: the command line is not a file; the message gives it.",
+        fix_safety=("the corrected command, editing no file (--apply prints it): safe for --precision "
+                    "int8 on a quantize_linear program, unsafe otherwise (a fake-quant program, or "
+                    "a run mode that needs TensorRT)."),
         evidence="deploy/python/infer.py load_predictor precision_map; PaddleDetection #6026",
         check=check_quant_without_int8),
     Rule(
@@ -546,7 +553,9 @@ RULES = (
                              '"col"}], "O": [{"TT": {"#": "0.t_dtensor", "D": [{"#": '
                              '"0.t_f32"}, [1, 2100, 84], "NCHW", [], 0]}}]}')),
         instead="--include_nms False for an export with exclude_post_process",
-        fix_safety="no automatic fix: the command line is not a file; the message gives it.",
+        fix_safety=("the corrected command, editing no file (--apply prints it): safe when it leaves "
+                    "--include_nms at its default for a program that fetches boxes and a count, "
+                    "unsafe when it evaluates raw outputs."),
         evidence=("deploy/auto_compression/test_det.py eval (develop), "
                   "paddle_inference_eval.py eval (release-2.6); PaddleSlim #1627"),
         check=check_include_nms),
