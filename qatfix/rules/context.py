@@ -12,6 +12,8 @@ from qatfix.config.nodes import KeyPath, Origin
 from qatfix.config.resolve import weights_key
 from qatfix.findings import Location
 from qatfix.model import identify
+from qatfix.model.key_spelling import Misspelling, misspellings
+from qatfix.registry.config_keys import known_keys
 from qatfix.registry.loading import model_at_classes, official_loading
 from qatfix.registry.networks import parameter_differences
 from qatfix.registry.urls import is_url
@@ -159,6 +161,20 @@ class CheckContext:
             return None
         checkpoint = self.facts.local_checkpoint(value.strip(), self.run_root)
         return None if checkpoint is None else (value.strip(), checkpoint)
+
+    @functools.cached_property
+    def misspellings(self) -> tuple[Misspelling, ...]:
+        """The misspelt keys of the run's final config (its files and `-o`), worked out once for
+        the rules that ask (QF406, QF101's note): judged with the shipped facts, and any found
+        judged again with what the checkout's own ppdet reads (a fork's components, another
+        release), read only then."""
+        data = (self.final or self.resolved).data
+        known = known_keys()
+        found = tuple(misspellings(data, known.top, known.sections, known.open))
+        if found:
+            known = self.facts.known_keys(self.run_root)
+            found = tuple(misspellings(data, known.top, known.sections, known.open))
+        return found
 
     @functools.cached_property
     def model_at_classes(self) -> ModelAtClasses | None:

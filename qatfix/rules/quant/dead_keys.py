@@ -9,8 +9,7 @@ from typing import Any, Iterator, Optional
 from qatfix.config.nodes import Origin, Tagged
 from qatfix.config.options import OPTIONS_PATH
 from qatfix.findings import Location
-from qatfix.model.key_spelling import Misspelling, misspellings
-from qatfix.registry.config_keys import known_keys
+from qatfix.model.key_spelling import Misspelling
 from qatfix.rules.base import Change, Issue, PlannedFix, Rule
 from qatfix.rules.context import CheckContext
 from qatfix.rules.example_text import QAT_SECTION
@@ -88,33 +87,11 @@ def check_versioned_keys(ctx: CheckContext) -> Iterator[Issue]:
             location=ctx.location((ctx.mode, "quant_config", key)))
 
 
-def run_misspellings(ctx: CheckContext) -> list[Misspelling]:
-    """The misspelt keys of the run's final config (its files and `-o`): judged with the shipped
-    facts, and any found judged again with what the checkout's own ppdet reads (a fork's
-    components, another release), read only then."""
-    data = (ctx.final or ctx.resolved).data
-    key = (id(data), ctx.run_root)
-    if _LAST and _LAST[0][0] == key:
-        return list(_LAST[0][2])  # the rules of one run each ask (QF406, QF101's note)
-    known = known_keys()
-    found = list(misspellings(data, known.top, known.sections, known.open))
-    if found:
-        known = ctx.facts.known_keys(ctx.run_root)
-        found = list(misspellings(data, known.top, known.sections, known.open))
-    # the data is kept with the answer, so its id cannot be reused by another config
-    _LAST[:] = [(key, data, tuple(found))]
-    return found
-
-
-#: the last run's misspellings, by the identity of its config data
-_LAST: list[tuple[tuple[int, str], Any, tuple[Misspelling, ...]]] = []
-
-
 def misspelt_weights_key(ctx: CheckContext, path: Optional[str] = None
                          ) -> Optional[tuple[str, str]]:
     """(key, file) of a top-level key that misspells the run's weights key (`pretrain_weight`),
     in `path` when given, else in any file of the run (never `-o`)."""
-    for found in run_misspellings(ctx):
+    for found in ctx.misspellings:
         origin = found.origin
         if len(found.key_path) == 1 and found.meant == ctx.weights_key and origin is not None \
                 and origin.path != OPTIONS_PATH and (path is None or origin.path == path):
@@ -125,7 +102,7 @@ def misspelt_weights_key(ctx: CheckContext, path: Optional[str] = None
 def misspelt_weights_note(ctx: CheckContext) -> tuple[str, tuple[Location, ...]]:
     """For a finding about the run's weights: the misspelt weights key that was meant to set
     them (ppdet ignores it), as a clause and a related location; ("", ()) when there is none."""
-    for found in run_misspellings(ctx):
+    for found in ctx.misspellings:
         origin = found.origin
         if len(found.key_path) == 1 and found.meant == ctx.weights_key and origin is not None:
             where = f"{origin.path}:{origin.line}" if origin.path != OPTIONS_PATH else "-o"
@@ -179,7 +156,7 @@ def check_misspelt(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.role == "teacher" or ctx.step == "act":
         return
     seen: set[tuple[str, int, int]] = set()
-    for found in run_misspellings(ctx):
+    for found in ctx.misspellings:
         origin = found.origin
         if origin is not None:
             # one key read through several aliases (`sample_transforms: *eval_ops` in two
