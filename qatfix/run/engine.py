@@ -57,15 +57,6 @@ def contexts(config: str, slim: str | None = None, options: Sequence[str] = (), 
     share `facts` (this machine's read with those texts, computed as the rules ask, unless
     given)."""
     facts = facts if facts is not None else machine_facts(texts)
-    return _contexts(config, slim, options, root=root, online=online,
-                     dropped_options=dropped_options, step=step, reader=reader,
-                     read_program=read_program, pasted=pasted, facts=facts, texts=texts)
-
-
-def _contexts(config: str, slim: str | None, options: Sequence[str], *, root: str | None,
-              online: bool, dropped_options: Sequence[Sequence[str]], step: Step,
-              reader: str | None, read_program: Optional[ProgramReader],
-              pasted: Sequence[str], facts: Facts, texts: Texts) -> list[CheckContext]:
     if step == "deploy":
         return [_deploy_context(config, pasted, online=online, facts=facts)]
     if is_act_run(config, slim, options, step, texts):
