@@ -167,7 +167,8 @@ def edits_between(path: str, old: str, new: str) -> tuple[TextEdit, ...]:
 
 def realise_fix(planned: "PlannedFix", ctx: "CheckContext", texts: Texts = DISK) -> Fix | None:
     """The exact edits of a planned fix to the files as `texts` has them, or None when it
-    changes nothing (a fix whose only change is the slim config the run names has no edits)."""
+    changes nothing (a fix whose only change is the slim config the run names, or a corrected
+    command line, has no edits)."""
     edited: dict[str, str] = {}
     originals: dict[str, str] = {}
     notes: list[str] = []
@@ -184,8 +185,10 @@ def realise_fix(planned: "PlannedFix", ctx: "CheckContext", texts: Texts = DISK)
         notes += [note] if note else []
         dropped += [comment] if comment else []
     edits = tuple(e for path in originals for e in edits_between(path, originals[path], edited[path]))
-    if not edits and not planned.slim_config:
-        return None  # a fix that changes only the command line names its slim config
+    if not edits and not planned.slim_config and (planned.changes or not planned.command):
+        # a fix that changes only the command line names its slim config; one that edits no
+        # file at all is a corrected command (a pasted command is not a file)
+        return None
     # where an edit goes stays in the title; a comment it drops is a note (the detail shows it)
     note = "; ".join([*([planned.note] if planned.note else []), *dict.fromkeys(dropped)])
     return Fix(planned.title + "".join(dict.fromkeys(notes)), planned.safety, edits, planned.value,

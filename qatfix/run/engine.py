@@ -171,9 +171,6 @@ def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = (),
 
 
 def _realise(fix: PlannedFix, ctx: CheckContext, texts: Texts) -> Fix | None:
-    if not fix.changes and fix.command:
-        # a corrected command line (a pasted command is not a file): nothing to edit
-        return Fix(fix.title, fix.safety, (), fix.value, None, fix.reason, fix.note, fix.command)
     try:
         return realise_fix(fix, ctx, texts)
     except QatfixError:
