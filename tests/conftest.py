@@ -17,7 +17,8 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "paddledetection"
+#: the shared trees, as the files qatfix reports lie (a linked ../shared resolved)
+SHARED = (REPO.parent / "shared").resolve() / "paddledetection"
 TREES = {name: SHARED / name for name in ("develop", "release-2.6")}
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -25,7 +26,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def paddleslim_examples() -> Path:
     """PaddleSlim's auto-compression examples in ../shared (detection, OCR, classification,
     segmentation), or skip (fail under CI)."""
-    root = REPO.parent / "shared" / "paddleslim" / "example" / "auto_compression"
+    root = (REPO.parent / "shared").resolve() / "paddleslim" / "example" / "auto_compression"
     if not root.is_dir():
         missing("shared PaddleSlim examples are not available")
     return root
